@@ -1,0 +1,228 @@
+"""The unit's catalogue of administrative procedures (danh mục thủ tục hành chính).
+
+Imported from CSV or XLSX with English or Vietnamese headers; a bad row
+rejects the whole file, so a half-imported catalogue never reaches the desk.
+"""
+
+import csv
+import io
+import re
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from counter.clock import iso, now
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import fold, nfc
+from db import catalogue as catalogue_table
+from db.connection import write
+
+STARTER = Path(__file__).with_name("data") / "catalogue-starter.csv"
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    name: str
+    days: int
+    field: str = ""
+    fee: int | None = None
+    level: str = ""
+    documents: list[str] = dataclasses.field(default_factory=list)
+    cutoff: bool | None = None  # None: the unit's cut-off rule applies
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "name": self.name, "field": self.field, "days": self.days,
+            "fee": self.fee, "level": self.level, "documents": list(self.documents),
+            "cutoff": self.cutoff, "note": self.note,
+        }
+
+
+_HEADERS = {
+    "code": "code", "ma thu tuc": "code", "ma tthc": "code", "ma": "code",
+    "name": "name", "ten thu tuc": "name", "ten tthc": "name", "ten thu tuc hanh chinh": "name",
+    "field": "field", "linh vuc": "field",
+    "days": "days", "thoi han giai quyet": "days", "thoi han": "days",
+    "fee": "fee", "phi/le phi": "fee", "phi, le phi": "fee", "phi le phi": "fee", "le phi": "fee",
+    "phi": "fee",
+    "level": "level", "cap thuc hien": "level",
+    "documents": "documents", "thanh phan ho so": "documents",
+    "note": "note", "ghi chu": "note", "can cu phap ly": "note",
+    "cutoff": "cutoff", "gio chot": "cutoff", "ap dung gio chot": "cutoff",
+}
+_SAME_DAY = {"trong ngay", "ngay", "tra trong ngay", "giai quyet ngay"}
+_FREE = {"", "khong", "mien phi", "khong thu", "0"}
+
+
+def read_catalogue(path: str | Path) -> list[Procedure]:
+    """Parse a catalogue file; raises CounterError naming the first bad row."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CounterError(
+            f"Không đọc được tệp danh mục {path}: {exc.strerror}.", f"cannot read {path}"
+        ) from None
+    rows = _xlsx_rows(data) if data[:2] == b"PK" else _csv_rows(data)
+    return parse_rows(rows)
+
+
+def parse_rows(rows: list[list[str]]) -> list[Procedure]:
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise CounterError("Tệp danh mục trống.", "catalogue file is empty")
+    header = [_HEADERS.get(fold(cell).strip(" :*")) for cell in rows[0]]
+    missing = [name for name in ("code", "name", "days") if name not in header]
+    if missing:
+        raise CounterError(
+            "Tệp danh mục thiếu cột bắt buộc: " + ", ".join(missing)
+            + " (Mã thủ tục, Tên thủ tục, Thời hạn giải quyết).",
+            "catalogue needs columns code,name,days",
+        )
+    procedures, seen = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {name: row[i] if i < len(row) else "" for i, name in enumerate(header) if name}
+        try:
+            procedure = _procedure(cells)
+        except CounterError as exc:
+            raise CounterError(f"Dòng {number}: {exc.message}", f"row {number}: {exc.english}") from None
+        if procedure.code in seen:
+            raise CounterError(
+                f"Dòng {number}: mã thủ tục {procedure.code} trùng với dòng {seen[procedure.code]}.",
+                f"row {number}: duplicate code",
+            )
+        seen[procedure.code] = number
+        procedures.append(procedure)
+    return procedures
+
+
+def _procedure(cells: dict) -> Procedure:
+    code = nfc(cells["code"])
+    if not code or any(ch.isspace() for ch in code):
+        raise CounterError(f"mã thủ tục «{code}» trống hoặc có khoảng trắng.", "bad code")
+    name = nfc(cells["name"])
+    if not name:
+        raise CounterError("tên thủ tục trống.", "empty name")
+    documents = [nfc(line) for line in str(cells.get("documents", "")).splitlines()]
+    return Procedure(
+        code=code,
+        name=name,
+        days=parse_days(cells["days"]),
+        field=nfc(cells.get("field")),
+        fee=parse_fee(cells.get("fee", "")),
+        level=nfc(cells.get("level")),
+        documents=[d.lstrip("-•+ ").strip() for d in documents if d.lstrip("-•+ ").strip()],
+        cutoff=_cutoff(cells.get("cutoff", "")),
+        note=nfc(cells.get("note")),
+    )
+
+
+def parse_days(value: str) -> int:
+    """'3', '03 ngày làm việc' or 'Trong ngày' (0)."""
+    text = fold(value)
+    if text in _SAME_DAY:
+        return 0
+    match = re.fullmatch(r"(-?\d+)(?:[.,]0+)?(?:\s*ngay(?: lam viec)?)?", text)
+    if not match:
+        raise CounterError(
+            f"thời hạn giải quyết «{nfc(value)}» không phải số ngày làm việc nguyên.",
+            "days must be a whole number of working days",
+        )
+    days = int(match[1])
+    if days < 0:
+        raise CounterError(f"thời hạn giải quyết «{days}» âm.", "negative days")
+    return days
+
+
+def parse_fee(value: str) -> int | None:
+    """'20000', '20.000', '20.000 đồng'; blank means not set."""
+    text = fold(value)
+    if text == "":
+        return None
+    if text in _FREE:
+        return 0
+    match = re.fullmatch(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:\s*(?:d|dong|vnd))?", text)
+    if not match:
+        raise CounterError(f"phí/lệ phí «{nfc(value)}» không phải số tiền.", "fee is not an amount")
+    return int(match[1].replace(".", ""))
+
+
+def _cutoff(value: str) -> bool | None:
+    text = fold(value)
+    if text == "":
+        return None
+    if text in ("1", "yes", "co", "x", "true"):
+        return True
+    if text in ("0", "no", "khong", "false"):
+        return False
+    raise CounterError(f"cột giờ chốt «{nfc(value)}» phải là có/không.", "cutoff must be yes/no")
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CounterError(
+            "Tệp danh mục không phải văn bản UTF-8 (hãy lưu CSV dạng UTF-8).",
+            "catalogue file is not UTF-8",
+        ) from None
+    try:
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise CounterError(f"Tệp CSV hỏng: {exc}.", "malformed CSV") from None
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise CounterError(f"Tệp Excel hỏng hoặc không đọc được: {exc}.", "unreadable XLSX") from None
+
+
+def _cell(value) -> str:
+    """Excel turns 1.001193 into a number; national procedure codes have 6 decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.6f}" if value < 10 else str(value)
+    return str(value)
+
+
+def import_catalogue(session: Session, path: str | Path) -> dict:
+    """Import a catalogue file into the unit's database; updates procedures by code."""
+    procedures = read_catalogue(path)
+    rows = [dict(p.as_dict(), name_folded=fold(p.name), cutoff=_stored_cutoff(p.cutoff)) for p in procedures]
+    with write(session.db):
+        added, changed = catalogue_table.upsert(session.db, rows, iso(now()))
+    return {"file": str(path), "procedures": len(procedures), "added": added, "updated": changed}
+
+
+def procedure(session: Session, code: str) -> Procedure:
+    row = catalogue_table.get(session.db, nfc(code))
+    if row is None:
+        raise CounterError(
+            f"Không có thủ tục mã «{nfc(code)}» trong danh mục của đơn vị.", f"unknown procedure {code!r}"
+        )
+    return Procedure(**row)
+
+
+def all_procedures(session: Session) -> list[Procedure]:
+    return [Procedure(**row) for row in catalogue_table.all_procedures(session.db)]
+
+
+def _stored_cutoff(value: bool | None) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,58 @@
+"""The command line: `python main.py [--db PATH] COMMAND …`.
+
+The same services as the desktop app, for scripts and province IT staff.
+Command names, options and JSON keys are a contract (README.md): add, never
+rename. Bad input prints one Vietnamese line on stderr, exits non-zero and
+changes nothing.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from counter.cli import dossier_commands, maintenance_commands, setup_commands
+from counter.errors import CounterError
+from counter.session import Session
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"Lỗi cú pháp lệnh: {message} (dùng --help để xem hướng dẫn)\n")
+
+
+def default_database() -> Path:
+    if os.environ.get("MOTCUA_DB"):
+        return Path(os.environ["MOTCUA_DB"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("motcua", appauthor=False)) / "motcua.sqlite3"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="motcua", description="motcua — phần mềm Bộ phận Một cửa")
+    parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định $MOTCUA_DB hoặc thư mục dữ liệu)")
+    parser.add_argument("--officer", default=os.environ.get("MOTCUA_OFFICER"), help="tên cán bộ thực hiện")
+    parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for module in (setup_commands, dossier_commands, maintenance_commands):
+        module.register(commands)
+    return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one parsed command; 0 on success, 1 with a Vietnamese line on stderr otherwise."""
+    try:
+        with Session(args.db or default_database(), args.officer) as session:
+            args.handler(session, args)
+    except CounterError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,185 @@
+"""init, settings, catalog, calendar, due-date."""
+
+from dataclasses import asdict
+
+from counter import catalogue, unit
+from counter.cli.output import emit_json, line, when
+from counter.clock import iso, parse_date, parse_time
+from counter.due_dates import TimeRules, due_date
+from counter.errors import CounterError
+from counter.settings import FORM_SETS, LEVELS
+from counter.working_calendar import WEEKDAY_NAMES
+
+
+def register(commands) -> None:
+    p = commands.add_parser("init", help="khởi tạo đơn vị")
+    p.add_argument("--unit-code", required=True)
+    p.add_argument("--unit-name", required=True)
+    p.add_argument("--level", choices=list(LEVELS), default=None)
+    p.add_argument("--authority", default=None, help="cơ quan cấp trên, ví dụ UBND TỈNH BẮC NINH")
+    p.add_argument("--place", default=None, help="địa danh ghi trên biểu mẫu")
+    p.add_argument("--workstation", type=int, default=None, help="số quầy (1-10)")
+    p.add_argument("--form-set", choices=list(FORM_SETS), default=None)
+    p.add_argument("--starter-catalogue", action="store_true", help="nạp danh mục thủ tục mẫu")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=init)
+
+    p = commands.add_parser("settings", help="xem hoặc sửa thiết lập đơn vị")
+    sub = p.add_subparsers(dest="action", required=True)
+    s = sub.add_parser("show")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=settings_show)
+    s = sub.add_parser("set")
+    s.add_argument("key")
+    s.add_argument("value")
+    s.set_defaults(handler=settings_set)
+
+    p = commands.add_parser("catalog", help="danh mục thủ tục hành chính")
+    sub = p.add_subparsers(dest="action", required=True)
+    s = sub.add_parser("import")
+    s.add_argument("file", nargs="?")
+    s.add_argument("--starter", action="store_true", help="danh mục thủ tục cấp xã kèm theo phần mềm")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=catalog_import)
+    s = sub.add_parser("list")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=catalog_list)
+
+    p = commands.add_parser("calendar", help="lịch làm việc")
+    sub = p.add_subparsers(dest="action", required=True)
+    s = sub.add_parser("show")
+    s.add_argument("year", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=calendar_show)
+    s = sub.add_parser("import")
+    s.add_argument("file")
+    s.set_defaults(handler=calendar_import)
+    s = sub.add_parser("export")
+    s.add_argument("file")
+    s.set_defaults(handler=calendar_export)
+    s = sub.add_parser("set", help="đặt một ngày nghỉ (off) hoặc làm việc (work) riêng của đơn vị")
+    s.add_argument("date")
+    s.add_argument("type", choices=["off", "work"])
+    s.add_argument("--reason", default="")
+    s.set_defaults(handler=calendar_set)
+    s = sub.add_parser("unset", help="bỏ một ngày riêng của đơn vị")
+    s.add_argument("date")
+    s.set_defaults(handler=calendar_unset)
+
+    p = commands.add_parser("due-date", help="tính hạn giải quyết")
+    p.add_argument("--from", dest="start", required=True, help="thời điểm tiếp nhận YYYY-MM-DD HH:MM")
+    p.add_argument("--days", type=int, required=True)
+    p.add_argument("--procedure", help="áp dụng giờ chốt riêng của thủ tục")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=due_date_command)
+
+
+def init(session, args) -> None:
+    changes = {"unit_code": args.unit_code, "unit_name": args.unit_name}
+    for key in ("level", "authority", "place", "workstation", "form_set"):
+        value = getattr(args, key)
+        if value is not None:
+            changes[key] = value
+    settings = unit.configure(session, **changes)
+    imported = catalogue.import_catalogue(session, catalogue.STARTER) if args.starter_catalogue else None
+    if args.json:
+        emit_json({"settings": asdict(settings), "catalogue": imported})
+        return
+    line(f"Đã khởi tạo đơn vị {settings.unit_name} ({settings.unit_code}), quầy số {settings.workstation}.")
+    if imported:
+        line(f"Đã nạp {imported['procedures']} thủ tục của danh mục mẫu.")
+
+
+def settings_show(session, args) -> None:
+    values = asdict(session.settings)
+    if args.json:
+        emit_json(values)
+        return
+    for key, value in values.items():
+        line(f"{key} = {value}")
+
+
+def settings_set(session, args) -> None:
+    session.require_unit()
+    unit.configure(session, **{args.key.replace("-", "_"): args.value})
+    line(f"Đã lưu {args.key} = {getattr(session.settings, args.key.replace('-', '_'))}.")
+
+
+def catalog_import(session, args) -> None:
+    if bool(args.file) == bool(args.starter):
+        raise CounterError("Chỉ định một tệp danh mục hoặc --starter.", "give a FILE or --starter")
+    summary = catalogue.import_catalogue(session, catalogue.STARTER if args.starter else args.file)
+    if args.json:
+        emit_json(summary)
+        return
+    line(f"Đã nhập {summary['procedures']} thủ tục: {summary['added']} thêm mới, {summary['updated']} cập nhật.")
+
+
+def catalog_list(session, args) -> None:
+    procedures = catalogue.all_procedures(session)
+    if args.json:
+        emit_json([p.as_dict() for p in procedures])
+        return
+    for p in procedures:
+        fee = "—" if p.fee is None else f"{p.fee:,} đ".replace(",", ".")
+        line(f"{p.code:<12} {p.days:>3} ngày  {fee:>10}  {p.name}")
+    line(f"Tổng cộng {len(procedures)} thủ tục.")
+
+
+def calendar_show(session, args) -> None:
+    if not 1900 <= args.year <= 2200:
+        raise CounterError(f"Năm {args.year} không hợp lệ.", "year out of range")
+    off, worked = session.calendar.exceptions(args.year)
+    if args.json:
+        emit_json({"year": args.year, "non_working_weekdays": [_day(i) for i in off],
+                   "working_weekend_days": [_day(i) for i in worked]})
+        return
+    line(f"Ngày thường được nghỉ năm {args.year}:")
+    for info in off:
+        line(f"  {info.day:%d/%m/%Y} ({_weekday(info.day)}): {info.reason}")
+    line(f"Ngày cuối tuần phải làm việc năm {args.year}:")
+    for info in worked:
+        line(f"  {info.day:%d/%m/%Y} ({_weekday(info.day)}): {info.reason}")
+
+
+def calendar_import(session, args) -> None:
+    count = unit.import_calendar(session, args.file)
+    line(f"Đã nhập {count} ngày vào lịch riêng của đơn vị.")
+
+
+def calendar_export(session, args) -> None:
+    count = unit.export_calendar(session, args.file)
+    line(f"Đã xuất {count} ngày của lịch riêng ra {args.file}.")
+
+
+def calendar_set(session, args) -> None:
+    override = unit.set_day(session, parse_date(args.date), args.type == "work", args.reason)
+    kind = "làm việc" if override.working else "nghỉ"
+    line(f"Ngày {override.day:%d/%m/%Y}: {kind} ({override.reason}).")
+
+
+def calendar_unset(session, args) -> None:
+    day = parse_date(args.date)
+    unit.unset_day(session, day)
+    line(f"Đã bỏ ngày {day:%d/%m/%Y} khỏi lịch riêng của đơn vị.")
+
+
+def due_date_command(session, args) -> None:
+    start = parse_time(args.start, "thời điểm tiếp nhận")
+    cutoff = catalogue.procedure(session, args.procedure).cutoff if args.procedure else None
+    due = due_date(start, args.days, session.calendar, TimeRules.of(session.settings, cutoff))
+    if args.json:
+        emit_json({"received_at": iso(due.received_at), "clock_start_at": iso(due.clock_start),
+                   "due_at": iso(due.due_at), "days": due.days, "explain": due.explain()})
+        return
+    line(f"Hạn giải quyết: {when(due.due_at)}")
+    for step in due.steps:
+        line("  " + step.text())
+
+
+def _weekday(day) -> str:
+    return WEEKDAY_NAMES[day.weekday()]
+
+
+def _day(info) -> dict:
+    return {"date": info.day.isoformat(), "reason": info.reason, "source": info.source}

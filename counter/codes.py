@@ -1,0 +1,42 @@
+"""Dossier codes (mã hồ sơ): UNITCODE-YYMMDD-XXXX.
+
+The format is TT 01/2018/TT-VPCP art. 19 (shared/domain/README.md, "Dossier
+code"): the unit's identifier, the receipt date, and the sequence of the day,
+at least 4 digits.
+
+Workstations of one unit have no network between them, so each owns a block
+of numbers and can never hand out another's code:
+
+- workstation k (1-10) numbers its n-th dossier of the day (k-1)*1000 + n
+  for n = 1..999 (quầy 1: 0001-0999, quầy 2: 1001-1999, ... quầy 10: 9001-9999);
+- past 999 dossiers in a day it continues with k*10000 + n for
+  n = 1000..9999 (quầy 1: 11000-19999, quầy 2: 21000-29999, ...), which no
+  block above can reach.
+
+A number is reserved in its own committed transaction before the dossier is
+written, so a failed save burns the number and it is never handed out again.
+"""
+
+from datetime import date
+
+from counter.errors import CounterError
+
+BLOCK = 1000
+OVERFLOW = 10000
+
+
+def sequence_number(workstation: int, nth: int) -> int:
+    if not 1 <= workstation <= 10:
+        raise CounterError("Số quầy phải từ 1 đến 10.", "workstation must be 1-10")
+    if nth < BLOCK:
+        return (workstation - 1) * BLOCK + nth
+    if nth < OVERFLOW:
+        return workstation * OVERFLOW + nth
+    raise CounterError(
+        "Quầy đã dùng hết số thứ tự hồ sơ của ngày (9.999 hồ sơ).",
+        "this workstation ran out of dossier numbers for the day",
+    )
+
+
+def format_code(unit_code: str, day: date, number: int) -> str:
+    return f"{unit_code}-{day:%y%m%d}-{number:04d}"

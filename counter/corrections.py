@@ -1,0 +1,95 @@
+"""Correcting a dossier after intake (sửa thông tin hồ sơ), always with a reason.
+
+Officers ask for this most: a mistyped name or ID is fixed, the event keeps
+the old and new values, and the receipt can be printed again.
+"""
+
+from counter import applicants, dossiers
+from counter.catalogue import procedure
+from counter.clock import from_iso, iso, now
+from counter.dossier import CHANNELS, Dossier
+from counter.due_dates import TimeRules, due_date
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import fold, nfc
+from db import dossiers as dossier_table
+from db.connection import write
+
+EDITABLE = {
+    "name": "applicant_name", "id_number": "id_number", "phone": "phone", "address": "address",
+    "email": "email", "channel": "channel", "fee": "fee", "procedure": "procedure_code",
+}
+APPLICANT_FIELDS = ("name", "id_number", "phone", "address", "email")
+
+
+def edit(session: Session, code: str, field: str, value: str, reason: str) -> Dossier:
+    key = field.replace("-", "_")
+    if key not in EDITABLE:
+        raise CounterError(
+            f"Không sửa được trường «{field}»; chỉ sửa: {', '.join(EDITABLE)}.", f"field {field!r} cannot be edited"
+        )
+    why = nfc(reason)
+    if not why:
+        raise CounterError("Phải ghi rõ lý do sửa.", "a reason is required")
+    dossier = dossiers.get(session, code, with_documents=False)
+    changes = _changes(session, dossier, key, value)
+    column = EDITABLE[key]
+    old = getattr(dossier, column)
+    new = changes[column]
+    if old == new:
+        raise CounterError("Giá trị mới giống giá trị cũ, không có gì để sửa.", "the value did not change")
+    stamp = iso(now())
+    with write(session.db):
+        if key in APPLICANT_FIELDS:
+            person = applicants.clean(
+                **{f: changes.get(EDITABLE[f], getattr(dossier, EDITABLE[f])) for f in APPLICANT_FIELDS}
+            )
+            changes["applicant_id"] = applicants.remember(session, person, stamp)
+        dossiers.record(session, dossier.id, now(), "edited",
+                        {"field": key, "old": old, "new": new, "reason": why}, **changes)
+    return dossiers.get(session, dossier.code)
+
+
+def _changes(session: Session, dossier: Dossier, key: str, value: str) -> dict:
+    if key == "name":
+        person = applicants.clean(value)
+        return {"applicant_name": person.name, "name_folded": fold(person.name)}
+    if key == "id_number":
+        return {"id_number": applicants.clean_id_number(value)}
+    if key == "phone":
+        return {"phone": applicants.clean_phone(value)}
+    if key == "email":
+        return {"email": applicants.clean(dossier.applicant_name, email=value).email}
+    if key == "address":
+        return {"address": nfc(value)}
+    if key == "channel":
+        if value not in CHANNELS:
+            raise CounterError("Kênh tiếp nhận phải là counter, postal hoặc online.", "unknown channel")
+        return {"channel": value}
+    if key == "fee":
+        try:
+            fee = int(nfc(value).replace(".", ""))
+        except ValueError:
+            raise CounterError(f"Phí, lệ phí «{value}» không phải số tiền.", "fee is not a number") from None
+        if fee < 0:
+            raise CounterError("Phí, lệ phí không được âm.", "fee cannot be negative")
+        return {"fee": fee}
+    return _procedure_change(session, dossier, value)
+
+
+def _procedure_change(session: Session, dossier: Dossier, code: str) -> dict:
+    """A wrongly picked procedure: the due date is computed again from the clock's last start."""
+    if dossier.status != "received":
+        raise CounterError(
+            "Chỉ đổi được thủ tục khi hồ sơ đang giải quyết.", "the procedure can change only while in progress"
+        )
+    chosen = procedure(session, code)
+    started = from_iso(dossier_table.last_event_at(session.db, dossier.id, ("received", "supplement_received")))
+    due = due_date(started, chosen.days, session.calendar, TimeRules.of(session.settings, chosen.cutoff))
+    changes = {
+        "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,
+        "clock_start_at": iso(due.clock_start), "due_at": iso(due.due_at),
+    }
+    if dossier.apology_at is None:
+        changes["appointment_at"] = iso(due.due_at)
+    return changes

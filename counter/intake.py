@@ -1,0 +1,161 @@
+"""Receiving a complete dossier (tiếp nhận hồ sơ; ND 61/2018 art. 17).
+
+The code is reserved first, in its own transaction, so a failed save never
+hands the same code to the next citizen; then the applicant, the dossier,
+its documents, its ledger number and the "received" event are written in
+one transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from counter import applicants, codes, dossiers
+from counter.catalogue import procedure
+from counter.clock import iso, now
+from counter.dossier import CHANNELS, Dossier
+from counter.due_dates import TimeRules, due_date
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import fold, nfc
+from db import dossiers as dossier_table
+from db import files as file_table
+from db.connection import write
+
+# Documents only shown (xuất trình) need no scan (shared/domain/README.md, "Digitization").
+SHOWN_ONLY = "xuat trinh"
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    name: str
+    copy_kind: str = "original"
+    quantity: int = 1
+    not_required: bool | None = None  # None: decided from the name and the channel
+    file: Path | None = None
+
+
+def receive(
+    session: Session,
+    procedure_code: str,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    email: str = "",
+    channel: str = "counter",
+    fee: int | None = None,
+    at: datetime | None = None,
+    documents: list[DocumentInput] | None = None,
+    reuse: bool | dict[int, int] = False,
+) -> Dossier:
+    """Receive a dossier. `reuse`: True re-uses every earlier scan of the same document name;
+    a dict maps a document position to the earlier document id chosen by the officer."""
+    settings = session.require_unit()
+    chosen = procedure(session, procedure_code)
+    person = applicants.clean(name, id_number, phone, address, email)
+    if channel not in CHANNELS:
+        raise CounterError(
+            f"Kênh tiếp nhận «{channel}» không hợp lệ; chọn counter, postal hoặc online.", "unknown channel"
+        )
+    if fee is None:
+        fee = chosen.fee or 0
+    if fee < 0:
+        raise CounterError("Phí, lệ phí không được âm.", "fee cannot be negative")
+    received_at = at or now()
+    if documents is None:
+        documents = [DocumentInput(name) for name in chosen.documents]
+    items = _documents(session, documents, channel)
+    rules = TimeRules.of(settings, chosen.cutoff)
+    due = due_date(received_at, chosen.days, session.calendar, rules)
+    reused = _reuse(session, person, items, reuse)
+    stored = {i: session.files.add(Path(d.file)) for i, d in enumerate(documents) if d.file}
+
+    code = _reserve_code(session, received_at)
+    stamp = iso(now())
+    with write(session.db):
+        applicant_id = applicants.remember(session, person, stamp)
+        for i, (sha, size) in stored.items():
+            file_table.record(session.db, sha, size, Path(documents[i].file).name, stamp)
+            items[i]["file_sha256"] = sha
+        row = {
+            "code": code, "unit_code": settings.unit_code, "workstation": settings.workstation,
+            "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,
+            "applicant_id": applicant_id, "applicant_name": person.name, "name_folded": fold(person.name),
+            "id_number": person.id_number, "phone": person.phone, "address": person.address,
+            "email": person.email, "channel": channel, "fee": fee,
+            "received_at": iso(received_at), "clock_start_at": iso(due.clock_start),
+            "due_at": iso(due.due_at), "appointment_at": iso(due.due_at), "status": "received",
+            "ledger_year": received_at.year,
+            "ledger_number": dossier_table.next_ledger_number(session.db, received_at.year),
+            "digitized": int(all(d["file_sha256"] or d["not_required"] for d in items)),
+            "reused": int(reused), "officer": session.officer, "updated_at": stamp,
+        }
+        dossier_id = dossier_table.insert(session.db, row)
+        dossier_table.insert_documents(session.db, dossier_id, items)
+        dossier_table.add_event(
+            session.db, dossier_id, iso(received_at), "received", session.officer,
+            {"due_at": iso(due.due_at), "channel": channel, "fee": fee},
+        )
+    return dossiers.get(session, code)
+
+
+def _documents(session: Session, documents: list[DocumentInput], channel: str) -> list[dict]:
+    items = []
+    for position, doc in enumerate(documents, start=1):
+        title = nfc(doc.name)
+        if not title:
+            raise CounterError(f"Giấy tờ thứ {position} không có tên.", f"document {position} has no name")
+        if doc.copy_kind not in ("original", "copy"):
+            raise CounterError("Loại giấy tờ phải là bản chính hoặc bản sao.", "copy kind must be original or copy")
+        if doc.quantity < 1:
+            raise CounterError("Số lượng giấy tờ phải từ 1 trở lên.", "quantity must be at least 1")
+        if doc.file and not Path(doc.file).is_file():
+            raise CounterError(f"Không tìm thấy tệp «{doc.file}».", f"no such file {doc.file}")
+        not_required = doc.not_required
+        if not_required is None:
+            # Filed electronically or only shown: no scan needed (TT 03/2025 art. 5).
+            not_required = channel == "online" or SHOWN_ONLY in fold(title)
+        items.append({
+            "position": position, "name": title, "copy_kind": doc.copy_kind, "quantity": doc.quantity,
+            "file_sha256": None, "not_required": bool(not_required) and not doc.file, "reused_from": None,
+        })
+    return items
+
+
+def _reuse(session: Session, person: applicants.Applicant, items: list[dict], reuse) -> bool:
+    """Fill documents from the applicant's earlier scans; True if any was re-used."""
+    if not reuse:
+        return False
+    known = applicants.find(session, person.id_number or person.phone) if (person.id_number or person.phone) else []
+    earlier = [doc for a in known[:1] for doc in applicants.earlier_documents(session, a.id)]
+    by_id = {doc["document_id"]: doc for doc in earlier}
+    by_name = {fold(doc["name"]): doc for doc in reversed(earlier)}
+    used = False
+    for item in items:
+        if isinstance(reuse, dict):
+            choice = reuse.get(item["position"])
+            if choice is None:
+                continue
+            source = by_id.get(choice)
+            if source is None:
+                raise CounterError(
+                    f"Giấy tờ cũ số {choice} không thuộc người nộp này.", "earlier document not found"
+                )
+        else:
+            source = by_name.get(fold(item["name"]))
+        if source and not item["file_sha256"]:
+            item.update(file_sha256=source["file_sha256"], reused_from=source["document_id"], not_required=False)
+            used = True
+    return used
+
+
+def _reserve_code(session: Session, received_at: datetime) -> str:
+    settings = session.settings
+    day = received_at.date()
+    with write(session.db):
+        nth = dossier_table.next_day_number(session.db, day.isoformat(), settings.workstation)
+        number = codes.sequence_number(settings.workstation, nth)
+        code = codes.format_code(settings.unit_code, day, number)
+        dossier_table.reserve_code(session.db, code, day.isoformat(), settings.workstation, nth, iso(now()))
+    return code

@@ -1,0 +1,71 @@
+"""An open counter database with the officer at the desk.
+
+Every service in `counter/` takes a Session: the GUI and the CLI open one
+the same way, so both see the same rules.
+"""
+
+import getpass
+from functools import cached_property
+from pathlib import Path
+
+from counter import settings as unit_settings
+from counter.errors import CounterError
+from counter.text import nfc
+from counter.working_calendar import DayOverride, WorkingCalendar
+from db import calendar as calendar_table
+from db import settings as settings_table
+from db.connection import DatabaseError, open_database
+from db.files import FileStore, folder_for
+
+
+class Session:
+    def __init__(self, path: str | Path, officer: str | None = None):
+        self.path = Path(path)
+        try:
+            self.db = open_database(self.path)
+        except DatabaseError as exc:
+            raise CounterError(str(exc), "cannot open the database") from None
+        self.officer = nfc(officer) or _login_name()
+        self.files = FileStore(folder_for(self.path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @cached_property
+    def settings(self) -> unit_settings.UnitSettings:
+        return unit_settings.from_stored(settings_table.load(self.db))
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        from datetime import date
+
+        return WorkingCalendar(
+            [DayOverride(date.fromisoformat(d), w, r) for d, w, r in calendar_table.overrides(self.db)]
+        )
+
+    def forget_cached(self) -> None:
+        """Drop cached settings and calendar after they were changed."""
+        self.__dict__.pop("settings", None)
+        self.__dict__.pop("calendar", None)
+
+    def require_unit(self) -> unit_settings.UnitSettings:
+        settings = self.settings
+        if not settings.initialised:
+            raise CounterError(
+                "Cơ sở dữ liệu chưa được khởi tạo: hãy chạy «init --unit-code … --unit-name …» trước.",
+                "database not initialised, run init first",
+            )
+        return settings
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

@@ -1,0 +1,134 @@
+"""Unit settings (thông tin đơn vị): who the counter is and how it counts time.
+
+Rules that no text confirms for every province are settings, not constants
+(shared/domain/README.md): the 15:00 cut-off, whether the receipt day counts
+as day 1, and the form set.
+"""
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import time
+
+from counter.clock import parse_clock
+from counter.errors import CounterError
+from counter.text import nfc
+
+LEVELS = {"xa": "Cấp xã", "huyen": "Cấp huyện", "tinh": "Cấp tỉnh"}
+FORM_SETS = {"tt03-2025": "TT 03/2025/TT-VPCP", "tt01-2018": "TT 01/2018/TT-VPCP"}
+PAGE_SIZES = ("A5", "A4")
+
+
+@dataclass(frozen=True)
+class UnitSettings:
+    unit_code: str = ""
+    unit_name: str = ""
+    authority: str = ""
+    level: str = "xa"
+    place: str = ""
+    office_open: str = "07:30"
+    office_close: str = "17:00"
+    cutoff: str = "15:00"
+    cutoff_enabled: bool = True
+    receipt_day_counts: bool = False
+    workstation: int = 1
+    form_set: str = "tt03-2025"
+    slip_page_size: str = "A5"
+    ledger_volume: str = "01"
+
+    @property
+    def open_time(self) -> time:
+        return parse_clock(self.office_open)
+
+    @property
+    def close_time(self) -> time:
+        return parse_clock(self.office_close)
+
+    @property
+    def cutoff_time(self) -> time:
+        return parse_clock(self.cutoff)
+
+    @property
+    def initialised(self) -> bool:
+        return bool(self.unit_code and self.unit_name)
+
+
+def from_stored(values: dict) -> UnitSettings:
+    known = {f.name for f in fields(UnitSettings)}
+    return UnitSettings(**{k: v for k, v in values.items() if k in known})
+
+
+def to_stored(settings: UnitSettings) -> dict:
+    return asdict(settings)
+
+
+def updated(settings: UnitSettings, **changes) -> UnitSettings:
+    """A validated copy with `changes` applied; raises CounterError on bad values."""
+    known = {f.name: f for f in fields(UnitSettings)}
+    clean = {}
+    for key, value in changes.items():
+        if key not in known:
+            raise CounterError(f"Không có thiết lập «{key}».", f"unknown setting {key!r}")
+        default = known[key].default
+        if isinstance(default, bool):
+            value = _boolean(key, value)
+        elif isinstance(default, int):
+            value = _workstation(value)
+        else:
+            value = nfc(value)
+        clean[key] = value
+    result = replace(settings, **clean)
+    validate(result)
+    return result
+
+
+def validate(settings: UnitSettings) -> None:
+    if not settings.unit_code:
+        raise CounterError("Mã định danh đơn vị không được để trống.", "unit code is empty")
+    if any(ch.isspace() for ch in settings.unit_code):
+        raise CounterError(
+            f"Mã định danh đơn vị «{settings.unit_code}» không được chứa khoảng trắng.",
+            "unit code contains spaces",
+        )
+    if not settings.unit_name:
+        raise CounterError("Tên đơn vị không được để trống.", "unit name is empty")
+    if settings.level not in LEVELS:
+        raise CounterError(
+            f"Cấp đơn vị «{settings.level}» không hợp lệ; chọn một trong: {', '.join(LEVELS)}.",
+            "unknown level",
+        )
+    if settings.form_set not in FORM_SETS:
+        raise CounterError(
+            f"Bộ biểu mẫu «{settings.form_set}» không hợp lệ; chọn một trong: {', '.join(FORM_SETS)}.",
+            "unknown form set",
+        )
+    if settings.slip_page_size not in PAGE_SIZES:
+        raise CounterError("Khổ giấy phải là A5 hoặc A4.", "page size must be A5 or A4")
+    opening, closing, cutoff = settings.open_time, settings.close_time, settings.cutoff_time
+    if not opening < closing:
+        raise CounterError("Giờ mở cửa phải trước giờ đóng cửa.", "opening must be before closing")
+    if not opening < cutoff <= closing:
+        raise CounterError(
+            "Giờ chốt tiếp nhận phải nằm trong giờ làm việc.", "cut-off must lie within office hours"
+        )
+
+
+def _boolean(key: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = nfc(str(value)).lower()
+    if text in ("1", "true", "yes", "on", "có", "co"):
+        return True
+    if text in ("0", "false", "no", "off", "không", "khong"):
+        return False
+    raise CounterError(f"Giá trị «{value}» của «{key}» phải là có/không.", "expected yes/no")
+
+
+def _workstation(value) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if not 1 <= number <= 10:
+        raise CounterError(
+            f"Số quầy «{value}» không hợp lệ: phải từ 1 đến 10.", "workstation must be 1-10"
+        )
+    return number

@@ -1,0 +1,66 @@
+"""Setting up the unit: its identity, office hours and calendar overrides."""
+
+from datetime import date
+from pathlib import Path
+
+from counter import settings as unit_settings
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import nfc
+from counter.working_calendar import DayOverride, overrides_csv, parse_overrides_csv
+from db import calendar as calendar_table
+from db import dossiers as dossier_table
+from db import settings as settings_table
+from db.connection import write
+
+
+def configure(session: Session, **changes) -> unit_settings.UnitSettings:
+    """Validate and save settings; the unit code cannot change once dossiers carry it."""
+    current = session.settings
+    result = unit_settings.updated(current, **changes)
+    if current.unit_code and result.unit_code != current.unit_code and dossier_table.any_with_unit(session.db, current.unit_code):
+        raise CounterError(
+            f"Đơn vị đã có hồ sơ mang mã {current.unit_code}; không thể đổi mã định danh đơn vị.",
+            "the unit code cannot change once dossiers exist",
+        )
+    with write(session.db):
+        settings_table.save(session.db, unit_settings.to_stored(result))
+    session.forget_cached()
+    return session.settings
+
+
+def import_calendar(session: Session, path: str | Path) -> int:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CounterError(f"Không đọc được tệp lịch {path}: {exc.strerror}.", f"cannot read {path}") from None
+    days = parse_overrides_csv(data)
+    with write(session.db):
+        calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
+    session.forget_cached()
+    return len(days)
+
+
+def export_calendar(session: Session, path: str | Path) -> int:
+    overrides = list(session.calendar.overrides.values())
+    try:
+        Path(path).write_bytes(overrides_csv(overrides))
+    except OSError as exc:
+        raise CounterError(f"Không ghi được tệp lịch {path}: {exc.strerror}.", f"cannot write {path}") from None
+    return len(overrides)
+
+
+def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
+    why = nfc(reason) or ("Ngày làm việc" if working else "Ngày nghỉ")
+    with write(session.db):
+        calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
+    session.forget_cached()
+    return DayOverride(day, working, why)
+
+
+def unset_day(session: Session, day: date) -> None:
+    with write(session.db):
+        found = calendar_table.remove(session.db, day.isoformat())
+    if not found:
+        raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
+    session.forget_cached()

@@ -1,0 +1,169 @@
+"""Dossiers, their documents and their events."""
+
+import json
+
+import sqlite_utils
+
+DOSSIER_COLUMNS = (
+    "id", "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
+    "applicant_id", "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
+    "received_at", "clock_start_at", "due_at", "appointment_at", "status", "result_at",
+    "result_file", "returned_at", "returned_to", "return_channel", "rating", "apology_at",
+    "apology_reason", "decision_reason", "supplements", "ledger_year", "ledger_number",
+    "digitized", "result_digitized", "reused", "officer", "updated_at",
+)
+_SELECT = "SELECT " + ", ".join(DOSSIER_COLUMNS) + " FROM dossiers"
+DOCUMENT_COLUMNS = (
+    "id", "dossier_id", "position", "name", "copy_kind", "quantity", "file_sha256",
+    "not_required", "reused_from",
+)
+
+
+def _dicts(cursor, columns) -> list[dict]:
+    return [dict(zip(columns, row)) for row in cursor]
+
+
+def next_day_number(db: sqlite_utils.Database, day: str, workstation: int) -> int:
+    row = db.execute(
+        "SELECT max(number) FROM code_reservations WHERE day = ? AND workstation = ?", [day, workstation]
+    ).fetchone()
+    return (row[0] or 0) + 1
+
+
+def reserve_code(db: sqlite_utils.Database, code: str, day: str, workstation: int, number: int, now: str) -> None:
+    db.execute(
+        "INSERT INTO code_reservations (code, day, workstation, number, reserved_at) VALUES (?, ?, ?, ?, ?)",
+        [code, day, workstation, number, now],
+    )
+
+
+def next_ledger_number(db: sqlite_utils.Database, year: int) -> int:
+    row = db.execute("SELECT max(ledger_number) FROM dossiers WHERE ledger_year = ?", [year]).fetchone()
+    return (row[0] or 0) + 1
+
+
+def insert(db: sqlite_utils.Database, dossier: dict) -> int:
+    values = {k: v for k, v in dossier.items() if k != "id"}
+    values["code_rev"] = values["code"][::-1]
+    names = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    return db.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})", values).lastrowid
+
+
+def update(db: sqlite_utils.Database, dossier_id: int, changes: dict) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in changes)
+    db.execute(f"UPDATE dossiers SET {sets} WHERE id = :_id", dict(changes, _id=dossier_id))
+
+
+def by_code(db: sqlite_utils.Database, code: str) -> dict | None:
+    rows = _dicts(db.execute(_SELECT + " WHERE code = ?", [code]), DOSSIER_COLUMNS)
+    return rows[0] if rows else None
+
+
+def by_ids(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
+    """Dossiers in the order of `ids`."""
+    if not ids:
+        return []
+    found = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in _dicts(db.execute(_SELECT + f" WHERE id IN ({marks})", chunk), DOSSIER_COLUMNS):
+            found[row["id"]] = row
+    return [found[i] for i in ids if i in found]
+
+
+def insert_documents(db: sqlite_utils.Database, dossier_id: int, documents: list[dict]) -> None:
+    db.conn.executemany(
+        "INSERT INTO documents (dossier_id, position, name, copy_kind, quantity, file_sha256,"
+        " not_required, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (dossier_id, d["position"], d["name"], d["copy_kind"], d["quantity"], d["file_sha256"],
+             int(d["not_required"]), d["reused_from"])
+            for d in documents
+        ],
+    )
+
+
+def documents_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
+    return _dicts(
+        db.execute(
+            "SELECT " + ", ".join(DOCUMENT_COLUMNS) + " FROM documents WHERE dossier_id = ? ORDER BY position",
+            [dossier_id],
+        ),
+        DOCUMENT_COLUMNS,
+    )
+
+
+def update_document(db: sqlite_utils.Database, document_id: int, changes: dict) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in changes)
+    db.execute(f"UPDATE documents SET {sets} WHERE id = :_id", dict(changes, _id=document_id))
+
+
+def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, officer: str, detail: dict) -> int:
+    return db.execute(
+        "INSERT INTO events (dossier_id, at, kind, officer, detail) VALUES (?, ?, ?, ?, ?)",
+        [dossier_id, at, kind, officer, json.dumps(detail, ensure_ascii=False)],
+    ).lastrowid
+
+
+def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
+    return [
+        {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail)}
+        for i, at, kind, officer, detail in db.execute(
+            "SELECT id, at, kind, officer, detail FROM events WHERE dossier_id = ? ORDER BY id", [dossier_id]
+        )
+    ]
+
+
+def last_event_at(db: sqlite_utils.Database, dossier_id: int, kinds: tuple[str, ...]) -> str | None:
+    marks = ",".join("?" * len(kinds))
+    return db.execute(
+        f"SELECT max(at) FROM events WHERE dossier_id = ? AND kind IN ({marks})", [dossier_id, *kinds]
+    ).fetchone()[0]
+
+
+def earlier_files(db: sqlite_utils.Database, applicant_id: int) -> list[dict]:
+    """The applicant's earlier scanned documents, newest first, one per document name."""
+    rows = db.execute(
+        "SELECT d.id, d.name, d.file_sha256, x.code, x.received_at FROM documents d"
+        " JOIN dossiers x ON x.id = d.dossier_id"
+        " WHERE x.applicant_id = ? AND d.file_sha256 IS NOT NULL ORDER BY x.received_at DESC, d.id DESC",
+        [applicant_id],
+    )
+    seen, result = set(), []
+    for doc_id, name, sha, code, received_at in rows:
+        if name not in seen:
+            seen.add(name)
+            result.append({"document_id": doc_id, "name": name, "file_sha256": sha, "code": code,
+                           "received_at": received_at})
+    return result
+
+
+def late_ids(db: sqlite_utils.Database, as_of: str) -> list[int]:
+    """Dossiers with a result after due_at, or open (not waiting for a supplement) past due_at."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
+            " UNION SELECT id FROM dossiers WHERE status = 'received' AND due_at < :as_of"
+            " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of"
+            " ORDER BY 1",
+            {"as_of": as_of},
+        )
+    ]
+
+
+def due_before(db: sqlite_utils.Database, limit: str) -> list[int]:
+    """Open dossiers whose clock runs and whose due time is before `limit`."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM dossiers WHERE status = 'received' AND due_at < ? ORDER BY due_at",
+            [limit],
+        )
+    ]
+
+
+def any_with_unit(db: sqlite_utils.Database, unit_code: str) -> bool:
+    return db.execute("SELECT 1 FROM dossiers WHERE unit_code = ? LIMIT 1", [unit_code]).fetchone() is not None

@@ -1,0 +1,188 @@
+"""Numbered schema upgrades, one function per version (the calibre way).
+
+`PRAGMA user_version` holds the schema version. Each `upgrade_version_N`
+runs inside one exclusive transaction together with the version bump, so a
+failed upgrade leaves the database exactly as it was. Never edit a released
+step: add the next one, and keep a fixture database of every released
+version under `tests/db/fixtures/`.
+"""
+
+import sqlite3
+
+import sqlite_utils
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: `executescript` would commit the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+def upgrade_version_1(db: sqlite_utils.Database) -> None:
+    """Settings, catalogue, calendar overrides, applicants, dossiers, documents, files, events."""
+    _run(
+        db,
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE procedures (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_folded TEXT NOT NULL,
+            field TEXT NOT NULL DEFAULT '',
+            days INTEGER NOT NULL CHECK (days >= 0),
+            fee INTEGER CHECK (fee >= 0),
+            level TEXT NOT NULL DEFAULT '',
+            documents TEXT NOT NULL DEFAULT '[]',
+            cutoff INTEGER CHECK (cutoff IN (0, 1)),
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE calendar_days (
+            day TEXT PRIMARY KEY,
+            working INTEGER NOT NULL CHECK (working IN (0, 1)),
+            reason TEXT NOT NULL
+        );
+        CREATE TABLE applicants (
+            id INTEGER PRIMARY KEY,
+            id_number TEXT UNIQUE,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX applicants_phone ON applicants (phone) WHERE phone <> '';
+        CREATE TABLE files (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE code_reservations (
+            code TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            workstation INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            reserved_at TEXT NOT NULL,
+            UNIQUE (day, workstation, number)
+        );
+        CREATE TABLE dossiers (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE REFERENCES code_reservations (code),
+            code_rev TEXT NOT NULL,
+            unit_code TEXT NOT NULL,
+            workstation INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL REFERENCES procedures (code),
+            procedure_name TEXT NOT NULL,
+            days INTEGER NOT NULL CHECK (days >= 0),
+            applicant_id INTEGER REFERENCES applicants (id),
+            applicant_name TEXT NOT NULL CHECK (applicant_name <> ''),
+            name_folded TEXT NOT NULL,
+            id_number TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            channel TEXT NOT NULL CHECK (channel IN ('counter', 'postal', 'online')),
+            fee INTEGER NOT NULL DEFAULT 0 CHECK (fee >= 0),
+            received_at TEXT NOT NULL,
+            clock_start_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            appointment_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('received', 'waiting_supplement',
+                'result_ready', 'returned', 'rejected', 'stopped')),
+            result_at TEXT,
+            result_file TEXT REFERENCES files (sha256),
+            returned_at TEXT,
+            returned_to TEXT NOT NULL DEFAULT '',
+            return_channel TEXT CHECK (return_channel IN ('counter', 'postal')),
+            rating TEXT CHECK (rating IN ('very-satisfied', 'satisfied', 'unsatisfied')),
+            apology_at TEXT,
+            apology_reason TEXT NOT NULL DEFAULT '',
+            decision_reason TEXT NOT NULL DEFAULT '',
+            supplements INTEGER NOT NULL DEFAULT 0,
+            ledger_year INTEGER NOT NULL,
+            ledger_number INTEGER NOT NULL,
+            digitized INTEGER NOT NULL DEFAULT 0,
+            result_digitized INTEGER NOT NULL DEFAULT 0,
+            reused INTEGER NOT NULL DEFAULT 0,
+            officer TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            UNIQUE (ledger_year, ledger_number)
+        );
+        CREATE INDEX dossiers_code_rev ON dossiers (code_rev);
+        CREATE INDEX dossiers_received ON dossiers (received_at);
+        CREATE INDEX dossiers_due_open ON dossiers (due_at) WHERE status = 'received';
+        CREATE INDEX dossiers_result ON dossiers (result_at) WHERE result_at IS NOT NULL;
+        CREATE INDEX dossiers_status ON dossiers (status, received_at);
+        CREATE INDEX dossiers_procedure ON dossiers (procedure_code, received_at);
+        CREATE INDEX dossiers_id_number ON dossiers (id_number) WHERE id_number <> '';
+        CREATE INDEX dossiers_phone ON dossiers (phone) WHERE phone <> '';
+        CREATE INDEX dossiers_applicant ON dossiers (applicant_id);
+        CREATE INDEX dossiers_late ON dossiers (result_at) WHERE result_at > due_at;
+        CREATE VIRTUAL TABLE dossier_names USING fts5 (
+            name_folded, content='dossiers', content_rowid='id', prefix='1 2 3'
+        );
+        CREATE TRIGGER dossier_names_insert AFTER INSERT ON dossiers BEGIN
+            INSERT INTO dossier_names (rowid, name_folded) VALUES (new.id, new.name_folded);
+        END;
+        CREATE TRIGGER dossier_names_update AFTER UPDATE OF name_folded ON dossiers BEGIN
+            INSERT INTO dossier_names (dossier_names, rowid, name_folded)
+                VALUES ('delete', old.id, old.name_folded);
+            INSERT INTO dossier_names (rowid, name_folded) VALUES (new.id, new.name_folded);
+        END;
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers (id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL CHECK (name <> ''),
+            copy_kind TEXT NOT NULL DEFAULT 'original' CHECK (copy_kind IN ('original', 'copy')),
+            quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity > 0),
+            file_sha256 TEXT REFERENCES files (sha256),
+            not_required INTEGER NOT NULL DEFAULT 0 CHECK (not_required IN (0, 1)),
+            reused_from INTEGER REFERENCES documents (id),
+            UNIQUE (dossier_id, position)
+        );
+        CREATE INDEX documents_file ON documents (file_sha256) WHERE file_sha256 IS NOT NULL;
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers (id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            officer TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_dossier ON events (dossier_id, id);
+        """
+    )
+
+
+STEPS = [upgrade_version_1]
+LATEST = len(STEPS)
+
+
+def upgrade(db: sqlite_utils.Database) -> None:
+    """Bring the database to LATEST, one step per transaction."""
+    conn = db.conn
+    while True:
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= LATEST:
+                conn.execute("ROLLBACK")
+                return
+            STEPS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

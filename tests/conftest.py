@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh unit database with the starter catalogue, and a CLI runner."""
+
+import json
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from counter import catalogue, unit  # noqa: E402
+from counter.cli import parse, run  # noqa: E402
+from counter.session import Session  # noqa: E402
+
+UNIT = {"unit_code": "000.00.53.H48", "unit_name": "UBND xã Tân Tiến", "authority": "UBND TỈNH BẮC NINH",
+        "place": "Tân Tiến"}
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "unit.sqlite3"
+
+
+@pytest.fixture
+def session(db_path):
+    with Session(db_path, "Trần Thị Lan") as opened:
+        unit.configure(opened, **UNIT)
+        catalogue.import_catalogue(opened, catalogue.STARTER)
+        yield opened
+
+
+class CLI:
+    """Runs `main.py --db PATH …` in-process; returns (exit code, stdout, stderr)."""
+
+    def __init__(self, path, capsys):
+        self.path, self.capsys = path, capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        try:
+            code = run(parse(["--db", str(self.path), "--officer", "Trần Thị Lan", *argv]))
+        except SystemExit as exc:
+            code = exc.code
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *argv: str):
+        code, out, err = self(*argv, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(db_path, capsys):
+    runner = CLI(db_path, capsys)
+    code, _, err = runner("init", "--unit-code", UNIT["unit_code"], "--unit-name", UNIT["unit_name"],
+                          "--authority", UNIT["authority"], "--place", UNIT["place"], "--starter-catalogue")
+    assert code == 0, err
+    return runner
