@@ -122,6 +122,7 @@ def upgrade_version_1(db: sqlite_utils.Database) -> None:
         CREATE INDEX dossiers_received ON dossiers (received_at);
         CREATE INDEX dossiers_due_open ON dossiers (due_at) WHERE status = 'received';
         CREATE INDEX dossiers_result ON dossiers (result_at) WHERE result_at IS NOT NULL;
+        CREATE INDEX dossiers_returned ON dossiers (returned_at) WHERE returned_at IS NOT NULL;
         CREATE INDEX dossiers_status ON dossiers (status, received_at);
         CREATE INDEX dossiers_procedure ON dossiers (procedure_code, received_at);
         CREATE INDEX dossiers_id_number ON dossiers (id_number) WHERE id_number <> '';

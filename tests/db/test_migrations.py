@@ -1,0 +1,62 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from counter import dossiers, search
+from counter.errors import CounterError
+from counter.session import Session
+from db import migrations
+from db.connection import schema_version
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-v*.sqlite3"))
+
+
+def test_a_fixture_exists_for_every_released_version():
+    versions = {int(path.stem.split("-v")[1]) for path in FIXTURES}
+    assert versions == set(range(1, max(versions) + 1))
+    assert max(versions) <= migrations.LATEST
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_old_database_upgrades_with_nothing_lost(fixture, tmp_path):
+    path = tmp_path / "unit.sqlite3"
+    shutil.copy(fixture, path)
+    with Session(path) as session:
+        assert schema_version(session.db) == migrations.LATEST
+        assert session.settings.unit_code == "000.00.53.H48"
+        returned = dossiers.get(session, "000.00.53.H48-250303-0001")
+        assert returned.status == "returned" and returned.rating == "satisfied"
+        assert dossiers.get(session, "000.00.53.H48-250303-0002").status == "waiting_supplement"
+        assert dossiers.get(session, "000.00.53.H48-250304-0001").apology_at is not None
+        assert [d.code for d in search.search(session, "nguyen van duc")] == ["000.00.53.H48-250303-0001"]
+        assert not session.calendar.is_working(returned.received_at.date().replace(day=7))
+        assert session.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_database_from_a_newer_motcua_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    conn.close()
+    with pytest.raises(CounterError, match="phiên bản motcua mới hơn"):
+        Session(path)
+
+
+def test_a_failed_upgrade_leaves_the_database_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "unit.sqlite3"
+    shutil.copy(FIXTURES[0], path)
+    start = int(FIXTURES[0].stem.split("-v")[1])
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:start] + [broken])
+    monkeypatch.setattr(migrations, "LATEST", start + 1)
+    with pytest.raises(RuntimeError):
+        Session(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == start
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall()
