@@ -14,7 +14,7 @@ from counter.session import Session
 from counter.text import digits, fold, nfc
 from db import search as search_index
 
-_NUMBER = re.compile(r"[\d\s.\-]+")
+_NUMBER = re.compile(r"\+?[\d\s.\-()]+")
 
 
 def search(session: Session, text: str, limit: int = 50) -> list[Dossier]:
