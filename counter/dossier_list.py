@@ -1,0 +1,144 @@
+"""The dossier list (danh sách hồ sơ): which dossiers a filter selects, and their rows.
+
+Built for a whole database of a million dossiers: `ids` returns only the
+ordered ids (newest first), `rows` reads the few the officer is looking at.
+Text is read as search reads it (counter/search.py): a code or its tail, a
+CCCD/CMND number, a phone number, or a name with or without diacritics.
+"""
+
+import re
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from counter.applicants import clean_phone
+from counter.clock import from_iso, iso, now
+from counter.dossier import STATUSES, judge
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import digits, fold, nfc
+from db import dossier_list as list_queries
+
+_NUMBER = re.compile(r"[\d\s.\-]+")
+DUE_FILTERS = {"overdue": "Quá hạn", "due_soon": "Quá hạn hoặc đến hạn trong 1 ngày làm việc"}
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    text: str = ""
+    statuses: tuple[str, ...] = ()
+    procedure_code: str = ""
+    received_from: date | None = None
+    received_to: date | None = None  # inclusive
+    due: str = ""  # "", "overdue" or "due_soon"
+    digitized: bool | None = None
+    scans_missing: bool = False
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One line of the list: what the officer needs to recognise a dossier and its urgency."""
+
+    id: int
+    code: str
+    applicant_name: str
+    id_number: str
+    phone: str
+    procedure_code: str
+    procedure_name: str
+    channel: str
+    received_at: datetime
+    due_at: datetime
+    appointment_at: datetime
+    status: str
+    result_at: datetime | None
+    returned_at: datetime | None
+    apology_at: datetime | None
+    digitized: bool
+    result_digitized: bool
+
+    def due_state(self, as_of: datetime, horizon: datetime) -> str:
+        """overdue / due_soon / running / paused / early / on_time / late / closed."""
+        if self.status == "received":
+            if as_of > self.due_at:
+                return "overdue"
+            return "due_soon" if self.due_at < horizon else "running"
+        if self.status == "waiting_supplement":
+            return "paused"
+        if self.status in ("result_ready", "returned") and self.result_at:
+            return judge(self.result_at, self.due_at)
+        return "closed"
+
+
+def due_soon_horizon(session: Session, as_of: datetime) -> datetime:
+    """Closing time of the next working day: due before it means due within one working day
+    (the late-work panel's rule; ND 61/2018 art. 19.9 asks for the apology a day ahead)."""
+    return datetime.combine(session.calendar.next_working_day(as_of.date()), session.settings.close_time)
+
+
+def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, limit: int | None = None,
+        keep_going: Callable[[], bool] | None = None) -> array | None:
+    """Ids of the dossiers the filter selects, newest first; at most `limit`. A long read
+    gives up (None) as soon as `keep_going()` is false: the officer typed on."""
+    moment = as_of or now()
+    for status in chosen.statuses:
+        if status not in STATUSES:
+            raise CounterError(f"Trạng thái «{status}» không hợp lệ.", f"unknown status {status!r}")
+    if chosen.received_from and chosen.received_to and chosen.received_from > chosen.received_to:
+        raise CounterError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", "start date after end date")
+    due_before = ""
+    if chosen.due == "overdue":
+        due_before = iso(moment)
+    elif chosen.due == "due_soon":
+        due_before = iso(due_soon_horizon(session, moment))
+    elif chosen.due:
+        raise CounterError(f"Bộ lọc hạn «{chosen.due}» không hợp lệ.", f"unknown due filter {chosen.due!r}")
+    where = list_queries.Where(
+        statuses=tuple(chosen.statuses),
+        procedure_code=nfc(chosen.procedure_code),
+        received_from=iso(datetime.combine(chosen.received_from, time())) if chosen.received_from else "",
+        received_to=iso(datetime.combine(chosen.received_to + timedelta(days=1), time())) if chosen.received_to else "",
+        open_due_before=due_before,
+        digitized=chosen.digitized,
+        scans_missing=chosen.scans_missing,
+        **text_keys(chosen.text),
+    )
+    return list_queries.ids(session.db, where, limit, keep_going)
+
+
+def text_keys(text: str) -> dict:
+    """How a typed text is looked up: the same reading as counter/search.py."""
+    query = nfc(text)
+    if not query:
+        return {}
+    keys: dict = {}
+    has_digits = any(ch.isdigit() for ch in query)
+    if has_digits:
+        keys["code_tail"] = query.upper().replace(" ", "")
+    if _NUMBER.fullmatch(query):
+        number = digits(query)
+        if len(number) in (9, 12):
+            keys["id_number"] = number
+        try:
+            phone = clean_phone(query)
+        except CounterError:
+            phone = ""
+        if phone:
+            keys["phone"] = phone
+    elif not has_digits or " " in query:
+        words = tuple(re.findall(r"\w+", fold(query)))
+        if words:
+            keys["name_words"] = words
+    return keys
+
+
+def rows(session: Session, wanted: list[int]) -> dict[int, ListRow]:
+    """The rows of the dossiers `wanted`, by id; an id that no longer exists is left out."""
+    found = {}
+    for row in list_queries.rows(session.db, list(wanted)):
+        for key in ("received_at", "due_at", "appointment_at", "result_at", "returned_at", "apology_at"):
+            row[key] = from_iso(row[key])
+        row["digitized"], row["result_digitized"] = bool(row["digitized"]), bool(row["result_digitized"])
+        found[row["id"]] = ListRow(**row)
+    return found

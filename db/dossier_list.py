@@ -1,0 +1,140 @@
+"""The dossier list's queries: ordered id lists for a filter, and rows fetched by id.
+
+The list over a whole database holds only ids (newest first); rows are read a
+page at a time when they scroll into view. Every filter maps to an indexed
+condition where one exists; text goes through the same indexes as search.
+"""
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+LIST_COLUMNS = (
+    "id", "code", "applicant_name", "id_number", "phone", "procedure_code", "procedure_name",
+    "channel", "received_at", "due_at", "appointment_at", "status", "result_at", "returned_at",
+    "apology_at", "digitized", "result_digitized",
+)
+
+# Statuses few dossiers are in at any time: their index narrows a search well.
+_FEW = ("received", "waiting_supplement", "result_ready", "rejected", "stopped")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Conditions on dossiers; empty fields do not filter."""
+
+    statuses: tuple[str, ...] = ()
+    procedure_code: str = ""
+    received_from: str = ""  # ISO, inclusive
+    received_to: str = ""  # ISO, exclusive
+    open_due_before: str = ""  # ISO: clock running and due before this time
+    digitized: bool | None = None
+    scans_missing: bool = False  # documents or the result still lack a scan
+    name_words: tuple[str, ...] = ()  # folded words, each starting a word of the name
+    code_tail: str = ""
+    id_number: str = ""
+    phone: str = ""
+
+
+def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
+        keep_going: Callable[[], bool] | None = None) -> array | None:
+    """Ids of the dossiers matching `where`, newest first, as a compact array; at most
+    `limit`. Read in batches: if `keep_going()` turns false the read stops and gives None."""
+    sql, params = _select(where)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    found = array("q")
+    cursor = db.conn.execute(sql, params)
+    while rows := cursor.fetchmany(65536):
+        found.extend(row[0] for row in rows)
+        if keep_going is not None and not keep_going():
+            cursor.close()
+            return None
+    return found
+
+
+def _select(where: Where) -> tuple[str, list]:
+    """The query's shape follows its selectivity: a selective condition drives an index
+    (then sorting the few ids is cheap); otherwise rows are read newest first and the first
+    page is ready at once, even when most of a million dossiers match."""
+    selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
+                     or where.received_from or where.received_to
+                     or (where.statuses and set(where.statuses) <= set(_FEW)))
+    conditions, params = [], []
+    if where.statuses:
+        # Most of a unit's dossiers are returned: its index would only add a sort.
+        column = "status" if selective else "+status"
+        conditions.append(f"{column} IN ({','.join('?' * len(where.statuses))})")
+        params += list(where.statuses)
+    if where.procedure_code:
+        conditions.append("procedure_code = ?")
+        params.append(where.procedure_code)
+    if where.received_from:
+        conditions.append("received_at >= ?")
+        params.append(where.received_from)
+    if where.received_to:
+        conditions.append("received_at < ?")
+        params.append(where.received_to)
+    if where.open_due_before:
+        # The partial index dossiers_due_open covers exactly these rows.
+        conditions.append("status = 'received' AND due_at < ?")
+        params.append(where.open_due_before)
+    if where.digitized is not None:
+        conditions.append("digitized = ?")
+        params.append(int(where.digitized))
+    if where.scans_missing:
+        conditions.append(
+            "(digitized = 0 OR (status IN ('result_ready', 'returned') AND result_digitized = 0))"
+        )
+    match = " ".join(f'"{word}"*' for word in where.name_words)
+    if where.name_words and not selective:
+        # Driven by the name index, newest first, stopping as soon as the page is full.
+        sql = ("SELECT dossiers.id FROM dossier_names JOIN dossiers ON dossiers.id = dossier_names.rowid"
+               " WHERE dossier_names MATCH ?")
+        for condition in conditions:
+            sql += " AND " + condition
+        return sql + " ORDER BY dossier_names.rowid DESC", [match, *params]
+    text = _text_condition(where, match)
+    if text:
+        conditions.append(text[0])
+        params += text[1]
+    sql = "SELECT id FROM dossiers"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    return sql + " ORDER BY id DESC", params
+
+
+def _text_condition(where: Where, match: str) -> tuple[str, list] | None:
+    """Any of the text keys may match (a number can be a code tail, an ID or a phone)."""
+    parts, params = [], []
+    if where.name_words:
+        parts.append("id IN (SELECT rowid FROM dossier_names WHERE dossier_names MATCH ?)")
+        params.append(match)
+    if where.code_tail:
+        tail = where.code_tail[::-1]
+        parts.append("(code_rev >= ? AND code_rev < ?)")
+        params += [tail, tail + "\U0010ffff"]
+    if where.id_number:
+        parts.append("(id_number = ? AND id_number <> '')")
+        params.append(where.id_number)
+    if where.phone:
+        parts.append("(phone = ? AND phone <> '')")
+        params.append(where.phone)
+    if not parts:
+        return None
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def rows(db: sqlite_utils.Database, wanted: list[int]) -> list[dict]:
+    """The list columns of the dossiers `wanted`, in no particular order."""
+    found = []
+    select = "SELECT " + ", ".join(LIST_COLUMNS) + " FROM dossiers WHERE id IN "
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        cursor = db.conn.execute(select + "(" + ",".join("?" * len(chunk)) + ")", chunk)
+        found += [dict(zip(LIST_COLUMNS, row)) for row in cursor]
+    return found
+

@@ -1,0 +1,167 @@
+"""One dossier: its details, documents and history, and what can still be done to it.
+
+Corrections after intake always carry a reason (counter/corrections.py) and
+the receipt can be printed again; a supplement request, a rejection or a
+stop prints its form (Mẫu 02, 03, 05) right after it is saved.
+"""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from counter import corrections, dossiers, lifecycle
+from counter.dossier import CHANNELS, STATUS_LABELS
+from ui.operations import Runner, message_of
+from ui.printer import FormPrinter
+from ui.widgets import MessageLine, ReasonDialog, line
+
+EVENT_LABELS = {
+    "received": "Tiếp nhận", "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận đủ bổ sung",
+    "result_recorded": "Có kết quả", "returned": "Trả kết quả", "rejected": "Từ chối", "stopped": "Dừng giải quyết",
+    "apologized": "Xin lỗi, hẹn lại", "edited": "Sửa thông tin", "digitized": "Số hóa giấy tờ",
+    "result_digitized": "Số hóa kết quả",
+}
+EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Điện thoại", "address": "Địa chỉ",
+               "email": "Email", "channel": "Kênh nộp (counter/postal/online)", "fee": "Phí, lệ phí",
+               "procedure": "Mã thủ tục"}
+
+
+class DossierDialog(QDialog):
+    changed = Signal(object)
+
+    def __init__(self, runner: Runner, printer: FormPrinter, code: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.printer, self.code = runner, printer, code
+        self.dossier = None
+        self.setWindowTitle(f"Hồ sơ {code}")
+        self.resize(900, 640)
+        self.details = QLabel("Đang tải…")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.documents = QTableWidget(0, 4)
+        self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Bản", "Số lượng", "Số hóa"])
+        self.events = QTableWidget(0, 4)
+        self.events.setHorizontalHeaderLabels(["Thời điểm", "Bước", "Cán bộ", "Chi tiết"])
+        for table in (self.documents, self.events):
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.documents.setColumnWidth(0, 420)
+        self.events.setColumnWidth(0, 140)
+        self.events.setColumnWidth(1, 130)
+        tabs = QTabWidget()
+        tabs.addTab(self.documents, "Thành phần hồ sơ")
+        tabs.addTab(self.events, "Quá trình xử lý")
+
+        self.field = QComboBox()
+        for key, label in EDIT_FIELDS.items():
+            self.field.addItem(label, key)
+        self.value = line("Giá trị mới")
+        edit = QPushButton("Sửa…")
+        edit.clicked.connect(self.edit)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(QLabel("Sửa thông tin:"))
+        edit_row.addWidget(self.field)
+        edit_row.addWidget(self.value, 1)
+        edit_row.addWidget(edit)
+
+        self.actions: dict[str, QPushButton] = {}
+        action_row = QHBoxLayout()
+        for key, label, handler in (
+            ("receipt", "In lại giấy tiếp nhận", lambda: self.printer.form("receipt", self.code)),
+            ("supplement", "Yêu cầu bổ sung…", lambda: self.step("supplement")),
+            ("resume", "Đã nhận đủ bổ sung", self.resume),
+            ("rejection", "Từ chối…", lambda: self.step("rejection")),
+            ("stop", "Dừng giải quyết…", lambda: self.step("stop")),
+            ("control", "In phiếu kiểm soát", lambda: self.printer.form("control", self.code)),
+        ):
+            button = QPushButton(label)
+            button.clicked.connect(handler)
+            action_row.addWidget(button)
+            self.actions[key] = button
+        self.message = MessageLine()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.details)
+        layout.addWidget(tabs, 1)
+        layout.addLayout(edit_row)
+        layout.addLayout(action_row)
+        layout.addWidget(self.message)
+        self.load()
+
+    def load(self) -> None:
+        def read(session):
+            dossier = dossiers.get(session, self.code)
+            return dossier, dossiers.events(session, dossier)
+
+        self.runner.run(read, done=lambda result: self._show(*result), failed=self._refused)
+
+    def _show(self, dossier, events: list[dict]) -> None:
+        self.dossier = dossier
+        self.details.setText(
+            f"<b style='font-size:13pt'>{dossier.code}</b> — {STATUS_LABELS[dossier.status]}<br>"
+            f"Người nộp: <b>{dossier.applicant_name}</b> · CCCD {dossier.id_number or '—'} · "
+            f"ĐT {dossier.phone or '—'} · {dossier.address}<br>"
+            f"Thủ tục: {dossier.procedure_name} ({dossier.procedure_code}) · {CHANNELS[dossier.channel]} · "
+            f"Phí {dossier.fee:,} đồng<br>".replace(",", ".")
+            + f"Nhận {dossier.received_at:%H:%M %d/%m/%Y} · Hạn {dossier.due_at:%H:%M %d/%m/%Y} · "
+            f"Hẹn trả {dossier.appointment_at:%H:%M %d/%m/%Y} · Sổ theo dõi số {dossier.ledger_number}/"
+            f"{dossier.ledger_year}"
+        )
+        self.documents.setRowCount(len(dossier.documents))
+        for row, doc in enumerate(dossier.documents):
+            scan = "Không cần" if doc.not_required else ("Đã số hóa" if doc.file_sha256 else "Chưa")
+            for column, text in enumerate((f"{doc.position}. {doc.name}",
+                                           "Bản chính" if doc.copy_kind == "original" else "Bản sao",
+                                           str(doc.quantity), scan)):
+                self.documents.setItem(row, column, QTableWidgetItem(text))
+        self.events.setRowCount(len(events))
+        for row, event in enumerate(events):
+            detail = ", ".join(f"{k}: {v}" for k, v in (event.get("detail") or {}).items() if v not in (None, ""))
+            for column, text in enumerate((event["at"].replace("T", " ")[:16],
+                                           EVENT_LABELS.get(event["kind"], event["kind"]),
+                                           event.get("officer") or "", detail)):
+                self.events.setItem(row, column, QTableWidgetItem(text))
+        running = dossier.status == "received"
+        self.actions["supplement"].setEnabled(running)
+        self.actions["resume"].setEnabled(dossier.status == "waiting_supplement")
+        self.actions["rejection"].setEnabled(dossier.is_open)
+        self.actions["stop"].setEnabled(dossier.is_open)
+
+    def edit(self) -> None:
+        field, value = self.field.currentData(), self.value.text()
+        dialog = ReasonDialog("Sửa thông tin hồ sơ", "Lý do sửa", self)
+        dialog.accepted.connect(lambda: self._run(
+            lambda s: corrections.edit(s, self.code, field, value, dialog.text()),
+            f"Đã sửa {EDIT_FIELDS[field].lower()}; có thể in lại giấy tiếp nhận."))
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def step(self, form: str) -> None:
+        """Supplement request, rejection or stop: a reason, the step, then its form printed."""
+        calls = {"supplement": lifecycle.request_supplement, "rejection": lifecycle.reject, "stop": lifecycle.stop}
+        titles = {"supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "rejection": "Từ chối giải quyết hồ sơ",
+                  "stop": "Dừng giải quyết hồ sơ"}
+        dialog = ReasonDialog(titles[form], "Lý do", self)
+        dialog.accepted.connect(lambda: self._run(lambda s: calls[form](s, self.code, dialog.text()),
+                                                  f"Đã lưu: {titles[form].lower()}.", form))
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def resume(self) -> None:
+        self._run(lambda s: lifecycle.resume(s, self.code), "Đã nhận đủ hồ sơ bổ sung; thời hạn tính lại từ đầu.")
+
+    def _run(self, call, done_text: str, form: str | None = None) -> None:
+        def finished(dossier) -> None:
+            self.message.ok(done_text)
+            self.value.clear()
+            self.changed.emit(dossier)
+            if form:
+                self.printer.form(form, dossier.code)
+            self.load()
+
+        self.runner.run(call, done=finished, failed=self._refused, label="Đang lưu…", parent=self)
+
+    def _refused(self, error: Exception) -> None:
+        self.message.error(message_of(error))

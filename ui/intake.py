@@ -1,0 +1,312 @@
+"""Tiếp nhận hồ sơ: the whole intake without touching the mouse.
+
+Type part of the procedure's name or code (diacritics optional) and Enter;
+the document checklist fills from the catalogue. The CCCD or phone of a
+returning citizen brings back their details and the documents they had
+scanned before, offered for re-use. Ctrl+S saves and prints the receipt.
+"""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from counter import applicants, catalogue
+from counter.dossier import CHANNELS
+from counter.intake import DocumentInput, receive
+from counter.text import fold, nfc
+from ui.operations import Runner, message_of
+from ui.widgets import SCAN_FILTER, MessageLine, file_name, line
+
+NOT_SCANNED, NOT_REQUIRED, PICK = "none", "not-required", "pick"
+
+
+class ProcedurePicker(QWidget):
+    """A field and the matching procedures under it; Up/Down choose, Enter picks."""
+
+    picked = Signal(object)  # counter.catalogue.Procedure
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = line("Gõ tên hoặc mã thủ tục, có dấu hoặc không dấu (Ctrl+N: hồ sơ mới)")
+        self.matches = QListWidget()
+        self.matches.setMaximumHeight(130)
+        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.field)
+        layout.addWidget(self.matches)
+        self.procedures: list = []
+        self.field.textEdited.connect(self._filter)
+        self.field.returnPressed.connect(self._pick)
+        self.field.installEventFilter(self)
+        self.matches.itemActivated.connect(lambda _item: self._pick())
+
+    def set_procedures(self, procedures: list) -> None:
+        self.procedures = procedures
+        self._filter(self.field.text())
+
+    def _filter(self, text: str) -> None:
+        words = fold(text).split()
+        self.matches.clear()
+        for p in self.procedures:
+            key = fold(f"{p.code} {p.name} {p.field}")
+            if all(word in key for word in words):
+                days = "trong ngày" if p.days == 0 else f"{p.days} ngày làm việc"
+                item = QListWidgetItem(f"{p.name} — {p.code} ({days})")
+                item.setData(Qt.ItemDataRole.UserRole, p)
+                self.matches.addItem(item)
+        if self.matches.count():
+            self.matches.setCurrentRow(0)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.field and event.type() == event.Type.KeyPress:
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(event.key())
+            if step and self.matches.count():
+                row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
+                self.matches.setCurrentRow(row)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _pick(self) -> None:
+        item = self.matches.currentItem()
+        if item is not None:
+            chosen = item.data(Qt.ItemDataRole.UserRole)
+            self.field.setText(f"{chosen.name} ({chosen.code})")
+            self.picked.emit(chosen)
+
+
+class IntakeScreen(QWidget):
+    received = Signal(object)  # the new Dossier
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.procedure = None
+        self.earlier: list[dict] = []
+        self.picker = ProcedurePicker()
+        self.picker.picked.connect(self._procedure_picked)
+        self.due_note = QLabel()
+        self.id_number = line("12 số CCCD hoặc 9 số CMND")
+        self.phone = line("Số điện thoại")
+        self.name = line("Họ và tên người nộp")
+        self.address = line("Địa chỉ")
+        self.email = line("Email (nếu có)")
+        self.channel = QComboBox()
+        for key, label in CHANNELS.items():
+            self.channel.addItem(label, key)
+        self.fee = QSpinBox()
+        self.fee.setRange(0, 1_000_000_000)
+        self.fee.setSingleStep(1000)
+        self.fee.setSuffix(" đồng")
+        self.fee.setGroupSeparatorShown(True)
+        self.documents = QTableWidget(0, 4)
+        self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Bản", "Số lượng", "Bản số hóa"])
+        self.documents.horizontalHeader().setStretchLastSection(True)
+        self.documents.setColumnWidth(0, 380)
+        self.documents.setTabKeyNavigation(False)
+        add = QPushButton("Thêm giấy tờ (Ctrl+D)")
+        add.clicked.connect(lambda: self.add_document(""))
+        remove = QPushButton("Bỏ giấy tờ đang chọn (Ctrl+Delete)")
+        remove.clicked.connect(self.remove_document)
+        self.save_button = QPushButton("Lưu và in giấy tiếp nhận (Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.applicant_note = MessageLine()
+        self.message = MessageLine()
+
+        form = QFormLayout()
+        form.addRow("&Thủ tục", self.picker)
+        form.addRow("", self.due_note)
+        form.addRow("Số &CCCD/CMND", self.id_number)
+        form.addRow("Điện thoại", self.phone)
+        form.addRow("", self.applicant_note)
+        form.addRow("&Họ tên", self.name)
+        form.addRow("Địa chỉ", self.address)
+        form.addRow("Email", self.email)
+        form.addRow("Kênh nộp", self.channel)
+        form.addRow("Phí, lệ phí", self.fee)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Thành phần hồ sơ"))
+        layout.addWidget(self.documents, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+
+        for keys, action in (("Ctrl+S", self.save), ("Ctrl+Return", self.save), ("Ctrl+D", lambda: self.add_document("")),
+                             ("Ctrl+Del", self.remove_document), ("Ctrl+N", self.clear)):
+            QShortcut(QKeySequence(keys), self, action, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.id_number.editingFinished.connect(lambda: self._look_up(self.id_number.text()))
+        self.phone.editingFinished.connect(lambda: self._look_up(self.phone.text()))
+        self.looked_up = ""
+
+    def start(self) -> None:
+        self.reload_catalogue()
+        self.picker.field.setFocus()
+
+    def reload_catalogue(self) -> None:
+        self.runner.run(catalogue.all_procedures, done=self.picker.set_procedures)
+
+    # Procedure and applicant -------------------------------------------------------------
+    def _procedure_picked(self, chosen) -> None:
+        self.procedure = chosen
+        self.fee.setValue(chosen.fee or 0)
+        days = "trả trong ngày" if chosen.days == 0 else f"{chosen.days} ngày làm việc"
+        self.due_note.setText(f"Thời hạn giải quyết: {days}. Lĩnh vực: {chosen.field or '—'}")
+        self.documents.setRowCount(0)
+        for name in chosen.documents:
+            self.add_document(name)
+        self.id_number.setFocus()
+
+    def _look_up(self, key: str) -> None:
+        key = nfc(key)
+        if not key or key == self.looked_up:
+            return
+        self.looked_up = key
+
+        def find(session):
+            found = applicants.find(session, key)
+            return (found[0], applicants.earlier_documents(session, found[0].id)) if found else (None, [])
+
+        self.runner.run(find, done=lambda result: self._applicant_found(*result), failed=lambda _e: None)
+
+    def _applicant_found(self, person, earlier: list[dict]) -> None:
+        if person is None:
+            self.applicant_note.clear()
+            return
+        for field, value in ((self.name, person.name), (self.id_number, person.id_number),
+                             (self.phone, person.phone), (self.address, person.address), (self.email, person.email)):
+            if value and not field.text().strip():
+                field.setText(value)
+        self.earlier = earlier
+        self.applicant_note.note(
+            f"Người nộp đã có trong hệ thống: {person.name}"
+            + (f"; {len(earlier)} giấy tờ đã số hóa có thể dùng lại (cột «Bản số hóa»)." if earlier else ".")
+        )
+        for row in range(self.documents.rowCount()):
+            self._fill_scans(row)
+
+    # Documents ---------------------------------------------------------------------------
+    def add_document(self, name: str) -> None:
+        row = self.documents.rowCount()
+        self.documents.insertRow(row)
+        self.documents.setItem(row, 0, QTableWidgetItem(name))
+        kind = QComboBox()
+        kind.addItem("Bản chính", "original")
+        kind.addItem("Bản sao", "copy")
+        self.documents.setCellWidget(row, 1, kind)
+        quantity = QSpinBox()
+        quantity.setRange(1, 99)
+        self.documents.setCellWidget(row, 2, quantity)
+        scans = QComboBox()
+        self.documents.setCellWidget(row, 3, scans)
+        scans.activated.connect(lambda _i, box=scans: self._scan_chosen(box))
+        self._fill_scans(row)
+        if not name:
+            self.documents.setCurrentCell(row, 0)
+            self.documents.editItem(self.documents.item(row, 0))
+
+    def _fill_scans(self, row: int) -> None:
+        box: QComboBox = self.documents.cellWidget(row, 3)
+        name = fold(self.documents.item(row, 0).text())
+        box.clear()
+        box.addItem("Chưa có bản số hóa", NOT_SCANNED)
+        # The same document from an earlier dossier comes first: it is the usual re-use.
+        earlier = sorted(self.earlier, key=lambda d: fold(d["name"]) != name)
+        for doc in earlier:
+            box.addItem(f"Dùng lại: {doc['name']} (hồ sơ {doc['code']})", doc["document_id"])
+        box.addItem("Không cần số hóa (chỉ xuất trình)", NOT_REQUIRED)
+        box.addItem("Chọn tệp…", PICK)
+        if earlier and fold(earlier[0]["name"]) == name:
+            box.setCurrentIndex(1)
+
+    def _scan_chosen(self, box: QComboBox) -> None:
+        if box.currentData() != PICK:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp bản số hóa", "", SCAN_FILTER)
+        if path:
+            self.attach_file(box, path)
+        else:
+            box.setCurrentIndex(0)
+
+    def attach_file(self, box: QComboBox, path: str) -> None:
+        box.insertItem(box.count() - 1, f"Tệp: {file_name(path)}", f"file:{path}")
+        box.setCurrentIndex(box.count() - 2)
+
+    def remove_document(self) -> None:
+        row = self.documents.currentRow()
+        if row >= 0:
+            self.documents.removeRow(row)
+
+    def document_inputs(self) -> tuple[list[DocumentInput], dict[int, int]]:
+        items, reuse = [], {}
+        for row in range(self.documents.rowCount()):
+            name = nfc(self.documents.item(row, 0).text())
+            if not name:
+                continue
+            choice = self.documents.cellWidget(row, 3).currentData()
+            path = choice[5:] if isinstance(choice, str) and choice.startswith("file:") else None
+            items.append(DocumentInput(
+                name=name, copy_kind=self.documents.cellWidget(row, 1).currentData(),
+                quantity=self.documents.cellWidget(row, 2).value(),
+                not_required=True if choice == NOT_REQUIRED else None, file=path,
+            ))
+            if isinstance(choice, int):
+                reuse[len(items)] = choice
+        return items, reuse
+
+    # Saving ------------------------------------------------------------------------------
+    def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        if self.procedure is None:
+            self.message.error("Chưa chọn thủ tục: gõ tên hoặc mã thủ tục rồi nhấn Enter.")
+            self.picker.field.setFocus()
+            return
+        documents, reuse = self.document_inputs()
+        values = dict(
+            procedure_code=self.procedure.code, name=self.name.text(), id_number=self.id_number.text(),
+            phone=self.phone.text(), address=self.address.text(), email=self.email.text(),
+            channel=self.channel.currentData(), fee=self.fee.value(), documents=documents, reuse=reuse or False,
+        )
+        self.save_button.setEnabled(False)
+        self.message.note("Đang lưu hồ sơ…")
+        self.runner.run(lambda session: receive(session, **values), done=self._saved, failed=self._refused,
+                        label="Đang lưu hồ sơ…", parent=self)
+
+    def _saved(self, dossier) -> None:
+        self.save_button.setEnabled(True)
+        self.message.ok(
+            f"Đã tiếp nhận hồ sơ {dossier.code} của {dossier.applicant_name}; hẹn trả kết quả "
+            f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
+        )
+        self.received.emit(dossier)
+        self.clear(keep_message=True)
+
+    def _refused(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)
+        self.message.error(message_of(error))
+
+    def clear(self, keep_message: bool = False) -> None:
+        """A blank form for the next citizen."""
+        self.procedure = None
+        self.earlier = []
+        self.looked_up = ""
+        for field in (self.picker.field, self.id_number, self.phone, self.name, self.address, self.email):
+            field.clear()
+        self.picker.set_procedures(self.picker.procedures)
+        self.due_note.clear()
+        self.applicant_note.clear()
+        self.channel.setCurrentIndex(0)
+        self.fee.setValue(0)
+        self.documents.setRowCount(0)
+        if not keep_message:
+            self.message.clear()
+        self.picker.field.setFocus()

@@ -1,0 +1,70 @@
+"""Printing forms from the app: PDF bytes from counter.forms on the worker, then paper.
+
+The officer chooses, per workstation, between a print dialog with preview
+and straight printing to the default printer (Settings). Either way the
+pages are drawn from the PDF that `printing/` made (ui/print_preview.py).
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
+
+from counter import forms
+from ui import print_preview
+from ui.operations import Runner, message_of
+from ui.preferences import Preferences
+
+FORM_TITLES = {
+    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "rejection": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "stop": "Thông báo dừng giải quyết hồ sơ",
+    "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "ledger": "Sổ theo dõi hồ sơ",
+}
+
+
+class FormPrinter(QObject):
+    printed = Signal(str, int)  # title, pages sent to the printer
+    previewed = Signal(object)  # the preview dialog, once open
+    failed = Signal(str)
+
+    def __init__(self, runner: Runner, preferences: Preferences, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.preferences = preferences
+        self.window = parent
+        # Where straight printing goes: the default printer unless a test or a setting says otherwise.
+        self.make_printer: Callable[[print_preview.PdfPages], QPrinter] = print_preview.printer_for
+        self.dialog = None
+
+    def form(self, form: str, code: str) -> None:
+        """Print form `form` of dossier `code`."""
+        self._print(lambda session: forms.form_pdf(session, form, code), f"{FORM_TITLES[form]} — {code}")
+
+    def ledger(self, start: date, end: date) -> None:
+        self._print(lambda session: forms.ledger_pdf(session, start, end),
+                    f"{FORM_TITLES['ledger']} {start:%d/%m/%Y}–{end:%d/%m/%Y}")
+
+    def _print(self, make: Callable, title: str) -> None:
+        self.runner.run(make, done=lambda data: self.output(data, title),
+                        failed=lambda error: self.failed.emit(message_of(error)),
+                        label="Đang tạo bản in…", parent=self.window)
+
+    def output(self, data: bytes, title: str) -> None:
+        if self.preferences.direct_print:
+            pages = print_preview.PdfPages(data)
+            sent = print_preview.paint(pages, self.make_printer(pages))
+            if sent:
+                self.printed.emit(title, sent)
+            else:
+                self.failed.emit("Không in được: không tìm thấy máy in mặc định hoặc máy in không sẵn sàng.")
+            return
+        self.dialog = print_preview.preview_dialog(data, title, self.window)
+        self.dialog.finished.connect(lambda accepted: accepted and self.printed.emit(title, self.dialog.pages.count))
+        self.dialog.open()
+        self.previewed.emit(self.dialog)

@@ -1,0 +1,171 @@
+"""Trả kết quả: scan the receipt's barcode, record the result, hand it over.
+
+A USB barcode scanner types the code and Enter into the scan field, like a
+keyboard; that opens the dossier. If its result is not recorded yet, the
+officer attaches the result file; then who collects it, at the counter or by
+post, and the citizen's rating. Ctrl+Enter returns it, and the scan field is
+ready for the next citizen.
+"""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+)
+
+from counter import dossiers
+from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
+from counter.lifecycle import record_result, return_result
+from ui.operations import Runner, message_of
+from ui.widgets import FileDrop, MessageLine, file_name, line
+
+
+class ReturnScreen(QWidget):
+    changed = Signal(object)  # the Dossier after a step
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.dossier = None
+        self.result_file: str | None = None
+        self.scan = line("Quét mã vạch trên giấy tiếp nhận, hoặc gõ mã hồ sơ rồi nhấn Enter")
+        self.scan.setStyleSheet("font-size: 16pt; padding: 6px;")
+        self.scan.returnPressed.connect(self.open_scanned)
+        self.summary = QLabel("Chưa mở hồ sơ nào.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.result_box = QGroupBox("Kết quả giải quyết")
+        self.drop = FileDrop("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
+        self.drop.dropped.connect(self._result_file_chosen)
+        self.record_button = QPushButton("Chỉ ghi nhận kết quả")
+        self.record_button.clicked.connect(self.record_only)
+        result_layout = QVBoxLayout(self.result_box)
+        result_layout.addWidget(self.drop)
+        result_layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.return_box = QGroupBox("Trả kết quả")
+        self.receiver = line("Người nhận kết quả (mặc định: người nộp)")
+        self.channel = QComboBox()
+        for key, label in RETURN_CHANNELS.items():
+            self.channel.addItem(label, key)
+        self.rating = QComboBox()
+        self.rating.addItem("Không đánh giá", None)
+        for key, label in RATINGS.items():
+            self.rating.addItem(label, key)
+        self.return_button = QPushButton("Trả kết quả (Ctrl+Enter)")
+        self.return_button.clicked.connect(self.hand_over)
+        form = QFormLayout(self.return_box)
+        form.addRow("Người nhận", self.receiver)
+        form.addRow("Hình thức trả", self.channel)
+        form.addRow("Đánh giá của người dân", self.rating)
+        form.addRow("", self.return_button)
+
+        self.message = MessageLine()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Mã hồ sơ"))
+        layout.addWidget(self.scan)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addWidget(self.result_box, 1)
+        row.addWidget(self.return_box, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.hand_over,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._show(None)
+
+    def start(self) -> None:
+        self.scan.setFocus()
+        self.scan.selectAll()
+
+    def open_scanned(self) -> None:
+        code = self.scan.text().strip()
+        if not code:
+            return
+        self.runner.run(lambda s: dossiers.get(s, code, with_documents=False), done=self._opened,
+                        failed=self._refused)
+
+    def _opened(self, dossier) -> None:
+        self.message.clear()
+        self._show(dossier)
+        if dossier.status == "result_ready":
+            self.receiver.setFocus()
+        elif dossier.status == "received":
+            self.drop.setFocus()
+        else:
+            self.message.note(f"Hồ sơ đang ở trạng thái «{STATUS_LABELS[dossier.status]}»: không có gì để trả.")
+            self.start()
+
+    def _show(self, dossier) -> None:
+        self.dossier = dossier
+        self.result_file = None
+        self.drop.setText("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
+        can_record = dossier is not None and dossier.status == "received"
+        can_return = dossier is not None and dossier.status in ("received", "result_ready")
+        self.result_box.setEnabled(can_record)
+        self.return_box.setEnabled(can_return)
+        self.receiver.clear()
+        self.channel.setCurrentIndex(0 if dossier is None or dossier.channel != "postal" else 1)
+        self.rating.setCurrentIndex(0)
+        if dossier is None:
+            self.summary.setText("Chưa mở hồ sơ nào.")
+            return
+        self.receiver.setPlaceholderText(dossier.applicant_name)
+        self.summary.setText(
+            f"<b style='font-size:14pt'>{dossier.code}</b> — {STATUS_LABELS[dossier.status]}<br>"
+            f"Người nộp: <b>{dossier.applicant_name}</b> {dossier.id_number}<br>"
+            f"Thủ tục: {dossier.procedure_name}<br>"
+            f"Nhận: {dossier.received_at:%H:%M %d/%m/%Y} · Hẹn trả: {dossier.appointment_at:%H:%M %d/%m/%Y}"
+            + (f" · Có kết quả: {dossier.result_at:%H:%M %d/%m/%Y}" if dossier.result_at else "")
+        )
+
+    def _result_file_chosen(self, path: str) -> None:
+        self.result_file = path
+        self.drop.setText(f"Tệp kết quả: {file_name(path)}")
+
+    def record_only(self) -> None:
+        if self.dossier is None or self.dossier.status != "received":
+            return
+        code, path = self.dossier.code, self.result_file
+        self.runner.run(lambda s: record_result(s, code, file=path), done=self._recorded, failed=self._refused,
+                        label="Đang ghi nhận kết quả…", parent=self)
+
+    def _recorded(self, dossier) -> None:
+        self.changed.emit(dossier)
+        self._show(dossier)
+        self.message.ok(f"Đã ghi nhận kết quả hồ sơ {dossier.code}.")
+        self.receiver.setFocus()
+
+    def hand_over(self) -> None:
+        """Return the result; a result not yet recorded is recorded first, with its file."""
+        if self.dossier is None or not self.return_box.isEnabled():
+            return
+        code, path = self.dossier.code, self.result_file
+        needs_result = self.dossier.status == "received"
+        to, channel, rating = self.receiver.text(), self.channel.currentData(), self.rating.currentData()
+
+        def call(session):
+            if needs_result:
+                record_result(session, code, file=path)
+            return return_result(session, code, to=to, channel=channel, rating=rating)
+
+        self.return_box.setEnabled(False)
+        self.runner.run(call, done=self._returned, failed=self._refused, label="Đang trả kết quả…", parent=self)
+
+    def _returned(self, dossier) -> None:
+        self.changed.emit(dossier)
+        self._show(None)
+        self.message.ok(
+            f"Đã trả kết quả hồ sơ {dossier.code} cho {dossier.returned_to} "
+            f"({RETURN_CHANNELS[dossier.return_channel].lower()})."
+        )
+        self.scan.clear()
+        self.start()
+
+    def _refused(self, error: Exception) -> None:
+        if self.dossier is not None:
+            self.return_box.setEnabled(self.dossier.status in ("received", "result_ready"))
+        self.message.error(message_of(error))
+        self.start()

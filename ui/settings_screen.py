@@ -1,0 +1,205 @@
+"""Thiết lập: the unit, office hours and cut-off, calendar overrides, catalogue, printing.
+
+Rules that no text fixes for every province are settings (shared/domain/
+README.md): the 15:00 cut-off, whether the receipt day counts, the form set.
+The calendar's own days win over the national one, so a province can send
+each commune a file when a decree moves a holiday.
+"""
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+    QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from counter import catalogue, unit
+from ui.operations import Runner, message_of
+from ui.preferences import Preferences
+from ui.printer import FormPrinter
+from ui.unit_form import UnitForm
+from ui.widgets import MessageLine, from_qdate, line
+
+
+class SettingsScreen(QWidget):
+    settings_changed = Signal(object)
+    catalogue_changed = Signal()
+
+    def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.preferences, self.printer = runner, preferences, printer
+        self.message = MessageLine()
+        self.unit = UnitForm(with_hours=True)
+        save = QPushButton("Lưu thiết lập đơn vị")
+        save.clicked.connect(self.save)
+
+        calendar = QGroupBox("Lịch làm việc riêng của đơn vị (ngày nghỉ, ngày làm bù)")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.valueChanged.connect(lambda _y: self.load_calendar())
+        self.days = QTableWidget(0, 3)
+        self.days.setHorizontalHeaderLabels(["Ngày", "Loại", "Lý do"])
+        self.days.horizontalHeader().setStretchLastSection(True)
+        self.days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.days.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.days.setMaximumHeight(180)
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setCalendarPopup(True)
+        self.day_kind = QComboBox()
+        self.day_kind.addItem("Ngày nghỉ", False)
+        self.day_kind.addItem("Ngày làm việc (làm bù)", True)
+        self.day_reason = line("Lý do, ví dụ: nghỉ bù theo quyết định của UBND tỉnh")
+        add_day = QPushButton("Thêm ngày")
+        add_day.clicked.connect(self.add_day)
+        remove_day = QPushButton("Bỏ ngày đã chọn")
+        remove_day.clicked.connect(self.remove_day)
+        import_days = QPushButton("Nhập tệp lịch…")
+        import_days.clicked.connect(self.import_calendar)
+        export_days = QPushButton("Xuất tệp lịch…")
+        export_days.clicked.connect(self.export_calendar)
+        calendar_layout = QVBoxLayout(calendar)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Năm"))
+        row.addWidget(self.year)
+        row.addStretch(1)
+        row.addWidget(import_days)
+        row.addWidget(export_days)
+        calendar_layout.addLayout(row)
+        calendar_layout.addWidget(self.days)
+        row = QHBoxLayout()
+        for widget in (self.day, self.day_kind, self.day_reason, add_day, remove_day):
+            row.addWidget(widget)
+        calendar_layout.addLayout(row)
+
+        procedures = QGroupBox("Danh mục thủ tục hành chính")
+        self.procedure_count = QLabel()
+        import_file = QPushButton("Nhập danh mục từ tệp CSV/XLSX…")
+        import_file.clicked.connect(self.import_catalogue)
+        import_starter = QPushButton("Nạp danh mục mẫu cấp xã")
+        import_starter.clicked.connect(lambda: self._import(catalogue.STARTER))
+        row = QHBoxLayout(procedures)
+        row.addWidget(self.procedure_count, 1)
+        row.addWidget(import_file)
+        row.addWidget(import_starter)
+
+        printing = QGroupBox("In ấn (riêng máy này)")
+        self.direct_print = QCheckBox("In thẳng ra máy in mặc định, không xem trước")
+        self.direct_print.setChecked(preferences.direct_print)
+        self.direct_print.toggled.connect(lambda on: setattr(self.preferences, "direct_print", on))
+        self.ledger_from = QDateEdit(QDate(date.today().year, 1, 1))
+        self.ledger_to = QDateEdit(QDate.currentDate())
+        for edit in (self.ledger_from, self.ledger_to):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+        ledger = QPushButton("In sổ theo dõi hồ sơ")
+        ledger.clicked.connect(lambda: self.printer.ledger(from_qdate(self.ledger_from.date()),
+                                                           from_qdate(self.ledger_to.date())))
+        printing_layout = QVBoxLayout(printing)
+        printing_layout.addWidget(self.direct_print)
+        row = QHBoxLayout()
+        for widget in (QLabel("Sổ theo dõi từ"), self.ledger_from, QLabel("đến"), self.ledger_to, ledger):
+            row.addWidget(widget)
+        row.addStretch(1)
+        printing_layout.addLayout(row)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self.unit)
+        layout.addWidget(save)
+        layout.addWidget(calendar)
+        layout.addWidget(procedures)
+        layout.addWidget(printing)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.message)
+        outer.addWidget(scroll, 1)
+
+    def start(self) -> None:
+        self.runner.run(lambda s: (s.settings, len(catalogue.all_procedures(s))), done=lambda r: self._loaded(*r))
+        self.load_calendar()
+
+    def _loaded(self, settings, procedures: int) -> None:
+        self.unit.show_settings(settings)
+        self.procedure_count.setText(f"Danh mục hiện có {procedures} thủ tục.")
+
+    def save(self) -> None:
+        changes = self.unit.changes()
+        self.runner.run(lambda s: unit.configure(s, **changes), done=self._saved, failed=self._refused)
+
+    def _saved(self, settings) -> None:
+        self.message.ok("Đã lưu thiết lập đơn vị.")
+        self.settings_changed.emit(settings)
+
+    # Calendar ----------------------------------------------------------------------------
+    def load_calendar(self) -> None:
+        year = self.year.value()
+        self.runner.run(lambda s: [o for o in s.calendar.overrides.values() if o.day.year == year],
+                        done=self._days)
+
+    def _days(self, overrides: list) -> None:
+        overrides = sorted(overrides, key=lambda o: o.day)
+        self.days.setRowCount(len(overrides))
+        for row, o in enumerate(overrides):
+            for column, text in enumerate((f"{o.day:%d/%m/%Y}", "Làm việc" if o.working else "Nghỉ", o.reason)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, o.day)
+                self.days.setItem(row, column, item)
+
+    def add_day(self) -> None:
+        day, working, reason = from_qdate(self.day.date()), self.day_kind.currentData(), self.day_reason.text()
+        self.runner.run(lambda s: unit.set_day(s, day, working, reason), done=self._day_changed,
+                        failed=self._refused)
+
+    def remove_day(self) -> None:
+        item = self.days.item(self.days.currentRow(), 0) if self.days.currentRow() >= 0 else None
+        if item is not None:
+            day = item.data(Qt.ItemDataRole.UserRole)
+            self.runner.run(lambda s: unit.unset_day(s, day), done=self._day_changed, failed=self._refused)
+
+    def _day_changed(self, _result) -> None:
+        self.message.ok("Đã cập nhật lịch làm việc của đơn vị.")
+        self.load_calendar()
+        self.settings_changed.emit(None)
+
+    def import_calendar(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp lịch", "", "Tệp lịch (*.csv)")
+        if path:
+            self.runner.run(lambda s: unit.import_calendar(s, path), done=self._calendar_imported,
+                            failed=self._refused)
+
+    def _calendar_imported(self, days: int) -> None:
+        self._day_changed(None)
+        self.message.ok(f"Đã nhập {days} ngày từ tệp lịch.")
+
+    def export_calendar(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Xuất tệp lịch", "lich-lam-viec.csv", "Tệp lịch (*.csv)")
+        if path:
+            self.runner.run(lambda s: unit.export_calendar(s, path), failed=self._refused,
+                            done=lambda n: self.message.ok(f"Đã xuất {n} ngày ra {path}."))
+
+    # Catalogue ---------------------------------------------------------------------------
+    def import_catalogue(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Nhập danh mục thủ tục", "",
+                                              "Danh mục (*.csv *.xlsx);;Mọi tệp (*)")
+        if path:
+            self._import(path)
+
+    def _import(self, path) -> None:
+        self.runner.run(lambda s: catalogue.import_catalogue(s, path), done=self._imported, failed=self._refused,
+                        label="Đang nhập danh mục…", parent=self)
+
+    def _imported(self, result: dict) -> None:
+        self.message.ok(f"Đã nhập {result['procedures']} thủ tục: {result['added']} mới, "
+                        f"{result['updated']} cập nhật.")
+        self.catalogue_changed.emit()
+        self.start()
+
+    def _refused(self, error: Exception) -> None:
+        self.message.error(message_of(error))

@@ -1,0 +1,159 @@
+"""Hôm nay: the day's and the month's figures, and the end-of-day export.
+
+The figures are the unit's indicators (shared/domain/indicators.md) for
+today and for the month so far. The export writes what changed since the
+last one into a file for the province (issue 4); from half an hour before
+closing time the screen, and the window's status line, warn while today's
+work has not been exported.
+"""
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from counter import export
+from counter.clock import now
+from counter.indicators import Period, figures
+from ui.operations import Runner, message_of
+from ui.preferences import Preferences
+from ui.widgets import MessageLine
+
+ROWS = (
+    ("received", "Tiếp nhận"), ("returned", "Đã trả kết quả"), ("resolved", "Đã giải quyết"),
+    ("early", "  Trước hạn"), ("on_time", "  Đúng hạn"), ("late", "  Trễ hạn"),
+    ("digitized", "Hồ sơ đã số hóa"), ("result_digitized", "Kết quả đã số hóa"),
+    ("online", "Nộp trực tuyến"), ("postal", "Qua bưu chính công ích"),
+    ("in_progress", "Đang giải quyết (cuối kỳ)"), ("overdue", "  trong đó quá hạn"),
+)
+RATES = {"early": "early_rate", "on_time": "on_time_rate", "late": "late_rate", "digitized": "digitized_rate",
+         "result_digitized": "result_digitized_rate", "online": "online_rate", "postal": "postal_rate"}
+WARN_BEFORE_CLOSING = timedelta(minutes=30)
+CHECK_EVERY_MS = 60_000
+
+
+class TodayScreen(QWidget):
+    exported = Signal(dict)
+    warning = Signal(str)  # "" when there is nothing to warn about
+
+    def __init__(self, runner: Runner, preferences: Preferences, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner, self.preferences = runner, preferences
+        self.now = now  # the warning's clock; tests set another
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.table = QTableWidget(len(ROWS), 2)
+        self.table.setHorizontalHeaderLabels(["Hôm nay", "Tháng này"])
+        self.table.setVerticalHeaderLabels([label for _, label in ROWS])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumWidth(720)
+        self.export_button = QPushButton("Xuất dữ liệu cuối ngày cho tỉnh (Ctrl+E)")
+        self.export_button.clicked.connect(self.export)
+        self.folder = QLabel()
+        choose = QPushButton("Chọn thư mục xuất…")
+        choose.clicked.connect(self.choose_folder)
+        self.last = QLabel()
+        self.banner = MessageLine()
+        self.message = MessageLine()
+        exports = QHBoxLayout()
+        exports.addWidget(self.export_button)
+        exports.addWidget(choose)
+        exports.addWidget(self.folder, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table)
+        layout.addLayout(exports)
+        layout.addWidget(self.last)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("F5"), self, self.start, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.clock = QTimer(self)
+        self.clock.setInterval(CHECK_EVERY_MS)
+        self.clock.timeout.connect(self.check_export)
+        self.clock.start()
+        self._show_folder()
+
+    def start(self) -> None:
+        def load(session):
+            moment = now()
+            day = figures(session, Period.day(moment.date()))
+            month = figures(session, Period.month(moment.year, moment.month))
+            return moment, day, month
+
+        self.runner.run(load, done=lambda result: self._figures(*result))
+        self.check_export()
+
+    def _figures(self, moment: datetime, day: dict, month: dict) -> None:
+        self.title.setText(f"Số liệu ngày {moment:%d/%m/%Y} và tháng {moment:%m/%Y}")
+        for row, (key, _label) in enumerate(ROWS):
+            for column, values in enumerate((day, month)):
+                text = f"{values[key]:,}".replace(",", ".")
+                rate = values.get(RATES.get(key, ""))
+                if rate is not None:
+                    text += f"  ({rate * 100:.1f}%)".replace(".", ",")
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+
+    # End-of-day export -------------------------------------------------------------------
+    def export(self) -> None:
+        if not self.export_button.isEnabled():
+            return
+        folder = self.preferences.export_dir or None
+        self.export_button.setEnabled(False)
+        self.message.note("Đang xuất dữ liệu…")
+        self.runner.run_with_progress(
+            lambda session, progress: export.export_changes(session, out_dir=folder, progress=progress),
+            done=self._exported, failed=self._refused, label="Đang xuất dữ liệu cuối ngày…", parent=self,
+        )
+
+    def _exported(self, result: dict) -> None:
+        self.export_button.setEnabled(True)
+        self.message.ok(
+            f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
+            f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh."
+        )
+        self.exported.emit(result)
+        self.check_export()
+
+    def _refused(self, error: Exception) -> None:
+        self.export_button.setEnabled(True)
+        self.message.error(message_of(error))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Thư mục lưu tệp xuất", self.preferences.export_dir)
+        if folder:
+            self.preferences.export_dir = folder
+            self._show_folder()
+
+    def _show_folder(self) -> None:
+        folder = self.preferences.export_dir
+        self.folder.setText(f"Thư mục xuất: {folder}" if folder else "Thư mục xuất: mặc định (cạnh cơ sở dữ liệu)")
+
+    def check_export(self) -> None:
+        """Warn from half an hour before closing while today has not been exported."""
+        clock = self.now
+
+        def state(session):
+            return clock(), session.settings.close_time, export.last_export_at(session)
+
+        self.runner.run(state, done=lambda result: self._warn(*result), failed=lambda _e: None)
+
+    def _warn(self, moment: datetime, closing, last: datetime | None) -> None:
+        self.last.setText(f"Lần xuất gần nhất: {last:%H:%M %d/%m/%Y}" if last else "Chưa xuất lần nào.")
+        closing_at = datetime.combine(moment.date(), closing)
+        exported_today = last is not None and last.date() == moment.date()
+        if moment >= closing_at - WARN_BEFORE_CLOSING and not exported_today:
+            text = (f"Sắp đến giờ đóng cửa ({closing:%H:%M}) mà hôm nay chưa xuất dữ liệu cho tỉnh: "
+                    "nhấn Ctrl+E để xuất.")
+            self.banner.error(text)
+            self.warning.emit(text)
+        else:
+            self.banner.clear()
+            self.warning.emit("")
