@@ -80,6 +80,7 @@ class ProcedurePicker(QWidget):
 
 class IntakeScreen(QWidget):
     received = Signal(object)  # the new Dossier
+    open_requested = Signal(str)  # the last dossier, to correct or reprint
 
     def __init__(self, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -114,6 +115,10 @@ class IntakeScreen(QWidget):
         self.save_button = QPushButton("Lưu và in giấy tiếp nhận (Ctrl+S)")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        self.last = None
+        self.open_last = QPushButton("Sửa / in lại hồ sơ vừa nhận (Ctrl+O)")
+        self.open_last.setEnabled(False)
+        self.open_last.clicked.connect(self._open_last)
         self.applicant_note = MessageLine()
         self.message = MessageLine()
 
@@ -132,6 +137,7 @@ class IntakeScreen(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_last)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -141,7 +147,8 @@ class IntakeScreen(QWidget):
         layout.addWidget(self.message)
 
         for keys, action in (("Ctrl+S", self.save), ("Ctrl+Return", self.save), ("Ctrl+D", lambda: self.add_document("")),
-                             ("Ctrl+Del", self.remove_document), ("Ctrl+N", self.clear)):
+                             ("Ctrl+Del", self.remove_document), ("Ctrl+N", self.clear),
+                             ("Ctrl+O", self._open_last)):
             QShortcut(QKeySequence(keys), self, action, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.id_number.editingFinished.connect(lambda: self._look_up(self.id_number.text()))
         self.phone.editingFinished.connect(lambda: self._look_up(self.phone.text()))
@@ -283,12 +290,18 @@ class IntakeScreen(QWidget):
 
     def _saved(self, dossier) -> None:
         self.save_button.setEnabled(True)
+        self.last = dossier
+        self.open_last.setEnabled(True)
         self.message.ok(
             f"Đã tiếp nhận hồ sơ {dossier.code} của {dossier.applicant_name}; hẹn trả kết quả "
             f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
         self.received.emit(dossier)
         self.clear(keep_message=True)
+
+    def _open_last(self) -> None:
+        if self.last is not None:
+            self.open_requested.emit(self.last.code)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)

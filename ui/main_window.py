@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.warning_label)
 
         self.intake.received.connect(self._received)
+        self.intake.open_requested.connect(self.open_dossier)
         self.list.opened.connect(self.open_dossier)
         for screen in (self.returns, self.late, self.digitization):
             screen.changed.connect(self._dossiers_changed)

@@ -122,7 +122,10 @@ class Runner(QObject):
         dialog.setWindowTitle("Đang xử lý")
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(0)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal if job.parent else Qt.WindowModality.NonModal)
+        # It only tells; it never takes the keyboard from the form the officer is typing in.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        dialog.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if job.last_progress:
             dialog.setRange(0, job.last_progress[1])
             dialog.setValue(job.last_progress[0])

@@ -6,8 +6,8 @@ preview and onto the printer, so what the officer sees is what comes out
 the default printer (a setting of this workstation).
 """
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QMarginsF, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
@@ -76,21 +76,14 @@ def printer_for(pages: PdfPages) -> QPrinter:
     return printer
 
 
-def preview_dialog(data: bytes, title: str, parent: QWidget | None = None) -> QPrintPreviewDialog:
-    """A print dialog with preview of `data`; the caller shows it (open() or exec())."""
-    pages = PdfPages(data)
-    printer = printer_for(pages)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"Xem trước khi in — {title}")
-    dialog.paintRequested.connect(lambda target: paint(pages, target))
-    dialog.pages = pages  # kept alive with the dialog
-    dialog.resize(900, 1000)
-    return dialog
+class PreviewDialog(QPrintPreviewDialog):
+    """The print dialog with preview; it keeps the PDF and its printer alive while open
+    (Qt does not own the printer it is given)."""
 
-
-def print_now(data: bytes, printer: QPrinter | None = None) -> int:
-    """Print `data` to `printer` (default: the system's default printer) without asking."""
-    pages = PdfPages(data)
-    target = printer or printer_for(pages)
-    return paint(pages, target)
-
+    def __init__(self, data: bytes, title: str, parent: QWidget | None = None):
+        self.pages = PdfPages(data)
+        self.printer = printer_for(self.pages)
+        super().__init__(self.printer, parent)
+        self.setWindowTitle(f"Xem trước khi in — {title}")
+        self.paintRequested.connect(lambda target: paint(self.pages, target))
+        self.resize(900, 1000)

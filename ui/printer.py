@@ -29,6 +29,7 @@ FORM_TITLES = {
 
 
 class FormPrinter(QObject):
+    ready = Signal(str, bytes)  # title, the PDF about to be previewed or printed
     printed = Signal(str, int)  # title, pages sent to the printer
     previewed = Signal(object)  # the preview dialog, once open
     failed = Signal(str)
@@ -56,6 +57,7 @@ class FormPrinter(QObject):
                         label="Đang tạo bản in…", parent=self.window)
 
     def output(self, data: bytes, title: str) -> None:
+        self.ready.emit(title, data)
         if self.preferences.direct_print:
             pages = print_preview.PdfPages(data)
             sent = print_preview.paint(pages, self.make_printer(pages))
@@ -64,7 +66,7 @@ class FormPrinter(QObject):
             else:
                 self.failed.emit("Không in được: không tìm thấy máy in mặc định hoặc máy in không sẵn sàng.")
             return
-        self.dialog = print_preview.preview_dialog(data, title, self.window)
+        self.dialog = print_preview.PreviewDialog(data, title, self.window)
         self.dialog.finished.connect(lambda accepted: accepted and self.printed.emit(title, self.dialog.pages.count))
         self.dialog.open()
         self.previewed.emit(self.dialog)

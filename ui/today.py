@@ -51,6 +51,7 @@ class TodayScreen(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumWidth(720)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 31 * len(ROWS))
         self.export_button = QPushButton("Xuất dữ liệu cuối ngày cho tỉnh (Ctrl+E)")
         self.export_button.clicked.connect(self.export)
         self.folder = QLabel()
@@ -86,7 +87,7 @@ class TodayScreen(QWidget):
             month = figures(session, Period.month(moment.year, moment.month))
             return moment, day, month
 
-        self.runner.run(load, done=lambda result: self._figures(*result))
+        self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
 
     def _figures(self, moment: datetime, day: dict, month: dict) -> None:

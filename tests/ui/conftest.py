@@ -1,0 +1,83 @@
+"""Qt fixtures: the real app on a test database, and a 100k-dossier demo database."""
+
+from argparse import Namespace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtPrintSupport import QPrinter
+
+from counter import demo
+from counter.session import Session
+from ui.app import Launcher
+from ui.preferences import Preferences
+
+OFFICER = "Trần Thị Lan"
+
+
+@pytest.fixture
+def preferences(tmp_path):
+    return Preferences(QSettings(str(tmp_path / "motcua.ini"), QSettings.Format.IniFormat))
+
+
+class App:
+    """The running app: its window, and waiting for its workers."""
+
+    def __init__(self, qtbot, launcher: Launcher):
+        self.qtbot, self.launcher = qtbot, launcher
+        self.window = None
+
+    def wait_shown(self) -> "App":
+        self.qtbot.waitUntil(lambda: self.launcher.window is not None, timeout=20000)
+        self.window = self.launcher.window
+        self.qtbot.addWidget(self.window)
+        self.qtbot.waitExposed(self.window)
+        self.window.activateWindow()
+        self.idle()
+        return self
+
+    def idle(self, timeout: int = 20000) -> None:
+        runners = [self.launcher.runner] + ([self.launcher.reads] if self.launcher.reads else [])
+        self.qtbot.waitUntil(lambda: all(r.idle for r in runners), timeout=timeout)
+
+    def screen(self, widget) -> None:
+        self.window.tabs.setCurrentWidget(widget)
+        self.idle()
+
+    def printed_to_file(self, tmp_path: Path) -> list:
+        """Print straight to a PDF file instead of a printer; returns the (title, bytes) made."""
+        made = []
+        self.launcher.preferences.direct_print = True
+        self.window.printer.ready.connect(lambda title, data: made.append((title, data)))
+
+        def file_printer(pages):
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(tmp_path / f"printed-{len(made)}.pdf"))
+            return printer
+
+        self.window.printer.make_printer = file_printer
+        return made
+
+
+def launch(qtbot, path, preferences, **options) -> App:
+    launcher = Launcher(Namespace(db=path, officer=OFFICER, demo=options.pop("demo", False)), preferences,
+                        **options)
+    return App(qtbot, launcher)
+
+
+@pytest.fixture
+def app(qtbot, session, preferences):
+    """The main window on the `session` fixture's unit database (starter catalogue, no dossiers)."""
+    running = launch(qtbot, session.path, preferences).wait_shown()
+    yield running
+    running.launcher.close()
+
+
+@pytest.fixture(scope="session")
+def demo_100k(tmp_path_factory) -> Path:
+    """A unit database with 100,000 demo dossiers, made once per test session."""
+    path = tmp_path_factory.mktemp("demo-100k") / "unit.sqlite3"
+    with Session(path, "Demo") as opened:
+        demo.fill(opened, 100_000, seed=5)
+    return path
