@@ -52,8 +52,9 @@ class ProcedurePicker(QWidget):
         words = fold(text).split()
         self.matches.clear()
         for p in self.procedures:
-            key = fold(f"{p.code} {p.name} {p.field}")
-            if all(word in key for word in words):
+            # Each typed word starts a word of the name or field, or is part of the code.
+            key = fold(f"{p.name} {p.field}").split()
+            if all(word in p.code or any(k.startswith(word) for k in key) for word in words):
                 days = "trong ngày" if p.days == 0 else f"{p.days} ngày làm việc"
                 item = QListWidgetItem(f"{p.name} — {p.code} ({days})")
                 item.setData(Qt.ItemDataRole.UserRole, p)
