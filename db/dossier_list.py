@@ -42,7 +42,7 @@ def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
         keep_going: Callable[[], bool] | None = None) -> array | None:
     """Ids of the dossiers matching `where`, newest first, as a compact array; at most
     `limit`. Read in batches: if `keep_going()` turns false the read stops and gives None."""
-    sql, params = _select(where)
+    sql, params = _select(where, newest_only=limit is not None)
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
@@ -56,17 +56,19 @@ def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
     return found
 
 
-def _select(where: Where) -> tuple[str, list]:
-    """The query's shape follows its selectivity: a selective condition drives an index
-    (then sorting the few ids is cheap); otherwise rows are read newest first and the first
-    page is ready at once, even when most of a million dossiers match."""
+def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
+    """The query's shape follows its selectivity and its purpose. A selective condition
+    drives an index (then sorting the few ids is cheap). For the newest ones only, a broad
+    filter reads rows newest first and stops when the page is full, even when most of a
+    million dossiers match; for the whole list, small covering indexes beat reading the
+    table (its pages are most of the file, slow when not cached)."""
     selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
                      or where.received_from or where.received_to
                      or (where.statuses and set(where.statuses) <= set(_FEW)))
     conditions, params = [], []
     if where.statuses:
-        # Most of a unit's dossiers are returned: its index would only add a sort.
-        column = "status" if selective else "+status"
+        # Most of a unit's dossiers are returned: for the newest ones its index only adds a sort.
+        column = "status" if selective or not newest_only else "+status"
         conditions.append(f"{column} IN ({','.join('?' * len(where.statuses))})")
         params += list(where.statuses)
     if where.procedure_code:
@@ -90,6 +92,11 @@ def _select(where: Where) -> tuple[str, list]:
             "(digitized = 0 OR (status IN ('result_ready', 'returned') AND result_digitized = 0))"
         )
     match = " ".join(f'"{word}"*' for word in where.name_words)
+    text_keys = (where.code_tail, where.id_number, where.phone)
+    if not newest_only and not conditions and not any(text_keys):
+        if where.name_words:
+            return "SELECT rowid FROM dossier_names WHERE dossier_names MATCH ? ORDER BY rowid DESC", [match]
+        return "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY id DESC", []
     if where.name_words and not selective:
         # Driven by the name index, newest first, stopping as soon as the page is full.
         sql = ("SELECT dossiers.id FROM dossier_names JOIN dossiers ON dossiers.id = dossier_names.rowid"

@@ -19,6 +19,7 @@ from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
 from ui.operations import Runner, message_of
 from ui.widgets import SCAN_FILTER, MessageLine, file_name, line
+from ui.signals import emit
 
 NOT_SCANNED, NOT_REQUIRED, PICK = "none", "not-required", "pick"
 
@@ -76,7 +77,7 @@ class ProcedurePicker(QWidget):
         if item is not None:
             chosen = item.data(Qt.ItemDataRole.UserRole)
             self.field.setText(f"{chosen.name} ({chosen.code})")
-            self.picked.emit(chosen)
+            emit(self.picked, chosen)
 
 
 class IntakeScreen(QWidget):
@@ -297,12 +298,12 @@ class IntakeScreen(QWidget):
             f"Đã tiếp nhận hồ sơ {dossier.code} của {dossier.applicant_name}; hẹn trả kết quả "
             f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
-        self.received.emit(dossier)
+        emit(self.received, dossier)
         self.clear(keep_message=True)
 
     def _open_last(self) -> None:
         if self.last is not None:
-            self.open_requested.emit(self.last.code)
+            emit(self.open_requested, self.last.code)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)

@@ -21,6 +21,7 @@ from counter.lifecycle import apologize, due_soon
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, from_qdatetime, to_qdatetime
+from ui.signals import emit
 
 HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Hạn giải quyết", "Hẹn trả", "Tình trạng", "Xin lỗi")
 
@@ -156,7 +157,7 @@ class LateWorkScreen(QWidget):
         self.message.ok(
             f"Đã lập phiếu xin lỗi hồ sơ {dossier.code}; hẹn lại {dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
-        self.changed.emit(dossier)
+        emit(self.changed, dossier)
         self.printer.form("apology", dossier.code)
         self.start()
 

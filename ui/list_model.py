@@ -18,6 +18,7 @@ from counter import dossier_list
 from counter.clock import now
 from counter.dossier import CHANNELS, STATUS_LABELS
 from ui.operations import Runner
+from ui.signals import emit
 
 PAGE = 200
 CACHED_PAGES = 40
@@ -81,9 +82,11 @@ class DossierTableModel(QAbstractTableModel):
         self._asked.clear()
         self.as_of = now()
         if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def row_at(self, row: int) -> dossier_list.ListRow | None:
+        if not 0 <= row < len(self.ids):
+            return None
         page = self._pages.get(row // PAGE)
         return page.get(self.ids[row]) if page is not None else None
 
@@ -152,7 +155,7 @@ class DossierTableModel(QAbstractTableModel):
             self._asked.discard(dropped)
         first = number * PAGE
         last = min(len(self.ids), first + PAGE) - 1
-        self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        emit(self.dataChanged, self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
 
 def _text(row: dossier_list.ListRow, key: str, state: str) -> str:

@@ -6,7 +6,6 @@ the work begins. Two workers serve it: one for steps that change dossiers
 so scrolling a million dossiers never waits behind a save or an export.
 """
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 

@@ -20,6 +20,7 @@ from ui.preferences import Preferences
 from ui.printer import FormPrinter
 from ui.unit_form import UnitForm
 from ui.widgets import MessageLine, from_qdate, line
+from ui.signals import emit
 
 
 class SettingsScreen(QWidget):
@@ -135,7 +136,7 @@ class SettingsScreen(QWidget):
 
     def _saved(self, settings) -> None:
         self.message.ok("Đã lưu thiết lập đơn vị.")
-        self.settings_changed.emit(settings)
+        emit(self.settings_changed, settings)
 
     # Calendar ----------------------------------------------------------------------------
     def load_calendar(self) -> None:
@@ -166,7 +167,7 @@ class SettingsScreen(QWidget):
     def _day_changed(self, _result) -> None:
         self.message.ok("Đã cập nhật lịch làm việc của đơn vị.")
         self.load_calendar()
-        self.settings_changed.emit(None)
+        emit(self.settings_changed, None)
 
     def import_calendar(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp lịch", "", "Tệp lịch (*.csv)")
@@ -198,7 +199,7 @@ class SettingsScreen(QWidget):
     def _imported(self, result: dict) -> None:
         self.message.ok(f"Đã nhập {result['procedures']} thủ tục: {result['added']} mới, "
                         f"{result['updated']} cập nhật.")
-        self.catalogue_changed.emit()
+        emit(self.catalogue_changed)
         self.start()
 
     def _refused(self, error: Exception) -> None:

@@ -21,6 +21,7 @@ from counter.indicators import Period, figures
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.widgets import MessageLine
+from ui.signals import emit
 
 ROWS = (
     ("received", "Tiếp nhận"), ("returned", "Đã trả kết quả"), ("resolved", "Đã giải quyết"),
@@ -120,7 +121,7 @@ class TodayScreen(QWidget):
             f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
             f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh."
         )
-        self.exported.emit(result)
+        emit(self.exported, result)
         self.check_export()
 
     def _refused(self, error: Exception) -> None:
@@ -154,7 +155,7 @@ class TodayScreen(QWidget):
             text = (f"Sắp đến giờ đóng cửa ({closing:%H:%M}) mà hôm nay chưa xuất dữ liệu cho tỉnh: "
                     "nhấn Ctrl+E để xuất.")
             self.banner.error(text)
-            self.warning.emit(text)
+            emit(self.warning, text)
         else:
             self.banner.clear()
-            self.warning.emit("")
+            emit(self.warning, "")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter.text import nfc
+from ui.signals import emit
 
 SCAN_FILTER = "Bản số hóa (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)"
 
@@ -64,7 +65,7 @@ class FileDrop(QLabel):
     def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
-                self.dropped.emit(url.toLocalFile())
+                emit(self.dropped, url.toLocalFile())
                 event.acceptProposedAction()
                 return
 
@@ -80,7 +81,7 @@ class FileDrop(QLabel):
     def pick(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp bản số hóa", "", SCAN_FILTER)
         if path:
-            self.dropped.emit(path)
+            emit(self.dropped, path)
 
 
 class ReasonDialog(QDialog):

@@ -112,8 +112,12 @@ def test_bad_filters_are_refused(session):
 
 def test_query_shape_follows_selectivity():
     """Most dossiers are returned: reading newest first beats the status index plus a sort."""
-    broad, _ = list_queries._select(list_queries.Where(statuses=("returned",)))
-    narrow, _ = list_queries._select(list_queries.Where(statuses=("received",)))
+    broad, _ = list_queries._select(list_queries.Where(statuses=("returned",)), newest_only=True)
+    narrow, _ = list_queries._select(list_queries.Where(statuses=("received",)), newest_only=True)
     assert "+status" in broad and "+status" not in narrow
-    by_name, _ = list_queries._select(list_queries.Where(name_words=("nguyen",)))
+    whole, _ = list_queries._select(list_queries.Where(statuses=("returned",)))
+    assert "+status" not in whole
+    by_name, _ = list_queries._select(list_queries.Where(name_words=("nguyen",), digitized=True), newest_only=True)
     assert by_name.startswith("SELECT dossiers.id FROM dossier_names")
+    everything, _ = list_queries._select(list_queries.Where())
+    assert "INDEXED BY dossiers_received" in everything

@@ -7,6 +7,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from counter import dossiers, intake, lifecycle
 from counter.clock import now
+from ui.signals import emit
 
 
 def drop_file(widget, path) -> None:
@@ -35,7 +36,7 @@ def test_drop_scans_on_documents_and_result_until_complete(app, session, tmp_pat
     app.idle()
     assert list(screen.missing.model.ids) == [dossier.id]
     screen.missing.view.setCurrentIndex(screen.missing.model.index(0, 0))
-    screen.missing.view.activated.emit(screen.missing.model.index(0, 0))
+    emit(screen.missing.view.activated, screen.missing.model.index(0, 0))
     app.idle()
     assert screen.dossier.code == dossier.code
     assert set(screen.drops) == {1, 2, "result"}

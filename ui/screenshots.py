@@ -1,0 +1,154 @@
+"""Screenshots of every screen, taken from the real app (offscreen) for the README.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m ui.screenshots [OUT_DIR]
+
+Opens a throwaway demo database the way `main.py --demo` does, walks through
+the screens with realistic input, and saves one PNG per screen (default
+docs/screenshots/).
+"""
+
+import os
+import sys
+import tempfile
+import time
+from argparse import Namespace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from counter import dossier_list  # noqa: E402
+from counter.dossier_list import ListFilter  # noqa: E402
+from counter.session import Session  # noqa: E402
+from ui.app import Launcher  # noqa: E402
+from ui.first_run import FirstRunDialog  # noqa: E402
+from ui.operations import Runner  # noqa: E402
+from ui.preferences import Preferences  # noqa: E402
+from ui.signals import emit  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+class Shooter:
+    def __init__(self, app: QApplication, out: Path):
+        self.app, self.out = app, out
+        out.mkdir(parents=True, exist_ok=True)
+        store = QSettings(str(Path(tempfile.mkdtemp()) / "shots.ini"), QSettings.Format.IniFormat)
+        self.launcher = Launcher(Namespace(db=None, officer="Trần Thị Lan", demo=True), Preferences(store),
+                                 demo_dossiers=4000)
+        self.wait(lambda: self.launcher.window is not None, 120)
+        self.window = self.launcher.window
+        self.window.resize(1280, 800)
+
+    def wait(self, condition, timeout: float = 30) -> None:
+        deadline = time.time() + timeout
+        while not condition():
+            if time.time() > deadline:
+                raise TimeoutError("the app did not get there in time")
+            self.app.processEvents()
+            time.sleep(0.005)
+
+    def idle(self) -> None:
+        runners = [r for r in (self.launcher.runner, self.launcher.reads) if r is not None]
+        self.wait(lambda: all(r.idle for r in runners))
+        for _ in range(5):
+            self.app.processEvents()
+
+    def call(self, function):
+        """The result of a counter/ call, run on the app's worker like any screen's call."""
+        box = []
+        self.launcher.runner.run(function, done=box.append)
+        self.wait(lambda: bool(box))
+        return box[0]
+
+    def save(self, widget: QWidget, name: str) -> None:
+        self.idle()
+        widget.grab().save(str(self.out / f"{name}.png"))
+        print(self.out / f"{name}.png")
+
+    def screen(self, widget) -> None:
+        self.window.tabs.setCurrentWidget(widget)
+        self.idle()
+
+    def first_one(self, chosen: ListFilter) -> str:
+        def code(session):
+            ids = dossier_list.ids(session, chosen, limit=1)
+            return dossier_list.rows(session, list(ids))[ids[0]].code
+
+        return self.call(code)
+
+    def run(self) -> None:
+        w = self.window
+        self.screen(w.intake)
+        intake = w.intake
+        intake.picker.field.setText("khai sinh")
+        emit(intake.picker.field.textEdited, "khai sinh")
+        emit(intake.picker.field.returnPressed)
+        for field, text in ((intake.id_number, "024190001234"), (intake.phone, "0912 345 678"),
+                            (intake.name, "Nguyễn Thị Hồng Nhung"), (intake.address, "Thôn Đồng Sen, xã Tân Tiến")):
+            field.setText(text)
+        self.save(w, "01-tiep-nhan")
+
+        self.screen(w.list)
+        self.wait(lambda: w.list.table.complete)
+        self.save(w, "02-danh-sach")
+        w.list.search.setText("nguyễn văn")
+        w.list.due.setCurrentIndex(w.list.due.findData("due_soon"))
+        self.wait(lambda: not w.list.debounce.isActive() and w.list.table.complete)
+        self.save(w, "03-danh-sach-loc")
+
+        self.screen(w.returns)
+        w.returns.scan.setText(self.first_one(ListFilter(statuses=("result_ready",))))
+        w.returns.open_scanned()
+        self.idle()
+        w.returns.rating.setCurrentIndex(1)
+        self.save(w, "04-tra-ket-qua")
+
+        self.screen(w.late)
+        w.late.reason.setPlainText("Cần xác minh thêm thông tin tại nơi cư trú trước đây")
+        self.save(w, "05-sap-tre-han")
+
+        self.screen(w.digitization)
+        self.wait(lambda: w.digitization.missing.complete)
+        w.digitization.open_code(self.first_one(ListFilter(scans_missing=True, statuses=("received",))))
+        self.save(w, "06-so-hoa")
+
+        self.screen(w.today)
+        self.save(w, "07-hom-nay")
+        self.screen(w.settings)
+        self.save(w, "08-thiet-lap")
+
+        w.open_dossier(self.first_one(ListFilter(statuses=("returned",))))
+        self.idle()
+        self.save(w.dialogs[0], "09-ho-so")
+        w.dialogs[0].close()
+
+        w.printer.form("receipt", self.first_one(ListFilter(statuses=("received",))))
+        self.wait(lambda: w.printer.dialog is not None and w.printer.dialog.isVisible())
+        w.printer.dialog.resize(900, 1000)
+        self.save(w.printer.dialog, "10-xem-truoc-khi-in")
+        w.printer.dialog.reject()
+
+        self.first_run()
+        self.launcher.close()
+
+    def first_run(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="motcua-shots-"))
+        runner = Runner(lambda: Session(folder / "new.sqlite3"))
+        dialog = FirstRunDialog(runner)
+        dialog.show()
+        self.save(dialog, "00-thiet-lap-lan-dau")
+        dialog.close()
+        runner.stop()
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    Shooter(app, out).run()
+
+
+if __name__ == "__main__":
+    main()
