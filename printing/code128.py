@@ -23,7 +23,7 @@ class Barcode:
     """A Code 128 symbol centred in `width`, `module` wide per module and `height` tall."""
 
     def __init__(self, code: str, width: float, module: float = 0.3 * mm, height: float = 10 * mm,
-                 space_before: float = 2 * mm, space_after: float = 1 * mm):
+                 space_before: float = 1.5 * mm, space_after: float = 1 * mm):
         self.pattern = modules(code)
         self.width = width
         self.module = min(module, width / (len(self.pattern) + 2 * QUIET_MODULES))

@@ -53,8 +53,8 @@ rl_config.useA85 = 0
 # name: font, size and leading (times the base size), alignment, space before and after
 # (times the base size), hanging indent (times the base size), underlined
 _STYLES = {
-    "body": (REGULAR, 1.0, 1.22, "left", 0, 0.12, 0, False),
-    "item": (REGULAR, 1.0, 1.22, "left", 0, 0.12, 1.2, False),
+    "body": (REGULAR, 1.0, 1.18, "left", 0, 0.1, 0, False),
+    "item": (REGULAR, 1.0, 1.18, "left", 0, 0.1, 1.2, False),
     "center": (REGULAR, 1.0, 1.22, "center", 0, 0, 0, False),
     "head": (REGULAR, 0.85, 1.05, "center", 0, 0, 0, False),
     "head-bold": (BOLD, 0.85, 1.05, "center", 0, 0, 0, False),
@@ -162,7 +162,7 @@ def title(sheet: Sheet, text: str) -> Text:
     return sheet.text(text, "title")
 
 
-def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 14 * mm) -> Columns:
+def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 11 * mm) -> Columns:
     """Signature blocks side by side: (heading in capitals, '(Ký và ghi rõ họ tên)', printed name)."""
     width = sheet.width / len(blocks)
     columns = []
@@ -201,14 +201,29 @@ def grid(sheet: Sheet, widths: list[float], header: list[str], rows: list[list[t
     return Grid(columns, head, body, padding, spans)
 
 
-def fit(sheet: Sheet, compose: Callable[[Sheet], list], height: float) -> list:
+def fit(sheet: Sheet, compose: Callable[[Sheet], list], height: float, smallest: float = 0.55) -> list:
     """The blocks `compose` makes, in a smaller type if needed, so they fit in `height`:
-    a 60-character name and ten documents still give one page per copy."""
-    for factor in (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.65, 0.6):
-        blocks = compose(sheet.scaled(factor))
-        if heights(blocks) <= height:
-            break
-    return blocks
+    a 60-character name and ten documents still give one page per copy.
+
+    Every block scales with the type size and smaller type wraps into fewer lines, so at
+    `height / natural height` the body surely fits; a short search then takes the largest
+    size that still does.
+    """
+    blocks = compose(sheet)
+    natural = heights(blocks)
+    if natural <= height:
+        return blocks
+    low = max(smallest, height / natural)
+    best = compose(sheet.scaled(low))
+    high = 1.0
+    for _ in range(3):
+        middle = (low + high) / 2
+        candidate = compose(sheet.scaled(middle))
+        if heights(candidate) <= height:
+            low, best = middle, candidate
+        else:
+            high = middle
+    return best
 
 
 def slip(sheet: Sheet, top: list, compose: Callable[[Sheet], list]) -> list[list]:
@@ -230,7 +245,8 @@ def render(sheet: Sheet, pages: list[list], title_text: str, subject: str, autho
     pages long, is compressed.
     """
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=sheet.pagesize, invariant=1, pageCompression=int(compress), lang="vi")
+    canvas = Canvas(buffer, pagesize=sheet.pagesize, invariant=1, pageCompression=int(compress), lang="vi",
+                    initialFontName=REGULAR, initialFontSize=sheet.size)
     canvas.setTitle(nfc(title_text))
     canvas.setSubject(nfc(subject))
     canvas.setAuthor(nfc(author))

@@ -83,7 +83,7 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer:
     collect = dossier.return_channel or ("postal" if dossier.channel == "postal" else "counter")
     days = w["days_value"].format(days=dossier.days) if dossier.days else w["same_day"]
     body = [
-        sheet.space(0.4),
+        sheet.space(0.2),
         sheet.field(w["counter"], settings.unit_name),
         sheet.field(w["applicant"], dossier.applicant_name),
     ]
@@ -104,7 +104,7 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer:
         sheet.text(w["ledger"].format(volume=settings.ledger_volume, number=dossier.ledger_number)),
         frame.signatures(sheet, [(heading, note, officer if i else "")
                                  for i, (heading, note) in enumerate(w["signatures"])]),
-        sheet.space(0.3),
+        sheet.space(0.1),
         sheet.text([(w["notes"][0], frame.ITALIC)], "note"),
     ]
     body += [sheet.text(text, "note") for text in w["notes"][1:]]
