@@ -7,10 +7,10 @@ metrics and covers Vietnamese (1.x does not). It is bundled under printing/fonts
 
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5, landscape

@@ -271,7 +271,7 @@ class Grid:
             else:
                 self._cell(canvas, text, edges[column], top, self.widths[column], self.header_height)
         y = top - self.header_height
-        for row, row_height in zip(self.rows, self.row_heights):
+        for row, row_height in zip(self.rows, self.row_heights, strict=True):
             for column, text in enumerate(row):
                 self._cell(canvas, text, edges[column], y, self.widths[column], row_height)
             y -= row_height

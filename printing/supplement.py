@@ -36,7 +36,7 @@ def render(dossier: Dossier, settings: UnitSettings, request: dict, officer: str
     sheet = frame.slip_sheet(settings)
     name = form_name(settings.form_set, "supplement")
     at = datetime.fromisoformat(request["at"])
-    number = str(dossier.ledger_number) if dossier.supplements <= 1 else f"{dossier.ledger_number}-{dossier.supplements}"
+    number = f"{dossier.ledger_number}-{dossier.supplements}" if dossier.supplements > 1 else dossier.ledger_number
     top = frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
                     w["number"].format(number=number), place_date(settings.place, at.date()), name.title)
     items = [item.strip() for item in request["detail"].get("reason", "").split(";") if item.strip()]
