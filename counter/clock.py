@@ -34,7 +34,7 @@ def _parse(text: str, formats: tuple[str, ...], what: str, shape: str) -> dateti
             continue
     raise CounterError(
         f"Sai định dạng {what}: «{value}». Hãy nhập theo dạng {shape}.",
-        f"malformed {what} {value!r}, expected {shape}",
+        f"malformed value {value!r}, expected {shape}",
     )
 
 
