@@ -18,15 +18,7 @@ from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.signals import emit
 
-FORM_TITLES = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "rejection": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "stop": "Thông báo dừng giải quyết hồ sơ",
-    "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-    "ledger": "Sổ theo dõi hồ sơ",
-}
+FORM_TITLES = {**forms.FORM_LABELS, "ledger": "Sổ theo dõi hồ sơ"}
 
 
 class FormPrinter(QObject):
