@@ -21,7 +21,6 @@ from ui.first_run import FirstRunDialog
 from ui.main_window import MainWindow
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
-from ui.signals import emit
 
 DEMO_DOSSIERS = 3000
 
@@ -61,7 +60,7 @@ class Launcher(QObject):
         QApplication.instance().setQuitOnLastWindowClosed(False)
         self.first_run = FirstRunDialog(self.runner)
         self.first_run.accepted.connect(self.show_window)
-        self.first_run.rejected.connect(lambda: emit(self.gave_up, ""))
+        self.first_run.rejected.connect(lambda: self.gave_up.emit(""))
         self.first_run.show()
 
     def show_window(self) -> None:
@@ -71,10 +70,10 @@ class Launcher(QObject):
         self.window.show()
         QApplication.instance().setQuitOnLastWindowClosed(True)
         self.window.start()
-        emit(self.shown, self.window)
+        self.shown.emit(self.window)
 
     def _failed(self, error: Exception) -> None:
-        emit(self.gave_up, message_of(error))
+        self.gave_up.emit(message_of(error))
 
     def close(self) -> None:
         """Stop the workers (finishing what they were doing) and remove demo data."""

@@ -16,7 +16,6 @@ from counter.dossier_list import ListFilter
 from ui.dossier_table import DossierTable
 from ui.operations import Runner, message_of
 from ui.widgets import FileDrop, MessageLine, line
-from ui.signals import emit
 
 
 class DigitizationScreen(QWidget):
@@ -122,7 +121,7 @@ class DigitizationScreen(QWidget):
                             + ", ".join([f"giấy tờ {n}" for n in missing] + ["kết quả"] * result_missing) + ".")
         else:
             self.message.ok(f"Hồ sơ {dossier.code} đã số hóa đầy đủ.")
-        emit(self.changed, dossier)
+        self.changed.emit(dossier)
         self._show(dossier)
         self.missing.reload()
 

@@ -15,7 +15,6 @@ from counter import dossier_list
 from counter.clock import now
 from ui.list_model import PAGE, DossierTableModel
 from ui.operations import Runner, message_of
-from ui.signals import emit
 
 FIRST = 1000
 
@@ -82,7 +81,7 @@ class DossierTable(QWidget):
         if len(head) < FIRST:
             self._done()
             return
-        emit(self.counted, len(head), False)
+        self.counted.emit(len(head), False)
         chosen = self.filter
 
         def full(session):
@@ -98,14 +97,14 @@ class DossierTable(QWidget):
 
     def _done(self) -> None:
         self.complete = True
-        emit(self.counted, self.model.rowCount(), True)
+        self.counted.emit(self.model.rowCount(), True)
 
     def _failed(self, error: Exception) -> None:
         self.complete = True
-        emit(self.failed, message_of(error))
+        self.failed.emit(message_of(error))
 
     def _open(self, row: int) -> None:
         code = self.model.code_at(row)
         if code:
-            emit(self.opened, code)
+            self.opened.emit(code)
 

@@ -16,7 +16,6 @@ from counter.dossier import CHANNELS, STATUS_LABELS
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, ReasonDialog, line
-from ui.signals import emit
 
 EVENT_LABELS = {
     "received": "Tiếp nhận", "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận đủ bổ sung",
@@ -157,7 +156,7 @@ class DossierDialog(QDialog):
         def finished(dossier) -> None:
             self.message.ok(done_text)
             self.value.clear()
-            emit(self.changed, dossier)
+            self.changed.emit(dossier)
             if form:
                 self.printer.form(form, dossier.code)
             self.load()

@@ -19,7 +19,6 @@ from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
 from ui.operations import Runner, message_of
 from ui.widgets import SCAN_FILTER, MessageLine, file_name, line
-from ui.signals import emit
 
 NOT_SCANNED, NOT_REQUIRED, PICK = "none", "not-required", "pick"
 
@@ -77,7 +76,7 @@ class ProcedurePicker(QWidget):
         if item is not None:
             chosen = item.data(Qt.ItemDataRole.UserRole)
             self.field.setText(f"{chosen.name} ({chosen.code})")
-            emit(self.picked, chosen)
+            self.picked.emit(chosen)
 
 
 class IntakeScreen(QWidget):
@@ -158,7 +157,7 @@ class IntakeScreen(QWidget):
 
     def start(self) -> None:
         self.reload_catalogue()
-        self.picker.field.setFocus()
+        (self.picker.field if self.procedure is None else self.name).setFocus()
 
     def reload_catalogue(self) -> None:
         self.runner.run(catalogue.all_procedures, done=self.picker.set_procedures)
@@ -298,12 +297,12 @@ class IntakeScreen(QWidget):
             f"Đã tiếp nhận hồ sơ {dossier.code} của {dossier.applicant_name}; hẹn trả kết quả "
             f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
-        emit(self.received, dossier)
+        self.received.emit(dossier)
         self.clear(keep_message=True)
 
     def _open_last(self) -> None:
         if self.last is not None:
-            emit(self.open_requested, self.last.code)
+            self.open_requested.emit(self.last.code)
 
     def _refused(self, error: Exception) -> None:
         self.save_button.setEnabled(True)

@@ -21,7 +21,6 @@ from counter.lifecycle import apologize, due_soon
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, from_qdatetime, to_qdatetime
-from ui.signals import emit
 
 HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Hạn giải quyết", "Hẹn trả", "Tình trạng", "Xin lỗi")
 
@@ -157,7 +156,7 @@ class LateWorkScreen(QWidget):
         self.message.ok(
             f"Đã lập phiếu xin lỗi hồ sơ {dossier.code}; hẹn lại {dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
-        emit(self.changed, dossier)
+        self.changed.emit(dossier)
         self.printer.form("apology", dossier.code)
         self.start()
 

@@ -18,7 +18,6 @@ from counter import dossier_list
 from counter.clock import now
 from counter.dossier import CHANNELS, STATUS_LABELS
 from ui.operations import Runner
-from ui.signals import emit
 
 PAGE = 200
 CACHED_PAGES = 40
@@ -82,7 +81,7 @@ class DossierTableModel(QAbstractTableModel):
         self._asked.clear()
         self.as_of = now()
         if self.ids:
-            emit(self.dataChanged, self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
     def row_at(self, row: int) -> dossier_list.ListRow | None:
         if not 0 <= row < len(self.ids):
@@ -155,7 +154,7 @@ class DossierTableModel(QAbstractTableModel):
             self._asked.discard(dropped)
         first = number * PAGE
         last = min(len(self.ids), first + PAGE) - 1
-        emit(self.dataChanged, self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
 
 def _text(row: dossier_list.ListRow, key: str, state: str) -> str:

@@ -87,8 +87,8 @@ class MainWindow(QMainWindow):
         if index in self.stale:
             self.stale.discard(index)
             screen.start()
-        elif hasattr(screen, "scan"):
-            screen.start()
+        elif screen in (self.intake, self.returns):
+            screen.start()  # cheap, and puts the cursor where the work starts
 
     def _find(self) -> None:
         self.tabs.setCurrentWidget(self.list)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from counter.errors import CounterError
 from counter.session import Session
-from ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ class Runner(QObject):
     def _submit(self, job: _Job) -> None:
         self._pending += 1
         if self._pending == 1:
-            emit(self.idle_changed, False)
+            self.idle_changed.emit(False)
         if job.label:
             job.timer = QTimer(self)
             job.timer.setSingleShot(True)
@@ -100,19 +99,19 @@ class Runner(QObject):
             if job is None:
                 break
             if opening_error is not None:
-                emit(self._delivered, job, None, opening_error)
+                self._delivered.emit(job, None, opening_error)
                 continue
             try:
                 if job.with_progress:
-                    result = job.call(self.session, lambda d, t, j=job: emit(self._progressed, j, d, t))
+                    result = job.call(self.session, lambda d, t, j=job: self._progressed.emit(j, d, t))
                 else:
                     result = job.call(self.session)
             except Exception as exc:
                 if not isinstance(exc, CounterError):
                     log.error("worker call failed:\n%s", traceback.format_exc())
-                emit(self._delivered, job, None, exc)
+                self._delivered.emit(job, None, exc)
             else:
-                emit(self._delivered, job, result, None)
+                self._delivered.emit(job, result, None)
         if self.session is not None:
             self.session.close()
 
@@ -153,11 +152,11 @@ class Runner(QObject):
             elif job.failed:
                 job.failed(error)
             else:
-                emit(self.failed, message_of(error))
+                self.failed.emit(message_of(error))
         finally:
             self._pending -= 1
             if self._pending == 0:
-                emit(self.idle_changed, True)
+                self.idle_changed.emit(True)
 
 
 def message_of(error: Exception) -> str:

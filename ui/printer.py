@@ -16,7 +16,6 @@ from counter import forms
 from ui import print_preview
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
-from ui.signals import emit
 
 FORM_TITLES = {**forms.FORM_LABELS, "ledger": "Sổ theo dõi hồ sơ"}
 
@@ -46,20 +45,20 @@ class FormPrinter(QObject):
 
     def _print(self, make: Callable, title: str) -> None:
         self.runner.run(make, done=lambda data: self.output(data, title),
-                        failed=lambda error: emit(self.failed, message_of(error)),
+                        failed=lambda error: self.failed.emit(message_of(error)),
                         label="Đang tạo bản in…", parent=self.window)
 
     def output(self, data: bytes, title: str) -> None:
-        emit(self.ready, title, data)
+        self.ready.emit(title, data)
         if self.preferences.direct_print:
             pages = print_preview.PdfPages(data)
             sent = print_preview.paint(pages, self.make_printer(pages))
             if sent:
-                emit(self.printed, title, sent)
+                self.printed.emit(title, sent)
             else:
-                emit(self.failed, "Không in được: không tìm thấy máy in mặc định hoặc máy in không sẵn sàng.")
+                self.failed.emit("Không in được: không tìm thấy máy in mặc định hoặc máy in không sẵn sàng.")
             return
         self.dialog = print_preview.PreviewDialog(data, title, self.window)
-        self.dialog.finished.connect(lambda accepted: accepted and emit(self.printed, title, self.dialog.pages.count))
+        self.dialog.finished.connect(lambda accepted: accepted and self.printed.emit(title, self.dialog.pages.count))
         self.dialog.open()
-        emit(self.previewed, self.dialog)
+        self.previewed.emit(self.dialog)

@@ -18,7 +18,6 @@ from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
 from counter.lifecycle import record_result, return_result
 from ui.operations import Runner, message_of
 from ui.widgets import FileDrop, MessageLine, file_name, line
-from ui.signals import emit
 
 
 class ReturnScreen(QWidget):
@@ -134,7 +133,7 @@ class ReturnScreen(QWidget):
                         label="Đang ghi nhận kết quả…", parent=self)
 
     def _recorded(self, dossier) -> None:
-        emit(self.changed, dossier)
+        self.changed.emit(dossier)
         self._show(dossier)
         self.message.ok(f"Đã ghi nhận kết quả hồ sơ {dossier.code}.")
         self.receiver.setFocus()
@@ -156,7 +155,7 @@ class ReturnScreen(QWidget):
         self.runner.run(call, done=self._returned, failed=self._refused, label="Đang trả kết quả…", parent=self)
 
     def _returned(self, dossier) -> None:
-        emit(self.changed, dossier)
+        self.changed.emit(dossier)
         self._show(None)
         self.message.ok(
             f"Đã trả kết quả hồ sơ {dossier.code} cho {dossier.returned_to} "

@@ -26,7 +26,6 @@ from ui.app import Launcher  # noqa: E402
 from ui.first_run import FirstRunDialog  # noqa: E402
 from ui.operations import Runner  # noqa: E402
 from ui.preferences import Preferences  # noqa: E402
-from ui.signals import emit  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -84,8 +83,8 @@ class Shooter:
         self.screen(w.intake)
         intake = w.intake
         intake.picker.field.setText("khai sinh")
-        emit(intake.picker.field.textEdited, "khai sinh")
-        emit(intake.picker.field.returnPressed)
+        intake.picker.field.textEdited.emit("khai sinh")
+        intake.picker.field.returnPressed.emit()
         for field, text in ((intake.id_number, "024190001234"), (intake.phone, "0912 345 678"),
                             (intake.name, "Nguyễn Thị Hồng Nhung"), (intake.address, "Thôn Đồng Sen, xã Tân Tiến")):
             field.setText(text)

@@ -20,7 +20,6 @@ from ui.preferences import Preferences
 from ui.printer import FormPrinter
 from ui.unit_form import UnitForm
 from ui.widgets import MessageLine, from_qdate, line
-from ui.signals import emit
 
 
 class SettingsScreen(QWidget):
@@ -136,7 +135,7 @@ class SettingsScreen(QWidget):
 
     def _saved(self, settings) -> None:
         self.message.ok("Đã lưu thiết lập đơn vị.")
-        emit(self.settings_changed, settings)
+        self.settings_changed.emit(settings)
 
     # Calendar ----------------------------------------------------------------------------
     def load_calendar(self) -> None:
@@ -167,7 +166,7 @@ class SettingsScreen(QWidget):
     def _day_changed(self, _result) -> None:
         self.message.ok("Đã cập nhật lịch làm việc của đơn vị.")
         self.load_calendar()
-        emit(self.settings_changed, None)
+        self.settings_changed.emit(None)
 
     def import_calendar(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp lịch", "", "Tệp lịch (*.csv)")
@@ -199,7 +198,7 @@ class SettingsScreen(QWidget):
     def _imported(self, result: dict) -> None:
         self.message.ok(f"Đã nhập {result['procedures']} thủ tục: {result['added']} mới, "
                         f"{result['updated']} cập nhật.")
-        emit(self.catalogue_changed)
+        self.catalogue_changed.emit()
         self.start()
 
     def _refused(self, error: Exception) -> None:

@@ -21,7 +21,6 @@ from counter.indicators import Period, figures
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.widgets import MessageLine
-from ui.signals import emit
 
 ROWS = (
     ("received", "Tiếp nhận"), ("returned", "Đã trả kết quả"), ("resolved", "Đã giải quyết"),
@@ -121,7 +120,7 @@ class TodayScreen(QWidget):
             f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
             f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh."
         )
-        emit(self.exported, result)
+        self.exported.emit(result)
         self.check_export()
 
     def _refused(self, error: Exception) -> None:
@@ -155,7 +154,7 @@ class TodayScreen(QWidget):
             text = (f"Sắp đến giờ đóng cửa ({closing:%H:%M}) mà hôm nay chưa xuất dữ liệu cho tỉnh: "
                     "nhấn Ctrl+E để xuất.")
             self.banner.error(text)
-            emit(self.warning, text)
+            self.warning.emit(text)
         else:
             self.banner.clear()
-            emit(self.warning, "")
+            self.warning.emit("")

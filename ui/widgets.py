@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
 )
 
 from counter.text import nfc
-from ui.signals import emit
 
 SCAN_FILTER = "Bản số hóa (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)"
 
@@ -65,7 +64,7 @@ class FileDrop(QLabel):
     def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
-                emit(self.dropped, url.toLocalFile())
+                self.dropped.emit(url.toLocalFile())
                 event.acceptProposedAction()
                 return
 
@@ -81,7 +80,7 @@ class FileDrop(QLabel):
     def pick(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp bản số hóa", "", SCAN_FILTER)
         if path:
-            emit(self.dropped, path)
+            self.dropped.emit(path)
 
 
 class ReasonDialog(QDialog):

@@ -7,7 +7,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from counter import dossiers, intake, lifecycle
 from counter.clock import now
-from ui.signals import emit
 
 
 def drop_file(widget, path) -> None:
@@ -17,7 +16,7 @@ def drop_file(widget, path) -> None:
     data.setUrls([QUrl.fromLocalFile(str(path))])
     where, copy = QPointF(5, 5), Qt.DropAction.CopyAction
     buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(where, copy, data, buttons, keys)
+    enter = QDragEnterEvent(where.toPoint(), copy, data, buttons, keys)
     widget.dragEnterEvent(enter)
     assert enter.isAccepted()
     widget.dropEvent(QDropEvent(where, copy, data, buttons, keys))
@@ -36,7 +35,7 @@ def test_drop_scans_on_documents_and_result_until_complete(app, session, tmp_pat
     app.idle()
     assert list(screen.missing.model.ids) == [dossier.id]
     screen.missing.view.setCurrentIndex(screen.missing.model.index(0, 0))
-    emit(screen.missing.view.activated, screen.missing.model.index(0, 0))
+    screen.missing.view.activated.emit(screen.missing.model.index(0, 0))
     app.idle()
     assert screen.dossier.code == dossier.code
     assert set(screen.drops) == {1, 2, "result"}

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from counter import dossiers, intake, lifecycle
 from counter.clock import now
 from tests.ui.helpers import press, type_text
-from ui.signals import emit
 
 
 def received(session, name="Phạm Thị Thu Hà", hours_ago=30):
@@ -49,7 +48,7 @@ def test_result_file_recorded_then_returned_in_one_step(app, session, tmp_path):
     press(screen.scan, Qt.Key.Key_Return)
     app.idle()
     assert screen.result_box.isEnabled()
-    emit(screen.drop.dropped, str(result))
+    screen.drop.dropped.emit(str(result))
     press(screen.scan, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     app.idle()
     done = dossiers.get(session, dossier.code)
