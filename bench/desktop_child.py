@@ -73,6 +73,8 @@ def main() -> None:
     def scroll(window) -> None:
         """Look at the top, the middle and the end of the list, as an officer scrolling would."""
         table = window.list.table
+        if not table.model.rowCount():
+            return
         bar = table.view.verticalScrollBar()
         for step in range(11):
             bar.setValue(bar.maximum() * step // 10)

@@ -121,3 +121,27 @@ def test_correction_after_intake_with_a_reason_then_reprint(app, session, qtbot,
     qtbot.waitUntil(lambda: bool(made))
     assert dossier.code in made[0][0]
     dialog.close()
+
+
+def test_start_runs_the_app_until_its_window_closes(qtbot, session):
+    from argparse import Namespace
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import start
+    from ui.main_window import MainWindow
+
+    seen = []
+
+    def close_when_shown() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows:
+            seen.append(windows[0].windowTitle())
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, close_when_shown)
+
+    QTimer.singleShot(50, close_when_shown)
+    assert start(Namespace(db=session.path, officer="Trần Thị Lan", demo=False)) == 0
+    assert str(session.path) in seen[0]
