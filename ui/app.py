@@ -11,7 +11,7 @@ import tempfile
 from argparse import Namespace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from counter import demo
@@ -33,6 +33,8 @@ class Launcher(QObject):
 
     def __init__(self, args: Namespace, preferences: Preferences | None = None, demo_dossiers: int = DEMO_DOSSIERS):
         super().__init__()
+        # Numbers and dates the Vietnamese way in every field (20.000 đồng).
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
         self.preferences = preferences or Preferences()
         self.officer = getattr(args, "officer", None)
         self.demo_folder = tempfile.mkdtemp(prefix="motcua-demo-") if getattr(args, "demo", False) else None

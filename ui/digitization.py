@@ -82,6 +82,9 @@ class DigitizationScreen(QWidget):
         if dossier.result_at is not None and dossier.status in ("result_ready", "returned"):
             state = "Đã số hóa" if dossier.result_digitized else "Chưa số hóa"
             self._add_row(len(dossier.documents), "Kết quả giải quyết", state, "result", False)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(len(dossier.documents) + 1, 1)  # rows at the top, space below
         first_missing = next((drop for key, drop in self.drops.items()
                               if key != "result" and not dossier.documents[key - 1].digitized), None)
         (first_missing or self.code).setFocus()

@@ -82,8 +82,8 @@ class Shooter:
         w = self.window
         self.screen(w.intake)
         intake = w.intake
-        intake.picker.field.setText("khai sinh")
-        intake.picker.field.textEdited.emit("khai sinh")
+        intake.picker.field.setText("dang ky khai sinh")
+        intake.picker.field.textEdited.emit("dang ky khai sinh")
         intake.picker.field.returnPressed.emit()
         for field, text in ((intake.id_number, "024190001234"), (intake.phone, "0912 345 678"),
                             (intake.name, "Nguyễn Thị Hồng Nhung"), (intake.address, "Thôn Đồng Sen, xã Tân Tiến")):
@@ -93,8 +93,8 @@ class Shooter:
         self.screen(w.list)
         self.wait(lambda: w.list.table.complete)
         self.save(w, "02-danh-sach")
-        w.list.search.setText("nguyễn văn")
-        w.list.due.setCurrentIndex(w.list.due.findData("due_soon"))
+        w.list.search.setText("nguyễn")
+        w.list.status.setCurrentIndex(w.list.status.findData("received"))
         self.wait(lambda: not w.list.debounce.isActive() and w.list.table.complete)
         self.save(w, "03-danh-sach-loc")
 
