@@ -147,9 +147,9 @@ class IntakeScreen(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
 
-        for keys, action in (("Ctrl+S", self.save), ("Ctrl+Return", self.save), ("Ctrl+D", lambda: self.add_document("")),
-                             ("Ctrl+Del", self.remove_document), ("Ctrl+N", self.clear),
-                             ("Ctrl+O", self._open_last)):
+        for keys, action in (("Ctrl+S", self.save), ("Ctrl+Return", self.save),
+                             ("Ctrl+D", lambda: self.add_document("")), ("Ctrl+Del", self.remove_document),
+                             ("Ctrl+N", self.clear), ("Ctrl+O", self._open_last)):
             QShortcut(QKeySequence(keys), self, action, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.id_number.editingFinished.connect(lambda: self._look_up(self.id_number.text()))
         self.phone.editingFinished.connect(lambda: self._look_up(self.phone.text()))

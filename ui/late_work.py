@@ -77,8 +77,9 @@ class LateWorkScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.form_box)
         layout.addWidget(self.message)
-        QShortcut(QKeySequence("Ctrl+P"), self, self.write_apology, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("F5"), self, self.start, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Ctrl+P"), self, self.write_apology, context=here)
+        QShortcut(QKeySequence("F5"), self, self.start, context=here)
         self._select(-1)
 
     def start(self) -> None:
