@@ -135,7 +135,8 @@ class TodayScreen(QWidget):
 
     def _show_folder(self) -> None:
         folder = self.preferences.export_dir
-        self.folder.setText(f"Thư mục xuất: {folder}" if folder else "Thư mục xuất: mặc định (thư mục exports cạnh cơ sở dữ liệu)")
+        default = "mặc định (thư mục exports cạnh cơ sở dữ liệu)"
+        self.folder.setText(f"Thư mục xuất: {folder or default}")
 
     def check_export(self) -> None:
         """Warn from half an hour before closing while today has not been exported."""
