@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from counter.cli import dossier_commands, maintenance_commands, setup_commands
+from counter.cli import dossier_commands, export_commands, maintenance_commands, province_commands, setup_commands
 from counter.errors import CounterError
 from counter.session import Session
 
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--officer", default=os.environ.get("MOTCUA_OFFICER"), help="tên cán bộ thực hiện")
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for module in (setup_commands, dossier_commands, maintenance_commands):
+    for module in (setup_commands, dossier_commands, maintenance_commands, export_commands, province_commands):
         module.register(commands)
     return parser
 
