@@ -72,7 +72,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
         try:
             files = _scans(session, changed) if with_files else []
             written = export_archive.write(
-                partial, manifest, _dossier_lines(session, changed, progress), _event_lines(session, after, through),
+                partial, manifest, _dossier_lines(session, changed, progress), _event_lines(session, changed, after, through),
                 files,
             )
         except BaseException:
@@ -150,10 +150,14 @@ def _dossier_lines(session: Session, changed: list[tuple[int, int]], progress):
             progress(start + len(chunk), total)
 
 
-def _event_lines(session: Session, after: int, through: int):
-    for event_id, code, at, kind, officer, detail in export_table.events_between(session.db, after, through):
-        yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
-                                   "detail": json.loads(detail)})
+def _event_lines(session: Session, changed: list[tuple[int, int]], after: int, through: int):
+    """The events, dossier by dossier in the order of the dossiers part: the province stores
+    each dossier's events of one file together."""
+    for start in range(0, len(changed), BATCH):
+        ids = [dossier_id for dossier_id, _ in changed[start:start + BATCH]]
+        for event_id, code, at, kind, officer, detail in export_table.events_of(session.db, ids, after, through):
+            yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
+                                       "detail": json.loads(detail)})
 
 
 def _scans(session: Session, changed: list[tuple[int, int]]) -> list[tuple[str, Path]]:

@@ -18,6 +18,7 @@ is no key to sign with.
 import hashlib
 import json
 import os
+import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -297,5 +298,4 @@ def records(path: Path, part: str, batch: int = 2000) -> Iterator[list[tuple[byt
 def extract_file(path: Path, sha: str, target: Path) -> None:
     """Copy the scanned file `sha` of a verified archive to `target`."""
     with zipfile.ZipFile(path) as archive, archive.open(FILES + sha) as stream, open(target, "wb") as out:
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            out.write(chunk)
+        shutil.copyfileobj(stream, out, _CHUNK)

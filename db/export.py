@@ -85,12 +85,14 @@ def documents_of(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[di
     return result
 
 
-def events_between(db: sqlite_utils.Database, after: int, through: int) -> sqlite3.Cursor:
-    """(id, dossier code, at, kind, officer, detail JSON) in id order."""
+def events_of(db: sqlite_utils.Database, ids: list[int], after: int, through: int) -> sqlite3.Cursor:
+    """(id, dossier code, at, kind, officer, detail JSON) of these dossiers' events in (after, through],
+    dossier by dossier in the order of `ids` (ascending), each in id order."""
+    marks = ",".join("?" * len(ids))
     return db.execute(
         "SELECT e.id, d.code, e.at, e.kind, e.officer, e.detail FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-        " WHERE e.id > ? AND e.id <= ? ORDER BY e.id",
-        [after, through],
+        f" WHERE e.dossier_id IN ({marks}) AND e.id > ? AND e.id <= ? ORDER BY e.dossier_id, e.id",
+        [*ids, after, through],
     )
 
 

@@ -214,7 +214,7 @@ def upgrade_version_2(db: sqlite_utils.Database) -> None:
             unit_id INTEGER NOT NULL REFERENCES province_units (id),
             source_workstation INTEGER NOT NULL,
             version INTEGER NOT NULL,
-            record_sha256 TEXT NOT NULL,
+            record_sha256 BLOB NOT NULL,
             file_id INTEGER NOT NULL REFERENCES province_files (id),
             code TEXT NOT NULL UNIQUE,
             procedure_code TEXT NOT NULL,
@@ -240,14 +240,14 @@ def upgrade_version_2(db: sqlite_utils.Database) -> None:
         CREATE INDEX province_dossiers_unresolved ON province_dossiers (received_at) WHERE result_at IS NULL;
         CREATE INDEX province_dossiers_late ON province_dossiers (result_at) WHERE result_at > due_at;
         CREATE TABLE province_events (
+            code TEXT NOT NULL,
+            first_id INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
             unit_id INTEGER NOT NULL REFERENCES province_units (id),
             workstation INTEGER NOT NULL,
-            id INTEGER NOT NULL,
-            code TEXT NOT NULL,
-            at TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            record TEXT NOT NULL,
-            PRIMARY KEY (unit_id, workstation, id)
+            events INTEGER NOT NULL,
+            records TEXT NOT NULL,
+            PRIMARY KEY (code, first_id)
         ) WITHOUT ROWID;
         CREATE TABLE province_conflicts (
             id INTEGER PRIMARY KEY,

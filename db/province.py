@@ -3,9 +3,12 @@
 A dossier is one row keyed by its code, with the unit and workstation it came
 from and its version (the id of its latest event in the unit's database), so
 a newer state replaces an older one and never the reverse. Events are kept as
-received, keyed by (unit, workstation, event id), so importing them twice
-adds nothing.
+received, one row per dossier and file (keyed by the dossier and its first
+event id in the file), so importing them twice adds nothing.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -15,7 +18,7 @@ QUERIED_FIELDS = (
     "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
 )
 # Where a stored dossier came from and which state of it is stored.
-SOURCE_FIELDS = ("unit_id", "source_workstation", "version", "record_sha256", "file_id")
+SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
 STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
 _INSERT = (
     f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
@@ -24,20 +27,42 @@ _UPDATE = (
     "UPDATE province_dossiers SET " + ", ".join(f"{name} = ?" for name in STORED_FIELDS if name != "code")
     + " WHERE code = ?"
 )
+PAGE_SIZE = 16384
 FILE_FIELDS = ("sha256", "unit_id", "workstation", "sequence", "name", "created_at", "software", "dossiers",
                "events", "files", "imported_at")
 
 
-def prepare(db: sqlite_utils.Database) -> None:
-    """Settings for a bulk import of millions of rows.
+@contextmanager
+def bulk_import(db: sqlite_utils.Database) -> Iterator[None]:
+    """Settings for importing millions of rows, undone afterwards.
 
-    A larger page cache keeps the indexes in memory; fewer, larger checkpoints. `synchronous =
-    NORMAL` may lose the last committed files on a power cut, never corrupt the database: a
-    lost file is simply not recorded as imported, and importing it again is harmless.
+    A larger page cache keeps the indexes in memory; the write-ahead log is copied into the
+    database in large, rare checkpoints, and emptied at the end. `synchronous = NORMAL` may
+    lose the last committed files on a power cut, never corrupt the database: a lost file is
+    simply not recorded as imported, and importing it again is harmless.
     """
+    if db.execute("PRAGMA page_size").fetchone()[0] < PAGE_SIZE and _empty(db):
+        # Dossier records are over a kilobyte: larger pages split less often. Only an empty
+        # database can change it, and only outside WAL.
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        db.conn.execute("VACUUM")
+        db.conn.execute("PRAGMA journal_mode = WAL")
     db.conn.execute("PRAGMA cache_size = -262144")
     db.conn.execute("PRAGMA synchronous = NORMAL")
-    db.conn.execute("PRAGMA wal_autocheckpoint = 16384")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 32768")
+    try:
+        yield
+    finally:
+        db.conn.execute("PRAGMA synchronous = FULL")
+        db.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _empty(db: sqlite_utils.Database) -> bool:
+    return db.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM province_files) AND NOT EXISTS (SELECT 1 FROM dossiers)"
+    ).fetchone()[0] == 1
 
 
 def known_files(db: sqlite_utils.Database, seals: list[str]) -> set[str]:
@@ -90,13 +115,26 @@ def replace_dossiers(db: sqlite_utils.Database, rows: list[tuple]) -> None:
     db.conn.executemany(_UPDATE, [row[:code_at] + row[code_at + 1:] + (row[code_at],) for row in rows])
 
 
-def insert_events(db: sqlite_utils.Database, rows: list[tuple]) -> int:
-    """(unit_id, workstation, id, code, at, kind, record) rows; returns how many were new."""
-    return db.conn.executemany(
-        "INSERT INTO province_events (unit_id, workstation, id, code, at, kind, record)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+def event_groups(db: sqlite_utils.Database, codes: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
+    """(code, first event id) -> (last event id, number of events) of the stored groups of these dossiers."""
+    marks = ",".join("?" * len(codes))
+    return {
+        (code, first): (last, count)
+        for code, first, last, count in db.execute(
+            f"SELECT code, first_id, last_id, events FROM province_events WHERE code IN ({marks})", codes
+        )
+    }
+
+
+def store_event_groups(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """(unit_id, workstation, code, first_id, last_id, events, records JSON) rows; a group already
+    stored is replaced only by a longer one (an export that was cut short, then made again)."""
+    db.conn.executemany(
+        "INSERT INTO province_events (unit_id, workstation, code, first_id, last_id, events, records)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, first_id) DO UPDATE SET last_id = excluded.last_id,"
+        " events = excluded.events, records = excluded.records WHERE excluded.last_id > province_events.last_id",
         rows,
-    ).rowcount
+    )
 
 
 def add_conflicts(db: sqlite_utils.Database, rows: list[tuple]) -> None:
@@ -139,8 +177,10 @@ def dossier(db: sqlite_utils.Database, code: str) -> tuple | None:
 
 
 def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
-    """The event records (JSON) of one dossier, in the unit's order."""
-    return [row[0] for row in db.execute("SELECT record FROM province_events WHERE code = ? ORDER BY id", [code])]
+    """The stored event groups (JSON arrays) of one dossier, oldest first."""
+    return [row[0] for row in db.execute(
+        "SELECT records FROM province_events WHERE code = ? ORDER BY first_id", [code]
+    )]
 
 
 def late_rows(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:

@@ -25,5 +25,9 @@ def get(session: Session, code: str) -> tuple[Dossier, dict]:
 
 
 def events(session: Session, code: str) -> list[dict]:
-    """The dossier's events as the unit recorded them, oldest first."""
-    return [orjson.loads(text) for text in province_table.events_of(session.db, nfc(code))]
+    """The dossier's events as the unit recorded them, oldest first, each once."""
+    found = {}
+    for group in province_table.events_of(session.db, nfc(code)):
+        for event in orjson.loads(group):
+            found[event["id"]] = event
+    return [found[key] for key in sorted(found)]

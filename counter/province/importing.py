@@ -11,15 +11,18 @@ transaction, streaming its records in batches:
 - the same code with different content (another unit or workstation, another
   receipt, or the same version with different data) is a conflict: reported
   and kept aside, never merged;
-- events are stored once per (unit, workstation, event id).
+- events are stored once: one row per dossier and file, keyed by the
+  dossier and its first event id in the file.
+Parsing and checking the records runs in a second process while this one
+writes the database, so an import uses two cores.
 """
 
 import hashlib
+import multiprocessing
 import operator
 import os
 import queue
 import tempfile
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,7 +37,7 @@ from db import province as province_table
 from db.connection import write
 
 _FIELDS = operator.itemgetter(*province_table.QUERIED_FIELDS)
-_EVENT = operator.itemgetter("id", "dossier", "at", "kind")
+_EVENT = operator.itemgetter("id", "dossier")
 # Positions in a stored row (province_table.STORED_FIELDS).
 _VERSION = province_table.STORED_FIELDS.index("version")
 _SHA = province_table.STORED_FIELDS.index("record_sha256")
@@ -63,17 +66,20 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
             else:
                 todo[seal] = path
         verified = list(pool.map(export_archive.verify, todo.values(), todo.keys()))
-    province_table.prepare(db)
     summary = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
-    for done, item in enumerate(verified, start=1):
-        with write(db):
-            result = _FileImport(session, item).run()
-        summary["files"] += 1
-        summary["dossiers"] += result.dossiers
-        summary["events"] += result.events
-        summary["conflicts"] += result.conflicts
-        if progress:
-            progress(done, len(verified))
+    if not verified:
+        summary["gaps"] = gaps(session)
+        return summary
+    with province_table.bulk_import(db), _Parser(verified) as parser:
+        for done, item in enumerate(verified, start=1):
+            with write(db):
+                result = _FileImport(session, item).run(parser.batches())
+            summary["files"] += 1
+            summary["dossiers"] += result.dossiers
+            summary["events"] += result.events
+            summary["conflicts"] += result.conflicts
+            if progress:
+                progress(done, len(verified))
     summary["gaps"] = gaps(session)
     return summary
 
@@ -98,7 +104,8 @@ class _FileImport:
         self.conflicts: list[dict] = []
         self.dossiers = self.events = 0
 
-    def run(self) -> "_FileImport":
+    def run(self, batches: Iterator[tuple[str, list[tuple]]]) -> "_FileImport":
+        """Store the file's parsed `batches` (from `_Reader.rows`)."""
         manifest, stamp = self.verified.manifest, iso(now())
         unit_id = province_table.unit_id(self.db, self.unit_code, manifest["unit"]["name"], stamp)
         file_id = province_table.add_file(self.db, {
@@ -108,10 +115,10 @@ class _FileImport:
             "dossiers": manifest["counts"]["dossiers"], "events": manifest["counts"]["events"],
             "files": manifest["counts"]["files"], "imported_at": stamp,
         })
-        reader = _Reader(self.verified, unit_id, file_id)
-        for kind, rows in _ahead(reader.rows()):
+        self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
+        for kind, rows in batches:
             if kind == "dossiers":
-                self._dossiers(rows)
+                self._dossiers([head + row for row in rows])
             else:
                 self._events(rows)
         self._scans(manifest)
@@ -143,10 +150,19 @@ class _FileImport:
             "kind": kind, "reason": reason, "stored_unit": before[0], "stored_workstation": before[1],
         })
 
-    def _events(self, rows: list[tuple]) -> None:
+    def _events(self, groups: list[tuple]) -> None:
+        """Each dossier's events of this file as one group (code, first id, last id, count, records)."""
         if self.conflicting:
-            rows = [row for row in rows if row[3] not in self.conflicting]
-        self.events += province_table.insert_events(self.db, rows)
+            groups = [group for group in groups if group[0] not in self.conflicting]
+        stored = province_table.event_groups(self.db, list({group[0] for group in groups}))
+        for code, first, last, count, _ in groups:
+            before = stored.get((code, first))
+            if before is None:
+                self.events += count
+            elif last > before[0]:
+                self.events += count - before[1]
+        head = (self.unit_id, self.workstation)
+        province_table.store_event_groups(self.db, [head + group for group in groups])
 
     def _scans(self, manifest: dict) -> None:
         """Scanned files sent with `--with-files`, into the province's file store."""
@@ -164,16 +180,17 @@ class _FileImport:
 
 
 class _Reader:
-    """Parses and checks a file's records into rows ready to store; no database access."""
+    """Parses and checks a file's records into rows ready to store, less the ids the
+    database gives (unit, file); no database access."""
 
-    def __init__(self, verified: export_archive.Verified, unit_id: int, file_id: int):
-        self.verified, self.unit_id, self.file_id = verified, unit_id, file_id
+    def __init__(self, verified: export_archive.Verified):
+        self.verified = verified
         self.unit_code, self.workstation = verified.manifest["unit"]["code"], verified.manifest["workstation"]
         self.name = verified.path.name
         self.codes: set[str] = set()
 
     def rows(self) -> Iterator[tuple[str, list[tuple]]]:
-        """("dossiers", rows in STORED_FIELDS order) batches, then ("events", rows) batches."""
+        """("dossiers", rows) batches, then ("events", rows) batches."""
         path, line = self.verified.path, 0
         for batch in export_archive.records(path, export_archive.DOSSIERS, _BATCH):
             rows = []
@@ -181,13 +198,25 @@ class _Reader:
                 line += 1
                 rows.append(self._dossier(line, raw, record))
             yield "dossiers", rows
-        line = 0
+        # Events come dossier by dossier (docs/export-format.md): consecutive events of one dossier
+        # make one group, carried over from one batch to the next.
+        line, group = 0, None
         for batch in export_archive.records(path, export_archive.EVENTS, _BATCH):
-            rows = []
+            groups = []
             for raw, record in batch:
                 line += 1
-                rows.append(self._event(line, raw, record))
-            yield "events", rows
+                event_id, code = self._event(line, record)
+                if group and group[0] == code and event_id > group[2]:
+                    group[2], group[3] = event_id, group[3] + 1
+                    group[4].append(raw)
+                    continue
+                if group:
+                    groups.append(_group(group))
+                group = [code, event_id, event_id, 1, [raw]]
+            if groups:
+                yield "events", groups
+        if group:
+            yield "events", [_group(group)]
 
     def _dossier(self, line: int, raw: bytes, record) -> tuple:
         try:
@@ -204,18 +233,17 @@ class _Reader:
         if code in self.codes:
             raise self._bad(f"hồ sơ {code} xuất hiện hai lần", f"dossier {code} appears twice")
         self.codes.add(code)
-        return (self.unit_id, self.workstation, version, hashlib.sha256(raw).hexdigest(), self.file_id, *values,
-                raw.decode())
+        return (version, hashlib.sha256(raw).digest(), *values, raw.decode())
 
-    def _event(self, line: int, raw: bytes, record) -> tuple:
+    def _event(self, line: int, record) -> tuple[int, str]:
         try:
-            event_id, code, at, kind = _EVENT(record)
+            event_id, code = _EVENT(record)
         except (KeyError, TypeError) as exc:
             raise self._bad(f"sự kiện dòng {line} thiếu trường {exc}", f"event line {line}: {exc}") from None
         if code not in self.codes or not isinstance(event_id, int):
             raise self._bad(f"sự kiện dòng {line} không gắn với hồ sơ nào trong tệp",
                             f"event line {line} refers to no dossier of the file")
-        return self.unit_id, self.workstation, event_id, code, at, kind, raw.decode()
+        return event_id, code
 
     def _bad(self, why: str, english: str) -> CounterError:
         return CounterError(
@@ -223,44 +251,57 @@ class _Reader:
         )
 
 
-def _ahead(items: Iterator, depth: int = 8) -> Iterator:
-    """`items`, produced by a thread up to `depth` ahead: parsing overlaps the database writes
-    (SQLite, zlib and hashing release the GIL). An error in the thread is raised here."""
-    channel: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
+def _group(group: list) -> tuple:
+    code, first, last, count, lines = group
+    return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
 
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                channel.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
 
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put((item, None)):
-                    return
-            put((done, None))
-        except BaseException as exc:  # handed to the consumer, which raises it
-            put((done, exc))
+class _Parser:
+    """A second process running `_Reader` over the files, a few batches ahead of the writes."""
 
-    thread = threading.Thread(target=produce, name="province-import-reader", daemon=True)
-    thread.start()
-    try:
+    def __init__(self, files: list[export_archive.Verified]):
+        context = multiprocessing.get_context()
+        self.channel = context.Queue(maxsize=16)
+        self.process = context.Process(target=_parse_files, args=(files, self.channel), daemon=True,
+                                       name="motcua-province-parser")
+
+    def __enter__(self) -> "_Parser":
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+        """The next file's batches."""
         while True:
-            item, error = channel.get()
-            if error is not None:
-                raise error
-            if item is done:
+            try:
+                kind, rows = self.channel.get(timeout=1)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise CounterError("Tiến trình đọc tệp dừng bất thường; không nhập tiếp.",
+                                       "the parsing process died") from None
+                continue
+            if kind == "end":
                 return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+            if kind == "error":
+                raise CounterError(*rows)
+            yield kind, rows
+
+
+def _parse_files(files: list[export_archive.Verified], channel) -> None:
+    """In the parser process: every file's batches, then "end"; a refusal ends everything."""
+    try:
+        for verified in files:
+            for batch in _Reader(verified).rows():
+                channel.put(batch)
+            channel.put(("end", None))
+    except CounterError as exc:
+        channel.put(("error", (exc.message, exc.english)))
+    except Exception as exc:  # any other failure still reaches the officer as a refusal
+        channel.put(("error", (f"Không đọc được tệp: {exc}", repr(exc))))
 
 
 def _conflict(before: tuple, unit: str, workstation: int, row: tuple) -> tuple[str | None, str]:

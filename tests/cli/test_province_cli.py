@@ -1,6 +1,7 @@
 """export and province commands end to end, the province on a database never set up as a unit."""
 
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -53,7 +54,7 @@ def test_province_import_report_late_and_show(unit_file, province, tmp_path):
 
 def test_a_damaged_file_exits_non_zero_with_a_message_and_imports_nothing(unit_file, province, tmp_path):
     damaged = tmp_path / "damaged.zip"
-    damaged.write_bytes(open(unit_file, "rb").read()[:-100])
+    damaged.write_bytes(Path(unit_file).read_bytes()[:-100])
     code, out, err = province("province", "import", unit_file, str(damaged), "--json")
     assert code == 1 and out == ""
     assert "damaged.zip bị từ chối" in err

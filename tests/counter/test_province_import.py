@@ -2,16 +2,25 @@
 
 import shutil
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from counter import corrections, demo, digitization, intake, lifecycle
 from counter.errors import CounterError
+from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
 from counter.province.importing import import_files
 from counter.session import Session
 from tests.counter.export_helpers import (
-    codes, dump, export_file, province_state, reseal, rewritten, unit_session, unit_state,
+    codes,
+    dump,
+    export_file,
+    province_state,
+    reseal,
+    rewritten,
+    unit_session,
+    unit_state,
 )
 
 END = datetime(2025, 6, 30, 17, 0)
@@ -58,7 +67,7 @@ def test_a_round_trip_preserves_every_field_and_event_of_every_dossier(unit, pro
     assert len(every) == 202
     for code in every:
         assert province_state(province, code) == unit_state(unit, code), code
-    dossier, source = province_dossiers.get(province, every[-1])
+    _, source = province_dossiers.get(province, every[-1])
     assert source["unit"] == "000.00.53.H48" and source["workstation"] == 1
 
 
@@ -187,3 +196,16 @@ def test_two_copies_of_a_unit_that_diverged_are_a_conflict(tmp_path, province):
     [conflict] = result["conflicts"]
     assert conflict["kind"] == "same_version_differs"
     assert province_dossiers.get(province, dossier.code)[0].status == "result_ready"
+
+
+def test_scans_sent_with_the_file_reach_the_province_file_store(unit, province, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 to khai")
+    dossier = intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                             documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    assert import_files(province, [path])["dossiers"] == 1
+    sha = dossier.documents[0].file_sha256
+    assert province.files.path_of(sha).read_bytes() == b"%PDF-1.4 to khai"
+    stored, _ = province_dossiers.get(province, dossier.code)
+    assert stored.documents[0].file_sha256 == sha

@@ -9,7 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from counter import intake, lifecycle, unit as unit_setup
+from counter import intake, lifecycle
+from counter import unit as unit_setup
 from counter.errors import CounterError
 from counter.intake import DocumentInput
 from counter.province import figures, late
