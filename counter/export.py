@@ -39,7 +39,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
     `progress(done, total)` is called as dossiers are written (total: dossiers to write).
     """
     settings = session.require_unit()
-    folder = Path(out_dir) if out_dir else default_folder(session)
+    folder = Path(out_dir).resolve() if out_dir else default_folder(session)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -75,10 +75,22 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
                 partial, manifest, _dossier_lines(session, changed, progress), _event_lines(session, changed, after, through),
                 files,
             )
-        except BaseException:
+        except BaseException as exc:
             partial.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _cannot_write(folder, exc) from None
             raise
-    return _complete(session, partial, target, written, started, after, through)
+    try:
+        return _complete(session, partial, target, written, started, after, through)
+    except OSError as exc:
+        raise _cannot_write(folder, exc) from None
+
+
+def _cannot_write(folder: Path, exc: OSError) -> CounterError:
+    return CounterError(
+        f"Không ghi được tệp xuất vào {folder}: {exc.strerror or exc}. Chưa đánh dấu gì là đã xuất; hãy xuất lại.",
+        f"cannot write the export to {folder}; nothing was marked as exported",
+    )
 
 
 def _complete(session: Session, partial: Path, target: Path, written: dict, started: datetime,
@@ -95,6 +107,8 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
                 raise CounterError(
                     "Một lần xuất dữ liệu khác vừa chạy cùng lúc; hãy xuất lại.", "another export ran at the same time"
                 )
+            # A temporary file is private (0600); the export goes on a USB stick or a shared folder.
+            os.chmod(partial, 0o644)
             os.replace(partial, target)
             try:
                 _sync_folder(target.parent)

@@ -122,7 +122,7 @@ def test_a_failure_after_the_file_is_written_leaves_nothing_marked(session, tmp_
 
     monkeypatch.setattr(export_table, "record", disk_full)
     out = tmp_path / "out"
-    with pytest.raises(OSError):
+    with pytest.raises(CounterError, match="Chưa đánh dấu gì"):
         export.export_changes(session, out)
     assert list(out.iterdir()) == [] and export.last_export_at(session) is None
     monkeypatch.undo()
