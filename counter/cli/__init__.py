@@ -11,7 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from counter.cli import dossier_commands, maintenance_commands, print_commands, setup_commands, wording_commands
+from counter.cli import (
+    dossier_commands, export_commands, maintenance_commands, print_commands, province_commands, setup_commands,
+    wording_commands,
+)
 from counter.errors import CounterError
 from counter.session import Session
 
@@ -35,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--officer", default=os.environ.get("MOTCUA_OFFICER"), help="tên cán bộ thực hiện")
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands):
+    for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands,
+                   export_commands, province_commands):
         module.register(commands)
     return parser
 
