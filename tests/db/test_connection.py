@@ -1,6 +1,6 @@
 import sqlite3
 
-from counter import maintenance
+from counter import backups, maintenance
 from counter.session import Session
 
 from tests.counter.helpers import receive
@@ -18,7 +18,7 @@ def test_every_connection_is_safe(db_path):
 
 def test_backup_is_a_verified_consistent_copy(session, tmp_path):
     code = receive(session).code
-    target = maintenance.backup(session, tmp_path / "backups" / "unit-backup.sqlite3")
+    target = backups.make(session, tmp_path / "backups" / "unit-backup.sqlite3")
     assert not target.with_name(target.name + ".partial").exists()
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
