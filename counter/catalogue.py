@@ -176,7 +176,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as exc:
         raise CounterError(f"Tệp CSV hỏng: {exc}.", "malformed CSV") from None
 

@@ -108,11 +108,11 @@ def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
 
 
 def codes_changed_after(path: Path, moment: str) -> list[str]:
-    """Dossier codes a damaged file shows as changed after `moment`, as far as it can be read."""
+    """Dossier codes a damaged file shows as changed since `moment`, as far as it can be read."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT code FROM dossiers WHERE updated_at > ? ORDER BY code", [moment])
+            rows = conn.execute("SELECT code FROM dossiers WHERE updated_at >= ? ORDER BY code", [moment])
             return [row[0] for row in rows]
         finally:
             conn.close()
