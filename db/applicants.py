@@ -16,7 +16,7 @@ def by_id_number(db: sqlite_utils.Database, id_number: str) -> dict | None:
 
 
 def by_phone(db: sqlite_utils.Database, phone: str) -> list[dict]:
-    return _rows(db.execute(_SELECT + " WHERE phone = ? ORDER BY updated_at DESC", [phone]))
+    return _rows(db.execute(_SELECT + " WHERE phone = ? AND phone <> '' ORDER BY updated_at DESC", [phone]))
 
 
 def get(db: sqlite_utils.Database, applicant_id: int) -> dict | None:

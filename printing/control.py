@@ -1,0 +1,102 @@
+"""Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06 of TT 03/2025, Mẫu 05 of TT 01/2018).
+
+One row per hand-over of the dossier, from its history: receipt, supplement request
+and return, result from the deciding agency, return to the citizen, rejection, stop,
+apology. Corrections and scans change no hands and stay out. The result column
+judges a step that ends the processing (early / on time / late against the due date).
+The slip runs over as many pages as the history needs.
+"""
+
+from datetime import datetime
+
+from counter.dossier import RETURN_CHANNELS, Dossier
+from counter.settings import UnitSettings
+from printing import frame
+from printing.form_sets import form_name
+from printing.layout import paginate
+from printing.vietnamese import capitals, clock, place_date, short_date, short_moment
+
+WORDING = {
+    "header": ("{unit}", "BỘ PHẬN TIẾP NHẬN", "VÀ TRẢ KẾT QUẢ"),
+    "code": "Mã hồ sơ:",
+    "attached": "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: {number}/TNHS)",
+    "applicant": "Người nộp hồ sơ:",
+    "procedure": "Nội dung yêu cầu giải quyết:",
+    "agency": "Cơ quan (bộ phận) giải quyết hồ sơ:",
+    "partners": "Cơ quan phối hợp giải quyết hồ sơ:",
+    "partners_blank": "……………………………………",
+    "columns": ("TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ",
+                "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)", "GHI CHÚ"),
+    "hand_over": "1. Giao: {giver}\n2. Nhận: {taker}",
+    "signatures": "Người giao\u00a0\u00a0\u00a0\u00a0\u00a0Người nhận",
+    "counter": "Bộ phận tiếp nhận và trả kết quả ({officer})",
+    "citizen": "Ông/Bà {name}",
+    "agency_row": "{unit} (cơ quan giải quyết)",
+    "timeliness": {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"},
+    "received": "Tiếp nhận hồ sơ; hẹn trả {due}",
+    "supplement_requested": "Yêu cầu bổ sung: {reason}",
+    "supplement_received": "Nhận hồ sơ đã bổ sung; hẹn trả {due}",
+    "result_recorded": "Có kết quả giải quyết",
+    "returned": "Trả kết quả ({channel})",
+    "rejected": "Từ chối: {reason}",
+    "stopped": "Dừng giải quyết: {reason}",
+    "apologized": "Xin lỗi, hẹn lại {due}: {reason}",
+}
+
+
+def render(dossier: Dossier, settings: UnitSettings, events: list[dict]) -> bytes:
+    w = WORDING
+    sheet = frame.slip_sheet(settings)
+    name = form_name(settings.form_set, "control")
+    unit = settings.unit_name
+    blocks = frame.top(sheet, name.label, [line.format(unit=capitals(unit)) for line in w["header"]], "",
+                       place_date(settings.place, dossier.received_at.date()), name.title)
+    blocks += [
+        sheet.field(w["code"], dossier.code, "center"),
+        sheet.text(w["attached"].format(number=dossier.ledger_number), "subtitle"),
+        sheet.space(0.3),
+        sheet.field(w["applicant"], dossier.applicant_name),
+        sheet.field(w["procedure"], dossier.procedure_name),
+        sheet.field(w["agency"], unit),
+        sheet.text(f"{w['partners']} {w['partners_blank']}"),
+        sheet.space(0.3),
+        frame.grid(sheet, [0.31, 0.29, 0.15, 0.25], list(w["columns"]),
+                   [row for event in events if (row := _row(dossier, unit, event))]),
+    ]
+    return frame.render(sheet, paginate(blocks, sheet.height), name.title, dossier.code, unit)
+
+
+def _row(dossier: Dossier, unit: str, event: dict) -> list | None:
+    """The hand-over an event records, as a table row; None for events that hand nothing over."""
+    w = WORDING
+    kind, detail = event["kind"], event["detail"]
+    counter = w["counter"].format(officer=event["officer"])
+    citizen = w["citizen"].format(name=dossier.applicant_name)
+    agency = w["agency_row"].format(unit=unit)
+    reason = detail.get("reason", "")
+    due = short_moment(datetime.fromisoformat(detail["due_at"])) if detail.get("due_at") else ""
+    hands = {
+        "received": (citizen, counter, w["received"].format(due=due)),
+        "supplement_requested": (counter, citizen, w["supplement_requested"].format(reason=reason)),
+        "supplement_received": (citizen, counter, w["supplement_received"].format(due=due)),
+        "result_recorded": (agency, counter, w["result_recorded"]),
+        "rejected": (counter, citizen, w["rejected"].format(reason=reason)),
+        "stopped": (counter, citizen, w["stopped"].format(reason=reason)),
+    }
+    if kind == "returned":
+        receiver = w["citizen"].format(name=detail.get("to") or dossier.applicant_name)
+        hands[kind] = (counter, receiver, w["returned"].format(channel=RETURN_CHANNELS.get(detail.get("channel"), "")))
+    elif kind == "apologized":
+        new = short_date(datetime.fromisoformat(detail["new_appointment"]))
+        hands[kind] = (agency, citizen, w["apologized"].format(due=new, reason=reason))
+    if kind not in hands:
+        return None
+    giver, taker, note = hands[kind]
+    at = datetime.fromisoformat(event["at"])
+    return [
+        (w["hand_over"].format(giver=giver, taker=taker), "cell"),
+        ([(f"{clock(at)}\nngày {short_date(at)}\n", frame.REGULAR), (w["signatures"] + "\n\n\u00a0", frame.ITALIC)],
+         "cell-center"),
+        (w["timeliness"].get(detail.get("timeliness"), ""), "cell-center"),
+        (note, "cell"),
+    ]

@@ -1,0 +1,118 @@
+"""Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01), in two copies.
+
+Liên 1 stays at the counter with the control slip, Liên 2 goes to the citizen
+(forms.md, Mẫu 01). The dossier code is printed in words with its Code 128
+barcode under it, so the counter can scan the citizen's copy on return.
+"""
+
+from reportlab.lib.units import mm
+
+from counter.dossier import Dossier
+from counter.settings import UnitSettings
+from printing import frame
+from printing.applicant import contact_lines
+from printing.code128 import Barcode
+from printing.form_sets import form_name
+from printing.layout import paginate
+from printing.vietnamese import amount, capitals, moment, place_date
+
+# The wording of the form, one line per key: a unit corrects a line here.
+WORDING = {
+    "header": ("{unit}", "BỘ PHẬN TIẾP NHẬN", "VÀ TRẢ KẾT QUẢ"),
+    "number": "Số: {number}/TNHS",
+    "code": "Mã hồ sơ:",
+    "copies": ("(Liên 1: Lưu)", "(Liên 2: Giao khách hàng)"),
+    "counter": "Bộ phận tiếp nhận và trả kết quả:",
+    "applicant": "Tiếp nhận hồ sơ của:",
+    "id_number": "Số CCCD/CMND:",
+    "procedure": "Nội dung yêu cầu giải quyết:",
+    "documents": "1. Thành phần hồ sơ nộp gồm:",
+    "document_columns": ("TT", "Tên giấy tờ", "Bản chính / Bản sao", "Số lượng"),
+    "copy_kinds": {"original": "Bản chính", "copy": "Bản sao"},
+    "sets": "2. Số lượng hồ sơ:",
+    "sets_value": "01 (bộ)",
+    "days": "3. Thời gian giải quyết hồ sơ theo quy định là:",
+    "days_value": "{days} ngày làm việc",
+    "same_day": "trong ngày làm việc",
+    "received": "4. Thời gian nhận hồ sơ:",
+    "appointment": "5. Thời gian trả kết quả giải quyết hồ sơ:",
+    "collect": "6. Đăng ký nhận kết quả tại:",
+    "collect_at": {"counter": "Bộ phận tiếp nhận và trả kết quả", "postal": "Tại nhà qua dịch vụ bưu chính"},
+    "fee": "Phí, lệ phí:",
+    "no_fee": "không thu",
+    "ledger": "Vào Sổ theo dõi hồ sơ, Quyển số: {volume}, Số thứ tự: {number}",
+    "signatures": (("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)"),
+                   ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)")),
+    "notes": (
+        "Ghi chú:",
+        "- Giấy tiếp nhận và hẹn trả kết quả được lập thành 2 liên; một liên chuyển kèm theo Phiếu kiểm soát "
+        "quá trình giải quyết hồ sơ và được lưu tại Bộ phận tiếp nhận và trả kết quả; một liên giao cho cá nhân, "
+        "tổ chức nộp hồ sơ;",
+        "- Cá nhân, tổ chức có thể đăng ký nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc tại nhà (trụ sở "
+        "tổ chức) qua dịch vụ bưu chính.",
+    ),
+}
+
+
+def render(dossier: Dossier, settings: UnitSettings, officer: str) -> bytes:
+    """Both copies of the receipt, one page each; `officer` signs as the receiver."""
+    sheet = frame.slip_sheet(settings)
+    name = form_name(settings.form_set, "receipt")
+    tops = [_top(sheet, dossier, settings, name, copy) for copy in WORDING["copies"]]
+    # Both copies are the same below the copy line: lay the body out once.
+    body = frame.fit(sheet, lambda scaled: _body(scaled, dossier, settings, officer),
+                     sheet.height - frame.heights(tops[0]))
+    pages = [page for top in tops for page in paginate(top + body, sheet.height)]
+    return frame.render(sheet, pages, name.title, dossier.code, settings.unit_name)
+
+
+def _top(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, name, copy: str) -> list:
+    w = WORDING
+    return [
+        *frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
+                   w["number"].format(number=dossier.ledger_number),
+                   place_date(settings.place, dossier.received_at.date()), name.title),
+        sheet.field(w["code"], dossier.code, "center"),
+        sheet.text(copy, "subtitle"),
+        Barcode(dossier.code, sheet.width, height=9 * mm if settings.slip_page_size == "A5" else 11 * mm),
+    ]
+
+
+def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer: str) -> list:
+    w = WORDING
+    collect = dossier.return_channel or ("postal" if dossier.channel == "postal" else "counter")
+    days = w["days_value"].format(days=dossier.days) if dossier.days else w["same_day"]
+    body = [
+        sheet.space(0.2),
+        sheet.field(w["counter"], settings.unit_name),
+        sheet.field(w["applicant"], dossier.applicant_name),
+    ]
+    if dossier.id_number:
+        body.append(sheet.field(w["id_number"], dossier.id_number))
+    body += [
+        *contact_lines(sheet, dossier),
+        sheet.field(w["procedure"], dossier.procedure_name),
+        sheet.text(w["documents"]),
+        _documents(sheet, dossier),
+        sheet.space(0.3),
+        sheet.field(w["sets"], w["sets_value"]),
+        sheet.field(w["days"], days),
+        sheet.field(w["received"], moment(dossier.received_at)),
+        sheet.field(w["appointment"], moment(dossier.appointment_at)),
+        sheet.field(w["collect"], w["collect_at"][collect]),
+        sheet.field(w["fee"], amount(dossier.fee) if dossier.fee else w["no_fee"]),
+        sheet.text(w["ledger"].format(volume=settings.ledger_volume, number=dossier.ledger_number)),
+        frame.signatures(sheet, [(heading, note, officer if i else "")
+                                 for i, (heading, note) in enumerate(w["signatures"])]),
+        sheet.space(0.1),
+        sheet.text([(w["notes"][0], frame.ITALIC)], "note"),
+    ]
+    body += [sheet.text(text, "note") for text in w["notes"][1:]]
+    return body
+
+
+def _documents(sheet: frame.Sheet, dossier: Dossier):
+    kinds = WORDING["copy_kinds"]
+    rows = [[(str(doc.position), "cell-center"), (doc.name, "cell"), (kinds[doc.copy_kind], "cell-center"),
+             (f"{doc.quantity:02d}", "cell-center")] for doc in dossier.documents]
+    return frame.grid(sheet, [0.08, 0.56, 0.22, 0.14], list(WORDING["document_columns"]), rows)
