@@ -17,28 +17,24 @@ def now() -> datetime:
 
 def parse_time(text: str, what: str = "thời gian") -> datetime:
     """`YYYY-MM-DD HH:MM` (ISO 8601 with a T is accepted too)."""
+    return _parse(text, _FORMATS, what, "YYYY-MM-DD HH:MM")
+
+
+def parse_date(text: str, what: str = "ngày") -> date:
+    """`YYYY-MM-DD`, or `dd/mm/yyyy` as Vietnamese documents write it."""
+    return _parse(text, ("%Y-%m-%d", "%d/%m/%Y"), what, "YYYY-MM-DD").date()
+
+
+def _parse(text: str, formats: tuple[str, ...], what: str, shape: str) -> datetime:
     value = (text or "").strip()
-    for fmt in _FORMATS:
+    for fmt in formats:
         try:
             return datetime.strptime(value, fmt)
         except ValueError:
             continue
     raise CounterError(
-        f"Sai định dạng {what}: «{value}». Hãy nhập theo dạng YYYY-MM-DD HH:MM.",
-        f"malformed time {value!r}, expected YYYY-MM-DD HH:MM",
-    )
-
-
-def parse_date(text: str, what: str = "ngày") -> date:
-    value = (text or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise CounterError(
-        f"Sai định dạng {what}: «{value}». Hãy nhập theo dạng YYYY-MM-DD.",
-        f"malformed date {value!r}, expected YYYY-MM-DD",
+        f"Sai định dạng {what}: «{value}». Hãy nhập theo dạng {shape}.",
+        f"malformed value {value!r}, expected {shape}",
     )
 
 

@@ -36,15 +36,15 @@ class Period:
         end = datetime(year + (month == 12), month % 12 + 1, 1)
         return cls(start, end)
 
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        """Quý: the province reports in March, June, September and December."""
+        return cls(cls.month(year, 3 * quarter - 2).start, cls.month(year, 3 * quarter).end)
+
 
 def figures(session: Session, period: Period) -> dict:
     start, end = iso(period.start), iso(period.end)
-    counts = {
-        **indicator_queries.received(session.db, start, end),
-        **indicator_queries.resolved(session.db, start, end),
-        **indicator_queries.returned(session.db, start, end),
-        **indicator_queries.open_at(session.db, end),
-    }
+    counts = indicator_queries.counts(session.db, start, end)
     return {"from": start, "to": end, **counts, **rates(counts)}
 
 

@@ -5,7 +5,7 @@ Rules that no text confirms for every province are settings, not constants
 as day 1, and the form set.
 """
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import time
 
 from counter.clock import parse_clock
@@ -33,6 +33,8 @@ class UnitSettings:
     form_set: str = "tt03-2025"
     slip_page_size: str = "A5"
     ledger_volume: str = "01"
+    # The unit's corrections to the printed forms, {form: {key: text}} (counter/wording.py).
+    form_wording: dict = field(default_factory=dict)
 
     @property
     def open_time(self) -> time:
@@ -68,7 +70,9 @@ def updated(settings: UnitSettings, **changes) -> UnitSettings:
         if key not in known:
             raise CounterError(f"Không có thiết lập «{key}».", f"unknown setting {key!r}")
         default = known[key].default
-        if isinstance(default, bool):
+        if known[key].default_factory is dict:
+            value = _form_wording(value)
+        elif isinstance(default, bool):
             value = _boolean(key, value)
         elif isinstance(default, int):
             value = _workstation(value)
@@ -120,6 +124,16 @@ def _boolean(key: str, value) -> bool:
     if text in ("0", "false", "no", "off", "không", "khong"):
         return False
     raise CounterError(f"Giá trị «{value}» của «{key}» phải là có/không.", "expected yes/no")
+
+
+def _form_wording(value) -> dict:
+    """Only the wording service passes a mapping here: it checks each line against the form."""
+    if not isinstance(value, dict):
+        raise CounterError(
+            "Câu chữ trên biểu mẫu được sửa bằng lệnh «wording set FORM KEY TEXT».",
+            "use the wording commands to change form wording",
+        )
+    return {form: dict(lines) for form, lines in value.items() if lines}
 
 
 def _workstation(value) -> int:

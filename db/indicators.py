@@ -1,47 +1,102 @@
-"""Aggregates for a unit's figures over a period, each from an indexed range."""
+"""Aggregates for figures over a period, each from an indexed range.
+
+One set of definitions serves the unit (its `dossiers`, one total) and the
+province (`province_dossiers`, one total per unit): a `Source` names the table
+and the column to group by.
+"""
+
+from dataclasses import dataclass
 
 import sqlite_utils
 
 
-def received(db: sqlite_utils.Database, start: str, end: str) -> dict:
-    row = db.execute(
-        "SELECT count(*), coalesce(sum(digitized), 0), coalesce(sum(channel = 'online'), 0),"
-        " coalesce(sum(channel = 'postal' OR return_channel = 'postal'), 0), coalesce(sum(reused), 0)"
-        " FROM dossiers WHERE received_at >= ? AND received_at < ?",
-        [start, end],
-    ).fetchone()
-    return dict(zip(("received", "digitized", "online", "postal", "reused"), row))
+@dataclass(frozen=True)
+class Source:
+    table: str
+    group: str | None = None  # None: one total
 
 
-def resolved(db: sqlite_utils.Database, start: str, end: str) -> dict:
-    row = db.execute(
-        "SELECT count(*),"
-        " coalesce(sum(result_at <= due_at AND substr(result_at, 1, 10) < substr(due_at, 1, 10)), 0),"
-        " coalesce(sum(result_at <= due_at AND substr(result_at, 1, 10) = substr(due_at, 1, 10)), 0),"
-        " coalesce(sum(result_at > due_at), 0),"
-        " coalesce(sum(result_at > due_at AND apology_at IS NOT NULL), 0),"
-        " coalesce(sum(result_digitized), 0)"
-        " FROM dossiers WHERE result_at >= ? AND result_at < ?",
-        [start, end],
-    ).fetchone()
-    return dict(zip(("resolved", "early", "on_time", "late", "late_apologized", "result_digitized"), row))
+UNIT = Source("dossiers")
+PROVINCE = Source("province_dossiers", "unit_id")
+
+RECEIVED = {
+    "received": "count(*)", "digitized": "sum(digitized)", "online": "sum(channel = 'online')",
+    "postal": "sum(channel = 'postal' OR return_channel = 'postal')", "reused": "sum(reused)",
+}
+RESOLVED = {
+    "resolved": "count(*)",
+    "early": "sum(result_at <= due_at AND substr(result_at, 1, 10) < substr(due_at, 1, 10))",
+    "on_time": "sum(result_at <= due_at AND substr(result_at, 1, 10) = substr(due_at, 1, 10))",
+    "late": "sum(result_at > due_at)",
+    "late_apologized": "sum(result_at > due_at AND apology_at IS NOT NULL)",
+    "result_digitized": "sum(result_digitized)",
+}
+RETURNED = {
+    "returned": "count(*)", "very_satisfied": "sum(rating = 'very-satisfied')",
+    "satisfied": "sum(rating = 'satisfied')", "unsatisfied": "sum(rating = 'unsatisfied')",
+}
+OPEN = ("in_progress", "overdue")
+NAMES = (*RECEIVED, *RESOLVED, *RETURNED, *OPEN)
 
 
-def returned(db: sqlite_utils.Database, start: str, end: str) -> dict:
-    row = db.execute(
-        "SELECT count(*), coalesce(sum(rating = 'very-satisfied'), 0), coalesce(sum(rating = 'satisfied'), 0),"
-        " coalesce(sum(rating = 'unsatisfied'), 0)"
-        " FROM dossiers WHERE returned_at >= ? AND returned_at < ?",
-        [start, end],
-    ).fetchone()
-    return dict(zip(("returned", "very_satisfied", "satisfied", "unsatisfied"), row))
+def received(db: sqlite_utils.Database, start: str, end: str, source: Source = UNIT) -> dict:
+    return _one(source, _aggregate(db, source, RECEIVED, "received_at", start, end), tuple(RECEIVED))
 
 
-def open_at(db: sqlite_utils.Database, moment: str) -> dict:
-    """Dossiers received before `moment` without a result by then, and those of them past due."""
-    row = db.execute(
-        "SELECT count(*), coalesce(sum(due_at < :m AND status <> 'waiting_supplement'), 0) FROM dossiers"
-        " WHERE received_at < :m AND (result_at IS NULL OR result_at >= :m)",
+def resolved(db: sqlite_utils.Database, start: str, end: str, source: Source = UNIT) -> dict:
+    return _one(source, _aggregate(db, source, RESOLVED, "result_at", start, end), tuple(RESOLVED))
+
+
+def returned(db: sqlite_utils.Database, start: str, end: str, source: Source = UNIT) -> dict:
+    return _one(source, _aggregate(db, source, RETURNED, "returned_at", start, end), tuple(RETURNED))
+
+
+def open_at(db: sqlite_utils.Database, moment: str, source: Source = UNIT) -> dict:
+    """Dossiers received before `moment` without a result by then, and those of them past due
+    (a dossier waiting for a supplement has its clock stopped)."""
+    return _one(source, _open(db, moment, source), OPEN)
+
+
+def counts(db: sqlite_utils.Database, start: str, end: str, source: Source = UNIT) -> dict:
+    """Every count (NAMES) over [start, end), the open ones at `end`: one dict, or {group: dict}."""
+    merged: dict = {}
+    for part in (
+        _aggregate(db, source, RECEIVED, "received_at", start, end),
+        _aggregate(db, source, RESOLVED, "result_at", start, end),
+        _aggregate(db, source, RETURNED, "returned_at", start, end),
+        _open(db, end, source),
+    ):
+        for key, values in part.items():
+            merged.setdefault(key, dict.fromkeys(NAMES, 0)).update(values)
+    return _one(source, merged, NAMES)
+
+
+def _aggregate(db: sqlite_utils.Database, source: Source, columns: dict[str, str], column: str,
+               start: str, end: str) -> dict:
+    rows = db.execute(
+        f"SELECT {source.group or '0'}, " + ", ".join(columns.values())
+        + f" FROM {source.table} WHERE {column} >= :start AND {column} < :end GROUP BY 1",
+        {"start": start, "end": end},
+    )
+    return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:])} for row in rows}
+
+
+def _open(db: sqlite_utils.Database, moment: str, source: Source) -> dict:
+    # Two indexed ranges: still without a result, and resolved only after `moment`.
+    rows = db.execute(
+        "SELECT g, count(*), sum(due_at < :m AND status <> 'waiting_supplement') FROM ("
+        f" SELECT {source.group or '0'} AS g, due_at, status FROM {source.table}"
+        " WHERE result_at IS NULL AND received_at < :m"
+        f" UNION ALL SELECT {source.group or '0'}, due_at, status FROM {source.table}"
+        " WHERE result_at >= :m AND received_at < :m"
+        ") GROUP BY g",
         {"m": moment},
-    ).fetchone()
-    return dict(zip(("in_progress", "overdue"), row))
+    )
+    return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:])} for row in rows}
+
+
+def _one(source: Source, grouped: dict, names: tuple[str, ...]) -> dict:
+    """The single total of an ungrouped source (zeros when nothing matched), else the groups."""
+    if source.group is not None:
+        return grouped
+    return grouped.get(0, dict.fromkeys(names, 0))

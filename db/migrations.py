@@ -167,6 +167,102 @@ def upgrade_version_1(db: sqlite_utils.Database) -> None:
 
 
 def upgrade_version_2(db: sqlite_utils.Database) -> None:
+    """Export log (sequence and last exported event per workstation) and the province's tables."""
+    _run(
+        db,
+        """
+        CREATE TABLE exports (
+            id INTEGER PRIMARY KEY,
+            workstation INTEGER NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence > 0),
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            after_event INTEGER NOT NULL,
+            through_event INTEGER NOT NULL CHECK (through_event >= after_event),
+            dossiers INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            files INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            officer TEXT NOT NULL DEFAULT '',
+            UNIQUE (workstation, sequence)
+        );
+        CREATE INDEX dossiers_unresolved ON dossiers (received_at) WHERE result_at IS NULL;
+        CREATE TABLE province_units (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE province_files (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            workstation INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            software TEXT NOT NULL,
+            dossiers INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            files INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX province_files_source ON province_files (unit_id, workstation, sequence);
+        CREATE TABLE province_dossiers (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            source_workstation INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            record_sha256 BLOB NOT NULL,
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            code TEXT NOT NULL UNIQUE,
+            procedure_code TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            return_channel TEXT,
+            status TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            result_at TEXT,
+            returned_at TEXT,
+            apology_at TEXT,
+            rating TEXT,
+            digitized INTEGER NOT NULL,
+            result_digitized INTEGER NOT NULL,
+            reused INTEGER NOT NULL,
+            ledger_year INTEGER NOT NULL,
+            ledger_number INTEGER NOT NULL,
+            record TEXT NOT NULL
+        );
+        CREATE INDEX province_dossiers_received ON province_dossiers (received_at);
+        CREATE INDEX province_dossiers_result ON province_dossiers (result_at) WHERE result_at IS NOT NULL;
+        CREATE INDEX province_dossiers_returned ON province_dossiers (returned_at) WHERE returned_at IS NOT NULL;
+        CREATE INDEX province_dossiers_unresolved ON province_dossiers (received_at) WHERE result_at IS NULL;
+        CREATE INDEX province_dossiers_late ON province_dossiers (result_at) WHERE result_at > due_at;
+        CREATE TABLE province_events (
+            code TEXT NOT NULL,
+            first_id INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            workstation INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            records TEXT NOT NULL,
+            PRIMARY KEY (code, first_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE province_conflicts (
+            id INTEGER PRIMARY KEY,
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            code TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            record TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            UNIQUE (file_id, code)
+        );
+        """,
+    )
+
+
+def upgrade_version_3(db: sqlite_utils.Database) -> None:
     """Officer accounts and the hash-chained, append-only audit trail."""
     _run(
         db,
@@ -204,7 +300,7 @@ def upgrade_version_2(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [upgrade_version_1, upgrade_version_2]
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3]
 LATEST = len(STEPS)
 
 

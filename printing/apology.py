@@ -9,7 +9,7 @@ from datetime import datetime
 
 from counter.dossier import Dossier
 from counter.settings import UnitSettings
-from printing import frame
+from printing import frame, wording
 from printing.form_sets import form_name
 from printing.vietnamese import capitals, moment, place_date, short_date
 
@@ -34,9 +34,9 @@ WORDING = {
 
 def render(dossier: Dossier, settings: UnitSettings, apology: dict) -> bytes:
     """`apology` is the dossier's apologized event: when, why, and the old and new appointments."""
-    w = WORDING
+    w = wording.effective(settings, "apology", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "apology")
+    name = form_name(settings.form_set, "apology", w["title"])
     at = datetime.fromisoformat(apology["at"])
     detail = apology["detail"]
     old = datetime.fromisoformat(detail["old_appointment"])

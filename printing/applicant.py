@@ -1,4 +1,7 @@
-"""The lines about the citizen that every slip repeats: name, address, phone, e-mail."""
+"""The lines about the citizen that every slip repeats: name, address, phone, e-mail.
+
+Each slip that prints them takes WORDING into its own, so a unit corrects them form by form.
+"""
 
 from counter.dossier import Dossier
 from printing import frame
@@ -10,9 +13,8 @@ WORDING = {
 }
 
 
-def contact_lines(sheet: frame.Sheet, dossier: Dossier) -> list:
-    """'Địa chỉ: …' then 'Số điện thoại: …   Email: …' on one line."""
-    w = WORDING
+def contact_lines(sheet: frame.Sheet, dossier: Dossier, w: dict) -> list:
+    """'Địa chỉ: …' then 'Số điện thoại: …   Email: …' on one line, in the form's wording `w`."""
     return [
         sheet.field(w["address"], dossier.address),
         sheet.text([(w["phone"] + " ", frame.REGULAR), (dossier.phone + "\u00a0" * 6, frame.BOLD),

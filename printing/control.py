@@ -11,7 +11,7 @@ from datetime import datetime
 
 from counter.dossier import RETURN_CHANNELS, Dossier
 from counter.settings import UnitSettings
-from printing import frame
+from printing import frame, wording
 from printing.form_sets import form_name
 from printing.layout import paginate
 from printing.vietnamese import capitals, clock, place_date, short_date, short_moment
@@ -27,7 +27,7 @@ WORDING = {
     "partners_blank": "……………………………………",
     "columns": ("TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ",
                 "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)", "GHI CHÚ"),
-    "hand_over": "1. Giao: {giver}\n2. Nhận: {taker}",
+    "hand_over": ("1. Giao: {giver}", "2. Nhận: {taker}"),
     "signatures": "Người giao\u00a0\u00a0\u00a0\u00a0\u00a0Người nhận",
     "counter": "Bộ phận tiếp nhận và trả kết quả ({officer})",
     "citizen": "Ông/Bà {name}",
@@ -45,9 +45,9 @@ WORDING = {
 
 
 def render(dossier: Dossier, settings: UnitSettings, events: list[dict]) -> bytes:
-    w = WORDING
+    w = wording.effective(settings, "control", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "control")
+    name = form_name(settings.form_set, "control", w["title"])
     unit = settings.unit_name
     blocks = frame.top(sheet, name.label, [line.format(unit=capitals(unit)) for line in w["header"]], "",
                        place_date(settings.place, dossier.received_at.date()), name.title)
@@ -61,14 +61,14 @@ def render(dossier: Dossier, settings: UnitSettings, events: list[dict]) -> byte
         sheet.text(f"{w['partners']} {w['partners_blank']}"),
         sheet.space(0.3),
         frame.grid(sheet, [0.31, 0.29, 0.15, 0.25], list(w["columns"]),
-                   [row for event in events if (row := _row(dossier, unit, event))]),
+                   [row for event in events if (row := _row(w, dossier, unit, event))]),
     ]
     return frame.render(sheet, paginate(blocks, sheet.height), name.title, dossier.code, unit)
 
 
-def _row(dossier: Dossier, unit: str, event: dict) -> list | None:
-    """The hand-over an event records, as a table row; None for events that hand nothing over."""
-    w = WORDING
+def _row(w: dict, dossier: Dossier, unit: str, event: dict) -> list | None:
+    """The hand-over an event records, as a table row in the wording `w`; None for events that hand
+    nothing over."""
     kind, detail = event["kind"], event["detail"]
     counter = w["counter"].format(officer=event["officer"])
     citizen = w["citizen"].format(name=dossier.applicant_name)
@@ -94,7 +94,7 @@ def _row(dossier: Dossier, unit: str, event: dict) -> list | None:
     giver, taker, note = hands[kind]
     at = datetime.fromisoformat(event["at"])
     return [
-        (w["hand_over"].format(giver=giver, taker=taker), "cell"),
+        ("\n".join(w["hand_over"]).format(giver=giver, taker=taker), "cell"),
         ([(f"{clock(at)}\nngày {short_date(at)}\n", frame.REGULAR), (w["signatures"] + "\n\n\u00a0", frame.ITALIC)],
          "cell-center"),
         (w["timeliness"].get(detail.get("timeliness"), ""), "cell-center"),

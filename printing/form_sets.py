@@ -15,7 +15,8 @@ TITLES = {
     "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
     "rejection": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
     # The 2025 title is reported as "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
-    # unconfirmed (forms.md): both sets keep the confirmed one.
+    # unconfirmed (forms.md): both sets keep the confirmed one; a unit that needs the other
+    # sets it with «wording set apology title …» (printing/wording.py).
     "apology": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
     "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
     "control": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
@@ -42,7 +43,8 @@ class FormName:
         return f"Mẫu số {self.number} - {self.circular}"
 
 
-def form_name(form_set: str, form: str) -> FormName:
+def form_name(form_set: str, form: str, title: str = "") -> FormName:
+    """`title` is the unit's own for the form (printing/wording.py), else the one in TITLES."""
     numbers = NUMBERS.get(form_set)
     if numbers is None:
         raise CounterError(f"Bộ biểu mẫu «{form_set}» không hợp lệ.", f"unknown form set {form_set!r}")
@@ -51,4 +53,4 @@ def form_name(form_set: str, form: str) -> FormName:
             f"{CIRCULARS[form_set]} không có mẫu «{TITLES.get(form, form)}».",
             f"form set {form_set} has no {form} form",
         )
-    return FormName(numbers[form], TITLES[form], CIRCULARS[form_set])
+    return FormName(numbers[form], title or TITLES[form], CIRCULARS[form_set])

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from counter.dossier import STATUS_LABELS, Dossier
 from counter.settings import UnitSettings
-from printing import frame
+from printing import frame, wording
 from printing.form_sets import form_name
 from printing.layout import paginate
 from printing.vietnamese import capitals, long_date, short_date
@@ -33,9 +33,9 @@ WIDTHS = [0.035, 0.125, 0.12, 0.04, 0.09, 0.095, 0.075, 0.065, 0.065, 0.065, 0.0
 
 def render(dossiers: list[Dossier], settings: UnitSettings, start: date, end: date) -> bytes:
     """The ledger pages for the dossiers received from `start` to `end`, in ledger order."""
-    w = WORDING
+    w = wording.effective(settings, "ledger", WORDING)
     sheet = frame.ledger_sheet()
-    name = form_name(settings.form_set, "ledger")
+    name = form_name(settings.form_set, "ledger", w["title"])
     left = [line.format(authority=capitals(settings.authority), unit=capitals(settings.unit_name))
             for line in w["header"]]
     blocks = [
@@ -45,7 +45,7 @@ def render(dossiers: list[Dossier], settings: UnitSettings, start: date, end: da
         sheet.text(w["volume"].format(volume=settings.ledger_volume), "subtitle"),
         sheet.text(w["period"].format(start=long_date(start), end=long_date(end)), "subtitle"),
         sheet.space(0.5),
-        frame.grid(sheet, WIDTHS, list(w["columns"]), [_row(d, settings) for d in dossiers],
+        frame.grid(sheet, WIDTHS, list(w["columns"]), [_row(w, d, settings) for d in dossiers],
                    groups=[(w["dates"], 7, 11)]),
     ]
     if not dossiers:
@@ -59,8 +59,7 @@ def _when(moment: datetime | None) -> str:
     return f"{short_date(moment)}\n{moment:%H:%M}" if moment else ""
 
 
-def _row(dossier: Dossier, settings: UnitSettings) -> list:
-    w = WORDING
+def _row(w: dict, dossier: Dossier, settings: UnitSettings) -> list:
     contact = ", ".join(part for part in (dossier.address, dossier.phone) if part)
     notes = []
     if dossier.status in ("rejected", "stopped", "waiting_supplement"):

@@ -9,14 +9,13 @@ from reportlab.lib.units import mm
 
 from counter.dossier import Dossier
 from counter.settings import UnitSettings
-from printing import frame
-from printing.applicant import contact_lines
+from printing import applicant, frame, wording
 from printing.code128 import Barcode
 from printing.form_sets import form_name
 from printing.layout import paginate
 from printing.vietnamese import amount, capitals, moment, place_date
 
-# The wording of the form, one line per key: a unit corrects a line here.
+# The wording of the form, one line per key; a unit corrects a line with «wording set receipt KEY …».
 WORDING = {
     "header": ("{unit}", "BỘ PHẬN TIẾP NHẬN", "VÀ TRẢ KẾT QUẢ"),
     "number": "Số: {number}/TNHS",
@@ -25,6 +24,7 @@ WORDING = {
     "counter": "Bộ phận tiếp nhận và trả kết quả:",
     "applicant": "Tiếp nhận hồ sơ của:",
     "id_number": "Số CCCD/CMND:",
+    **applicant.WORDING,
     "procedure": "Nội dung yêu cầu giải quyết:",
     "documents": "1. Thành phần hồ sơ nộp gồm:",
     "document_columns": ("TT", "Tên giấy tờ", "Bản chính / Bản sao", "Số lượng"),
@@ -41,8 +41,8 @@ WORDING = {
     "fee": "Phí, lệ phí:",
     "no_fee": "không thu",
     "ledger": "Vào Sổ theo dõi hồ sơ, Quyển số: {volume}, Số thứ tự: {number}",
-    "signatures": (("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)"),
-                   ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)")),
+    "signature_applicant": ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)"),
+    "signature_receiver": ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)"),
     "notes": (
         "Ghi chú:",
         "- Giấy tiếp nhận và hẹn trả kết quả được lập thành 2 liên; một liên chuyển kèm theo Phiếu kiểm soát "
@@ -56,18 +56,18 @@ WORDING = {
 
 def render(dossier: Dossier, settings: UnitSettings, officer: str) -> bytes:
     """Both copies of the receipt, one page each; `officer` signs as the receiver."""
+    w = wording.effective(settings, "receipt", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "receipt")
-    tops = [_top(sheet, dossier, settings, name, copy) for copy in WORDING["copies"]]
+    name = form_name(settings.form_set, "receipt", w["title"])
+    tops = [_top(sheet, dossier, settings, w, name, copy) for copy in w["copies"]]
     # Both copies are the same below the copy line: lay the body out once.
-    body = frame.fit(sheet, lambda scaled: _body(scaled, dossier, settings, officer),
+    body = frame.fit(sheet, lambda scaled: _body(scaled, dossier, settings, w, officer),
                      sheet.height - frame.heights(tops[0]))
     pages = [page for top in tops for page in paginate(top + body, sheet.height)]
     return frame.render(sheet, pages, name.title, dossier.code, settings.unit_name)
 
 
-def _top(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, name, copy: str) -> list:
-    w = WORDING
+def _top(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict, name, copy: str) -> list:
     return [
         *frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
                    w["number"].format(number=dossier.ledger_number),
@@ -78,8 +78,7 @@ def _top(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, name, cop
     ]
 
 
-def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer: str) -> list:
-    w = WORDING
+def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict, officer: str) -> list:
     collect = dossier.return_channel or ("postal" if dossier.channel == "postal" else "counter")
     days = w["days_value"].format(days=dossier.days) if dossier.days else w["same_day"]
     body = [
@@ -90,10 +89,10 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer:
     if dossier.id_number:
         body.append(sheet.field(w["id_number"], dossier.id_number))
     body += [
-        *contact_lines(sheet, dossier),
+        *applicant.contact_lines(sheet, dossier, w),
         sheet.field(w["procedure"], dossier.procedure_name),
         sheet.text(w["documents"]),
-        _documents(sheet, dossier),
+        _documents(sheet, dossier, w),
         sheet.space(0.3),
         sheet.field(w["sets"], w["sets_value"]),
         sheet.field(w["days"], days),
@@ -102,8 +101,7 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer:
         sheet.field(w["collect"], w["collect_at"][collect]),
         sheet.field(w["fee"], amount(dossier.fee) if dossier.fee else w["no_fee"]),
         sheet.text(w["ledger"].format(volume=settings.ledger_volume, number=dossier.ledger_number)),
-        frame.signatures(sheet, [(heading, note, officer if i else "")
-                                 for i, (heading, note) in enumerate(w["signatures"])]),
+        frame.signatures(sheet, [(*w["signature_applicant"], ""), (*w["signature_receiver"], officer)]),
         sheet.space(0.1),
         sheet.text([(w["notes"][0], frame.ITALIC)], "note"),
     ]
@@ -111,8 +109,8 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, officer:
     return body
 
 
-def _documents(sheet: frame.Sheet, dossier: Dossier):
-    kinds = WORDING["copy_kinds"]
+def _documents(sheet: frame.Sheet, dossier: Dossier, w: dict):
+    kinds = w["copy_kinds"]
     rows = [[(str(doc.position), "cell-center"), (doc.name, "cell"), (kinds[doc.copy_kind], "cell-center"),
              (f"{doc.quantity:02d}", "cell-center")] for doc in dossier.documents]
-    return frame.grid(sheet, [0.08, 0.56, 0.22, 0.14], list(WORDING["document_columns"]), rows)
+    return frame.grid(sheet, [0.08, 0.56, 0.22, 0.14], list(w["document_columns"]), rows)

@@ -4,8 +4,7 @@ from datetime import datetime
 
 from counter.dossier import Dossier
 from counter.settings import UnitSettings
-from printing import frame
-from printing.applicant import contact_lines
+from printing import applicant, frame, wording
 from printing.form_sets import form_name
 from printing.vietnamese import capitals, place_date
 
@@ -13,6 +12,7 @@ WORDING = {
     "header": ("{unit}", "BỘ PHẬN TIẾP NHẬN", "VÀ TRẢ KẾT QUẢ"),
     "counter": "Bộ phận tiếp nhận và trả kết quả:",
     "applicant": "Tiếp nhận hồ sơ của:",
+    **applicant.WORDING,
     "procedure": "Nội dung yêu cầu giải quyết:",
     "code": "Mã hồ sơ:",
     "decision": "Qua xem xét, {unit} thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
@@ -23,9 +23,9 @@ WORDING = {
 
 def render(dossier: Dossier, settings: UnitSettings, decision: dict, officer: str) -> bytes:
     """`decision` is the dossier's rejected event: its time dates the slip, its reason is printed."""
-    w = WORDING
+    w = wording.effective(settings, "rejection", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "rejection")
+    name = form_name(settings.form_set, "rejection", w["title"])
     at = datetime.fromisoformat(decision["at"])
     top = frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
                     "", place_date(settings.place, at.date()), name.title)
@@ -35,7 +35,7 @@ def render(dossier: Dossier, settings: UnitSettings, decision: dict, officer: st
             scaled.space(0.5),
             scaled.field(w["counter"], settings.unit_name),
             scaled.field(w["applicant"], dossier.applicant_name),
-            *contact_lines(scaled, dossier),
+            *applicant.contact_lines(scaled, dossier, w),
             scaled.field(w["procedure"], dossier.procedure_name),
             scaled.field(w["code"], dossier.code),
             scaled.text(w["decision"].format(unit=settings.unit_name)),

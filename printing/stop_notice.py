@@ -9,8 +9,7 @@ from datetime import datetime
 
 from counter.dossier import Dossier
 from counter.settings import UnitSettings
-from printing import frame
-from printing.applicant import contact_lines
+from printing import applicant, frame, wording
 from printing.form_sets import form_name
 from printing.vietnamese import capitals, moment, place_date, short_date
 
@@ -18,6 +17,7 @@ WORDING = {
     "header": ("{unit}", "BỘ PHẬN TIẾP NHẬN", "VÀ TRẢ KẾT QUẢ"),
     "counter": "Bộ phận tiếp nhận và trả kết quả:",
     "applicant": "Tiếp nhận hồ sơ của:",
+    **applicant.WORDING,
     "procedure": "Nội dung yêu cầu giải quyết:",
     "code": "Mã hồ sơ:",
     "received": "Thời gian nhận hồ sơ:",
@@ -31,9 +31,9 @@ WORDING = {
 
 def render(dossier: Dossier, settings: UnitSettings, stop: dict, officer: str) -> bytes:
     """`stop` is the dossier's stopped event: the citizen's request, dated, with its reason."""
-    w = WORDING
+    w = wording.effective(settings, "stop", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "stop")
+    name = form_name(settings.form_set, "stop", w["title"])
     at = datetime.fromisoformat(stop["at"])
     top = frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
                     "", place_date(settings.place, at.date()), name.title)
@@ -43,7 +43,7 @@ def render(dossier: Dossier, settings: UnitSettings, stop: dict, officer: str) -
             scaled.space(0.5),
             scaled.field(w["counter"], settings.unit_name),
             scaled.field(w["applicant"], dossier.applicant_name),
-            *contact_lines(scaled, dossier),
+            *applicant.contact_lines(scaled, dossier, w),
             scaled.field(w["procedure"], dossier.procedure_name),
             scaled.field(w["code"], dossier.code),
             scaled.field(w["received"], moment(dossier.received_at)),

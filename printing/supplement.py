@@ -8,8 +8,7 @@ from datetime import datetime
 
 from counter.dossier import Dossier
 from counter.settings import UnitSettings
-from printing import frame
-from printing.applicant import contact_lines
+from printing import applicant, frame, wording
 from printing.form_sets import form_name
 from printing.vietnamese import capitals, place_date
 
@@ -19,6 +18,7 @@ WORDING = {
     "counter": "Bộ phận tiếp nhận và trả kết quả:",
     "applicant": "Tiếp nhận hồ sơ/yêu cầu của Ông/Bà:",
     "procedure": "Nội dung yêu cầu giải quyết:",
+    **applicant.WORDING,
     "code": "Mã hồ sơ:",
     "request": "Yêu cầu Ông/Bà hoàn thiện hồ sơ gồm những nội dung như sau:",
     "reason": "Lý do:",
@@ -32,9 +32,9 @@ WORDING = {
 def render(dossier: Dossier, settings: UnitSettings, request: dict, officer: str) -> bytes:
     """`request` is the dossier's supplement_requested event: its time dates the slip and
     its reason lists what is missing."""
-    w = WORDING
+    w = wording.effective(settings, "supplement", WORDING)
     sheet = frame.slip_sheet(settings)
-    name = form_name(settings.form_set, "supplement")
+    name = form_name(settings.form_set, "supplement", w["title"])
     at = datetime.fromisoformat(request["at"])
     number = f"{dossier.ledger_number}-{dossier.supplements}" if dossier.supplements > 1 else dossier.ledger_number
     top = frame.top(sheet, name.label, [line.format(unit=capitals(settings.unit_name)) for line in w["header"]],
@@ -47,7 +47,7 @@ def render(dossier: Dossier, settings: UnitSettings, request: dict, officer: str
             scaled.field(w["counter"], settings.unit_name),
             scaled.field(w["applicant"], dossier.applicant_name),
             scaled.field(w["procedure"], dossier.procedure_name),
-            *contact_lines(scaled, dossier),
+            *applicant.contact_lines(scaled, dossier, w),
             scaled.field(w["code"], dossier.code),
             scaled.text(w["request"]),
         ]

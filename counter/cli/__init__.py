@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 from counter import accounts
-from counter.cli import account_commands, dossier_commands, maintenance_commands, print_commands, setup_commands
+from counter.cli import (
+    account_commands, dossier_commands, export_commands, maintenance_commands, print_commands, province_commands,
+    setup_commands, wording_commands,
+)
 from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.session import Session
@@ -40,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tên đăng nhập; mật khẩu lấy từ $MOTCUA_PASSWORD hoặc được hỏi")
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, account_commands):
+    for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands,
+                   export_commands, province_commands, account_commands):
         module.register(commands)
     return parser
 

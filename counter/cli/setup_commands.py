@@ -1,5 +1,6 @@
 """init, settings, catalog, calendar, due-date."""
 
+import json
 from dataclasses import asdict
 
 from counter import catalogue, unit
@@ -97,7 +98,7 @@ def settings_show(session, args) -> None:
         emit_json(values)
         return
     for key, value in values.items():
-        line(f"{key} = {value}")
+        line(f"{key} = {json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value}")
 
 
 def settings_set(session, args) -> None:

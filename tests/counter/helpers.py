@@ -20,4 +20,4 @@ def table_dump(session) -> list:
     tables = [r[0] for r in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'dossier_names%'"
         " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return [(t, list(db.execute(f"SELECT * FROM [{t}] ORDER BY rowid"))) for t in tables]
+    return [(t, sorted(db.execute(f"SELECT * FROM [{t}]"), key=repr)) for t in tables]

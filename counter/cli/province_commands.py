@@ -1,0 +1,108 @@
+"""province import, show, report, late: the province's side."""
+
+import sys
+from pathlib import Path
+
+from counter.cli.output import dossier_text, emit_json, line
+from counter.clock import now
+from counter.province import dossiers, figures, importing, late, workbook
+
+IMPORT_KEYS = ("files", "dossiers", "events", "gaps", "conflicts")
+
+
+def register(commands) -> None:
+    p = commands.add_parser("province", help="cấp tỉnh: nhập tệp của các đơn vị, báo cáo, hồ sơ trễ hạn")
+    sub = p.add_subparsers(dest="action", required=True)
+
+    s = sub.add_parser("import", help="nhập tệp xuất dữ liệu của các đơn vị")
+    s.add_argument("files", nargs="+", type=Path)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=import_command)
+
+    s = sub.add_parser("show", help="xem một hồ sơ cấp tỉnh đã nhận")
+    s.add_argument("code")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=show_command)
+
+    s = sub.add_parser("report", help="báo cáo theo đơn vị và toàn tỉnh")
+    period = s.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help="YYYY-MM")
+    period.add_argument("--quarter", help="YYYY-Qn")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--xlsx", type=Path, help="ghi thêm tệp Excel")
+    s.set_defaults(handler=report_command)
+
+    s = sub.add_parser("late", help="danh sách công khai hồ sơ trễ hạn của tháng")
+    s.add_argument("--month", required=True, help="YYYY-MM")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--xlsx", type=Path, help="ghi thêm tệp Excel")
+    s.set_defaults(handler=late_command)
+
+
+def show_command(session, args) -> None:
+    dossier, source = dossiers.get(session, args.code)
+    history = dossiers.events(session, dossier.code)
+    if args.json:
+        emit_json(dict(dossier.as_dict(now()), source=source, events=history))
+        return
+    line(f"Đơn vị {source['unit']}, quầy {source['workstation']}, phiên bản {source['version']}")
+    line(dossier_text(dossier, now()))
+    line("Diễn biến:")
+    for event in history:
+        line(f"  {event['at'].replace('T', ' ')}  {event['kind']}  {event['officer']}")
+
+
+def import_command(session, args) -> None:
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} tệp", end="", file=sys.stderr, flush=True)
+
+    result = importing.import_files(session, args.files, progress=None if args.json else progress)
+    if args.json:
+        emit_json({key: result[key] for key in IMPORT_KEYS})
+        return
+    if result["files"]:
+        print(file=sys.stderr)
+    line(f"Đã nhập {result['files']} tệp: {result['dossiers']} hồ sơ mới hoặc cập nhật, {result['events']} sự kiện.")
+    for path in result["skipped"]:
+        line(f"Bỏ qua (đã nhập trước đây): {path}")
+    for gap in result["gaps"]:
+        missing = ", ".join(str(n) for n in gap["missing"])
+        line(f"Thiếu tệp: đơn vị {gap['unit']}, quầy {gap['workstation']}, lần xuất số {missing}")
+    for conflict in result["conflicts"]:
+        line(f"Xung đột, không nhập: {conflict['reason']} (tệp {conflict['file']})")
+
+
+def report_command(session, args) -> None:
+    result = figures.report(session, figures.period_of(args.month, args.quarter))
+    if args.xlsx:
+        workbook.report_workbook(result, args.xlsx)
+    if args.json:
+        emit_json(result)
+        return
+    line(f"Từ {result['from'][:10]} đến trước {result['to'][:10]}")
+    line("Đơn vị | tiếp nhận | giải quyết (trước/đúng/trễ hạn) | đã trả | đang giải quyết (quá hạn) | đúng hạn")
+    for row in result["units"] + [dict(result["total"], unit="Toàn tỉnh", name="")]:
+        line(f"{row['unit']} {row['name']} | {row['received']} | {row['resolved']} ({row['early']}/{row['on_time']}/"
+             f"{row['late']}) | {row['returned']} | {row['in_progress']} ({row['overdue']}) | {_percent(row['on_time_rate'])}")
+    if args.xlsx:
+        line(f"Đã ghi {args.xlsx}")
+
+
+def late_command(session, args) -> None:
+    rows = late.late_list(session, figures.period_of(month=args.month))
+    if args.xlsx:
+        workbook.late_workbook(rows, args.month, args.xlsx)
+    if args.json:
+        emit_json(rows)
+        return
+    for row in rows:
+        apology = "đã xin lỗi" if row["apology"] else "chưa xin lỗi"
+        line(f"{row['unit_name']} | {row['code']} | {row['procedure_name']} | trễ {row['days_late']} ngày làm việc"
+             f" | {apology}")
+    line(f"Tổng cộng {len(rows)} hồ sơ trễ hạn.")
+    if args.xlsx:
+        line(f"Đã ghi {args.xlsx}")
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.1%}"

@@ -1,0 +1,33 @@
+"""One dossier as the province holds it: the unit's latest state and its events."""
+
+import orjson
+
+from counter.dossier import Dossier
+from counter.errors import CounterError
+from counter.session import Session
+from counter.text import nfc
+from db import province as province_table
+from db.dossiers import DOSSIER_COLUMNS
+
+
+def get(session: Session, code: str) -> tuple[Dossier, dict]:
+    """(the dossier, its source {"unit", "workstation", "version"})."""
+    found = province_table.dossier(session.db, nfc(code))
+    if found is None:
+        raise CounterError(f"Cấp tỉnh chưa nhận hồ sơ có mã «{nfc(code)}».", f"no dossier with code {code!r}")
+    row_id, unit, workstation, version, text = found
+    record = orjson.loads(text)
+    row = {key: record[key] for key in DOSSIER_COLUMNS if key in record}
+    # Local ids of the unit's database stay there; the province has its own row id.
+    row.update(id=row_id, applicant_id=None)
+    dossier = Dossier.from_row(row, [dict(document, id=None) for document in record["documents"]])
+    return dossier, {"unit": unit, "workstation": workstation, "version": version}
+
+
+def events(session: Session, code: str) -> list[dict]:
+    """The dossier's events as the unit recorded them, oldest first, each once."""
+    found = {}
+    for group in province_table.events_of(session.db, nfc(code)):
+        for event in orjson.loads(group):
+            found[event["id"]] = event
+    return [found[key] for key in sorted(found)]

@@ -1,0 +1,57 @@
+"""Danh sách công khai hồ sơ trễ hạn of a month: unit, procedure, days late, apology.
+
+A dossier is listed when its result came in the month after its legal due
+time, or when at the month's end it still had no result and was past due
+(its clock not stopped for a supplement). It is public, so it names no
+applicant (ND 61/2018 art. 19.9 asks the agency to apologise; the list shows
+whether it did).
+"""
+
+from datetime import date, datetime, timedelta
+
+from counter.clock import from_iso, iso
+from counter.indicators import Period
+from counter.session import Session
+from counter.working_calendar import WorkingCalendar
+from db import province as province_table
+
+
+def late_list(session: Session, period: Period) -> list[dict]:
+    rows = province_table.late_rows(session.db, iso(period.start), iso(period.end))
+    last_day = (period.end - timedelta(days=1)).date()
+    counter = _WorkingDays(session.calendar)
+    result = []
+    for row in rows:
+        due, result_at = from_iso(row["due_at"]), from_iso(row["result_at"])
+        resolved = result_at is not None and result_at < period.end
+        until = result_at.date() if resolved else last_day
+        result.append({
+            "unit": row["unit"], "unit_name": row["unit_name"], "code": row["code"],
+            "procedure_code": row["procedure_code"], "procedure_name": row["procedure_name"],
+            "received_at": row["received_at"], "due_at": row["due_at"],
+            "result_at": row["result_at"] if resolved else None,
+            "state": "resolved_late" if resolved else "overdue",
+            "days_late": counter.late(due, until),
+            "apology": row["apology_at"] is not None, "apology_at": row["apology_at"],
+            "apology_reason": row["apology_reason"],
+        })
+    return result
+
+
+class _WorkingDays:
+    """Working days late, by the calendar the province keeps (national days plus its own)."""
+
+    def __init__(self, calendar: WorkingCalendar):
+        self.calendar = calendar
+        self.cache: dict[tuple[date, date], int] = {}
+
+    def late(self, due: datetime, until: date) -> int:
+        """Working days after the due day up to `until`; late within the due day itself counts as one."""
+        key = (due.date(), until)
+        if key not in self.cache:
+            count, day = 0, due.date() + timedelta(days=1)
+            while day <= until:
+                count += self.calendar.is_working(day)
+                day += timedelta(days=1)
+            self.cache[key] = max(1, count)
+        return self.cache[key]

@@ -1,0 +1,203 @@
+"""The province's copy of every unit's dossiers, built from their export files.
+
+A dossier is one row keyed by its code, with the unit and workstation it came
+from and its version (the id of its latest event in the unit's database), so
+a newer state replaces an older one and never the reverse. Events are kept as
+received, one row per dossier and file (keyed by the dossier and its first
+event id in the file), so importing them twice adds nothing.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlite_utils
+
+# The fields of a dossier record the reports and checks query; the whole record is kept as received.
+QUERIED_FIELDS = (
+    "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
+    "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
+)
+# Where a stored dossier came from and which state of it is stored.
+SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
+STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
+_INSERT = (
+    f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
+)
+_UPDATE = (
+    "UPDATE province_dossiers SET " + ", ".join(f"{name} = ?" for name in STORED_FIELDS if name != "code")
+    + " WHERE code = ?"
+)
+PAGE_SIZE = 16384
+FILE_FIELDS = ("sha256", "unit_id", "workstation", "sequence", "name", "created_at", "software", "dossiers",
+               "events", "files", "imported_at")
+
+
+@contextmanager
+def bulk_import(db: sqlite_utils.Database) -> Iterator[None]:
+    """Settings for importing millions of rows, undone afterwards.
+
+    A larger page cache keeps the indexes in memory; the write-ahead log is copied into the
+    database in large, rare checkpoints, and emptied at the end. `synchronous = NORMAL` may
+    lose the last committed files on a power cut, never corrupt the database: a lost file is
+    simply not recorded as imported, and importing it again is harmless.
+    """
+    if db.execute("PRAGMA page_size").fetchone()[0] < PAGE_SIZE and _empty(db):
+        # Dossier records are over a kilobyte: larger pages split less often. Only an empty
+        # database can change it, and only outside WAL.
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        db.conn.execute("VACUUM")
+        db.conn.execute("PRAGMA journal_mode = WAL")
+    db.conn.execute("PRAGMA cache_size = -262144")
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    db.conn.execute("PRAGMA wal_autocheckpoint = 32768")
+    try:
+        yield
+    finally:
+        db.conn.execute("PRAGMA synchronous = FULL")
+        db.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _empty(db: sqlite_utils.Database) -> bool:
+    return db.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM province_files) AND NOT EXISTS (SELECT 1 FROM dossiers)"
+    ).fetchone()[0] == 1
+
+
+def known_files(db: sqlite_utils.Database, seals: list[str]) -> set[str]:
+    found = set()
+    for start in range(0, len(seals), 500):
+        chunk = seals[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(row[0] for row in db.execute(f"SELECT sha256 FROM province_files WHERE sha256 IN ({marks})", chunk))
+    return found
+
+
+def unit_id(db: sqlite_utils.Database, code: str, name: str, now: str) -> int:
+    """The unit's id, creating it; its name follows the latest file."""
+    db.execute(
+        "INSERT INTO province_units (code, name, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+        [code, name, now],
+    )
+    return db.execute("SELECT id FROM province_units WHERE code = ?", [code]).fetchone()[0]
+
+
+def add_file(db: sqlite_utils.Database, values: dict) -> int:
+    return db.execute(
+        f"INSERT INTO province_files ({', '.join(FILE_FIELDS)}) VALUES ({', '.join(':' + f for f in FILE_FIELDS)})",
+        values,
+    ).lastrowid
+
+
+def stored(db: sqlite_utils.Database, codes: list[str]) -> dict[str, tuple]:
+    """code -> (unit code, source workstation, version, record sha256, received_at, ledger year, ledger number)."""
+    marks = ",".join("?" * len(codes))
+    return {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT d.code, u.code, d.source_workstation, d.version, d.record_sha256, d.received_at, d.ledger_year,"
+            f" d.ledger_number FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id WHERE d.code IN ({marks})",
+            codes,
+        )
+    }
+
+
+def insert_dossiers(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Rows in STORED_FIELDS order."""
+    db.conn.executemany(_INSERT, rows)
+
+
+def replace_dossiers(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Rows in STORED_FIELDS order: the whole stored state is replaced."""
+    code_at = STORED_FIELDS.index("code")
+    db.conn.executemany(_UPDATE, [row[:code_at] + row[code_at + 1:] + (row[code_at],) for row in rows])
+
+
+def event_groups(db: sqlite_utils.Database, codes: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
+    """(code, first event id) -> (last event id, number of events) of the stored groups of these dossiers."""
+    marks = ",".join("?" * len(codes))
+    return {
+        (code, first): (last, count)
+        for code, first, last, count in db.execute(
+            f"SELECT code, first_id, last_id, events FROM province_events WHERE code IN ({marks})", codes
+        )
+    }
+
+
+def store_event_groups(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """(unit_id, workstation, code, first_id, last_id, events, records JSON) rows; a group already
+    stored is replaced only by a longer one (an export that was cut short, then made again)."""
+    db.conn.executemany(
+        "INSERT INTO province_events (unit_id, workstation, code, first_id, last_id, events, records)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, first_id) DO UPDATE SET last_id = excluded.last_id,"
+        " events = excluded.events, records = excluded.records WHERE excluded.last_id > province_events.last_id",
+        rows,
+    )
+
+
+def add_conflicts(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """(file_id, code, reason, record, found_at) rows."""
+    db.conn.executemany(
+        "INSERT INTO province_conflicts (file_id, code, reason, record, found_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        rows,
+    )
+
+
+def sequences(db: sqlite_utils.Database) -> list[tuple[str, int, list[int]]]:
+    """(unit code, workstation, sorted sequences imported) of every source with a hole in its sequence."""
+    holes = db.execute(
+        "SELECT unit_id, workstation FROM province_files GROUP BY unit_id, workstation"
+        " HAVING count(DISTINCT sequence) < max(sequence)"
+    ).fetchall()
+    result = []
+    for unit, workstation in holes:
+        code = db.execute("SELECT code FROM province_units WHERE id = ?", [unit]).fetchone()[0]
+        found = [row[0] for row in db.execute(
+            "SELECT DISTINCT sequence FROM province_files WHERE unit_id = ? AND workstation = ? ORDER BY sequence",
+            [unit, workstation],
+        )]
+        result.append((code, workstation, found))
+    return sorted(result)
+
+
+def units(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
+    return {row[0]: (row[1], row[2]) for row in db.execute("SELECT id, code, name FROM province_units ORDER BY code")}
+
+
+def dossier(db: sqlite_utils.Database, code: str) -> tuple | None:
+    """(row id, unit code, source workstation, version, record JSON) of one stored dossier."""
+    return db.execute(
+        "SELECT d.id, u.code, d.source_workstation, d.version, d.record FROM province_dossiers d"
+        " JOIN province_units u ON u.id = d.unit_id WHERE d.code = ?",
+        [code],
+    ).fetchone()
+
+
+def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
+    """The stored event groups (JSON arrays) of one dossier, oldest first."""
+    return [row[0] for row in db.execute(
+        "SELECT records FROM province_events WHERE code = ? ORDER BY first_id", [code]
+    )]
+
+
+def late_rows(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
+    """Resolved late within [start, end), and still open past due at `end` (clock not stopped)."""
+    columns = ("unit", "unit_name", "code", "procedure_code", "procedure_name", "received_at", "due_at",
+               "result_at", "apology_at", "apology_reason")
+    select = (
+        "SELECT u.code, u.name, d.code, d.procedure_code, d.record ->> '$.procedure_name', d.received_at, d.due_at,"
+        " d.result_at, d.apology_at, d.record ->> '$.apology_reason'"
+        " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
+    )
+    rows = db.execute(
+        select + " WHERE d.result_at >= :start AND d.result_at < :end AND d.result_at > d.due_at"
+        " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end AND d.due_at < :end"
+        " AND d.status <> 'waiting_supplement'"
+        " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end AND d.due_at < :end"
+        " ORDER BY 1, 3",
+        {"start": start, "end": end},
+    )
+    return [dict(zip(columns, row)) for row in rows]

@@ -1,0 +1,79 @@
+"""export and province commands end to end, the province on a database never set up as a unit."""
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import CLI
+
+
+@pytest.fixture
+def unit_file(cli, tmp_path):
+    for name, at in (("Nguyễn Văn An", "2025-03-03 09:00"), ("Lê Thị Hoa", "2025-03-03 10:00")):
+        code, _, err = cli("receive", "--procedure", "1.004873", "--name", name, "--at", at)
+        assert code == 0, err
+    code, _, err = cli("result", "000.00.53.H48-250303-0001", "--at", "2025-03-10 16:00")
+    assert code == 0, err
+    return cli.json("export", "--out", str(tmp_path / "out"))["file"]
+
+
+@pytest.fixture
+def province(tmp_path, capsys):
+    return CLI(tmp_path / "province.sqlite3", capsys)
+
+
+def test_province_import_report_late_and_show(unit_file, province, tmp_path):
+    result = province.json("province", "import", unit_file)
+    assert list(result) == ["files", "dossiers", "events", "gaps", "conflicts"]
+    assert (result["files"], result["dossiers"], result["events"], result["gaps"], result["conflicts"]) == (
+        1, 2, 3, [], [])
+    assert province.json("province", "import", unit_file)["files"] == 0
+
+    report = province.json("province", "report", "--month", "2025-03", "--xlsx", str(tmp_path / "r.xlsx"))
+    [unit] = report["units"]
+    assert (unit["unit"], unit["received"], unit["resolved"], unit["late"], unit["in_progress"]) == (
+        "000.00.53.H48", 2, 1, 1, 1)
+    assert report["total"]["received"] == 2
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").active["C3"].value == 2
+
+    resolved, overdue = province.json("province", "late", "--month", "2025-03")
+    assert (resolved["code"], resolved["state"], resolved["days_late"], resolved["apology"]) == (
+        "000.00.53.H48-250303-0001", "resolved_late", 2, False)
+    assert (overdue["code"], overdue["state"], overdue["days_late"]) == ("000.00.53.H48-250303-0002", "overdue", 17)
+    assert province.json("province", "late", "--month", "2025-03", "--xlsx", str(tmp_path / "l.xlsx"))
+    assert (tmp_path / "l.xlsx").exists()
+
+    shown = province.json("province", "show", "000.00.53.H48-250303-0001")
+    assert shown["applicant_name"] == "Nguyễn Văn An" and shown["timeliness"] == "late"
+    assert [e["kind"] for e in shown["events"]] == ["received", "result_recorded"]
+    code, out, _ = province("province", "report", "--quarter", "2025-Q1")
+    assert code == 0 and "Toàn tỉnh" in out
+
+
+def test_a_damaged_file_exits_non_zero_with_a_message_and_imports_nothing(unit_file, province, tmp_path):
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(Path(unit_file).read_bytes()[:-100])
+    code, out, err = province("province", "import", unit_file, str(damaged), "--json")
+    assert code == 1 and out == ""
+    assert "damaged.zip bị từ chối" in err
+    code, out, _ = province("province", "report", "--month", "2025-03", "--json")
+    assert json.loads(out)["units"] == []
+
+
+def test_text_output_names_gaps_and_skipped_files(unit_file, province, cli, tmp_path):
+    cli.json("export", "--out", str(tmp_path / "out"))
+    third = cli.json("export", "--out", str(tmp_path / "out"))["file"]
+    code, out, _ = province("province", "import", unit_file, third)
+    assert code == 0
+    assert "Thiếu tệp: đơn vị 000.00.53.H48, quầy 1, lần xuất số 2" in out
+    code, out, _ = province("province", "import", unit_file)
+    assert "Bỏ qua (đã nhập trước đây)" in out
+
+
+def test_a_report_needs_a_month_or_a_quarter(province):
+    code, _, err = province("province", "report")
+    assert code == 2 and "--month" in err
+    code, _, err = province("province", "report", "--month", "2025-3")
+    assert code == 1 and "YYYY-MM" in err

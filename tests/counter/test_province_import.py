@@ -1,0 +1,211 @@
+"""Province import: every field arrives, nothing counts twice, damaged files change nothing."""
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from counter import corrections, demo, digitization, intake, lifecycle
+from counter.errors import CounterError
+from counter.export import export_changes
+from counter.province import dossiers as province_dossiers
+from counter.province.importing import import_files
+from counter.session import Session
+from tests.counter.export_helpers import (
+    codes,
+    dump,
+    export_file,
+    province_state,
+    reseal,
+    rewritten,
+    unit_session,
+    unit_state,
+)
+
+END = datetime(2025, 6, 30, 17, 0)
+
+
+@pytest.fixture
+def unit(tmp_path):
+    with unit_session(tmp_path / "unit.sqlite3") as session:
+        yield session
+
+
+@pytest.fixture
+def province(tmp_path):
+    with Session(tmp_path / "province.sqlite3", "Sở Nội vụ") as session:
+        yield session
+
+
+def _day_of_work(unit, tmp_path):
+    """Three exports with changes of every kind in between; returns the files in order."""
+    demo.fill(unit, 200, seed=11, end=END)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 ket qua")
+    a = intake.receive(unit, "1.004873", "Nguyễn Văn Đức", id_number="024099887766", phone="0912345678",
+                       address="Thôn Đông", email="duc@example.vn", fee=15000, at=datetime(2025, 7, 1, 9, 0))
+    b = intake.receive(unit, "1.004873", "Lê Thị Hoa", channel="online", at=datetime(2025, 7, 1, 9, 30))
+    files = [export_file(unit, tmp_path / "out")]
+    corrections.edit(unit, a.code, "address", "Thôn Đoài", "Gõ nhầm thôn")
+    digitization.attach(unit, a.code, document=1, file=scan)
+    lifecycle.request_supplement(unit, b.code, "Thiếu giấy xác nhận", at=datetime(2025, 7, 1, 10, 0))
+    files.append(export_file(unit, tmp_path / "out"))
+    lifecycle.record_result(unit, a.code, at=datetime(2025, 7, 3, 14, 0), file=scan)
+    lifecycle.return_result(unit, a.code, at=datetime(2025, 7, 3, 16, 0), channel="postal", rating="satisfied")
+    lifecycle.resume(unit, b.code, at=datetime(2025, 7, 2, 8, 0))
+    lifecycle.stop(unit, b.code, "Công dân xin rút hồ sơ", at=datetime(2025, 7, 2, 9, 0))
+    files.append(export_file(unit, tmp_path / "out"))
+    return files
+
+
+def test_a_round_trip_preserves_every_field_and_event_of_every_dossier(unit, province, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    result = import_files(province, files)
+    assert (result["files"], result["gaps"], result["conflicts"]) == (3, [], [])
+    every = codes(unit)
+    assert len(every) == 202
+    for code in every:
+        assert province_state(province, code) == unit_state(unit, code), code
+    _, source = province_dossiers.get(province, every[-1])
+    assert source["unit"] == "000.00.53.H48" and source["workstation"] == 1
+
+
+def test_the_same_file_twice_changes_nothing(unit, province, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    first = import_files(province, files[:2])
+    assert first["files"] == 2 and first["dossiers"] > 200
+    before = dump(province.path)
+    again = import_files(province, [files[1], files[0], files[1]])
+    assert {k: again[k] for k in ("files", "dossiers", "events", "conflicts")} == {
+        "files": 0, "dossiers": 0, "events": 0, "conflicts": []}
+    assert len(again["skipped"]) == 3
+    assert dump(province.path) == before
+
+
+def test_the_same_file_twice_in_one_command_counts_once(unit, province, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    copy = tmp_path / "copy.zip"
+    shutil.copy(files[0], copy)
+    result = import_files(province, [files[0], copy])
+    assert result["files"] == 1 and result["skipped"] == [str(copy)]
+
+
+def test_files_in_reverse_order_end_in_the_same_state(unit, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    with Session(tmp_path / "forward.sqlite3") as forward, Session(tmp_path / "backward.sqlite3") as backward:
+        import_files(forward, files)
+        for path in reversed(files):
+            import_files(backward, [path])
+        for code in codes(unit):
+            expected = unit_state(unit, code)
+            assert province_state(forward, code) == expected
+            assert province_state(backward, code) == expected
+
+
+def test_an_older_state_never_overwrites_a_newer_one(unit, province, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    import_files(province, [files[2]])
+    # The first file holds 200 dossiers the last one does not, and older states of the other two.
+    assert import_files(province, [files[0]])["dossiers"] == 200
+    assert import_files(province, [files[1]])["dossiers"] == 0
+    for code in codes(unit):
+        assert province_state(province, code) == unit_state(unit, code)
+
+
+def test_a_missing_sequence_is_reported_as_a_gap(unit, province, tmp_path):
+    files = _day_of_work(unit, tmp_path)
+    result = import_files(province, [files[0], files[2]])
+    assert result["gaps"] == [{"unit": "000.00.53.H48", "workstation": 1, "missing": [2]}]
+    assert import_files(province, [files[1]])["gaps"] == []
+
+
+def _good_and_bad(unit, province, tmp_path):
+    demo.fill(unit, 80, seed=2, end=END)
+    first = export_file(unit, tmp_path / "out")
+    import_files(province, [first])
+    intake.receive(unit, "1.004873", "Phạm Văn Nam", at=datetime(2025, 7, 1, 9, 0))
+    return export_file(unit, tmp_path / "out")
+
+
+def _flip(data: bytes, where: int) -> bytes:
+    changed = bytearray(data)
+    changed[where] ^= 0x10
+    return bytes(changed)
+
+
+DAMAGE = {
+    "truncated to half": lambda data, path: data[: len(data) // 2],
+    "last bytes cut": lambda data, path: data[:-10],
+    "bit flipped in the records": lambda data, path: _flip(data, len(data) // 3),
+    "bit flipped in a header": lambda data, path: _flip(data, 40),
+    "bit flipped near the end": lambda data, path: _flip(data, len(data) - 120),
+    "bit flipped in the seal": lambda data, path: _flip(data, len(data) - 3),
+    "bit flipped and resealed": lambda data, path: reseal(_flip(data, len(data) // 3)),
+    "manifest edited": lambda data, path: rewritten(path, lambda m: m.update(sequence=9), fix_checksum=False),
+    "manifest edited with its checksum": lambda data, path: rewritten(
+        path, lambda m: m["counts"].update(dossiers=m["counts"]["dossiers"] + 1), fix_checksum=True),
+    "manifest's part hash edited": lambda data, path: rewritten(
+        path, lambda m: m["parts"][0].update(sha256="0" * 64), fix_checksum=True),
+    "unit code edited everywhere it is checked": lambda data, path: rewritten(
+        path, lambda m: m["unit"].update(code="000.00.99.H99"), fix_checksum=True),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_or_altered_file_is_rejected_whole_and_the_database_is_unchanged(unit, province, tmp_path, damage):
+    good = _good_and_bad(unit, province, tmp_path)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(DAMAGE[damage](good.read_bytes(), good))
+    before = dump(province.path)
+    with pytest.raises(CounterError, match="bị từ chối"):
+        import_files(province, [good, bad] if "unit code" not in damage else [bad])
+    assert dump(province.path) == before
+
+
+def test_a_dossier_code_sent_by_two_units_is_a_conflict_never_merged(tmp_path, province):
+    at = datetime(2025, 3, 3, 9, 0)
+    with unit_session(tmp_path / "a.sqlite3") as first, \
+            unit_session(tmp_path / "b.sqlite3", name="UBND xã cài nhầm mã") as second:
+        mine = intake.receive(first, "1.004873", "Nguyễn Văn An", at=at)
+        theirs = intake.receive(second, "1.004873", "Trần Thị Bình", at=at.replace(hour=10))
+        other = intake.receive(second, "1.004873", "Trần Thị Bình", at=datetime(2025, 3, 4, 9, 0))
+        assert mine.code == theirs.code
+        import_files(province, [export_file(first, tmp_path / "a")])
+        result = import_files(province, [export_file(second, tmp_path / "b")])
+    [conflict] = result["conflicts"]
+    assert conflict["code"] == mine.code and conflict["kind"] == "other_dossier"
+    assert result["dossiers"] == 1 and result["events"] == 1
+    stored, _ = province_dossiers.get(province, mine.code)
+    assert stored.applicant_name == "Nguyễn Văn An"
+    assert [e["kind"] for e in province_dossiers.events(province, mine.code)] == ["received"]
+    assert province_dossiers.get(province, other.code)[0].applicant_name == "Trần Thị Bình"
+
+
+def test_two_copies_of_a_unit_that_diverged_are_a_conflict(tmp_path, province):
+    with unit_session(tmp_path / "unit.sqlite3") as original:
+        dossier = intake.receive(original, "1.004873", "Nguyễn Văn An", at=datetime(2025, 3, 3, 9, 0))
+        import_files(province, [export_file(original, tmp_path / "a")])
+        original.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy(tmp_path / "unit.sqlite3", tmp_path / "copy.sqlite3")
+        lifecycle.record_result(original, dossier.code, at=datetime(2025, 3, 4, 9, 0))
+        import_files(province, [export_file(original, tmp_path / "a")])
+    with Session(tmp_path / "copy.sqlite3", "Trần Thị Lan") as copy:
+        lifecycle.reject(copy, dossier.code, "Không thuộc thẩm quyền", at=datetime(2025, 3, 4, 9, 0))
+        result = import_files(province, [export_file(copy, tmp_path / "b")])
+    [conflict] = result["conflicts"]
+    assert conflict["kind"] == "same_version_differs"
+    assert province_dossiers.get(province, dossier.code)[0].status == "result_ready"
+
+
+def test_scans_sent_with_the_file_reach_the_province_file_store(unit, province, tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 to khai")
+    dossier = intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                             documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    assert import_files(province, [path])["dossiers"] == 1
+    sha = dossier.documents[0].file_sha256
+    assert province.files.path_of(sha).read_bytes() == b"%PDF-1.4 to khai"
+    stored, _ = province_dossiers.get(province, dossier.code)
+    assert stored.documents[0].file_sha256 == sha

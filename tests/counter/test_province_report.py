@@ -1,0 +1,156 @@
+"""Province figures and the public late list, checked against figures worked out by hand.
+
+Procedure 1.004873 takes 3 working days; March 2025 has no public holiday.
+"""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from counter import intake, lifecycle
+from counter import unit as unit_setup
+from counter.errors import CounterError
+from counter.intake import DocumentInput
+from counter.province import figures, late
+from counter.province.importing import import_files
+from counter.session import Session
+from tests.counter.export_helpers import export_file, unit_session
+
+PROCEDURE = "1.004873"
+
+
+def at(day: int, hour: int, month: int = 3) -> datetime:
+    return datetime(2025, month, day, hour, 0)
+
+
+def _first_unit(session: Session, scan: Path) -> dict:
+    """Eight dossiers received in March 2025; the comments say how each one counts."""
+    def receive(name, when, **extra):
+        return intake.receive(session, PROCEDURE, name, at=when, **extra).code
+
+    scanned = [DocumentInput("Tờ khai", file=scan)]
+    # A: due Thu 6/3 09:00, result Wed 5/3 -> early; digitized, result digitized; returned, satisfied.
+    a = receive("Nguyễn Văn An", at(3, 9), documents=scanned)
+    lifecycle.record_result(session, a, at=at(5, 10), file=scan)
+    lifecycle.return_result(session, a, at=at(5, 15), rating="satisfied")
+    # B: due Thu 6/3 10:00, result 6/3 09:00 -> on time; digitized; returned, unsatisfied.
+    b = receive("Trần Văn Bình", at(3, 10), documents=scanned)
+    lifecycle.record_result(session, b, at=at(6, 9))
+    lifecycle.return_result(session, b, at=at(6, 11), rating="unsatisfied")
+    # C: due Thu 6/3 11:00, apology, result Tue 11/3 -> late by 3 working days (7, 10, 11/3).
+    c = receive("Lê Thị Cúc", at(3, 11))
+    lifecycle.apologize(session, c, at(12, 11), "Chờ xác minh", at=at(5, 9))
+    lifecycle.record_result(session, c, at=at(11, 14))
+    # D: due Fri 7/3 09:00, no result by the end of March -> in progress and overdue.
+    d = receive("Phạm Văn Dũng", at(4, 9))
+    # E: waiting for a supplement -> in progress, its clock stopped: not overdue.
+    e = receive("Hoàng Thị Én", at(4, 10))
+    lifecycle.request_supplement(session, e, "Thiếu giấy tờ", at=at(4, 11))
+    # F: received Fri 28/3, due 2/4 -> in progress, not overdue.
+    receive("Vũ Văn Phúc", at(28, 9))
+    # G: online (digitized), due Mon 10/3 09:00, result 10/3 16:00 -> late within the due day;
+    # returned by post (postal), very satisfied; no apology.
+    g = receive("Đặng Thị Giang", at(5, 9), channel="online")
+    lifecycle.record_result(session, g, at=at(10, 16))
+    lifecycle.return_result(session, g, at=at(11, 9), channel="postal", rating="very-satisfied")
+    # H: rejected an hour after receipt -> resolved early.
+    h = receive("Bùi Văn Hải", at(6, 9))
+    lifecycle.reject(session, h, "Không thuộc thẩm quyền", at=at(6, 10))
+    return {"c": c, "d": d, "g": g}
+
+
+EXPECTED_FIRST = {
+    "received": 8, "digitized": 3, "online": 1, "postal": 1, "reused": 0,
+    "resolved": 5, "early": 2, "on_time": 1, "late": 2, "late_apologized": 1, "result_digitized": 1,
+    "returned": 3, "very_satisfied": 1, "satisfied": 1, "unsatisfied": 1, "in_progress": 3, "overdue": 1,
+    "on_time_rate": 0.6, "early_rate": 0.4, "late_rate": 0.4, "apology_rate": 0.5, "digitized_rate": 0.375,
+    "result_digitized_rate": 0.2, "online_rate": 0.125, "postal_rate": 0.125, "satisfaction_rate": 0.6667,
+}
+
+
+@pytest.fixture
+def province(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    files = []
+    with unit_session(tmp_path / "a.sqlite3") as first:
+        codes = _first_unit(first, scan)
+        files.append(export_file(first, tmp_path / "out"))
+    with unit_session(tmp_path / "b.sqlite3", code="000.00.53.H49", name="UBND xã Tân Lập") as second:
+        # One dossier, received 3/3 and resolved the next day: early.
+        code = intake.receive(second, PROCEDURE, "Ngô Văn Khoa", at=at(3, 9), channel="postal").code
+        lifecycle.record_result(second, code, at=at(4, 9))
+        files.append(export_file(second, tmp_path / "out"))
+    with Session(tmp_path / "province.sqlite3") as session:
+        import_files(session, files)
+        session.codes = codes
+        yield session
+
+
+def test_the_monthly_report_per_unit_and_in_total(province):
+    report = figures.report(province, figures.period_of(month="2025-03"))
+    assert (report["from"], report["to"]) == ("2025-03-01T00:00:00", "2025-04-01T00:00:00")
+    first, second = report["units"]
+    assert (first["unit"], first["name"]) == ("000.00.53.H48", "UBND xã Tân Tiến")
+    assert {k: first[k] for k in EXPECTED_FIRST} == EXPECTED_FIRST
+    assert (second["received"], second["resolved"], second["early"], second["postal"]) == (1, 1, 1, 1)
+    total = report["total"]
+    assert (total["received"], total["resolved"], total["early"], total["late"]) == (9, 6, 3, 2)
+    assert (total["in_progress"], total["overdue"], total["postal"]) == (3, 1, 2)
+    assert total["on_time_rate"] == round(4 / 6, 4) and total["digitized_rate"] == round(3 / 9, 4)
+
+
+def test_a_quarter_and_a_month_without_activity(province):
+    quarter = figures.report(province, figures.period_of(quarter="2025-Q1"))
+    assert quarter["to"] == "2025-04-01T00:00:00" and quarter["total"]["received"] == 9
+    april = figures.report(province, figures.period_of(month="2025-04"))
+    # D and E are still open: carried over; nothing received, nothing resolved.
+    assert (april["total"]["received"], april["total"]["resolved"], april["total"]["in_progress"]) == (0, 0, 3)
+    assert april["total"]["on_time_rate"] is None
+
+
+@pytest.mark.parametrize("month, quarter", [("2025-13", None), ("03/2025", None), (None, "2025-Q5"), (None, None)])
+def test_a_malformed_period_is_refused(month, quarter):
+    with pytest.raises(CounterError):
+        figures.period_of(month, quarter)
+
+
+def test_the_late_list_counts_working_days_and_shows_apologies(province):
+    rows = late.late_list(province, figures.period_of(month="2025-03"))
+    by_code = {row["code"]: row for row in rows}
+    codes = province.codes
+    assert set(by_code) == {codes["c"], codes["d"], codes["g"]}
+    c, d, g = by_code[codes["c"]], by_code[codes["d"]], by_code[codes["g"]]
+    assert (c["state"], c["days_late"], c["apology"]) == ("resolved_late", 3, True)
+    assert (g["state"], g["days_late"], g["apology"]) == ("resolved_late", 1, False)
+    # Working days after Fri 7/3 up to Mon 31/3: 10-14, 17-21, 24-28 and 31 March.
+    assert (d["state"], d["days_late"], d["result_at"]) == ("overdue", 16, None)
+    assert c["unit_name"] == "UBND xã Tân Tiến" and c["procedure_name"].startswith("Cấp Giấy xác nhận")
+    assert "applicant_name" not in c
+
+
+def test_the_late_list_follows_the_province_calendar(province):
+    unit_setup.set_day(province, date(2025, 3, 20), False, "Nghỉ bù theo quyết định của tỉnh")
+    rows = late.late_list(province, figures.period_of(month="2025-03"))
+    assert {row["code"]: row["days_late"] for row in rows}[province.codes["d"]] == 15
+
+
+def test_the_workbooks_hold_the_same_figures(province, tmp_path):
+    from counter.province import workbook
+
+    report = figures.report(province, figures.period_of(month="2025-03"))
+    workbook.report_workbook(report, tmp_path / "report.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "report.xlsx").active
+    header = [cell.value for cell in sheet[2]]
+    first = dict(zip(header, [cell.value for cell in sheet[3]]))
+    assert first["Mã đơn vị"] == "000.00.53.H48" and first["Tiếp nhận"] == 8 and first["Trễ hạn"] == 2
+    assert first["Tỷ lệ đúng hạn"] == 0.6
+    assert [cell.value for cell in sheet[5]][1] == "Toàn tỉnh"
+
+    rows = late.late_list(province, figures.period_of(month="2025-03"))
+    workbook.late_workbook(rows, "2025-03", tmp_path / "late.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "late.xlsx").active
+    assert sheet.max_row == 2 + len(rows)
+    assert {row[9].value for row in sheet.iter_rows(min_row=3)} == {"Có", "Không"}
