@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from counter import audit
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.session import Session
@@ -175,7 +176,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as exc:
         raise CounterError(f"Tệp CSV hỏng: {exc}.", "malformed CSV") from None
 
@@ -204,10 +205,12 @@ def _cell(value) -> str:
 
 def import_catalogue(session: Session, path: str | Path) -> dict:
     """Import a catalogue file into the unit's database; updates procedures by code."""
+    session.require("catalogue")
     procedures = read_catalogue(path)
     rows = [dict(p.as_dict(), name_folded=fold(p.name), cutoff=_stored_cutoff(p.cutoff)) for p in procedures]
     with write(session.db):
         added, changed = catalogue_table.upsert(session.db, rows, iso(now()))
+        audit.log(session, "catalogue_imported", str(path), {"codes": [p.code for p in procedures]})
     return {"file": str(path), "procedures": len(procedures), "added": added, "updated": changed}
 
 

@@ -23,6 +23,7 @@ APPLICANT_FIELDS = ("name", "id_number", "phone", "address", "email")
 
 
 def edit(session: Session, code: str, field: str, value: str, reason: str) -> Dossier:
+    session.require("edit")
     key = field.replace("-", "_")
     if key not in EDITABLE:
         raise CounterError(
@@ -45,7 +46,7 @@ def edit(session: Session, code: str, field: str, value: str, reason: str) -> Do
                 **{f: changes.get(EDITABLE[f], getattr(dossier, EDITABLE[f])) for f in APPLICANT_FIELDS}
             )
             changes["applicant_id"] = applicants.remember(session, person, stamp)
-        dossiers.record(session, dossier.id, now(), "edited",
+        dossiers.record(session, dossier, now(), "edited",
                         {"field": key, "old": old, "new": new, "reason": why}, **changes)
     return dossiers.get(session, dossier.code)
 

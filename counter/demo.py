@@ -11,7 +11,7 @@ import tempfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from counter import catalogue, codes, unit
+from counter import audit, catalogue, codes, unit
 from counter.clock import iso, now
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
@@ -46,6 +46,7 @@ DEMO_SETTINGS = {"unit_code": "000.00.31.H06", "unit_name": "UBND xã Tân Tiế
 def fill(session: Session, count: int, seed: int = 1, end: datetime | None = None,
          progress=None, batch: int = 20000) -> dict:
     """Add `count` demo dossiers received before `end`; returns what was written."""
+    session.require("demo")
     if count < 1:
         raise CounterError("Số hồ sơ thử phải từ 1 trở lên.", "--dossiers must be at least 1")
     if not session.settings.initialised:
@@ -59,6 +60,7 @@ def fill(session: Session, count: int, seed: int = 1, end: datetime | None = Non
         rows = generator.batch(size)
         with write(session.db):
             demo_table.insert_many(session.db, **rows)
+            audit.log(session, "demo_filled", "dossiers", {"count": size})
         written += size
         if progress:
             progress(written, count)
@@ -105,6 +107,7 @@ class _Generator:
             people.append(person)
         with write(self.session.db):
             demo_table.insert_applicants(self.session.db, people)
+            audit.log(self.session, "demo_applicants", "applicants", {"count": len(people)})
         return people
 
     def _person(self) -> dict:
@@ -131,6 +134,7 @@ class _Generator:
                 sha, size = self.session.files.add(path)
                 with write(self.session.db):
                     file_table.record(self.session.db, sha, size, path.name, iso(now()))
+                    audit.log(self.session, "file_stored", sha)
                 shas.append(sha)
         return shas
 

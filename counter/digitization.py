@@ -21,6 +21,7 @@ def attach(session: Session, code: str, document: int | None = None, result: boo
            file: str | Path | None = None, not_required: bool = False) -> Dossier:
     """Attach `file` to document number `document` (1-based) or to the result, or mark
     the document as needing no scan."""
+    session.require("digitize")
     if (document is None) == (not result):
         raise CounterError("Chọn một giấy tờ (--document N) hoặc kết quả (--result).", "choose --document N or --result")
     if (file is None) == (not not_required):
@@ -50,7 +51,7 @@ def attach(session: Session, code: str, document: int | None = None, result: boo
             d.digitized if d.position != document else True for d in dossier.documents
         )
         dossiers.record(
-            session, dossier.id, now(), "digitized",
+            session, dossier, now(), "digitized",
             {"document": document, "file": stored[0] if stored else None, "not_required": not_required},
             digitized=int(complete),
         )
@@ -66,7 +67,7 @@ def _attach_result(session: Session, dossier: Dossier, path: Path | None, not_re
     sha, size = session.files.add(path)
     with write(session.db):
         file_table.record(session.db, sha, size, path.name, iso(now()))
-        dossiers.record(session, dossier.id, now(), "result_digitized", {"file": sha},
+        dossiers.record(session, dossier, now(), "result_digitized", {"file": sha},
                         result_file=sha, result_digitized=1)
     return dossiers.get(session, dossier.code)
 

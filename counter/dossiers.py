@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from counter import audit
 from counter.clock import iso, now
 from counter.dossier import Dossier
 from counter.errors import CounterError
@@ -28,8 +29,9 @@ def events(session: Session, dossier: Dossier) -> list[dict]:
     return dossier_table.events_of(session.db, dossier.id)
 
 
-def record(session: Session, dossier_id: int, at: datetime, kind: str, detail: dict, **changes) -> None:
-    """Apply `changes` to the dossier and log the event; call inside a write transaction."""
+def record(session: Session, dossier: Dossier, at: datetime, kind: str, detail: dict, **changes) -> None:
+    """Apply `changes` to the dossier, log the event and its audit row; call inside a write transaction."""
     stamp = iso(now())
-    dossier_table.update(session.db, dossier_id, dict(changes, updated_at=stamp))
-    dossier_table.add_event(session.db, dossier_id, iso(at), kind, session.officer, detail)
+    dossier_table.update(session.db, dossier.id, dict(changes, updated_at=stamp))
+    dossier_table.add_event(session.db, dossier.id, iso(at), kind, session.officer, detail)
+    audit.log(session, kind, dossier.code, dict(detail, at=iso(at)))

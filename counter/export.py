@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import counter
-from counter import export_archive
+from counter import audit, export_archive
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
 from counter.session import Session
@@ -38,6 +38,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
 
     `progress(done, total)` is called as dossiers are written (total: dossiers to write).
     """
+    session.require("export")
     settings = session.require_unit()
     folder = Path(out_dir).resolve() if out_dir else default_folder(session)
     try:
@@ -118,6 +119,8 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
                     "events": written["counts"]["events"], "files": written["counts"]["files"],
                     "started_at": iso(started), "finished_at": iso(now()), "officer": session.officer,
                 })
+                audit.log(session, "exported", target.name, {"sequence": sequence, "sha256": verified.seal,
+                                                             "counts": written["counts"]})
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise

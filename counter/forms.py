@@ -31,6 +31,7 @@ FORM_LABELS = {
 
 def form_pdf(session: Session, form: str, code: str) -> bytes:
     """The PDF of `form` for the dossier `code`; CounterError if the form does not fit it."""
+    session.require("print")
     settings = session.require_unit()
     if form not in FORMS:
         raise CounterError(
@@ -71,6 +72,7 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
 
 def ledger_pdf(session: Session, start: date, end: date) -> bytes:
     """Sổ theo dõi hồ sơ: the dossiers received from `start` to `end` inclusive, by ledger number."""
+    session.require("print")
     settings = session.require_unit()
     if end < start:
         raise CounterError(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter import applicants, codes, dossiers
+from counter import applicants, audit, codes, dossiers
 from counter.catalogue import procedure
 from counter.clock import iso, now
 from counter.dossier import CHANNELS, Dossier
@@ -51,6 +51,7 @@ def receive(
 ) -> Dossier:
     """Receive a dossier. `reuse`: True re-uses every earlier scan of the same document name;
     a dict maps a document position to the earlier document id chosen by the officer."""
+    session.require("receive")
     settings = session.require_unit()
     chosen = procedure(session, procedure_code)
     person = applicants.clean(name, id_number, phone, address, email)
@@ -93,10 +94,9 @@ def receive(
         }
         dossier_id = dossier_table.insert(session.db, row)
         dossier_table.insert_documents(session.db, dossier_id, items)
-        dossier_table.add_event(
-            session.db, dossier_id, iso(received_at), "received", session.officer,
-            {"due_at": iso(due.due_at), "channel": channel, "fee": fee},
-        )
+        detail = {"due_at": iso(due.due_at), "channel": channel, "fee": fee}
+        dossier_table.add_event(session.db, dossier_id, iso(received_at), "received", session.officer, detail)
+        audit.log(session, "received", code, dict(detail, at=iso(received_at), applicant=person.name))
     return dossiers.get(session, code)
 
 
@@ -158,4 +158,5 @@ def _reserve_code(session: Session, received_at: datetime) -> str:
         number = codes.sequence_number(settings.workstation, nth)
         code = codes.format_code(settings.unit_code, day, number)
         dossier_table.reserve_code(session.db, code, day.isoformat(), settings.workstation, nth, iso(now()))
+        audit.log(session, "code_reserved", code)
     return code

@@ -18,6 +18,7 @@ _NUMBER = re.compile(r"\+?[\d\s.\-()]+")
 
 
 def search(session: Session, text: str, limit: int = 50) -> list[Dossier]:
+    session.require("view")
     query = nfc(text)
     if not query:
         raise CounterError("Hãy nhập mã hồ sơ, số CCCD, số điện thoại hoặc họ tên để tìm.", "empty search")

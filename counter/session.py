@@ -8,11 +8,13 @@ import getpass
 from functools import cached_property
 from pathlib import Path
 
+from counter import roles
 from counter import settings as unit_settings
 from counter.errors import CounterError
 from counter.text import nfc
 from counter.working_calendar import DayOverride, WorkingCalendar
 from db import calendar as calendar_table
+from db import officers as officer_table
 from db import settings as settings_table
 from db.connection import DatabaseError, open_database
 from db.files import FileStore, folder_for
@@ -25,17 +27,57 @@ class Session:
             self.db = open_database(self.path)
         except DatabaseError as exc:
             raise CounterError(str(exc), "cannot open the database") from None
-        self.officer = nfc(officer) or _login_name()
+        self.desk_name = nfc(officer) or _login_name()
+        self.user: dict | None = None
         self.files = FileStore(folder_for(self.path))
 
     def close(self) -> None:
         self.db.close()
+
+    def reopen(self) -> None:
+        """Open the database file again (after a restore put another file in its place)."""
+        try:
+            self.db = open_database(self.path)
+        except DatabaseError as exc:
+            raise CounterError(str(exc), "cannot open the database") from None
+        self.forget_cached()
 
     def __enter__(self) -> "Session":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    @property
+    def officer(self) -> str:
+        """The name events and forms carry: the logged-in officer's, else the desk's."""
+        return self.user["full_name"] if self.user else self.desk_name
+
+    @property
+    def username(self) -> str:
+        return self.user["username"] if self.user else self.desk_name
+
+    @cached_property
+    def accounts_exist(self) -> bool:
+        return officer_table.count(self.db) > 0
+
+    def require(self, permission: str) -> None:
+        """Refuse what the logged-in officer's role does not allow.
+
+        A database without any account is in set-up mode: everything is allowed
+        until the first admin account is created."""
+        if not self.accounts_exist:
+            return
+        action = roles.LABELS.get(permission, permission)
+        if self.user is None:
+            raise CounterError(
+                f"Cần đăng nhập để {action} (dùng --user TÊN).", "login required"
+            )
+        if not roles.allows(self.user["role"], permission):
+            raise CounterError(
+                f"Tài khoản {self.user['username']} ({roles.ROLES[self.user['role']]}) không có quyền {action}.",
+                f"role {self.user['role']} may not {permission}",
+            )
 
     @cached_property
     def settings(self) -> unit_settings.UnitSettings:
@@ -50,9 +92,9 @@ class Session:
         )
 
     def forget_cached(self) -> None:
-        """Drop cached settings and calendar after they were changed."""
-        self.__dict__.pop("settings", None)
-        self.__dict__.pop("calendar", None)
+        """Drop cached settings, calendar and account state after they were changed."""
+        for name in ("settings", "calendar", "accounts_exist"):
+            self.__dict__.pop(name, None)
 
     def require_unit(self) -> unit_settings.UnitSettings:
         settings = self.settings

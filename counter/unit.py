@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+from counter import audit
 from counter import settings as unit_settings
 from counter.errors import CounterError
 from counter.session import Session
@@ -16,6 +17,7 @@ from db.connection import write
 
 def configure(session: Session, **changes) -> unit_settings.UnitSettings:
     """Validate and save settings; the unit code cannot change once dossiers carry it."""
+    session.require("settings")
     current = session.settings
     result = unit_settings.updated(current, **changes)
     if current.unit_code and result.unit_code != current.unit_code and dossier_table.any_with_unit(session.db, current.unit_code):
@@ -25,11 +27,13 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
         )
     with write(session.db):
         settings_table.save(session.db, unit_settings.to_stored(result))
+        audit.log(session, "settings_changed", "settings", {k: getattr(result, k) for k in changes})
     session.forget_cached()
     return session.settings
 
 
 def import_calendar(session: Session, path: str | Path) -> int:
+    session.require("calendar")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -37,6 +41,7 @@ def import_calendar(session: Session, path: str | Path) -> int:
     days = parse_overrides_csv(data)
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
+        audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
     session.forget_cached()
     return len(days)
 
@@ -51,16 +56,20 @@ def export_calendar(session: Session, path: str | Path) -> int:
 
 
 def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
+    session.require("calendar")
     why = nfc(reason) or ("Ngày làm việc" if working else "Ngày nghỉ")
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
+        audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
     session.forget_cached()
     return DayOverride(day, working, why)
 
 
 def unset_day(session: Session, day: date) -> None:
+    session.require("calendar")
     with write(session.db):
         found = calendar_table.remove(session.db, day.isoformat())
+        audit.log(session, "calendar_day_unset", day.isoformat())
     if not found:
         raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
     session.forget_cached()

@@ -124,7 +124,10 @@ def parse_overrides_csv(data: bytes) -> list[DayOverride]:
         raise CounterError(
             "Tệp lịch không phải UTF-8.", "calendar file is not UTF-8 text"
         ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise CounterError(f"Tệp lịch hỏng: {exc}.", "malformed CSV") from None
     if not rows:
         raise CounterError("Tệp lịch trống.", "calendar file is empty")
     header = [_HEADERS.get(fold(cell)) for cell in rows[0]]

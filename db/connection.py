@@ -1,28 +1,47 @@
 """Opening the unit's SQLite database safely.
 
 WAL journaling, foreign keys and `synchronous=FULL` on every connection, so
-a power cut never loses a committed dossier; schema upgrades run before the
-database is handed out, and a database written by a newer motcua is refused.
+a power cut never loses a committed dossier; a verified backup is taken
+before any schema upgrade, upgrades run before the database is handed out,
+and a database written by a newer motcua is refused. WAL needs shared memory
+between processes on one machine, which network file systems do not give:
+a database on a network share is refused.
 """
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from db import migrations
+from db import backup, migrations
+
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs",
+                       "ceph", "glusterfs", "fuse.glusterfs", "davfs", "fuse.davfs2", "fuse.rclone", "lustre"}
 
 
 class DatabaseError(Exception):
     """A database that cannot be used; the message is Vietnamese."""
 
 
+class WriteFailed(DatabaseError):
+    """A write that did not happen; the previous state is intact."""
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        share = network_filesystem(path)
+        if share:
+            raise DatabaseError(
+                f"Không mở cơ sở dữ liệu trên ổ mạng ({share}): {path}. SQLite ở chế độ WAL cần bộ nhớ dùng chung "
+                "trên cùng một máy, ổ mạng không đáp ứng được nên dữ liệu có thể hỏng. Hãy để tệp dữ liệu trên ổ "
+                "đĩa của máy này và dùng chức năng xuất dữ liệu để chia sẻ."
+            )
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -38,6 +57,13 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
             f"(lược đồ {version}, phiên bản này chỉ đọc được đến {migrations.LATEST}). "
             "Hãy cập nhật motcua."
         )
+    if 0 < version < migrations.LATEST:
+        target = backup.folder_for(path) / backup.name_for(datetime.now(), None, f"before-v{migrations.LATEST}")
+        try:
+            backup.backup_to(conn, target)
+        except backup.BackupError as exc:
+            conn.close()
+            raise DatabaseError(f"Không nâng cấp cơ sở dữ liệu vì không sao lưu được trước: {exc}") from exc
     db = sqlite_utils.Database(conn, execute_plugins=False)
     migrations.upgrade(db)
     return db
@@ -49,17 +75,60 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 @contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction, taken up front so two workstations never deadlock."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    """One write transaction, taken up front so two workstations never deadlock.
+
+    A full disk or a read-only file rolls everything back and says so."""
     try:
+        db.conn.execute("BEGIN IMMEDIATE")
         yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    try:
         db.conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
+        failure = _write_failure(exc)
+        if failure:
+            raise WriteFailed(failure) from exc
         raise
+
+
+def network_filesystem(path: Path, mounts: str | None = None) -> str | None:
+    """The file system type if `path` lies on a network share, else None."""
+    resolved = str(path.resolve())
+    if os.name == "nt":
+        return "ổ mạng Windows" if resolved.startswith("\\\\") or _windows_remote(resolved) else None
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text()
+        except OSError:
+            return None
+    best, kind = "", None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind if kind in NETWORK_FILESYSTEMS else None
+
+
+def _windows_remote(resolved: str) -> bool:
+    import ctypes
+
+    drive_remote = 4
+    return ctypes.windll.kernel32.GetDriveTypeW(resolved[:3]) == drive_remote
+
+
+def _write_failure(exc: BaseException) -> str | None:
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL:
+        return "Không ghi được vì ổ đĩa đầy. Dữ liệu trước đó vẫn nguyên vẹn; hãy giải phóng dung lượng rồi thử lại."
+    if code == sqlite3.SQLITE_READONLY:
+        return ("Không ghi được vì cơ sở dữ liệu đang ở chế độ chỉ đọc (ổ đĩa hoặc tệp bị khóa ghi). "
+                "Dữ liệu trước đó vẫn nguyên vẹn.")
+    if code == sqlite3.SQLITE_IOERR:
+        return f"Lỗi đọc/ghi ổ đĩa ({exc}). Dữ liệu trước đó vẫn nguyên vẹn; hãy kiểm tra ổ đĩa."
+    return None

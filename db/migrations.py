@@ -258,11 +258,49 @@ def upgrade_version_2(db: sqlite_utils.Database) -> None:
             found_at TEXT NOT NULL,
             UNIQUE (file_id, code)
         );
-        """
+        """,
     )
 
 
-STEPS = [upgrade_version_1, upgrade_version_2]
+def upgrade_version_3(db: sqlite_utils.Database) -> None:
+    """Officer accounts and the hash-chained, append-only audit trail."""
+    _run(
+        db,
+        """
+        CREATE TABLE officers (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            full_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('officer', 'head', 'admin')),
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN
+            SELECT RAISE(ABORT, 'audit rows are append-only');
+        END;
+        CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN
+            SELECT RAISE(ABORT, 'audit rows are append-only');
+        END;
+        CREATE INDEX events_at ON events (at, kind);
+        """,
+    )
+
+
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3]
 LATEST = len(STEPS)
 
 

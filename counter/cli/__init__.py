@@ -11,12 +11,15 @@ import os
 import sys
 from pathlib import Path
 
+from counter import accounts
 from counter.cli import (
-    dossier_commands, export_commands, maintenance_commands, print_commands, province_commands, setup_commands,
-    wording_commands,
+    account_commands, dossier_commands, export_commands, maintenance_commands, print_commands, province_commands,
+    setup_commands, wording_commands,
 )
+from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.session import Session
+from db.connection import DatabaseError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,10 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="motcua", description="motcua — phần mềm Bộ phận Một cửa")
     parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định $MOTCUA_DB hoặc thư mục dữ liệu)")
     parser.add_argument("--officer", default=os.environ.get("MOTCUA_OFFICER"), help="tên cán bộ thực hiện")
+    parser.add_argument("--user", default=os.environ.get("MOTCUA_USER"),
+                        help="tên đăng nhập; mật khẩu lấy từ $MOTCUA_PASSWORD hoặc được hỏi")
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands,
-                   export_commands, province_commands):
+                   export_commands, province_commands, account_commands):
         module.register(commands)
     return parser
 
@@ -52,11 +57,17 @@ def run(args: argparse.Namespace) -> int:
     """Run one parsed command; 0 on success, 1 with a Vietnamese line on stderr otherwise."""
     try:
         with Session(args.db or default_database(), args.officer) as session:
+            if args.user:
+                accounts.login(session, args.user, password("Mật khẩu: ", "MOTCUA_PASSWORD"))
             args.handler(session, args)
-    except CounterError as exc:
+    except (CounterError, DatabaseError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
     return 0
+

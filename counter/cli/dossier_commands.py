@@ -119,6 +119,7 @@ def receive(session, args) -> None:
 
 
 def show(session, args) -> None:
+    session.require("view")
     dossier = dossiers.get(session, args.code)
     if args.json:
         emit_json(dict(dossier.as_dict(now()), events=dossiers.events(session, dossier)))

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from counter import backups
 from counter.cli.output import emit_json, line
 from counter.export import export_changes
 
@@ -20,9 +21,13 @@ def export_command(session, args) -> None:
         print(f"\r{done}/{total} hồ sơ", end="", file=sys.stderr, flush=True)
 
     result = export_changes(session, args.out, with_files=args.with_files, progress=None if args.json else progress)
+    # The end-of-day export is one of the moments a verified backup is taken (issue 6).
+    backup = backups.automatic(session, label="export")
     if args.json:
         emit_json({key: result[key] for key in ("file", "sequence", "dossiers", "events")})
         return
     print(file=sys.stderr)
     line(f"Đã xuất lần số {result['sequence']}: {result['dossiers']} hồ sơ, {result['events']} sự kiện.")
     line(f"Tệp: {result['file']}")
+    if backup:
+        line(f"Đã sao lưu: {backup}")

@@ -2,7 +2,7 @@
 
 import sys
 
-from counter import demo, maintenance
+from counter import backups, demo, maintenance
 from counter.cli.output import emit_json, line
 
 
@@ -13,8 +13,8 @@ def register(commands) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=demo_command)
 
-    p = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu")
-    p.add_argument("--out", required=True)
+    p = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu (mặc định vào thư mục sao lưu tự động)")
+    p.add_argument("--out")
     p.set_defaults(handler=backup)
 
     p = commands.add_parser("check", help="kiểm tra toàn vẹn cơ sở dữ liệu")
@@ -35,11 +35,12 @@ def demo_command(session, args) -> None:
 
 
 def backup(session, args) -> None:
-    path = maintenance.backup(session, args.out)
+    path = backups.make(session, args.out)
     line(f"Đã sao lưu và kiểm tra: {path}")
 
 
 def check(session, args) -> None:
+    session.require("view")
     problems = maintenance.check(session)
     if args.json:
         emit_json({"ok": not problems, "problems": problems})

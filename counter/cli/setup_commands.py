@@ -92,6 +92,7 @@ def init(session, args) -> None:
 
 
 def settings_show(session, args) -> None:
+    session.require("view")
     values = asdict(session.settings)
     if args.json:
         emit_json(values)
@@ -117,6 +118,7 @@ def catalog_import(session, args) -> None:
 
 
 def catalog_list(session, args) -> None:
+    session.require("view")
     procedures = catalogue.all_procedures(session)
     if args.json:
         emit_json([p.as_dict() for p in procedures])
@@ -128,6 +130,7 @@ def catalog_list(session, args) -> None:
 
 
 def calendar_show(session, args) -> None:
+    session.require("view")
     if not 1900 <= args.year <= 2200:
         raise CounterError(f"Năm {args.year} không hợp lệ.", "year out of range")
     off, worked = session.calendar.exceptions(args.year)

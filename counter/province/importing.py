@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from counter import export_archive
+from counter import audit, export_archive
 from counter.clock import iso, now
 from counter.dossier import CHANNELS, STATUSES
 from counter.errors import CounterError
@@ -51,6 +51,7 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
 
     `progress(done, total)` is called after each file.
     """
+    session.require("province")
     if not paths:
         raise CounterError("Chưa chọn tệp nào để nhập.", "no files given")
     db = session.db
@@ -74,6 +75,8 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
         for done, item in enumerate(verified, start=1):
             with write(db):
                 result = _FileImport(session, item).run(parser.batches())
+                audit.log(session, "province_file_imported", item.path.name,
+                          {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events})
             summary["files"] += 1
             summary["dossiers"] += result.dossiers
             summary["events"] += result.events

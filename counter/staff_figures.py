@@ -1,0 +1,20 @@
+"""Per-officer figures for the unit's evaluation of its staff (TT 01/2018 art. 13-15).
+
+Received and returned count the officer's own events in the period; late
+counts the dossiers they received whose result came after the due date;
+ratings are those given at the returns they handled.
+"""
+
+from counter.clock import iso
+from counter.indicators import Period
+from counter.session import Session
+from db import officers as officer_table
+
+
+def figures(session: Session, period: Period) -> list[dict]:
+    session.require("reports")
+    rows = officer_table.figures(session.db, iso(period.start), iso(period.end))
+    for row in rows:
+        rated = row["very_satisfied"] + row["satisfied"] + row["unsatisfied"]
+        row["satisfaction_rate"] = round((row["very_satisfied"] + row["satisfied"]) / rated, 4) if rated else None
+    return rows

@@ -1,0 +1,56 @@
+"""Officer accounts (tài khoản cán bộ)."""
+
+import sqlite_utils
+
+COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active", "failed_logins", "locked_until",
+           "created_at", "updated_at")
+_SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM officers"
+
+
+def _rows(cursor) -> list[dict]:
+    return [dict(zip(COLUMNS, row)) for row in cursor]
+
+
+def count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM officers").fetchone()[0]
+
+
+def by_username(db: sqlite_utils.Database, username: str) -> dict | None:
+    rows = _rows(db.execute(_SELECT + " WHERE username = ?", [username]))
+    return rows[0] if rows else None
+
+
+def all_officers(db: sqlite_utils.Database) -> list[dict]:
+    return _rows(db.execute(_SELECT + " ORDER BY username"))
+
+
+def insert(db: sqlite_utils.Database, officer: dict) -> int:
+    return db.execute(
+        "INSERT INTO officers (username, full_name, role, password_hash, active, failed_logins, created_at,"
+        " updated_at) VALUES (:username, :full_name, :role, :password_hash, 1, 0, :created_at, :created_at)",
+        officer,
+    ).lastrowid
+
+
+def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in changes)
+    db.execute(f"UPDATE officers SET {sets} WHERE id = :_id", dict(changes, _id=officer_id))
+
+
+def figures(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
+    """Per officer: dossiers received, returned, resolved late, and ratings given at their returns."""
+    rows = db.execute(
+        "SELECT e.officer,"
+        " sum(e.kind = 'received'),"
+        " sum(e.kind = 'returned'),"
+        " sum(e.kind = 'received' AND d.result_at > d.due_at),"
+        " sum(e.kind = 'returned' AND d.rating = 'very-satisfied'),"
+        " sum(e.kind = 'returned' AND d.rating = 'satisfied'),"
+        " sum(e.kind = 'returned' AND d.rating = 'unsatisfied')"
+        " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+        " WHERE e.at >= ? AND e.at < ? AND e.kind IN ('received', 'returned')"
+        " GROUP BY e.officer ORDER BY e.officer",
+        [start, end],
+    )
+    keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied")
+    return [dict(zip(keys, row)) for row in rows]

@@ -1,0 +1,55 @@
+"""Kill the command line with SIGKILL at random moments during 1,000 receipts (issue 6).
+
+Afterwards the database must pass `check`, every receipt whose command printed
+its code must be there, and no code may have been handed out twice.
+"""
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from counter import dossiers, maintenance
+from counter.session import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+RECEIPTS, KILLS = 1000, 100
+CODE = re.compile(r"Đã tiếp nhận hồ sơ (\S+) ")
+
+
+def test_sigkill_during_receipts_loses_nothing_printed(cli, db_path):
+    rng = random.Random(2026)
+    printed: list[str] = []
+    kills = 0
+    while len(printed) < RECEIPTS or kills < KILLS:
+        driver = subprocess.Popen(
+            [sys.executable, "-u", "-m", "tests.robustness.crash_driver", str(db_path), "100000"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+        )
+        wanted = rng.randint(0, 2 * RECEIPTS // KILLS)
+        for _ in range(wanted):
+            line = driver.stdout.readline()
+            if not line:
+                break
+            match = CODE.search(line)
+            if match:
+                printed.append(match[1])
+        time.sleep(rng.uniform(0, 0.05))
+        os.kill(driver.pid, signal.SIGKILL)
+        rest, _ = driver.communicate()
+        printed += [m[1] for m in CODE.finditer(rest)]
+        kills += 1
+    assert kills >= KILLS and len(printed) >= RECEIPTS
+    assert len(printed) == len(set(printed)), "a code was handed out twice"
+    with Session(db_path) as session:
+        assert maintenance.check(session) == []
+        for code in printed:
+            assert dossiers.get(session, code, with_documents=False).code == code
+        reserved = [row[0] for row in session.db.execute("SELECT code FROM code_reservations")]
+        assert len(reserved) == len(set(reserved))
+        saved = session.db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+        assert len(reserved) > saved, "no kill landed between a code's reservation and its dossier"
