@@ -28,6 +28,10 @@ def folder(session: Session) -> Path:
 def make(session: Session, target: str | Path | None = None, label: str = "") -> Path:
     """A verified backup, to `target` or into the backups folder (then thinned)."""
     session.require("backup")
+    return _make(session, target, label)
+
+
+def _make(session: Session, target: str | Path | None, label: str) -> Path:
     moment = now()
     mark = audit_table.last_id(session.db)
     path = Path(target) if target else folder(session) / backup_db.name_for(moment, mark, label)
@@ -41,11 +45,13 @@ def make(session: Session, target: str | Path | None = None, label: str = "") ->
 
 
 def automatic(session: Session, label: str = "auto") -> Path | None:
-    """A backup into the folder if anything changed since the newest one."""
+    """A backup into the folder if anything changed since the newest one.
+
+    The app takes these itself (start-up, end-of-day export), whoever is logged in."""
     newest = next((b for b in backup_db.listed(folder(session)) if b["mark"] is not None), None)
     if newest and newest["mark"] == audit_table.last_id(session.db):
         return None
-    return make(session, label=label)
+    return _make(session, None, label)
 
 
 def listed(session: Session) -> list[dict]:
