@@ -2,6 +2,8 @@
 
 import sqlite_utils
 
+from db import rows
+
 _COLUMNS = ("id", "id_number", "name", "phone", "address", "email", "updated_at")
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM applicants"
 
@@ -33,5 +35,4 @@ def insert(db: sqlite_utils.Database, applicant: dict) -> int:
 
 
 def update(db: sqlite_utils.Database, applicant_id: int, changes: dict) -> None:
-    sets = ", ".join(f"{k} = :{k}" for k in changes)
-    db.execute(f"UPDATE applicants SET {sets} WHERE id = :_id", dict(changes, _id=applicant_id))
+    rows.update(db, "applicants", applicant_id, changes)

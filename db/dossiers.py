@@ -4,6 +4,8 @@ import json
 
 import sqlite_utils
 
+from db import rows
+
 DOSSIER_COLUMNS = (
     "id", "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
     "applicant_id", "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
@@ -51,8 +53,7 @@ def insert(db: sqlite_utils.Database, dossier: dict) -> int:
 
 
 def update(db: sqlite_utils.Database, dossier_id: int, changes: dict) -> None:
-    sets = ", ".join(f"{k} = :{k}" for k in changes)
-    db.execute(f"UPDATE dossiers SET {sets} WHERE id = :_id", dict(changes, _id=dossier_id))
+    rows.update(db, "dossiers", dossier_id, changes)
 
 
 def by_code(db: sqlite_utils.Database, code: str) -> dict | None:
@@ -96,8 +97,7 @@ def documents_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
 
 
 def update_document(db: sqlite_utils.Database, document_id: int, changes: dict) -> None:
-    sets = ", ".join(f"{k} = :{k}" for k in changes)
-    db.execute(f"UPDATE documents SET {sets} WHERE id = :_id", dict(changes, _id=document_id))
+    rows.update(db, "documents", document_id, changes)
 
 
 def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, officer: str, detail: dict) -> int:

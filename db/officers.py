@@ -2,6 +2,8 @@
 
 import sqlite_utils
 
+from db import rows
+
 COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active", "failed_logins", "locked_until",
            "created_at", "updated_at")
 _SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM officers"
@@ -33,8 +35,7 @@ def insert(db: sqlite_utils.Database, officer: dict) -> int:
 
 
 def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
-    sets = ", ".join(f"{k} = :{k}" for k in changes)
-    db.execute(f"UPDATE officers SET {sets} WHERE id = :_id", dict(changes, _id=officer_id))
+    rows.update(db, "officers", officer_id, changes)
 
 
 def figures(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
