@@ -5,9 +5,9 @@ rejects the whole file, so a half-imported catalogue never reaches the desk.
 """
 
 import csv
+import dataclasses
 import io
 import re
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -13,8 +13,14 @@ from pathlib import Path
 
 from counter import accounts
 from counter.cli import (
-    account_commands, dossier_commands, export_commands, maintenance_commands, print_commands, province_commands,
-    setup_commands, wording_commands,
+    account_commands,
+    dossier_commands,
+    export_commands,
+    maintenance_commands,
+    print_commands,
+    province_commands,
+    setup_commands,
+    wording_commands,
 )
 from counter.cli.prompts import password
 from counter.errors import CounterError

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from counter.session import Session
-
 from tests.counter.helpers import table_dump
 
 ROOT = Path(__file__).resolve().parents[2]

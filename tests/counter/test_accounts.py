@@ -6,7 +6,6 @@ from counter import accounts, catalogue, corrections, lifecycle, unit
 from counter.errors import CounterError
 from counter.indicators import Period
 from counter.staff_figures import figures
-
 from tests.counter.helpers import at, receive
 
 PASSWORD = "mat-khau-manh-1"

@@ -3,7 +3,6 @@ import sqlite3
 import pytest
 
 from counter import audit, digitization, lifecycle, maintenance, unit
-
 from tests.counter.helpers import at, receive
 
 

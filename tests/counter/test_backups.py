@@ -10,7 +10,6 @@ from counter.errors import CounterError
 from counter.recovery import recover_if_damaged
 from counter.session import Session
 from db import backup as backup_db
-
 from tests.conftest import UNIT
 from tests.counter.helpers import at, receive
 

@@ -4,7 +4,6 @@ from counter import dossiers, lifecycle
 from counter.corrections import edit
 from counter.errors import CounterError
 from counter.search import search
-
 from tests.counter.helpers import at, receive, table_dump
 
 

@@ -3,7 +3,6 @@ import pytest
 from counter import lifecycle
 from counter.digitization import attach, missing_scans
 from counter.errors import CounterError
-
 from tests.counter.helpers import at, receive, table_dump
 
 

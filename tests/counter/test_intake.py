@@ -6,7 +6,6 @@ from counter import applicants, dossiers, intake, unit
 from counter.errors import CounterError
 from counter.intake import DocumentInput
 from db import dossiers as dossier_table
-
 from tests.counter.helpers import at, receive, table_dump
 
 
@@ -103,6 +102,5 @@ def test_bad_input_is_refused_and_changes_nothing(session, kwargs, message):
 def test_an_uninitialised_database_refuses_to_receive(tmp_path):
     from counter.session import Session
 
-    with Session(tmp_path / "new.sqlite3") as fresh:
-        with pytest.raises(CounterError, match="chưa được khởi tạo"):
-            intake.receive(fresh, "2.001035", "Lê An")
+    with Session(tmp_path / "new.sqlite3") as fresh, pytest.raises(CounterError, match="chưa được khởi tạo"):
+        intake.receive(fresh, "2.001035", "Lê An")

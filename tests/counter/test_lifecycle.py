@@ -2,7 +2,6 @@ import pytest
 
 from counter import dossiers, lifecycle
 from counter.errors import CounterError
-
 from tests.counter.helpers import at, receive, table_dump
 
 

@@ -2,7 +2,6 @@ import pytest
 
 from counter.errors import CounterError
 from counter.search import search
-
 from tests.counter.helpers import receive
 
 

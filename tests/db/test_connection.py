@@ -8,7 +8,6 @@ from counter.errors import CounterError
 from counter.session import Session
 from db import connection
 from db.connection import WriteFailed, network_filesystem
-
 from tests.counter.helpers import receive, table_dump
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
 _WORD = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>')
 
 
@@ -51,11 +51,11 @@ def words(pdf: bytes) -> list[tuple[int, float, float, tuple[float, float, float
 
 
 def page_count(pdf: bytes) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", _run(["pdfinfo"], pdf, False), re.M).group(1))
+    return int(re.search(r"^Pages:\s+(\d+)", _run(["pdfinfo"], pdf, False), re.MULTILINE).group(1))
 
 
 def page_size(pdf: bytes) -> tuple[float, float]:
-    match = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", _run(["pdfinfo"], pdf, False), re.M)
+    match = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", _run(["pdfinfo"], pdf, False), re.MULTILINE)
     return float(match.group(1)), float(match.group(2))
 
 

@@ -16,7 +16,6 @@ from counter import catalogue, intake, unit
 from counter.cli import parse, run
 from counter.errors import CounterError
 from counter.session import Session
-
 from tests.conftest import UNIT
 from tests.counter.helpers import table_dump
 
