@@ -29,7 +29,7 @@ class LoginDialog(QDialog):
         self.runner = runner
         self.setWindowTitle("motcua — đăng nhập")
         self.setModal(True)
-        intro = QLabel(f"<b>{unit_name}</b><br>Đăng nhập để làm việc." if unit_name else "Đăng nhập để làm việc.")
+        self.intro = QLabel(f"<b>{unit_name}</b><br>Đăng nhập để làm việc." if unit_name else "Đăng nhập để làm việc.")
         self.username = line("Tên đăng nhập, ví dụ lan.tt")
         self.username.setText(username or "")
         self.password = password_line("Mật khẩu")
@@ -43,7 +43,7 @@ class LoginDialog(QDialog):
         form.addRow("Tên đăng nhập", self.username)
         form.addRow("Mật khẩu", self.password)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)

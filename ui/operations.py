@@ -164,10 +164,9 @@ def run_alone(runner: Runner, others: list[Runner], call: Callable[[Session], An
               label: str | None = None, parent: QWidget | None = None) -> None:
     """Run `call` on `runner` while the other runners' sessions are closed; they reopen after it.
 
-    A restore puts another file in the database's place. A connection left
-    open on the old file would, when closed, delete the new file's WAL and
-    shared-memory files (SQLite finds them by name), so the others wait with
-    their sessions closed; their queued calls run after they reopen."""
+    A restore puts another file in the database's place: a connection still
+    open would go on reading the old file. So the others close their sessions
+    first and wait; their queued calls run after they reopen on the new file."""
     closed = [threading.Event() for _ in others]
     finished = threading.Event()
     for other, event in zip(others, closed):
