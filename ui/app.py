@@ -112,6 +112,8 @@ class Launcher(QObject):
     def _ask_login(self, unit_name: str) -> None:
         self._show_window()
         self.window.lock("Đăng nhập để làm việc.")
+        if self.login is not None:
+            self.login.deleteLater()  # the last officer's dialog
         self.login = LoginDialog(self.runner, unit_name, self.username, self.window)
         self.login.logged_in.connect(self._unlock)
         self.login.rejected.connect(lambda: self.gave_up.emit(""))

@@ -68,7 +68,6 @@ class TodayScreen(QWidget):
         self.staff.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.staff.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.staff.setMaximumWidth(720)
-        self.staff.setMaximumHeight(180)
         for widget in (self.staff_title, self.staff):
             widget.setVisible(self.access.may("reports"))
         self.export_button = QPushButton("Xuất dữ liệu cuối ngày cho tỉnh (Ctrl+E)")
@@ -127,6 +126,7 @@ class TodayScreen(QWidget):
                 self.table.setItem(row, column, item)
         self.staff_title.setText(f"Theo cán bộ, tháng {moment:%m/%Y}")
         self.staff.setRowCount(len(staff))
+        self.staff.setFixedHeight(self.staff.horizontalHeader().sizeHint().height() + 31 * min(5, max(1, len(staff))))
         for row, values in enumerate(staff):
             for column, (key, _label) in enumerate(STAFF_COLUMNS):
                 value = values[key]
