@@ -5,7 +5,9 @@
 Each measurement starts the real app offscreen in a fresh process
 (bench/desktop_child.py). Reports medians of R runs:
 - start-up: process start to the main window shown and painted (target at
-  1M: at most 1.5x the empty database), and to the list's first rows;
+  1M: at most 1.5x the empty database), to the window usable (after the
+  start-up integrity check, which reads the whole file), and to the list's
+  first rows;
 - search: from the end of the typing pause to the list's first rows painted
   (target: under 150 ms), and from the last key (the 250 ms pause included);
 - memory: peak resident memory with the list open and scrolled end to end
@@ -76,7 +78,7 @@ def main() -> None:
     results: dict = {"dossiers": args.dossiers, "runs": args.runs}
     for label, path in (("empty", empty), ("big", big)):
         runs = [child(path, "startup") for _ in range(args.runs)]
-        results[f"startup_{label}"] = {k: median(runs, k) for k in ("window_s", "first_rows_s", "complete_s")}
+        results[f"startup_{label}"] = {k: median(runs, k) for k in ("window_s", "ready_s", "first_rows_s", "complete_s")}
         memory = [child(path, "memory") for _ in range(max(1, args.runs // 2))]
         results[f"memory_{label}_mb"] = median(memory, "peak_rss_mb")
     searches = child(big, "search", sample_keys(big))["searches"]
@@ -99,6 +101,7 @@ def report(r: dict) -> None:
     e, b = r["startup_empty"], r["startup_big"]
     print(f"start-up to main window shown: empty {e['window_s']:.2f} s, {r['dossiers']:,} dossiers "
           f"{b['window_s']:.2f} s  -> {b['window_s'] / e['window_s']:.2f}x (target <= 1.5x)")
+    print(f"  usable (start-up check done): empty {e['ready_s']:.2f} s, big {b['ready_s']:.2f} s")
     print(f"  list's first rows: empty {e['first_rows_s']:.2f} s, big {b['first_rows_s']:.2f} s; "
           f"full count: big {b['complete_s']:.2f} s")
     print(f"peak memory, list open and scrolled: empty {r['memory_empty_mb']:.0f} MB, big "

@@ -1,23 +1,34 @@
-"""Starting the desktop app: `python main.py [--db PATH] [--officer NAME] [--demo]`.
+"""Starting the desktop app: `python main.py [--db PATH] [--officer NAME] [--user NAME] [--demo]`.
 
-The database opens on the worker thread. A new database first asks for the
-unit (first-run dialog); `--demo` opens a throwaway database filled with
-demo dossiers, deleted when the window closes, so a newcomer can look around.
+Start-up (issue 6): before any session opens, the worker runs the file's
+`PRAGMA quick_check` and, if the file is damaged, sets it aside and puts the
+newest verified backup in its place (counter/recovery.py); the officer is
+told which moment the data is back to. On a large database the check takes
+seconds, so the main window is shown at once, saying it is checking, and
+the data appears after. Then a new database asks for the unit (first-run
+dialog), a database with accounts asks who is at the counter (login), the
+screens are built for that officer's role, and an automatic backup is taken
+on the background worker if anything changed since the last one.
+`--demo` opens a throwaway database filled with demo dossiers, deleted when
+the window closes, so a newcomer can look around.
 """
 
 import shutil
 import sys
 import tempfile
+import threading
 from argparse import Namespace
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from counter import demo
+from counter import backups, demo
 from counter.cli import default_database
+from counter.recovery import Recovery, recover_if_damaged
 from counter.session import Session
 from ui.first_run import FirstRunDialog
+from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
@@ -26,9 +37,10 @@ DEMO_DOSSIERS = 3000
 
 
 class Launcher(QObject):
-    """Opens the database, runs the first-run dialog if needed, then shows the main window."""
+    """Checks and opens the database, asks for the unit or the officer, then unlocks the main window."""
 
-    shown = Signal(object)  # the MainWindow
+    shown = Signal(object)  # the MainWindow, on screen (perhaps still checking the database)
+    ready = Signal(object)  # the MainWindow, usable: checked, logged in, screens built
     gave_up = Signal(str)
 
     def __init__(self, args: Namespace, preferences: Preferences | None = None, demo_dossiers: int = DEMO_DOSSIERS):
@@ -37,42 +49,110 @@ class Launcher(QObject):
         QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
         self.preferences = preferences or Preferences()
         self.officer = getattr(args, "officer", None)
+        self.username = getattr(args, "user", None) or ""
         self.demo_folder = tempfile.mkdtemp(prefix="motcua-demo-") if getattr(args, "demo", False) else None
         if self.demo_folder:
             self.path = Path(self.demo_folder) / "demo.sqlite3"
         else:
             self.path = Path(args.db) if getattr(args, "db", None) else default_database()
         self.window: MainWindow | None = None
-        self.reads: Runner | None = None
         self.first_run: FirstRunDialog | None = None
-        self.runner = Runner(self._open)
+        self.login: LoginDialog | None = None
+        self.recovery: Recovery | None = None
+        self.recovery_box: QMessageBox | None = None
+        self.backed_up_at_start = False
+        existing = self.path.exists()  # before the worker's session creates it
+        self.checked = threading.Event()
+        self.runner = Runner(self._open_checked)
+        self.reads = Runner(self._open_after_check)
+        self.background = Runner(self._open_after_check)
+        if existing:
+            self._show_window()  # an existing file may take a while to check: say so at once
         if self.demo_folder:
             self.runner.run_with_progress(lambda s, progress: demo.fill(s, demo_dossiers, progress=progress),
                                           failed=self._failed, label="Đang tạo dữ liệu thử…")
-        self.runner.run(lambda s: s.settings.initialised, done=self._opened, failed=self._failed)
+        self.runner.run(_state, done=lambda state: self._opened(*state), failed=self._failed)
 
-    def _open(self) -> Session:
+    def _open_checked(self) -> Session:
+        """The worker's session, opened only once the file passed the check or was recovered."""
+        try:
+            self.recovery = recover_if_damaged(self.path)
+            return Session(self.path, self.officer)
+        finally:
+            self.checked.set()
+
+    def _open_after_check(self) -> Session:
+        self.checked.wait()
         return Session(self.path, self.officer)
 
-    def _opened(self, initialised: bool) -> None:
-        if initialised:
-            self.show_window()
+    def _opened(self, initialised: bool, accounts_exist: bool, unit_name: str) -> None:
+        if self.recovery is not None:
+            text, self.recovery = self.recovery.message(), None
+            self.recovery_box = QMessageBox(QMessageBox.Icon.Warning, "motcua — dữ liệu đã được khôi phục", text,
+                                            QMessageBox.StandardButton.Ok, self.window)
+            self.recovery_box.finished.connect(lambda _r: self._opened(initialised, accounts_exist, unit_name))
+            self.recovery_box.open()
             return
-        # Between the dialog closing and the window opening no window is visible: do not quit then.
-        QApplication.instance().setQuitOnLastWindowClosed(False)
-        self.first_run = FirstRunDialog(self.runner)
-        self.first_run.accepted.connect(self.show_window)
+        if not initialised:
+            self._first_run()
+        elif accounts_exist:
+            self._ask_login(unit_name)
+        else:
+            self._unlock(None)
+
+    def _first_run(self) -> None:
+        if self.window is None:
+            # Between the dialog closing and the window opening no window is visible: do not quit then.
+            QApplication.instance().setQuitOnLastWindowClosed(False)
+        self.first_run = FirstRunDialog(self.runner, self.window)
+        self.first_run.accepted.connect(lambda: self._unlock(self.first_run.user))
         self.first_run.rejected.connect(lambda: self.gave_up.emit(""))
         self.first_run.show()
 
-    def show_window(self) -> None:
-        self.reads = Runner(self._open)
+    def _ask_login(self, unit_name: str) -> None:
+        self._show_window()
+        self.window.lock("Đăng nhập để làm việc.")
+        if self.login is not None:
+            self.login.deleteLater()  # the last officer's dialog
+        self.login = LoginDialog(self.runner, unit_name, self.username, self.window)
+        self.login.logged_in.connect(self._unlock)
+        self.login.rejected.connect(lambda: self.gave_up.emit(""))
+        self.login.open()
+
+    def _unlock(self, user: dict | None) -> None:
+        self._adopt(user)
+        self._show_window()
+        self.window.unlock(user)
+        self.ready.emit(self.window)
+        if not self.backed_up_at_start:
+            self.backed_up_at_start = True
+            window = self.window
+            self.background.run(lambda s: backups.automatic(s, "startup"), done=window.backed_up,
+                                failed=window.backup_failed)
+
+    def _adopt(self, user: dict | None) -> None:
+        """The other workers act for the same officer (the login itself ran on `runner`)."""
+        for runner in (self.reads, self.background):
+            runner.run(lambda s: _act_for(s, user))
+
+    def log_out(self) -> None:
+        """Đổi người dùng: the screens go, with whatever the last officer typed; the login comes back."""
+        self.window.lock("Đăng nhập để làm việc.")
+        for runner in (self.runner, self.reads, self.background):
+            runner.run(lambda s: _act_for(s, None))
+        self.runner.run(_state, done=lambda state: self._opened(*state), failed=self._failed)
+
+    def _show_window(self) -> None:
+        if self.window is not None:
+            return
         title = f"motcua — {self.path}" + (" (dữ liệu thử, sẽ bị xóa khi đóng)" if self.demo_folder else "")
-        self.window = MainWindow(self.runner, self.reads, self.preferences, title)
+        self.window = MainWindow(self.runner, self.reads, self.background, self.preferences, title)
+        self.window.logout_requested.connect(self.log_out)
+        self.window.user_changed.connect(self._adopt)
         self.window.show()
         QApplication.instance().setQuitOnLastWindowClosed(True)
-        self.window.start()
-        self.shown.emit(self.window)
+        window = self.window
+        QTimer.singleShot(0, lambda: self.shown.emit(window))
 
     def _failed(self, error: Exception) -> None:
         self.gave_up.emit(message_of(error))
@@ -81,11 +161,19 @@ class Launcher(QObject):
         """Stop the workers (finishing what they were doing) and remove demo data."""
         if self.window is not None:
             self.window.close()
-        for runner in (self.reads, self.runner):
-            if runner is not None:
-                runner.stop()
+        for runner in (self.reads, self.background, self.runner):
+            runner.stop()
         if self.demo_folder:
             shutil.rmtree(self.demo_folder, ignore_errors=True)
+
+
+def _state(session: Session) -> tuple[bool, bool, str]:
+    return session.settings.initialised, session.accounts_exist, session.settings.unit_name
+
+
+def _act_for(session: Session, user: dict | None) -> None:
+    session.user = user
+    session.forget_cached()
 
 
 def start(args: Namespace) -> int:

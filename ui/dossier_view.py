@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from counter import corrections, dossiers, lifecycle
 from counter.dossier import CHANNELS, STATUS_LABELS
+from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, ReasonDialog, line
@@ -31,9 +32,11 @@ EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Đi
 class DossierDialog(QDialog):
     changed = Signal(object)
 
-    def __init__(self, runner: Runner, printer: FormPrinter, code: str, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, printer: FormPrinter, code: str, parent: QWidget | None = None,
+                 access: Access | None = None):
         super().__init__(parent)
         self.runner, self.printer, self.code = runner, printer, code
+        self.access = access or Access()
         self.dossier = None
         self.setWindowTitle(f"Hồ sơ {code}")
         self.resize(900, 640)
@@ -59,8 +62,10 @@ class DossierDialog(QDialog):
         for key, label in EDIT_FIELDS.items():
             self.field.addItem(label, key)
         self.value = line("Giá trị mới")
-        edit = QPushButton("Sửa…")
+        self.edit_button = edit = QPushButton("Sửa…")
         edit.clicked.connect(self.edit)
+        for widget in (self.field, self.value, edit):
+            self.access.guard(widget, "edit")
         edit_row = QHBoxLayout()
         edit_row.addWidget(QLabel("Sửa thông tin:"))
         edit_row.addWidget(self.field)
@@ -81,6 +86,8 @@ class DossierDialog(QDialog):
             button.clicked.connect(handler)
             action_row.addWidget(button)
             self.actions[key] = button
+        self.access.guard(self.actions["rejection"], "reject")
+        self.access.guard(self.actions["stop"], "stop")
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(self.details)
@@ -126,8 +133,8 @@ class DossierDialog(QDialog):
         running = dossier.status == "received"
         self.actions["supplement"].setEnabled(running)
         self.actions["resume"].setEnabled(dossier.status == "waiting_supplement")
-        self.actions["rejection"].setEnabled(dossier.is_open)
-        self.actions["stop"].setEnabled(dossier.is_open)
+        self.actions["rejection"].setEnabled(dossier.is_open and self.access.may("reject"))
+        self.actions["stop"].setEnabled(dossier.is_open and self.access.may("stop"))
 
     def edit(self) -> None:
         field, value = self.field.currentData(), self.value.text()

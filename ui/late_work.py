@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from counter.clock import now
 from counter.session import Session
 from counter.lifecycle import apologize, due_soon
+from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, from_qdatetime, to_qdatetime
@@ -28,9 +29,11 @@ HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Hạn giải quyế
 class LateWorkScreen(QWidget):
     changed = Signal(object)
 
-    def __init__(self, runner: Runner, printer: FormPrinter, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, printer: FormPrinter, access: Access | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.printer = runner, printer
+        self.access = access or Access()
         self.dossiers: list = []
         self.suggestions: dict = {}
         self.table = QTableWidget(0, len(HEADERS))
@@ -128,10 +131,12 @@ class LateWorkScreen(QWidget):
             self.state.setText("Chọn một hồ sơ trong danh sách.")
             return
         done = dossier.apology_at is not None
-        self.apology_button.setEnabled(not done)
+        allowed = self.access.may("apologize")
+        self.apology_button.setEnabled(not done and allowed)
+        self.apology_button.setToolTip("" if allowed else self.access.refusal("apologize"))
         self.reprint_button.setEnabled(done)
-        self.reason.setReadOnly(done)
-        self.new_due.setReadOnly(done)
+        self.reason.setReadOnly(done or not allowed)
+        self.new_due.setReadOnly(done or not allowed)
         if done:
             self.state.setText(
                 f"Đã xin lỗi ngày {dossier.apology_at:%d/%m/%Y} và hẹn lại {dossier.appointment_at:%H:%M %d/%m/%Y}; "
@@ -140,7 +145,8 @@ class LateWorkScreen(QWidget):
             self.reason.setPlainText(dossier.apology_reason)
             self.new_due.setDateTime(to_qdatetime(dossier.appointment_at))
         else:
-            self.state.setText(f"Hồ sơ {dossier.code}: hạn giải quyết {dossier.due_at:%H:%M %d/%m/%Y}.")
+            self.state.setText(f"Hồ sơ {dossier.code}: hạn giải quyết {dossier.due_at:%H:%M %d/%m/%Y}."
+                               + ("" if allowed else " Lãnh đạo đơn vị lập phiếu xin lỗi."))
             self.reason.clear()
             self.new_due.setDateTime(to_qdatetime(self.suggestions[dossier.code]))
 

@@ -1,41 +1,124 @@
 """The main window: the officer's day in seven screens, each one key away.
 
 Ctrl+1 … Ctrl+7 switch screens; every screen starts with the cursor where
-the work begins. Two workers serve it: one for steps that change dossiers
+the work begins. Three workers serve it: one for steps that change dossiers
 (and the forms they print), one with its own connection for the big list,
-so scrolling a million dossiers never waits behind a save or an export.
+so scrolling a million dossiers never waits behind a save or an export, and
+one for backups and full checks, which may take a minute on a big database.
+
+The window opens locked, saying what it waits for (the start-up check of
+the database, then the login); the screens are built for the logged-in
+officer's role when it unlocks, and dropped when the officer logs out, so
+the next one sees nothing the last one typed.
 """
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
 
+from counter import accounts
+from ui.access import Access
 from ui.digitization import DigitizationScreen
 from ui.dossier_list import DossierListScreen
 from ui.dossier_view import DossierDialog
 from ui.intake import IntakeScreen
 from ui.late_work import LateWorkScreen
-from ui.operations import Runner
+from ui.login import PasswordDialog
+from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.printer import FormPrinter
 from ui.returns import ReturnScreen
 from ui.settings_screen import SettingsScreen
 from ui.today import TodayScreen
 
+CHECKING = "Đang kiểm tra cơ sở dữ liệu…"
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, runner: Runner, reads: Runner, preferences: Preferences, title: str = ""):
+    logout_requested = Signal()
+    user_changed = Signal(object)  # the first account was created in set-up mode: now it is logged in
+
+    def __init__(self, runner: Runner, reads: Runner, background: Runner, preferences: Preferences,
+                 title: str = ""):
         super().__init__()
-        self.runner, self.reads, self.preferences = runner, reads, preferences
+        self.runner, self.reads, self.background, self.preferences = runner, reads, background, preferences
         self.setWindowTitle(title or "motcua — Bộ phận Một cửa")
         self.resize(1280, 800)
         self.printer = FormPrinter(runner, preferences, self)
+        self.access = Access()
+        self.ready = False
+        self.tabs: QTabWidget | None = None
+        self.screens: list = []
+        self.dialogs: list[DossierDialog] = []
+        self.cover = QLabel(CHECKING)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setWordWrap(True)
+        self.cover.setStyleSheet("font-size: 14pt; color: #44546a;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.cover)
+        self.setCentralWidget(self.stack)
+        for number in range(1, 8):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number - 1: self._switch(n))
+        QShortcut(QKeySequence("Ctrl+F"), self, self._find)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.log_out)
+
+        self.unit_label = QLabel()
+        self.user_label = QLabel()
+        self.password_button = QPushButton("Đổi mật khẩu")
+        self.password_button.clicked.connect(self.change_password)
+        self.logout_button = QPushButton("Đổi người dùng (Ctrl+L)")
+        self.logout_button.clicked.connect(self.log_out)
+        self.warning_label = QLabel()
+        self.warning_label.setStyleSheet("color: #8b1a1a; font-weight: bold;")
+        self.statusBar().addWidget(self.unit_label)
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.warning_label)
+        self.statusBar().addPermanentWidget(self.password_button)
+        self.statusBar().addPermanentWidget(self.logout_button)
+        self._show_user()
+        self.printer.printed.connect(lambda title, pages: self.statusBar().showMessage(
+            f"Đã in {title} ({pages} trang).", 8000))
+        self.printer.failed.connect(self._print_failed)
+        runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+
+    # Locked and unlocked -----------------------------------------------------------------
+    def lock(self, text: str) -> None:
+        """Cover the window (while checking, or waiting for a login); drop the last officer's screens."""
+        for dialog in list(self.dialogs):
+            dialog.close()
+        self.ready = False
+        self.cover.setText(text)
+        self.stack.setCurrentWidget(self.cover)
+        if self.tabs is not None:
+            self.today.clock.stop()
+            self.list.debounce.stop()
+            self.stack.removeWidget(self.tabs)
+            self._retire(self.tabs)
+            self.tabs, self.screens = None, []
+        self.access = Access()
+        self.unit_label.clear()
+        self.warning_label.clear()
+        self._show_user()
+
+    def unlock(self, user: dict | None) -> None:
+        """Build the screens for this officer's role and open the first one."""
+        self.access = Access(user)
+        self._build()
+        self.stack.addWidget(self.tabs)
+        self.stack.setCurrentWidget(self.tabs)
+        self.ready = True
+        self._show_user()
+        self.start()
+
+    def _build(self) -> None:
+        runner, reads, access = self.runner, self.reads, self.access
         self.intake = IntakeScreen(runner)
         self.list = DossierListScreen(runner, reads)
         self.returns = ReturnScreen(runner)
-        self.late = LateWorkScreen(runner, self.printer)
+        self.late = LateWorkScreen(runner, self.printer, access)
         self.digitization = DigitizationScreen(runner, reads)
-        self.today = TodayScreen(runner, preferences)
-        self.settings = SettingsScreen(runner, preferences, self.printer)
+        self.today = TodayScreen(runner, self.preferences, self.background, access)
+        self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background)
         self.tabs = QTabWidget()
         self.screens = [
             (self.intake, "Tiếp nhận"), (self.list, "Danh sách hồ sơ"), (self.returns, "Trả kết quả"),
@@ -44,18 +127,8 @@ class MainWindow(QMainWindow):
         ]
         for number, (screen, label) in enumerate(self.screens, start=1):
             self.tabs.addTab(screen, f"{label}  (Ctrl+{number})")
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number - 1: self.tabs.setCurrentIndex(n))
-        self.setCentralWidget(self.tabs)
-        QShortcut(QKeySequence("Ctrl+F"), self, self._find)
         self.stale = set(range(len(self.screens)))
         self.tabs.currentChanged.connect(self._entered)
-
-        self.unit_label = QLabel()
-        self.warning_label = QLabel()
-        self.warning_label.setStyleSheet("color: #8b1a1a; font-weight: bold;")
-        self.statusBar().addWidget(self.unit_label)
-        self.statusBar().addPermanentWidget(self.warning_label)
-
         self.intake.received.connect(self._received)
         self.intake.open_requested.connect(self.open_dossier)
         self.list.opened.connect(self.open_dossier)
@@ -65,11 +138,20 @@ class MainWindow(QMainWindow):
         self.today.exported.connect(lambda _r: self._dossiers_changed(None))
         self.settings.settings_changed.connect(self._settings_changed)
         self.settings.catalogue_changed.connect(self._catalogue_changed)
-        self.printer.printed.connect(lambda title, pages: self.statusBar().showMessage(
-            f"Đã in {title} ({pages} trang).", 8000))
-        self.printer.failed.connect(self._print_failed)
-        runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.dialogs: list[DossierDialog] = []
+        self.settings.restored.connect(lambda _r: self.reload())
+        self.settings.logged_in.connect(self._first_account)
+
+    def _retire(self, tabs: QTabWidget) -> None:
+        """Delete the last officer's screens once the calls they started have come back."""
+        waiting = {"left": 3}
+
+        def back(_result=None) -> None:
+            waiting["left"] -= 1
+            if not waiting["left"]:
+                tabs.deleteLater()
+
+        for runner in (self.runner, self.reads, self.background):
+            runner.run(lambda _s: None, done=back, failed=back)
 
     def start(self) -> None:
         """Show the unit in the status line and open the first screen."""
@@ -77,10 +159,60 @@ class MainWindow(QMainWindow):
         self._entered(self.tabs.currentIndex())
         self.today.check_export()
 
+    def reload(self) -> None:
+        """After a restore every screen reads its data again."""
+        for dialog in list(self.dialogs):
+            dialog.close()
+        self.intake.reload_catalogue()
+        self.list.loaded_procedures = False
+        self.runner.run(lambda s: (s.settings, s.officer), done=lambda r: self._unit(*r))
+        self.stale = set(range(len(self.screens)))
+        self._entered(self.tabs.currentIndex())
+        self.today.check_export()
+
     def _unit(self, settings, officer: str) -> None:
-        self.unit_label.setText(
-            f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation} · Cán bộ: {officer or '—'}"
-        )
+        self.unit_label.setText(f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation}")
+        if self.access.user is None:
+            self.user_label.setText(f"Cán bộ: {officer or '—'} · {self.access.who()}")
+
+    def _show_user(self) -> None:
+        user = self.access.user
+        self.user_label.setText(f"Cán bộ: {self.access.who()}" if user else "")
+        self.user_label.setStyleSheet("" if user or not self.ready else "color: #8b1a1a;")
+        for button in (self.password_button, self.logout_button):
+            button.setVisible(user is not None and self.ready)
+
+    def _first_account(self, user: dict) -> None:
+        self.access.user = user
+        self._show_user()
+        self.user_changed.emit(user)
+
+    def log_out(self) -> None:
+        if self.ready and self.access.user is not None:
+            self.logout_requested.emit()
+
+    def change_password(self) -> None:
+        if self.access.user is None:
+            return
+        name = self.access.user["username"]
+        self.password_dialog = PasswordDialog(f"Đổi mật khẩu của {name}", self)
+        self.password_dialog.accepted.connect(lambda: self.runner.run(
+            lambda s, secret=self.password_dialog.password(): accounts.change_password(s, name, secret),
+            done=lambda _r: self.statusBar().showMessage("Đã đổi mật khẩu.", 8000),
+            failed=lambda error: self.statusBar().showMessage(message_of(error), 10000)))
+        self.password_dialog.open()
+
+    def backed_up(self, path) -> None:
+        if path is not None:
+            self.statusBar().showMessage(f"Đã sao lưu tự động: {path}", 10000)
+
+    def backup_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(f"Chưa sao lưu tự động được: {message_of(error)}")
+
+    # Screens -----------------------------------------------------------------------------
+    def _switch(self, index: int) -> None:
+        if self.ready:
+            self.tabs.setCurrentIndex(index)
 
     def _entered(self, index: int) -> None:
         screen = self.screens[index][0]
@@ -91,6 +223,8 @@ class MainWindow(QMainWindow):
             screen.start()  # cheap, and puts the cursor where the work starts
 
     def _find(self) -> None:
+        if not self.ready:
+            return
         self.tabs.setCurrentWidget(self.list)
         self.list.search.setFocus()
         self.list.search.selectAll()
@@ -122,12 +256,12 @@ class MainWindow(QMainWindow):
 
     def _print_failed(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
-        screen = self.tabs.currentWidget()
+        screen = self.tabs.currentWidget() if self.tabs is not None else None
         if hasattr(screen, "message"):
             screen.message.error(text)
 
     def open_dossier(self, code: str) -> None:
-        dialog = DossierDialog(self.runner, self.printer, code, self)
+        dialog = DossierDialog(self.runner, self.printer, code, self, self.access)
         dialog.changed.connect(self._dossiers_changed)
         dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
         self.dialogs.append(dialog)

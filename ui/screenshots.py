@@ -19,11 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from counter import dossier_list  # noqa: E402
+from counter import accounts, dossier_list  # noqa: E402
 from counter.dossier_list import ListFilter  # noqa: E402
 from counter.session import Session  # noqa: E402
 from ui.app import Launcher  # noqa: E402
 from ui.first_run import FirstRunDialog  # noqa: E402
+from ui.login import LoginDialog  # noqa: E402
 from ui.operations import Runner  # noqa: E402
 from ui.preferences import Preferences  # noqa: E402
 
@@ -50,7 +51,7 @@ class Shooter:
             time.sleep(0.005)
 
     def idle(self) -> None:
-        runners = [r for r in (self.launcher.runner, self.launcher.reads) if r is not None]
+        runners = [self.launcher.runner, self.launcher.reads, self.launcher.background]
         self.wait(lambda: all(r.idle for r in runners))
         for _ in range(5):
             self.app.processEvents()
@@ -130,8 +131,50 @@ class Shooter:
         self.save(w.printer.dialog, "10-xem-truoc-khi-in")
         w.printer.dialog.reject()
 
+        self.safety_pages()
         self.first_run()
+        self.login()
         self.launcher.close()
+
+    def safety_pages(self) -> None:
+        """Accounts, backups and the audit trail (issue 6); the first account ends set-up mode."""
+        w = self.window
+        settings = w.settings
+        self.screen(settings)
+        settings.show_page(settings.backups)
+        self.idle()
+        settings.backups.backup_now()
+        self.idle()
+        self.save(w, "13-sao-luu")
+
+        settings.show_page(settings.accounts)
+        page = settings.accounts
+        for field, text in ((page.username, "quantri"), (page.full_name, "Nguyễn Văn Quản"),
+                            (page.password, "quantri-2025"), (page.again, "quantri-2025")):
+            field.setText(text)
+        page.role.setCurrentIndex(page.role.findData("admin"))
+        page.create()
+        self.idle()
+        for username, name, role in (("hung.nv", "Nguyễn Văn Hùng", "head"), ("lan.tt", "Trần Thị Lan", "officer"),
+                                     ("mai.lt", "Lê Thị Mai", "officer")):
+            self.call(lambda s, u=username, n=name, r=role: accounts.create(s, u, n, r, "mat-khau-2025"))
+        self.call(lambda s: accounts.set_active(s, "mai.lt", False))
+        page.start()
+        self.idle()
+        page.select("lan.tt")
+        self.save(w, "12-tai-khoan")
+
+        settings.show_page(settings.audit)
+        self.idle()
+        settings.audit.check()
+        self.save(w, "14-nhat-ky")
+
+    def login(self) -> None:
+        dialog = LoginDialog(self.launcher.runner, self.window.unit_label.text().split(" (")[0], "lan.tt")
+        dialog.password.setText("mat-khau")
+        dialog.show()
+        self.save(dialog, "11-dang-nhap")
+        dialog.close()
 
     def first_run(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="motcua-shots-"))

@@ -1,9 +1,11 @@
-"""Thiết lập: the unit, office hours and cut-off, calendar overrides, catalogue, printing.
+"""Thiết lập: the unit, office hours and cut-off, calendar overrides, catalogue, printing;
+then the accounts, the backups and the audit trail, each on its own page.
 
 Rules that no text fixes for every province are settings (shared/domain/
 README.md): the 15:00 cut-off, whether the receipt day counts, the form set.
 The calendar's own days win over the national one, so a province can send
-each commune a file when a decree moves a holiday.
+each commune a file when a decree moves a holiday. What the officer's role
+does not allow (counter/roles.py) is disabled, with the reason as its tooltip.
 """
 
 from datetime import date
@@ -11,10 +13,14 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-    QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from counter import catalogue, unit
+from ui.access import Access
+from ui.accounts_page import AccountsPage
+from ui.audit_page import AuditPage
+from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.printer import FormPrinter
@@ -25,14 +31,19 @@ from ui.widgets import MessageLine, from_qdate, line
 class SettingsScreen(QWidget):
     settings_changed = Signal(object)
     catalogue_changed = Signal()
+    restored = Signal(dict)
+    logged_in = Signal(dict)
 
     def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
+                 access: Access | None = None, reads: Runner | None = None, background: Runner | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.preferences, self.printer = runner, preferences, printer
+        self.access = access or Access()
+        reads, background = reads or runner, background or runner
         self.message = MessageLine()
         self.unit = UnitForm(with_hours=True)
-        save = QPushButton("Lưu thiết lập đơn vị")
+        self.save_button = save = QPushButton("Lưu thiết lập đơn vị")
         save.clicked.connect(self.save)
 
         calendar = QGroupBox("Lịch làm việc riêng của đơn vị (ngày nghỉ, ngày làm bù)")
@@ -74,6 +85,7 @@ class SettingsScreen(QWidget):
         for widget in (self.day, self.day_kind, self.day_reason, add_day, remove_day):
             row.addWidget(widget)
         calendar_layout.addLayout(row)
+        self.calendar_actions = (self.day, self.day_kind, self.day_reason, add_day, remove_day, import_days)
 
         procedures = QGroupBox("Danh mục thủ tục hành chính")
         self.procedure_count = QLabel()
@@ -85,6 +97,7 @@ class SettingsScreen(QWidget):
         row.addWidget(self.procedure_count, 1)
         row.addWidget(import_file)
         row.addWidget(import_starter)
+        self.catalogue_actions = (import_file, import_starter)
 
         printing = QGroupBox("In ấn (riêng máy này)")
         self.direct_print = QCheckBox("In thẳng ra máy in mặc định, không xem trước")
@@ -117,13 +130,47 @@ class SettingsScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
+        unit_page = QWidget()
+        unit_layout = QVBoxLayout(unit_page)
+        unit_layout.addWidget(self.message)
+        unit_layout.addWidget(scroll, 1)
+        for widget in (self.unit, save):
+            self.access.guard(widget, "settings")
+        for widget in self.calendar_actions:
+            self.access.guard(widget, "calendar")
+        for widget in self.catalogue_actions:
+            self.access.guard(widget, "catalogue")
+
+        self.accounts = AccountsPage(runner, self.access)
+        self.accounts.logged_in.connect(self.logged_in)
+        self.backups = BackupsPage(runner, reads, background, self.access)
+        self.backups.restored.connect(self.restored)
+        self.audit = AuditPage(reads, background, self.access)
+        self.pages = QTabWidget()
+        for page, label, permission in ((unit_page, "Đơn vị, lịch, danh mục, in ấn", None),
+                                        (self.accounts, "Tài khoản", "accounts"), (self.backups, "Sao lưu", "backup"),
+                                        (self.audit, "Nhật ký", "reports")):
+            index = self.pages.addTab(page, label)
+            if permission and not self.access.may(permission):
+                self.pages.setTabEnabled(index, False)
+                self.pages.setTabToolTip(index, self.access.refusal(permission))
+        self.pages.currentChanged.connect(lambda _i: self._page_start())
         outer = QVBoxLayout(self)
-        outer.addWidget(self.message)
-        outer.addWidget(scroll, 1)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
 
     def start(self) -> None:
         self.runner.run(lambda s: (s.settings, len(catalogue.all_procedures(s))), done=lambda r: self._loaded(*r))
         self.load_calendar()
+        self._page_start()
+
+    def show_page(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(page)
+
+    def _page_start(self) -> None:
+        page = self.pages.currentWidget()
+        if page in (self.accounts, self.backups, self.audit):
+            page.start()
 
     def _loaded(self, settings, procedures: int) -> None:
         self.unit.show_settings(settings)

@@ -1,10 +1,12 @@
 """Hôm nay: the day's and the month's figures, and the end-of-day export.
 
 The figures are the unit's indicators (shared/domain/indicators.md) for
-today and for the month so far. The export writes what changed since the
-last one into a file for the province (issue 4); from half an hour before
-closing time the screen, and the window's status line, warn while today's
-work has not been exported.
+today and for the month so far; a head of unit also sees the month per
+officer (received, returned, late, ratings: the staff evaluation of TT
+01/2018 art. 13-15). The export writes what changed since the last one into
+a file for the province (issue 4), then a verified backup is taken (issue
+6); from half an hour before closing time the screen, and the window's
+status line, warn while today's work has not been exported.
 """
 
 from datetime import datetime, timedelta
@@ -15,9 +17,10 @@ from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from counter import export
+from counter import backups, export, staff_figures
 from counter.clock import now
 from counter.indicators import Period, figures
+from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.widgets import MessageLine
@@ -31,6 +34,8 @@ ROWS = (
 )
 RATES = {"early": "early_rate", "on_time": "on_time_rate", "late": "late_rate", "digitized": "digitized_rate",
          "result_digitized": "result_digitized_rate", "online": "online_rate", "postal": "postal_rate"}
+STAFF_COLUMNS = (("officer", "Cán bộ"), ("received", "Tiếp nhận"), ("returned", "Trả kết quả"),
+                 ("late", "Trễ hạn"), ("satisfaction_rate", "Hài lòng"))
 WARN_BEFORE_CLOSING = timedelta(minutes=30)
 CHECK_EVERY_MS = 60_000
 
@@ -39,9 +44,13 @@ class TodayScreen(QWidget):
     exported = Signal(dict)
     warning = Signal(str)  # "" when there is nothing to warn about
 
-    def __init__(self, runner: Runner, preferences: Preferences, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, preferences: Preferences, background: Runner | None = None,
+                 access: Access | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner, self.preferences = runner, preferences
+        self.background = background or runner  # backups run here, so saving never waits for one
+        self.access = access or Access()
+        self.backup_path = None  # where the last end-of-day backup went
         self.now = now  # the warning's clock; tests set another
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -52,6 +61,15 @@ class TodayScreen(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumWidth(720)
         self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 31 * len(ROWS))
+        self.staff_title = QLabel()
+        self.staff_title.setStyleSheet("font-weight: bold;")
+        self.staff = QTableWidget(0, len(STAFF_COLUMNS))
+        self.staff.setHorizontalHeaderLabels([label for _, label in STAFF_COLUMNS])
+        self.staff.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.staff.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.staff.setMaximumWidth(720)
+        for widget in (self.staff_title, self.staff):
+            widget.setVisible(self.access.may("reports"))
         self.export_button = QPushButton("Xuất dữ liệu cuối ngày cho tỉnh (Ctrl+E)")
         self.export_button.clicked.connect(self.export)
         self.folder = QLabel()
@@ -68,6 +86,8 @@ class TodayScreen(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
         layout.addWidget(self.table)
+        layout.addWidget(self.staff_title)
+        layout.addWidget(self.staff)
         layout.addLayout(exports)
         layout.addWidget(self.last)
         layout.addWidget(self.message)
@@ -81,16 +101,19 @@ class TodayScreen(QWidget):
         self._show_folder()
 
     def start(self) -> None:
+        by_officer = self.access.may("reports")
+
         def load(session):
             moment = now()
             day = figures(session, Period.day(moment.date()))
-            month = figures(session, Period.month(moment.year, moment.month))
-            return moment, day, month
+            month = Period.month(moment.year, moment.month)
+            staff = staff_figures.figures(session, month) if by_officer else []
+            return moment, day, figures(session, month), staff
 
         self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
 
-    def _figures(self, moment: datetime, day: dict, month: dict) -> None:
+    def _figures(self, moment: datetime, day: dict, month: dict, staff: list[dict]) -> None:
         self.title.setText(f"Số liệu ngày {moment:%d/%m/%Y} và tháng {moment:%m/%Y}")
         for row, (key, _label) in enumerate(ROWS):
             for column, values in enumerate((day, month)):
@@ -101,6 +124,20 @@ class TodayScreen(QWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+        self.staff_title.setText(f"Theo cán bộ, tháng {moment:%m/%Y}")
+        self.staff.setRowCount(len(staff))
+        self.staff.setFixedHeight(self.staff.horizontalHeader().sizeHint().height() + 31 * min(5, max(1, len(staff))))
+        for row, values in enumerate(staff):
+            for column, (key, _label) in enumerate(STAFF_COLUMNS):
+                value = values[key]
+                if key == "satisfaction_rate":
+                    text = "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+                else:
+                    text = str(value) if key == "officer" else f"{value or 0:,}".replace(",", ".")
+                item = QTableWidgetItem(text)
+                if key != "officer":
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.staff.setItem(row, column, item)
 
     # End-of-day export -------------------------------------------------------------------
     def export(self) -> None:
@@ -116,12 +153,22 @@ class TodayScreen(QWidget):
 
     def _exported(self, result: dict) -> None:
         self.export_button.setEnabled(True)
-        self.message.ok(
-            f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
-            f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh."
-        )
+        text = (f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
+                f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh.")
+        self.message.ok(text + " Đang sao lưu dữ liệu…")
+        self.background.run(lambda session: backups.automatic(session, "export"),
+                            done=lambda path: self._backed_up(text, path),
+                            failed=lambda error: self.message.error(
+                                f"{text} Nhưng chưa sao lưu được: {message_of(error)}"))
         self.exported.emit(result)
         self.check_export()
+
+    def _backed_up(self, text: str, path) -> None:
+        self.backup_path = path
+        if path is None:
+            self.message.ok(f"{text} Dữ liệu không đổi kể từ bản sao lưu gần nhất.")
+        else:
+            self.message.ok(f"{text} Đã sao lưu dữ liệu vào {path}.")
 
     def _refused(self, error: Exception) -> None:
         self.export_button.setEnabled(True)

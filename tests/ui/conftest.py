@@ -28,7 +28,8 @@ class App:
         self.window = None
 
     def wait_shown(self) -> "App":
-        self.qtbot.waitUntil(lambda: self.launcher.window is not None, timeout=20000)
+        """Until the window is usable: checked, logged in if needed, screens built."""
+        self.qtbot.waitUntil(lambda: self.launcher.window is not None and self.launcher.window.ready, timeout=20000)
         self.window = self.launcher.window
         self.qtbot.addWidget(self.window)
         self.qtbot.waitExposed(self.window)
@@ -37,7 +38,7 @@ class App:
         return self
 
     def idle(self, timeout: int = 20000) -> None:
-        runners = [self.launcher.runner] + ([self.launcher.reads] if self.launcher.reads else [])
+        runners = [self.launcher.runner, self.launcher.reads, self.launcher.background]
         self.qtbot.waitUntil(lambda: all(r.idle for r in runners), timeout=timeout)
 
     def screen(self, widget) -> None:

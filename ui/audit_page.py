@@ -1,0 +1,113 @@
+"""Thiết lập → Nhật ký: who did what, and whether the record is still whole.
+
+Every change leaves a row in the audit trail, each sealed with the SHA-256
+of the one before (counter/audit.py). "Kiểm tra" runs the same check as the
+CLI's `check` (counter/maintenance.py): the database's integrity and the
+audit chain, naming the first broken row. It reads the whole database, so it
+runs on the background worker.
+"""
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from counter import audit, maintenance
+from ui.access import Access
+from ui.dossier_view import EVENT_LABELS
+from ui.operations import Runner, message_of
+from ui.widgets import MessageLine
+
+SHOWN = 200
+HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Việc", "Đối tượng", "Chi tiết")
+ACTIONS = dict(EVENT_LABELS, **{
+    "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "account_created": "Tạo tài khoản",
+    "account_enabled": "Cho dùng lại tài khoản", "account_disabled": "Ngừng tài khoản",
+    "account_unlocked": "Mở khóa tài khoản", "password_changed": "Đổi mật khẩu", "restored": "Khôi phục dữ liệu",
+    "exported": "Xuất dữ liệu cho tỉnh", "file_stored": "Lưu tệp", "code_reserved": "Cấp mã hồ sơ",
+    "catalogue_imported": "Nhập danh mục", "settings_changed": "Sửa thiết lập",
+    "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
+    "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
+    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)",
+})
+
+
+def detail_text(detail: str) -> str:
+    try:
+        values = json.loads(detail or "{}")
+    except ValueError:
+        return detail
+    if not isinstance(values, dict):
+        return str(values)
+    return ", ".join(f"{k}: {v}" for k, v in values.items() if v not in (None, "", [], {}))
+
+
+class AuditPage(QWidget):
+    def __init__(self, reads: Runner, background: Runner, access: Access, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.reads, self.background, self.access = reads, background, access
+        self.rows: list[dict] = []
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        for column, width in enumerate((70, 140, 170, 170, 210)):
+            self.table.setColumnWidth(column, width)
+        self.check_button = QPushButton("Kiểm tra (F6)")
+        self.check_button.clicked.connect(self.check)
+        refresh = QPushButton("Tải lại (F5)")
+        refresh.clicked.connect(self.start)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"{SHOWN} dòng mới nhất của nhật ký kiểm tra"))
+        top.addStretch(1)
+        top.addWidget(refresh)
+        top.addWidget(self.check_button)
+        self.message = MessageLine()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        here = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("F5"), self, self.start, context=here)
+        QShortcut(QKeySequence("F6"), self, self.check, context=here)
+
+    def start(self) -> None:
+        def read(session):
+            session.require("reports")
+            return audit.recent(session, SHOWN)
+
+        self.reads.run(read, done=self._show, failed=self._refused)
+
+    def _show(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for row, entry in enumerate(rows):
+            cells = (str(entry["id"]), entry["at"].replace("T", " ")[:19], entry["officer"],
+                     ACTIONS.get(entry["action"], entry["action"]), entry["target"], detail_text(entry["detail"]))
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def check(self) -> None:
+        if not self.check_button.isEnabled():
+            return
+        self.check_button.setEnabled(False)
+        self.message.note("Đang kiểm tra toàn bộ cơ sở dữ liệu và nhật ký…")
+        self.background.run(maintenance.check, done=self._checked, failed=self._refused,
+                            label="Đang kiểm tra cơ sở dữ liệu…", parent=self)
+
+    def _checked(self, problems: list[str]) -> None:
+        self.check_button.setEnabled(True)
+        if not problems:
+            self.message.ok("Kiểm tra xong: cơ sở dữ liệu toàn vẹn, nhật ký kiểm tra liền mạch.")
+        else:
+            shown = problems[:5] + ([f"… và {len(problems) - 5} vấn đề khác."] if len(problems) > 5 else [])
+            self.message.error("Kiểm tra phát hiện vấn đề:\n" + "\n".join(shown))
+
+    def _refused(self, error: Exception) -> None:
+        self.check_button.setEnabled(True)
+        self.message.error(message_of(error))
