@@ -42,16 +42,17 @@ def figures(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
     """Per officer: dossiers received, returned, resolved late, and ratings given at their returns."""
     rows = db.execute(
         "SELECT e.officer,"
-        " sum(e.kind = 'received'),"
-        " sum(e.kind = 'returned'),"
-        " sum(e.kind = 'received' AND d.result_at > d.due_at),"
-        " sum(e.kind = 'returned' AND d.rating = 'very-satisfied'),"
-        " sum(e.kind = 'returned' AND d.rating = 'satisfied'),"
-        " sum(e.kind = 'returned' AND d.rating = 'unsatisfied')"
+        " total(e.kind = 'received'),"
+        " total(e.kind = 'returned'),"
+        " total(e.kind = 'received' AND d.result_at > d.due_at),"
+        " total(e.kind = 'returned' AND d.rating = 'very-satisfied'),"
+        " total(e.kind = 'returned' AND d.rating = 'satisfied'),"
+        " total(e.kind = 'returned' AND d.rating = 'unsatisfied')"
         " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
         " WHERE e.at >= ? AND e.at < ? AND e.kind IN ('received', 'returned')"
         " GROUP BY e.officer ORDER BY e.officer",
         [start, end],
     )
     keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied")
-    return [dict(zip(keys, row)) for row in rows]
+    # total() is 0.0 where sum() would be NULL (no result yet); counts are whole numbers.
+    return [dict(zip(keys, (row[0], *map(int, row[1:])))) for row in rows]

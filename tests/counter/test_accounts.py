@@ -110,3 +110,11 @@ def test_per_officer_figures(staffed):
     rows = {r["officer"]: r for r in figures(staffed, Period.month(2025, 3))}
     assert rows["Trần Thị Lan"]["received"] == 2 and rows["Trần Thị Lan"]["late"] == 1
     assert rows["Phạm Văn Hùng"]["returned"] == 2 and rows["Phạm Văn Hùng"]["satisfaction_rate"] == 0.5
+
+
+def test_per_officer_figures_count_zero_before_any_result(staffed):
+    accounts.login(staffed, "lan", PASSWORD)
+    receive(staffed, "2025-03-03 09:00")
+    accounts.login(staffed, "hung", PASSWORD)
+    [row] = figures(staffed, Period.month(2025, 3))
+    assert (row["received"], row["late"], row["satisfaction_rate"]) == (1, 0, None)
