@@ -9,8 +9,7 @@ and is logged in at once so the window is not left without anyone.
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from counter import accounts
@@ -19,7 +18,7 @@ from counter.roles import ROLES
 from ui.access import Access
 from ui.login import PasswordDialog, password_line
 from ui.operations import Runner, message_of
-from ui.widgets import MessageLine, line
+from ui.widgets import MessageLine, line, row_table
 
 HEADERS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
 
@@ -31,14 +30,7 @@ class AccountsPage(QWidget):
         super().__init__(parent)
         self.runner, self.access = runner, access
         self.accounts: list[dict] = []
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((160, 240, 160)):
-            self.table.setColumnWidth(column, width)
+        self.table = row_table(HEADERS, (160, 240, 160))
         self.table.currentCellChanged.connect(lambda *_: self._selected())
         self.toggle_button = QPushButton("Ngừng sử dụng tài khoản")
         self.toggle_button.clicked.connect(self.toggle_active)

@@ -12,14 +12,14 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from counter import audit, maintenance
 from ui.access import Access
 from ui.dossier_view import EVENT_LABELS
 from ui.operations import Runner, message_of
-from ui.widgets import MessageLine
+from ui.widgets import MessageLine, row_table
 
 SHOWN = 200
 HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Việc", "Đối tượng", "Chi tiết")
@@ -50,14 +50,8 @@ class AuditPage(QWidget):
         super().__init__(parent)
         self.reads, self.background, self.access = reads, background, access
         self.rows: list[dict] = []
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(HEADERS, (70, 140, 170, 170, 210), single=False)
         self.table.verticalHeader().setVisible(False)
-        for column, width in enumerate((70, 140, 170, 170, 210)):
-            self.table.setColumnWidth(column, width)
         self.check_button = QPushButton("Kiểm tra (F6)")
         self.check_button.clicked.connect(self.check)
         refresh = QPushButton("Tải lại (F5)")

@@ -11,14 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
+    QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from counter import backups
 from ui.access import Access
 from ui.operations import Runner, message_of, run_alone
-from ui.widgets import MessageLine
+from ui.widgets import MessageLine, row_table
 
 HEADERS = ("Thời điểm", "Loại", "Kích thước", "Tệp")
 KINDS = {"": "Sao lưu theo yêu cầu", "startup": "Tự động khi mở ứng dụng", "export": "Tự động khi xuất cuối ngày",
@@ -45,14 +44,7 @@ class BackupsPage(QWidget):
         self.backups: list[dict] = []
         self.folder = QLabel()
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 220, 110)):
-            self.table.setColumnWidth(column, width)
+        self.table = row_table(HEADERS, (170, 220, 110))
         self.table.currentCellChanged.connect(lambda *_: self._selected())
         self.backup_button = QPushButton("Sao lưu ngay")
         self.backup_button.clicked.connect(self.backup_now)

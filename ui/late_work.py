@@ -11,17 +11,17 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from counter.clock import now
-from counter.session import Session
 from counter.lifecycle import apologize, due_soon
+from counter.session import Session
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
-from ui.widgets import MessageLine, from_qdatetime, to_qdatetime
+from ui.widgets import MessageLine, from_qdatetime, row_table, to_qdatetime
 
 HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Hạn giải quyết", "Hẹn trả", "Tình trạng", "Xin lỗi")
 
@@ -36,14 +36,7 @@ class LateWorkScreen(QWidget):
         self.access = access or Access()
         self.dossiers: list = []
         self.suggestions: dict = {}
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for column, width in enumerate((215, 170, 280, 125, 125, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table(HEADERS, (215, 170, 280, 125, 125, 110))
         self.table.currentCellChanged.connect(lambda row, *_: self._select(row))
         self.count = QLabel()
 

@@ -1,11 +1,12 @@
-"""Small pieces every screen shares: the message line, file drops, reason prompts."""
+"""Small pieces every screen shares: the message line, file drops, reason prompts, row tables."""
 
 from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QTableWidget, QWidget,
 )
 
 from counter.text import nfc
@@ -113,6 +114,20 @@ def line(placeholder: str = "", parent: QWidget | None = None) -> QLineEdit:
     field.setPlaceholderText(placeholder)
     field.setClearButtonEnabled(True)
     return field
+
+
+def row_table(headers: list[str], widths: tuple[int, ...], single: bool = True) -> QTableWidget:
+    """A read-only table picked by whole rows, as the lists of the settings and late-work screens."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    return table
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
