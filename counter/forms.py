@@ -15,18 +15,12 @@ from counter.errors import CounterError
 from counter.session import Session
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
-from printing.form_sets import CIRCULARS
+from printing.form_sets import CIRCULARS, TITLES
 
 FORMS = ("receipt", "supplement", "rejection", "apology", "stop", "control")
 
-FORM_LABELS = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "rejection": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "stop": "Thông báo dừng giải quyết hồ sơ",
-    "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-}
+# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the form titles as a sentence, for menus and messages.
+FORM_LABELS = {form: TITLES[form].capitalize() for form in (*FORMS, "ledger")}
 
 
 def form_pdf(session: Session, form: str, code: str) -> bytes:

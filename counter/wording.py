@@ -27,7 +27,6 @@ FORMS = {
     "control": control.WORDING,
     "ledger": ledger.WORDING,
 }
-LABELS = {**FORM_LABELS, "ledger": "Sổ theo dõi hồ sơ"}
 SEPARATOR = " | "
 # Ordinary white space, not the non-breaking spaces the forms use to hold words apart.
 _SPACES = re.compile(r"[^\S\u00a0]+")
@@ -102,7 +101,7 @@ def _defaults(form: str) -> dict:
 def _default(form: str, key: str) -> str | tuple[str, ...]:
     defaults = _defaults(form)
     if key not in defaults:
-        raise CounterError(f"{LABELS[form]} không có dòng «{key}»; xem các dòng bằng «wording list {form}».",
+        raise CounterError(f"{FORM_LABELS[form]} không có dòng «{key}»; xem các dòng bằng «wording list {form}».",
                            f"form {form} has no line {key!r}")
     return defaults[key]
 
@@ -113,7 +112,7 @@ def _checked(form: str, key: str, default: str | tuple[str, ...], text: str) -> 
     clean = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ")
     parts = [part.strip(" ") for part in _PARTS.split(clean)] if isinstance(default, tuple) else [clean]
     olds = default if isinstance(default, tuple) else (default,)
-    where = f"Dòng «{key}» của {LABELS[form]}"
+    where = f"Dòng «{key}» của {FORM_LABELS[form]}"
     if len(parts) != len(olds):
         raise CounterError(
             f"{where} có {len(olds)} phần, ngăn cách bằng «{SEPARATOR}»; câu chữ mới có {len(parts)} phần.",

@@ -17,8 +17,6 @@ from ui import print_preview
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 
-FORM_TITLES = {**forms.FORM_LABELS, "ledger": "Sổ theo dõi hồ sơ"}
-
 
 class FormPrinter(QObject):
     ready = Signal(str, bytes)  # title, the PDF about to be previewed or printed
@@ -37,11 +35,11 @@ class FormPrinter(QObject):
 
     def form(self, form: str, code: str) -> None:
         """Print form `form` of dossier `code`."""
-        self._print(lambda session: forms.form_pdf(session, form, code), f"{FORM_TITLES[form]} — {code}")
+        self._print(lambda session: forms.form_pdf(session, form, code), f"{forms.FORM_LABELS[form]} — {code}")
 
     def ledger(self, start: date, end: date) -> None:
         self._print(lambda session: forms.ledger_pdf(session, start, end),
-                    f"{FORM_TITLES['ledger']} {start:%d/%m/%Y}–{end:%d/%m/%Y}")
+                    f"{forms.FORM_LABELS['ledger']} {start:%d/%m/%Y}–{end:%d/%m/%Y}")
 
     def _print(self, make: Callable, title: str) -> None:
         self.runner.run(make, done=lambda data: self.output(data, title),

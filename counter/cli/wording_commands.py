@@ -2,6 +2,7 @@
 
 from counter import wording
 from counter.cli.output import emit_json, line
+from counter.forms import FORM_LABELS
 
 
 def register(commands) -> None:
@@ -30,7 +31,7 @@ def wording_list(session, args) -> None:
             {"key": item.key, "default": item.default, "override": item.override, "effective": item.effective,
              "fields": item.fields} for item in lines]})
         return
-    line(f"{wording.LABELS[args.form]} (* = đơn vị đã sửa):")
+    line(f"{FORM_LABELS[args.form]} (* = đơn vị đã sửa):")
     for item in lines:
         line(f"{'*' if item.override is not None else ' '} {item.key} = {item.effective}")
         if item.override is not None:
@@ -48,4 +49,4 @@ def wording_reset(session, args) -> None:
     if keys:
         line(f"Đã trả về câu chữ mặc định của {args.form}: {', '.join(keys)}.")
     else:
-        line(f"{wording.LABELS[args.form]} không có dòng nào đã sửa cần trả về mặc định.")
+        line(f"{FORM_LABELS[args.form]} không có dòng nào đã sửa cần trả về mặc định.")
