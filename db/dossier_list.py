@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from db.search import name_match
+
 LIST_COLUMNS = (
     "id", "code", "applicant_name", "id_number", "phone", "procedure_code", "procedure_name",
     "channel", "received_at", "due_at", "appointment_at", "status", "result_at", "returned_at",
@@ -91,7 +93,7 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
         conditions.append(
             "(digitized = 0 OR (status IN ('result_ready', 'returned') AND result_digitized = 0))"
         )
-    match = " ".join(f'"{word}"*' for word in where.name_words)
+    match = name_match(where.name_words)
     text_keys = (where.code_tail, where.id_number, where.phone)
     if not newest_only and not conditions and not any(text_keys):
         if where.name_words:

@@ -44,7 +44,7 @@ def by_name(db: sqlite_utils.Database, folded: str, limit: int) -> list[int]:
     words = re.findall(r"\w+", folded)
     if not words:
         return []
-    match = " ".join(f'"{word}"*' for word in words)
+    match = name_match(words)
     return [
         row[0]
         for row in db.execute(
@@ -52,3 +52,8 @@ def by_name(db: sqlite_utils.Database, folded: str, limit: int) -> list[int]:
             [match, limit],
         )
     ]
+
+
+def name_match(words) -> str:
+    """The FTS5 query for folded words, each the start of a word of the name."""
+    return " ".join(f'"{word}"*' for word in words)
