@@ -2,7 +2,7 @@
 
     python bench/bench_receipt.py [--runs N]
 
-Times `counter.forms.form_pdf(session, "receipt", code)` — the dossier read from the
+Times `printing.forms.form_pdf(session, "receipt", code)` — the dossier read from the
 database and the PDF made — for a typical dossier and for a crowded one (a 60-character
 name, ten documents). Prints the median and the 95th percentile in milliseconds.
 """
@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from counter import catalogue, forms, intake, unit  # noqa: E402
+from counter import catalogue, intake, unit  # noqa: E402
 from counter.session import Session  # noqa: E402
+from printing import forms  # noqa: E402
 
 
 def measure(session: Session, code: str, runs: int) -> tuple[float, float]:

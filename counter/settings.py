@@ -33,7 +33,7 @@ class UnitSettings:
     form_set: str = "tt03-2025"
     slip_page_size: str = "A5"
     ledger_volume: str = "01"
-    # The unit's corrections to the printed forms, {form: {key: text}} (counter/wording.py).
+    # The unit's corrections to the printed forms, {form: {key: text}} (printing/unit_wording.py).
     form_wording: dict = field(default_factory=dict)
 
     @property

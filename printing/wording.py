@@ -2,7 +2,7 @@
 
 forms.md: "Keep wording in small per-form templates so a unit can correct a line without a
 release." The corrections are a unit setting (UnitSettings.form_wording, {form: {key: text}})
-that counter/wording.py edits. A key names one line of the form: "title", a text, a tuple of
+that printing/unit_wording.py edits. A key names one line of the form: "title", a text, a tuple of
 lines (stored as a list), or "key.entry" for one entry of a mapping (receipt copy_kinds.copy).
 """
 

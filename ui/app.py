@@ -24,7 +24,7 @@ from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from counter import backups, demo
-from counter.cli import default_database
+from counter.locations import default_database
 from counter.recovery import Recovery, recover_if_damaged
 from counter.session import Session
 from ui.first_run import FirstRunDialog

@@ -1,4 +1,4 @@
-"""Printing forms from the app: PDF bytes from counter.forms on the worker, then paper.
+"""Printing forms from the app: PDF bytes from printing.forms on the worker, then paper.
 
 The officer chooses, per workstation, between a print dialog with preview
 and straight printing to the default printer (Settings). Either way the
@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
-from counter import forms
+from printing import forms
 from ui import print_preview
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences

@@ -24,6 +24,7 @@ from counter.cli import (
 )
 from counter.cli.prompts import password
 from counter.errors import CounterError
+from counter.locations import default_database
 from counter.session import Session
 from db.connection import DatabaseError
 
@@ -31,14 +32,6 @@ from db.connection import DatabaseError
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"Lỗi cú pháp lệnh: {message} (dùng --help để xem hướng dẫn)\n")
-
-
-def default_database() -> Path:
-    if os.environ.get("MOTCUA_DB"):
-        return Path(os.environ["MOTCUA_DB"])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("motcua", appauthor=False)) / "motcua.sqlite3"
 
 
 def build_parser() -> argparse.ArgumentParser:

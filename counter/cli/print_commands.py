@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from counter import forms
 from counter.cli.output import line
 from counter.clock import parse_date
 from counter.errors import CounterError
+from printing import forms
 
 
 def register(commands) -> None:

@@ -1,8 +1,8 @@
 """wording list FORM [--json], wording set FORM KEY TEXT, wording reset FORM [KEY]."""
 
-from counter import wording
 from counter.cli.output import emit_json, line
-from counter.forms import FORM_LABELS
+from printing import unit_wording as wording
+from printing.forms import FORM_LABELS
 
 
 def register(commands) -> None:

@@ -21,8 +21,9 @@ DPI = 100
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from counter import catalogue, forms, intake, lifecycle, unit  # noqa: E402
+from counter import catalogue, intake, lifecycle, unit  # noqa: E402
 from counter.session import Session  # noqa: E402
+from printing import forms  # noqa: E402
 
 UNIT = {"unit_code": "000.00.53.H48", "unit_name": "UBND xã Tân Tiến", "authority": "UBND TỈNH BẮC NINH",
         "place": "Tân Tiến"}

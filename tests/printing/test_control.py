@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from counter import corrections, forms, lifecycle
+from counter import corrections, lifecycle
+from printing import forms
 from tests.printing import reading
 
 

@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from counter import forms, lifecycle
+from counter import lifecycle
 from counter.errors import CounterError
+from printing import forms
 from tests.printing import reading
 
 ROW = re.compile(r"^(\d+) (000\.00\.53\.H48-\d{6}-\d{4}) ")

@@ -5,7 +5,8 @@ from datetime import datetime
 
 import zxingcpp
 
-from counter import forms, intake, unit
+from counter import intake, unit
+from printing import forms
 from tests.printing import reading
 
 LONG_NAME = "Công ty Trách nhiệm hữu hạn Thương mại Dịch vụ Hoàng Văn Đức"  # 60 characters

@@ -3,7 +3,8 @@
 import unicodedata
 from datetime import datetime
 
-from counter import forms, lifecycle
+from counter import lifecycle
+from printing import forms
 from tests.printing import reading
 
 NUMBERS = {"tt03-2025": ("03/2025", {"supplement": "02", "rejection": "03", "apology": "04"}),

@@ -13,20 +13,11 @@ from dataclasses import dataclass
 
 from counter import unit
 from counter.errors import CounterError
-from counter.forms import FORM_LABELS
 from counter.session import Session
-from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
 from printing import wording as printed
+from printing.forms import FORM_LABELS
+from printing.forms import WORDINGS as FORMS
 
-FORMS = {
-    "receipt": receipt.WORDING,
-    "supplement": supplement.WORDING,
-    "rejection": rejection.WORDING,
-    "apology": apology.WORDING,
-    "stop": stop_notice.WORDING,
-    "control": control.WORDING,
-    "ledger": ledger.WORDING,
-}
 SEPARATOR = " | "
 # Ordinary white space, not the non-breaking spaces the forms use to hold words apart.
 _SPACES = re.compile(r"[^\S\u00a0]+")

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from counter import forms, lifecycle, unit, wording
+from counter import lifecycle, unit
 from counter.errors import CounterError
 from counter.session import Session
+from printing import forms
+from printing import unit_wording as wording
 from tests.counter.helpers import receive, table_dump
 from tests.printing import reading
 

@@ -1,11 +1,12 @@
-"""counter.forms refuses a form that does not fit the dossier's state."""
+"""printing.forms refuses a form that does not fit the dossier's state."""
 
 from datetime import date, datetime
 
 import pytest
 
-from counter import forms, intake, lifecycle, unit
+from counter import intake, lifecycle, unit
 from counter.errors import CounterError
+from printing import forms
 
 
 @pytest.fixture

@@ -1,0 +1,112 @@
+"""The registry of the official forms: for each, its label, its wording, whether it fits a
+dossier, and the PDF bytes, for the CLI, the GUI's preview and the printer.
+
+The PDF is the single source: the screen, the file and the paper show the same
+bytes (issue 3). A form must fit the dossier's state: no apology for a dossier
+that has none, no stop notice for a dossier still being processed, no stop notice
+at all under TT 01/2018, which has no such form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from counter import dossiers
+from counter.dossier import STATUS_LABELS, Dossier
+from counter.errors import CounterError
+from counter.session import Session
+from counter.settings import UnitSettings
+from db import ledger as ledger_table
+from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
+from printing.form_sets import CIRCULARS, TITLES
+
+
+@dataclass(frozen=True)
+class Form:
+    """One form: `event` is the history entry it prints (the last of that kind), `status` the
+    dossier state it needs; `draw(dossier, settings, history, event, officer)` makes the bytes."""
+
+    key: str
+    wording: dict
+    draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, str], bytes]
+    event: str | None = None
+    status: str | None = None
+    missing: str = ""
+
+
+def _signer(event: dict | None, officer: str) -> str:
+    return (event or {}).get("officer") or officer
+
+
+REGISTRY = {form.key: form for form in (
+    Form("receipt", receipt.WORDING,
+         lambda d, s, h, e, officer: receipt.render(d, s, d.officer or officer)),
+    Form("supplement", supplement.WORDING,
+         lambda d, s, h, e, officer: supplement.render(d, s, e, _signer(e, officer)),
+         event="supplement_requested", missing="hồ sơ chưa có yêu cầu bổ sung nào"),
+    Form("rejection", rejection.WORDING,
+         lambda d, s, h, e, officer: rejection.render(d, s, e, _signer(e, officer)),
+         event="rejected", status="rejected", missing="hồ sơ không bị từ chối"),
+    Form("apology", apology.WORDING,
+         lambda d, s, h, e, officer: apology.render(d, s, e),
+         event="apologized", missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
+    Form("stop", stop_notice.WORDING,
+         lambda d, s, h, e, officer: stop_notice.render(d, s, e, _signer(e, officer)),
+         event="stopped", status="stopped", missing="hồ sơ không bị dừng giải quyết"),
+    Form("control", control.WORDING,
+         lambda d, s, h, e, officer: control.render(d, s, h)),
+)}
+FORMS = tuple(REGISTRY)
+# The wording a unit may correct, by form; the ledger is printed for a period, not a dossier.
+WORDINGS = {**{key: form.wording for key, form in REGISTRY.items()}, "ledger": ledger.WORDING}
+# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the titles as sentences, for menus and messages.
+FORM_LABELS = {key: TITLES[key].capitalize() for key in WORDINGS}
+
+
+def form_pdf(session: Session, form: str, code: str) -> bytes:
+    """The PDF of `form` for the dossier `code`; CounterError if the form does not fit it."""
+    session.require("print")
+    settings = session.require_unit()
+    chosen = REGISTRY.get(form)
+    if chosen is None:
+        raise CounterError(
+            f"Không có biểu mẫu «{form}»; chọn một trong: {', '.join(FORMS)}.", f"unknown form {form!r}"
+        )
+    if form == "stop" and settings.form_set != "tt03-2025":
+        raise CounterError(
+            f"{CIRCULARS[settings.form_set]} không có mẫu Thông báo dừng giải quyết hồ sơ; mẫu này chỉ có "
+            "trong Thông tư số 03/2025/TT-VPCP (đổi bằng «settings set form_set tt03-2025»).",
+            "the TT 01/2018 form set has no stop notice",
+        )
+    dossier = dossiers.get(session, code)
+    history = dossiers.events(session, dossier)
+    event = _last(history, chosen.event) if chosen.event else None
+    if chosen.event and event is None or chosen.status and dossier.status != chosen.status:
+        why = chosen.missing
+        if chosen.status:
+            why += f" (trạng thái «{STATUS_LABELS[dossier.status]}»)"
+        raise CounterError(
+            f"Không in được {FORM_LABELS[form]} cho hồ sơ {dossier.code}: {why}.",
+            f"the {form} form does not fit dossier {dossier.code}",
+        )
+    return chosen.draw(dossier, settings, history, event, session.officer)
+
+
+def ledger_pdf(session: Session, start: date, end: date) -> bytes:
+    """Sổ theo dõi hồ sơ: the dossiers received from `start` to `end` inclusive, by ledger number."""
+    session.require("print")
+    settings = session.require_unit()
+    if end < start:
+        raise CounterError(
+            f"Ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}.", "the end date is before the start"
+        )
+    rows = ledger_table.received_between(
+        session.db, datetime.combine(start, time()).isoformat(),
+        datetime.combine(end + timedelta(days=1), time()).isoformat(),
+    )
+    return ledger.render([Dossier.from_row(row) for row in rows], settings, start, end)
+
+
+def _last(history: list[dict], kind: str) -> dict | None:
+    found = [event for event in history if event["kind"] == kind]
+    return found[-1] if found else None
