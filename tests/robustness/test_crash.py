@@ -1,7 +1,9 @@
-"""Kill the command line with SIGKILL at random moments during 1,000 receipts (issue 6).
+"""Kill the command line with SIGKILL at random moments during receipts (issue 6).
 
 Afterwards the database must pass `check`, every receipt whose command printed
-its code must be there, and no code may have been handed out twice.
+its code must be there, and no code may have been handed out twice. The run is
+sized by $MOTCUA_CRASH_KILLS (default 50 kills, ten receipts per kill; issue 6
+measured 100 kills over 1,000 receipts).
 """
 
 import os
@@ -13,14 +15,18 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from counter import dossiers, maintenance
 from counter.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
-RECEIPTS, KILLS = 1000, 100
+KILLS = max(1, int(os.environ.get("MOTCUA_CRASH_KILLS", "50")))
+RECEIPTS = 10 * KILLS
 CODE = re.compile(r"Đã tiếp nhận hồ sơ (\S+) ")
 
 
+@pytest.mark.slow
 def test_sigkill_during_receipts_loses_nothing_printed(cli, db_path):
     rng = random.Random(2026)
     printed: list[str] = []

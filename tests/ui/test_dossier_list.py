@@ -13,6 +13,9 @@ from tests.ui.conftest import launch
 from tests.ui.helpers import press, type_text
 from ui.list_model import COLUMNS, LOADING, PAGE
 
+# Building the 100,000-dossier database takes half a minute: not in the quick loop.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def big(qtbot, demo_100k, preferences):
