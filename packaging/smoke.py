@@ -164,7 +164,7 @@ class Smoke:
             env = {**self.env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": screen.display}
             with Gui(self.app, self.counter, self.work, env) as gui:
                 window = gui.window(env, "^motcua — ")
-                gui.stays_up(3)  # the catalogue loads on the worker
+                gui.stays_up(5)  # the database is checked and the catalogue loaded on the workers
                 xdotool(env, "windowfocus", "--sync", window)
                 xdotool(env, "type", "--delay", "40", procedure)
                 xdotool(env, "key", "--delay", "100", "Return", "Tab", "Tab")  # checklist; past CCCD and phone
