@@ -34,7 +34,8 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
     dossier = dossiers.get(session, code)
     history = dossiers.events(session, dossier)
     if form == "receipt":
-        return receipt.render(dossier, settings, dossier.officer or session.officer)
+        provisional = session.calendar.provisional_years(dossier.received_at.date(), dossier.appointment_at.date())
+        return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional))
     if form == "control":
         return control.render(dossier, settings, history)
     if form == "supplement":
