@@ -9,6 +9,9 @@ Saturdays do. A 0-day procedure (trả trong ngày; Luật Hộ tịch art. 5.3,
 ND 23/2015 art. 7) is due at closing time of its start day. A unit may count
 the receipt day as day 1, in which case the due time is the closing time of
 the N-th working day.
+
+A due date that reaches into a year with no official decision is provisional
+(issue 11): it says so in its explanation and wherever the appointment shows.
 """
 
 from dataclasses import dataclass, field
@@ -43,14 +46,15 @@ class Step:
     """One line of a due date's explanation."""
 
     day: date
-    kind: str  # "start", "skipped", "counted"
+    kind: str  # "start", "skipped", "counted", "provisional"
     reason: str
 
     def as_dict(self) -> dict:
         return {"date": self.day.isoformat(), "kind": self.kind, "reason": self.reason}
 
     def text(self) -> str:
-        label = {"start": "Bắt đầu tính", "skipped": "Không tính", "counted": "Tính"}[self.kind]
+        label = {"start": "Bắt đầu tính", "skipped": "Không tính", "counted": "Tính",
+                 "provisional": "Lưu ý"}[self.kind]
         return f"{self.day.strftime('%d/%m/%Y')}  {label}: {self.reason}"
 
 
@@ -61,6 +65,7 @@ class DueDate:
     due_at: datetime
     days: int
     steps: list[Step] = field(default_factory=list)
+    provisional: bool = False
 
     def explain(self) -> list[dict]:
         return [step.as_dict() for step in self.steps]
@@ -110,7 +115,15 @@ def due_date(received_at: datetime, days: int, calendar: WorkingCalendar, rules:
             day = _next_working(day, calendar, steps)
             steps.append(Step(day, "counted", f"ngày làm việc thứ {n}/{days}"))
         due = datetime.combine(day, start.time())
-    return DueDate(received_at, start, due, days, steps)
+    provisional = calendar.provisional_years(received_at.date(), due.date())
+    for year in provisional:
+        steps.append(Step(max(received_at.date(), date(year, 1, 1)), "provisional", provisional_note(year)))
+    return DueDate(received_at, start, due, days, steps, bool(provisional))
+
+
+def provisional_note(year: int) -> str:
+    return (f"lịch làm việc năm {year} chưa có văn bản chính thức; ngày nghỉ tính theo Bộ luật Lao động, "
+            "hạn giải quyết là dự kiến")
 
 
 def _next_working(day: date, calendar: WorkingCalendar, steps: list[Step]) -> date:

@@ -39,6 +39,8 @@ def import_calendar(session: Session, path: str | Path) -> int:
     except OSError as exc:
         raise CounterError(f"Không đọc được tệp lịch {path}: {exc.strerror}.", f"cannot read {path}") from None
     days = parse_overrides_csv(data)
+    for o in days:
+        _refuse_official_conflict(session, o.day, o.working)
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
@@ -58,6 +60,7 @@ def export_calendar(session: Session, path: str | Path) -> int:
 def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
     session.require("calendar")
     why = nfc(reason) or ("Ngày làm việc" if working else "Ngày nghỉ")
+    _refuse_official_conflict(session, day, working)
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
         audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
@@ -73,3 +76,15 @@ def unset_day(session: Session, day: date) -> None:
     if not found:
         raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
     session.forget_cached()
+
+
+def _refuse_official_conflict(session: Session, day: date, working: bool) -> None:
+    """The official schedule wins over the unit's days (issue 11): a contradicting day is refused."""
+    official = session.calendar.official_conflict(day, working)
+    if official:
+        kind = "ngày làm việc" if official.working else "ngày nghỉ"
+        raise CounterError(
+            f"Ngày {day:%d/%m/%Y} là {kind} theo lịch chính thức ({official.text}); "
+            "lịch riêng của đơn vị không đổi được ngày này.",
+            f"{day} is fixed by the official calendar",
+        )

@@ -24,37 +24,43 @@ from printing.form_sets import CIRCULARS, TITLES
 @dataclass(frozen=True)
 class Form:
     """One form: `event` is the history entry it prints (the last of that kind), `status` the
-    dossier state it needs; `draw(dossier, settings, history, event, officer)` makes the bytes."""
+    dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes."""
 
     key: str
     wording: dict
-    draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, str], bytes]
+    draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, Session], bytes]
     event: str | None = None
     status: str | None = None
     missing: str = ""
 
 
-def _signer(event: dict | None, officer: str) -> str:
-    return (event or {}).get("officer") or officer
+def _signer(event: dict | None, session: Session) -> str:
+    return (event or {}).get("officer") or session.officer
+
+
+def _receipt(dossier: Dossier, settings: UnitSettings, session: Session) -> bytes:
+    """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet."""
+    provisional = session.calendar.provisional_years(dossier.received_at.date(), dossier.appointment_at.date())
+    return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional))
 
 
 REGISTRY = {form.key: form for form in (
     Form("receipt", receipt.WORDING,
-         lambda d, s, h, e, officer: receipt.render(d, s, d.officer or officer)),
+         lambda d, s, h, e, session: _receipt(d, s, session)),
     Form("supplement", supplement.WORDING,
-         lambda d, s, h, e, officer: supplement.render(d, s, e, _signer(e, officer)),
+         lambda d, s, h, e, session: supplement.render(d, s, e, _signer(e, session)),
          event="supplement_requested", missing="hồ sơ chưa có yêu cầu bổ sung nào"),
     Form("rejection", rejection.WORDING,
-         lambda d, s, h, e, officer: rejection.render(d, s, e, _signer(e, officer)),
+         lambda d, s, h, e, session: rejection.render(d, s, e, _signer(e, session)),
          event="rejected", status="rejected", missing="hồ sơ không bị từ chối"),
     Form("apology", apology.WORDING,
-         lambda d, s, h, e, officer: apology.render(d, s, e),
+         lambda d, s, h, e, session: apology.render(d, s, e),
          event="apologized", missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
     Form("stop", stop_notice.WORDING,
-         lambda d, s, h, e, officer: stop_notice.render(d, s, e, _signer(e, officer)),
+         lambda d, s, h, e, session: stop_notice.render(d, s, e, _signer(e, session)),
          event="stopped", status="stopped", missing="hồ sơ không bị dừng giải quyết"),
     Form("control", control.WORDING,
-         lambda d, s, h, e, officer: control.render(d, s, h)),
+         lambda d, s, h, e, session: control.render(d, s, h)),
 )}
 FORMS = tuple(REGISTRY)
 # The wording a unit may correct, by form; the ledger is printed for a period, not a dossier.
@@ -89,7 +95,7 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
             f"Không in được {FORM_LABELS[form]} cho hồ sơ {dossier.code}: {why}.",
             f"the {form} form does not fit dossier {dossier.code}",
         )
-    return chosen.draw(dossier, settings, history, event, session.officer)
+    return chosen.draw(dossier, settings, history, event, session)
 
 
 def ledger_pdf(session: Session, start: date, end: date) -> bytes:

@@ -36,6 +36,7 @@ WORDING = {
     "same_day": "trong ngày làm việc",
     "received": "4. Thời gian nhận hồ sơ:",
     "appointment": "5. Thời gian trả kết quả giải quyết hồ sơ:",
+    "provisional": "{appointment} (dự kiến)",
     "collect": "6. Đăng ký nhận kết quả tại:",
     "collect_at": {"counter": "Bộ phận tiếp nhận và trả kết quả", "postal": "Tại nhà qua dịch vụ bưu chính"},
     "fee": "Phí, lệ phí:",
@@ -54,14 +55,18 @@ WORDING = {
 }
 
 
-def render(dossier: Dossier, settings: UnitSettings, officer: str) -> bytes:
-    """Both copies of the receipt, one page each; `officer` signs as the receiver."""
+def render(dossier: Dossier, settings: UnitSettings, officer: str, provisional: bool = False) -> bytes:
+    """Both copies of the receipt, one page each; `officer` signs as the receiver.
+
+    `provisional`: the appointment falls in a year with no official calendar yet (issue 11), and
+    the citizen is told it is a forecast.
+    """
     w = wording.effective(settings, "receipt", WORDING)
     sheet = frame.slip_sheet(settings)
     name = form_name(settings.form_set, "receipt", w["title"])
     tops = [_top(sheet, dossier, settings, w, name, copy) for copy in w["copies"]]
     # Both copies are the same below the copy line: lay the body out once.
-    body = frame.fit(sheet, lambda scaled: _body(scaled, dossier, settings, w, officer),
+    body = frame.fit(sheet, lambda scaled: _body(scaled, dossier, settings, w, officer, provisional),
                      sheet.height - frame.heights(tops[0]))
     pages = [page for top in tops for page in paginate(top + body, sheet.height)]
     return frame.render(sheet, pages, name.title, dossier.code, settings.unit_name)
@@ -78,9 +83,13 @@ def _top(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict, 
     ]
 
 
-def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict, officer: str) -> list:
+def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict, officer: str,
+          provisional: bool) -> list:
     collect = dossier.return_channel or ("postal" if dossier.channel == "postal" else "counter")
     days = w["days_value"].format(days=dossier.days) if dossier.days else w["same_day"]
+    appointment = moment(dossier.appointment_at)
+    if provisional:
+        appointment = w["provisional"].format(appointment=appointment)
     body = [
         sheet.space(0.2),
         sheet.field(w["counter"], settings.unit_name),
@@ -97,7 +106,7 @@ def _body(sheet: frame.Sheet, dossier: Dossier, settings: UnitSettings, w: dict,
         sheet.field(w["sets"], w["sets_value"]),
         sheet.field(w["days"], days),
         sheet.field(w["received"], moment(dossier.received_at)),
-        sheet.field(w["appointment"], moment(dossier.appointment_at)),
+        sheet.field(w["appointment"], appointment),
         sheet.field(w["collect"], w["collect_at"][collect]),
         sheet.field(w["fee"], amount(dossier.fee) if dossier.fee else w["no_fee"]),
         sheet.text(w["ledger"].format(volume=settings.ledger_volume, number=dossier.ledger_number)),

@@ -286,16 +286,22 @@ class IntakeScreen(QWidget):
         )
         self.save_button.setEnabled(False)
         self.message.note("Đang lưu hồ sơ…")
-        self.runner.run(lambda session: receive(session, **values), done=self._saved, failed=self._refused,
+        def job(session):
+            dossier = receive(session, **values)
+            # An appointment in a year with no official calendar is a forecast (issue 11).
+            return dossier, bool(session.calendar.provisional_years(dossier.received_at.date(),
+                                                                     dossier.appointment_at.date()))
+
+        self.runner.run(job, done=lambda result: self._saved(*result), failed=self._refused,
                         label="Đang lưu hồ sơ…", parent=self)
 
-    def _saved(self, dossier) -> None:
+    def _saved(self, dossier, provisional: bool = False) -> None:
         self.save_button.setEnabled(True)
         self.last = dossier
         self.open_last.setEnabled(True)
         self.message.ok(
             f"Đã tiếp nhận hồ sơ {dossier.code} của {dossier.applicant_name}; hẹn trả kết quả "
-            f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
+            f"{dossier.appointment_at:%H:%M ngày %d/%m/%Y}{' (dự kiến)' if provisional else ''}."
         )
         self.received.emit(dossier)
         self.clear(keep_message=True)

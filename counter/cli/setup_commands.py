@@ -133,11 +133,19 @@ def calendar_show(session, args) -> None:
     session.require("view")
     if not 1900 <= args.year <= 2200:
         raise CounterError(f"Năm {args.year} không hợp lệ.", "year out of range")
-    off, worked = session.calendar.exceptions(args.year)
+    calendar = session.calendar
+    off, worked = calendar.exceptions(args.year)
+    provisional, decisions = calendar.is_provisional(args.year), calendar.decisions(args.year)
     if args.json:
-        emit_json({"year": args.year, "non_working_weekdays": [_day(i) for i in off],
+        emit_json({"year": args.year, "provisional": provisional, "decisions": decisions,
+                   "non_working_weekdays": [_day(i) for i in off],
                    "working_weekend_days": [_day(i) for i in worked]})
         return
+    if provisional:
+        line(f"Lịch năm {args.year}: DỰ KIẾN — chưa có văn bản chính thức về ngày nghỉ năm {args.year}; "
+             "các ngày dưới đây tính theo Bộ luật Lao động và có thể thay đổi.")
+    else:
+        line(f"Lịch năm {args.year}: chính thức, theo {'; '.join(decisions)}.")
     line(f"Ngày thường được nghỉ năm {args.year}:")
     for info in off:
         line(f"  {info.day:%d/%m/%Y} ({_weekday(info.day)}): {info.reason}")
@@ -147,8 +155,13 @@ def calendar_show(session, args) -> None:
 
 
 def calendar_import(session, args) -> None:
+    before = session.calendar
     count = unit.import_calendar(session, args.file)
     line(f"Đã nhập {count} ngày vào lịch riêng của đơn vị.")
+    after = session.calendar
+    for year in sorted({day.year for day in after.overrides}):
+        if before.is_provisional(year) and not after.is_provisional(year):
+            line(f"Năm {year} từ nay tính theo lịch chính thức ({'; '.join(after.decisions(year))}).")
 
 
 def calendar_export(session, args) -> None:
@@ -174,9 +187,10 @@ def due_date_command(session, args) -> None:
     due = due_date(start, args.days, session.calendar, TimeRules.of(session.settings, cutoff))
     if args.json:
         emit_json({"received_at": iso(due.received_at), "clock_start_at": iso(due.clock_start),
-                   "due_at": iso(due.due_at), "days": due.days, "explain": due.explain()})
+                   "due_at": iso(due.due_at), "days": due.days, "provisional": due.provisional,
+                   "explain": due.explain()})
         return
-    line(f"Hạn giải quyết: {when(due.due_at)}")
+    line(f"Hạn giải quyết: {when(due.due_at)}{' (dự kiến)' if due.provisional else ''}")
     for step in due.steps:
         line("  " + step.text())
 
@@ -186,4 +200,4 @@ def _weekday(day) -> str:
 
 
 def _day(info) -> dict:
-    return {"date": info.day.isoformat(), "reason": info.reason, "source": info.source}
+    return {"date": info.day.isoformat(), "reason": info.reason, "source": info.source, "official": info.official}

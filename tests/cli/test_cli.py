@@ -66,10 +66,11 @@ def test_edit_digitize_reject_stop(cli, tmp_path):
 def test_due_date_and_calendar_commands(cli, tmp_path):
     due = cli.json("due-date", "--from", "2024-02-07 16:00", "--days", "3")
     assert due["due_at"] == "2024-02-20T07:30:00"
-    assert {"date": "2024-02-09", "kind": "skipped", "reason": "Giao thừa Tết Nguyên Đán"} in due["explain"]
+    assert {"date": "2024-02-09", "kind": "skipped", "reason": "Tết Âm lịch, 30 tháng Chạp (giao thừa) — theo "
+            "Thông báo 5015/TB-LĐTBXH ngày 22/11/2023"} in due["explain"]
     year = cli.json("calendar", "show", "2026")
-    assert {"date": "2026-08-22", "reason": "Ngày làm bù cho ngày nghỉ 31/08/2026", "source": "make-up"} in \
-        year["working_weekend_days"]
+    assert {"date": "2026-08-22", "reason": "Làm bù cho ngày nghỉ Thứ Hai 31/08/2026 — theo Thông báo "
+            "9441/TB-BNV ngày 16/10/2025", "source": "make-up", "official": True} in year["working_weekend_days"]
     assert "2026-04-27" in [d["date"] for d in year["non_working_weekdays"]]
     source = tmp_path / "tinh.csv"
     source.write_text("date,type,reason\n2026-03-02,off,Bầu cử\n", encoding="utf-8")
@@ -79,7 +80,7 @@ def test_due_date_and_calendar_commands(cli, tmp_path):
     assert cli("calendar", "export", str(out))[0] == 0
     assert "2026-03-02,off,Bầu cử" in out.read_text(encoding="utf-8")
     code, text, _ = cli("calendar", "show", "2024")
-    assert code == 0 and "04/05/2024 (Thứ Bảy): Ngày làm bù" in text
+    assert code == 0 and "04/05/2024 (Thứ Bảy): Làm bù cho ngày nghỉ Thứ Hai 29/04/2024" in text
 
 
 def test_catalog_commands(cli, tmp_path):

@@ -82,8 +82,42 @@ def test_explanation_names_every_skipped_day_and_why():
     assert [d for d, k in kinds if k == "counted"] == ["2024-02-16", "2024-02-19", "2024-02-20"]
     reasons = {s["date"]: s["reason"] for s in result.explain()}
     assert "15:00" in reasons["2024-02-07"]
-    assert reasons["2024-02-09"] == "Giao thừa Tết Nguyên Đán"
+    assert reasons["2024-02-09"] == \
+        "Tết Âm lịch, 30 tháng Chạp (giao thừa) — theo Thông báo 5015/TB-LĐTBXH ngày 22/11/2023"
     assert reasons["2024-02-17"] == "Thứ Bảy"
+    assert not result.provisional and "provisional" not in [s["kind"] for s in result.explain()]
+
+
+def test_new_year_2026_swap_of_van_ban_12729():
+    # Thu 1/1–Sun 4/1/2026 off, Fri 2/1 swapped with Sat 10/1 (Văn bản 12729/VPCP-KGVX ngày 25/12/2025).
+    result = due_date(datetime(2025, 12, 31, 10, 0), 2, CALENDAR, RULES)
+    assert result.due_at == datetime(2026, 1, 6, 10, 0)
+    steps = {(s["date"], s["kind"]): s["reason"] for s in result.explain()}
+    assert "12729/VPCP-KGVX" in steps[("2026-01-02", "skipped")]
+    assert [d for d, k in steps if k == "counted"] == ["2026-01-05", "2026-01-06"]
+    # The make-up Saturday counts: Thu 8/1 + 2 working days is Sat 10/1.
+    later = due_date(datetime(2026, 1, 8, 10, 0), 2, CALENDAR, RULES)
+    assert later.due_at == datetime(2026, 1, 10, 10, 0)
+    assert [s["date"] for s in later.explain() if s["kind"] == "counted"] == ["2026-01-09", "2026-01-10"]
+    # The `holidays` package alone would count 2/1 and skip 10/1.
+    package = WorkingCalendar(official={})
+    assert due_date(datetime(2025, 12, 31, 10, 0), 2, package, RULES).due_at == datetime(2026, 1, 5, 10, 0)
+    assert due_date(datetime(2026, 1, 8, 10, 0), 2, package, RULES).due_at == datetime(2026, 1, 12, 10, 0)
+
+
+def test_a_due_date_in_a_year_without_a_decision_is_provisional():
+    result = due_date(datetime(2027, 3, 1, 9, 0), 3, CALENDAR, RULES)
+    assert result.due_at == datetime(2027, 3, 4, 9, 0) and result.provisional
+    note = result.explain()[-1]
+    assert note["kind"] == "provisional" and note["date"] == "2027-03-01"
+    assert "năm 2027 chưa có văn bản chính thức" in note["reason"] and "dự kiến" in note["reason"]
+    assert result.steps[-1].text().startswith("01/03/2027  Lưu ý: lịch làm việc năm 2027")
+    # Received in an official year, due in the next one: the forecast part makes it provisional.
+    crossing = due_date(datetime(2026, 12, 30, 15, 30), 2, CALENDAR, RULES)
+    assert crossing.due_at == datetime(2027, 1, 5, 7, 30) and crossing.provisional
+    assert [s["date"] for s in crossing.explain() if s["kind"] == "provisional"] == ["2027-01-01"]
+    assert "Tết Dương lịch (dự kiến)" in [s["reason"] for s in crossing.explain()]
+    assert not due_date(datetime(2026, 12, 28, 9, 0), 2, CALENDAR, RULES).provisional
 
 
 def test_negative_duration_is_refused():

@@ -117,3 +117,16 @@ def test_only_the_bundled_font_is_used_and_embedded(session, receive):
 def test_same_dossier_gives_the_same_bytes(session, receive):
     dossier = receive()
     assert forms.form_pdf(session, "receipt", dossier.code) == forms.form_pdf(session, "receipt", dossier.code)
+
+
+def test_an_appointment_in_a_year_without_an_official_calendar_is_marked_provisional(session, receive):
+    # Issue 11: no decision fixes the days off of 2027 yet, so the appointment is a forecast.
+    dossier = receive(at=datetime(2027, 3, 1, 9, 0))
+    pdf = forms.form_pdf(session, "receipt", dossier.code)
+    for page in reading.pages(pdf):
+        assert "5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 03 tháng 3 năm 2027 (dự kiến)" in \
+            reading.flat(page)
+    assert reading.page_count(pdf) == 2
+    # An official year (2025, the other tests) prints no mark.
+    official = reading.flat(reading.text(forms.form_pdf(session, "receipt", receive().code)))
+    assert "dự kiến" not in official

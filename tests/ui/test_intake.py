@@ -84,3 +84,23 @@ def test_refused_intake_says_why_and_keeps_the_form(app, qtbot):
     assert screen.message.kind == "error"
     assert "CCCD" in screen.message.text()
     assert screen.id_number.text() == "12345" and screen.save_button.isEnabled()
+
+
+def test_an_appointment_in_a_provisional_year_is_shown_as_a_forecast(app, qtbot, tmp_path, monkeypatch):
+    # Issue 11: 2027 has no official calendar yet; the officer sees "(dự kiến)" beside the appointment.
+    from datetime import datetime
+
+    monkeypatch.setattr(intake, "now", lambda: datetime(2027, 3, 1, 9, 0))
+    made = app.printed_to_file(tmp_path)
+    screen = app.window.intake
+    app.screen(screen)
+    type_text(screen.picker.field, "chung thuc di chuc")
+    press(screen.picker.field, Qt.Key.Key_Return)
+    assert screen.procedure.code == "2.001019"
+    type_text(screen.name, NAME)
+    press(screen.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(made), timeout=20000)
+    app.idle()
+    assert screen.message.kind == "ok", screen.message.text()
+    assert screen.message.text().endswith("hẹn trả kết quả 09:00 ngày 03/03/2027 (dự kiến).")
+    assert "ngày 03 tháng 3 năm 2027 (dự kiến)" in " ".join(pdf_text(made[0][1], tmp_path).split())
