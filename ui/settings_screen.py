@@ -155,20 +155,19 @@ class SettingsScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
-        # Redrawn apart, so a saved calendar day never resets unit fields being typed.
+        # Each part redrawn apart, so a saved calendar day never resets unit fields being typed.
         self.refresh_unit = Refresh(unit_page, self.load_unit)
         self.refresh_calendar = Refresh(unit_page, self.load_calendar)
-
-    def start(self) -> None:
-        self.load_unit()
-        self.load_calendar()
+        self.refresh_count = Refresh(unit_page, self.load_count)
 
     def on_changes(self, changes: Changes) -> None:
-        """The unit page follows the settings, the catalogue and the calendar; each other page decides."""
-        if changes.touches("settings", "catalogue"):
+        """The unit page follows the settings, the calendar and the catalogue; each other page decides."""
+        if changes.touches("settings"):
             self.refresh_unit()
         if changes.touches("calendar"):
             self.refresh_calendar()
+        if changes.touches("catalogue"):
+            self.refresh_count()
         for page in (self.accounts, self.backups, self.audit):
             page.on_changes(changes)
 
@@ -176,11 +175,11 @@ class SettingsScreen(QWidget):
         self.pages.setCurrentWidget(page)
 
     def load_unit(self) -> None:
-        self.runner.run(lambda s: (s.settings, len(catalogue.all_procedures(s))), done=lambda r: self._loaded(*r))
+        self.runner.run(lambda s: s.settings, done=self.unit.show_settings)
 
-    def _loaded(self, settings, procedures: int) -> None:
-        self.unit.show_settings(settings)
-        self.procedure_count.setText(f"Danh mục hiện có {procedures} thủ tục.")
+    def load_count(self) -> None:
+        self.runner.run(lambda s: len(catalogue.all_procedures(s)),
+                        done=lambda n: self.procedure_count.setText(f"Danh mục hiện có {n} thủ tục."))
 
     def save(self) -> None:
         changes = self.unit.changes()

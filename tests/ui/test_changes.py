@@ -12,6 +12,8 @@ from counter.errors import CounterError
 from counter.session import Session
 from tests.ui.helpers import press, type_text
 from tests.ui.test_today import cell
+from ui.backups_page import BackupsPage
+from ui.digitization import DigitizationScreen
 from ui.dossier_view import DossierDialog
 from ui.late_work import LateWorkScreen
 from ui.main_window import MainWindow
@@ -19,8 +21,6 @@ from ui.operations import Runner
 from ui.returns import ReturnScreen
 from ui.settings_screen import SettingsScreen
 from ui.today import TodayScreen
-from ui.digitization import DigitizationScreen
-from ui.backups_page import BackupsPage
 
 
 def list_rows(app) -> list:
@@ -46,7 +46,8 @@ def test_the_runner_hands_over_what_a_call_wrote_after_its_callback(qtbot, sessi
 
         heard.clear()
         runner.run(lambda s: accounts.create(s, "quantri", "Nguyễn Văn Quản", "admin", "mat-khau-2025"))
-        runner.run(lambda s: accounts.login(s, "quantri", "sai-mat-khau"), failed=lambda e: heard.append(("refused", e)))
+        runner.run(lambda s: accounts.login(s, "quantri", "sai-mat-khau"),
+                   failed=lambda e: heard.append(("refused", e)))
         qtbot.waitUntil(lambda: runner.idle)
         # A failed login is refused, yet written: it counts towards the lockout the accounts page shows.
         assert [item[0] for item in heard] == ["changed", "refused", "changed"]
@@ -199,3 +200,18 @@ def test_no_hand_wired_refresh_is_left(app):
         assert not hasattr(kind, signal), (kind, signal)
     for screen, _label in app.window.screens:
         assert callable(screen.on_changes), screen
+
+
+def test_a_calendar_day_redraws_the_calendar_but_not_the_unit_fields_being_typed(app):
+    screen = app.window.settings
+    app.screen(screen)
+    rows = screen.days.rowCount()
+    screen.unit.unit_name.setText("Đang gõ dở, chưa lưu")
+    screen.day.setDate(screen.day.date().addDays(3))
+    type_text(screen.day_reason, "Nghỉ bù theo quyết định của UBND tỉnh")
+    screen.add_day()
+    app.idle()
+    assert screen.message.kind == "ok", screen.message.text()
+    assert screen.days.rowCount() == rows + 1
+    assert "Nghỉ bù theo quyết định của UBND tỉnh" in [screen.days.item(r, 2).text() for r in range(rows + 1)]
+    assert screen.unit.unit_name.text() == "Đang gõ dở, chưa lưu"
