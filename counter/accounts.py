@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from counter import audit
+from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
 from counter.roles import ROLES
@@ -46,6 +47,7 @@ def create(session: Session, username: str, full_name: str, role: str, password:
         officer_table.insert(session.db, {"username": name, "full_name": person, "role": role,
                                           "password_hash": _hasher.hash(password), "created_at": iso(now())})
         audit.log(session, "account_created", name, {"full_name": person, "role": role})
+        session.note(Changes(accounts=True))
     session.forget_cached()
     return public(officer_table.by_username(session.db, name))
 
@@ -67,6 +69,7 @@ def login(session: Session, username: str, password: str, at: datetime | None = 
             officer_table.update(session.db, row["id"], {"failed_logins": 0, "locked_until": None})
             session.user = public(row)
             audit.log(session, "login", row["username"])
+            session.note(Changes(accounts=True))
         return session.user
     failures = row["failed_logins"] + 1
     changes = {"failed_logins": failures, "updated_at": iso(moment)}
@@ -75,6 +78,7 @@ def login(session: Session, username: str, password: str, at: datetime | None = 
     with write(session.db):
         officer_table.update(session.db, row["id"], changes)
         audit.log(session, "login_failed", row["username"], {"failures": failures})
+        session.note(Changes(accounts=True))
     if failures >= MAX_FAILURES:
         raise CounterError(
             f"Sai mật khẩu {MAX_FAILURES} lần: tài khoản {row['username']} bị khóa trong 15 phút.", "account locked"
@@ -91,6 +95,7 @@ def change_password(session: Session, username: str, password: str) -> None:
     with write(session.db):
         officer_table.update(session.db, row["id"], {"password_hash": _hasher.hash(password), "updated_at": iso(now())})
         audit.log(session, "password_changed", row["username"])
+        session.note(Changes(accounts=True))
 
 
 def set_active(session: Session, username: str, active: bool) -> None:
@@ -99,6 +104,7 @@ def set_active(session: Session, username: str, active: bool) -> None:
     with write(session.db):
         officer_table.update(session.db, row["id"], {"active": int(active), "updated_at": iso(now())})
         audit.log(session, "account_enabled" if active else "account_disabled", row["username"])
+        session.note(Changes(accounts=True))
 
 
 def unlock(session: Session, username: str) -> None:
@@ -107,6 +113,7 @@ def unlock(session: Session, username: str) -> None:
     with write(session.db):
         officer_table.update(session.db, row["id"], {"failed_logins": 0, "locked_until": None})
         audit.log(session, "account_unlocked", row["username"])
+        session.note(Changes(accounts=True))
 
 
 def all_accounts(session: Session) -> list[dict]:

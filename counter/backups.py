@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from counter import audit
+from counter.changes import Changes
 from counter.clock import now
 from counter.errors import CounterError
 from counter.session import Session
@@ -41,6 +42,7 @@ def _make(session: Session, target: str | Path | None, label: str) -> Path:
         raise CounterError(str(exc), "backup failed") from None
     if target is None:
         thin(session, moment)
+    session.note(Changes(backups=True))
     return made
 
 
@@ -106,6 +108,7 @@ def restore(session: Session, source: str | Path) -> dict:
     session.close()
     backup_db.put_in_place(source, session.path)
     session.reopen()
+    session.note(Changes(everything=True))  # from here on the screens show another file's data
     with write(session.db):
         audit.log(session, "restored", str(source), {"safety_backup": str(safety)})
     return {"restored_from": str(source), "previous_saved_as": str(safety)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from counter import audit
+from counter.changes import Changes
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.session import Session
@@ -211,6 +212,7 @@ def import_catalogue(session: Session, path: str | Path) -> dict:
     with write(session.db):
         added, changed = catalogue_table.upsert(session.db, rows, iso(now()))
         audit.log(session, "catalogue_imported", str(path), {"codes": [p.code for p in procedures]})
+        session.note(Changes(catalogue=True))
     return {"file": str(path), "procedures": len(procedures), "added": added, "updated": changed}
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from counter import audit
+from counter.changes import Changes
 from counter.clock import iso, now
 from counter.dossier import Dossier
 from counter.errors import CounterError
@@ -35,3 +36,4 @@ def record(session: Session, dossier: Dossier, at: datetime, kind: str, detail: 
     dossier_table.update(session.db, dossier.id, dict(changes, updated_at=stamp))
     dossier_table.add_event(session.db, dossier.id, iso(at), kind, session.officer, detail)
     audit.log(session, kind, dossier.code, dict(detail, at=iso(at)))
+    session.note(Changes.of_dossier(dossier.code))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import counter
 from counter import audit, export_archive
+from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
 from counter.session import Session
@@ -121,6 +122,7 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
                 })
                 audit.log(session, "exported", target.name, {"sequence": sequence, "sha256": verified.seal,
                                                              "counts": written["counts"]})
+                session.note(Changes(exports=True))
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise

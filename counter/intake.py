@@ -12,6 +12,7 @@ from pathlib import Path
 
 from counter import applicants, audit, codes, dossiers
 from counter.catalogue import procedure
+from counter.changes import Changes
 from counter.clock import iso, now
 from counter.dossier import CHANNELS, Dossier
 from counter.due_dates import TimeRules, due_date
@@ -97,6 +98,7 @@ def receive(
         detail = {"due_at": iso(due.due_at), "channel": channel, "fee": fee}
         dossier_table.add_event(session.db, dossier_id, iso(received_at), "received", session.officer, detail)
         audit.log(session, "received", code, dict(detail, at=iso(received_at), applicant=person.name))
+        session.note(Changes.of_dossier(code))
     return dossiers.get(session, code)
 
 

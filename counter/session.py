@@ -10,13 +10,14 @@ from pathlib import Path
 
 from counter import roles
 from counter import settings as unit_settings
+from counter.changes import Changes
 from counter.errors import CounterError
 from counter.text import nfc
 from counter.working_calendar import DayOverride, WorkingCalendar
 from db import calendar as calendar_table
 from db import officers as officer_table
 from db import settings as settings_table
-from db.connection import DatabaseError, open_database
+from db.connection import DatabaseError, after_commit, open_database
 from db.files import FileStore, folder_for
 
 
@@ -30,6 +31,7 @@ class Session:
         self.desk_name = nfc(officer) or _login_name()
         self.user: dict | None = None
         self.files = FileStore(folder_for(self.path))
+        self._noted: list[Changes] = []  # what the writes since the last `take_changes` changed
 
     def close(self) -> None:
         self.db.close()
@@ -41,6 +43,15 @@ class Session:
         except DatabaseError as exc:
             raise CounterError(str(exc), "cannot open the database") from None
         self.forget_cached()
+
+    def note(self, changes: Changes) -> None:
+        """Remember what a write changed; inside a write transaction it counts once that commits."""
+        after_commit(self.db, lambda: self._noted.append(changes))
+
+    def take_changes(self) -> Changes:
+        """What was written since the last call, for the screens (counter/changes.py)."""
+        noted, self._noted = self._noted, []
+        return Changes.merged(noted)
 
     def __enter__(self) -> "Session":
         return self

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from counter import audit
 from counter import settings as unit_settings
+from counter.changes import Changes
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import nfc
@@ -28,6 +29,7 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
     with write(session.db):
         settings_table.save(session.db, unit_settings.to_stored(result))
         audit.log(session, "settings_changed", "settings", {k: getattr(result, k) for k in changes})
+        session.note(Changes(settings=True))
     session.forget_cached()
     return session.settings
 
@@ -44,6 +46,7 @@ def import_calendar(session: Session, path: str | Path) -> int:
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
+        session.note(Changes(calendar=True))
     session.forget_cached()
     return len(days)
 
@@ -64,6 +67,7 @@ def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverr
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
         audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
+        session.note(Changes(calendar=True))
     session.forget_cached()
     return DayOverride(day, working, why)
 
@@ -75,6 +79,7 @@ def unset_day(session: Session, day: date) -> None:
         audit.log(session, "calendar_day_unset", day.isoformat())
     if not found:
         raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
+    session.note(Changes(calendar=True))
     session.forget_cached()
 
 

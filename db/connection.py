@@ -10,10 +10,11 @@ a database on a network share is refused.
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import sqlite_utils
 
@@ -21,6 +22,10 @@ from db import backup, migrations
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs",
                        "ceph", "glusterfs", "fuse.glusterfs", "davfs", "fuse.davfs2", "fuse.rclone", "lustre"}
+
+
+# Actions waiting for the write transaction in progress to commit (`after_commit`).
+_waiting: "WeakKeyDictionary[sqlite_utils.Database, list[Callable[[], None]]]" = WeakKeyDictionary()
 
 
 class DatabaseError(Exception):
@@ -83,12 +88,24 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         yield db
         db.conn.execute("COMMIT")
     except BaseException as exc:
+        _waiting.pop(db, None)
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         failure = _write_failure(exc)
         if failure:
             raise WriteFailed(failure) from exc
         raise
+    for action in _waiting.pop(db, []):
+        action()
+
+
+def after_commit(db: sqlite_utils.Database, action: Callable[[], None]) -> None:
+    """Run `action` once the write transaction in progress commits, never if it rolls back;
+    at once when no transaction is open."""
+    if db.conn.in_transaction:
+        _waiting.setdefault(db, []).append(action)
+    else:
+        action()
 
 
 def network_filesystem(path: Path, mounts: str | None = None) -> str | None:

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from counter import accounts
+from counter.changes import Changes
 from counter.clock import from_iso, now
 from counter.roles import ROLES
 from ui.access import Access
 from ui.login import PasswordDialog, password_line
 from ui.operations import Runner, message_of
+from ui.refresh import Refresh
 from ui.widgets import MessageLine, line, row_table
 
 HEADERS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
@@ -67,6 +69,11 @@ class AccountsPage(QWidget):
         layout.addWidget(new)
         layout.addWidget(self.message)
         self._selected()
+        self.refresh = Refresh(self, self.start)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches("accounts"):
+            self.refresh()
 
     def start(self) -> None:
         def read(session):
@@ -141,7 +148,6 @@ class AccountsPage(QWidget):
                         f"{account['full_name']}." + (" Từ nay phải đăng nhập để làm việc." if user else ""))
         if user:
             self.logged_in.emit(user)
-        self.start()
 
     def toggle_active(self) -> None:
         account = self.current()
@@ -169,7 +175,7 @@ class AccountsPage(QWidget):
         self.password_dialog.open()
 
     def _change(self, call, done_text: str) -> None:
-        self.runner.run(call, done=lambda _r: (self.message.ok(done_text), self.start()), failed=self._refused)
+        self.runner.run(call, done=lambda _r: self.message.ok(done_text), failed=self._refused)
 
     def _refused(self, error: Exception) -> None:
         self.message.error(message_of(error))

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter import audit, maintenance
+from counter.changes import Changes
 from ui.access import Access
 from ui.dossier_view import EVENT_LABELS
 from ui.operations import Runner, message_of
+from ui.refresh import Refresh
 from ui.widgets import MessageLine, row_table
 
 SHOWN = 200
@@ -69,6 +71,12 @@ class AuditPage(QWidget):
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence("F5"), self, self.start, context=here)
         QShortcut(QKeySequence("F6"), self, self.check, context=here)
+        self.refresh = Refresh(self, self.start)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Every write but a backup leaves an audit row."""
+        if changes.touches("dossiers", "settings", "catalogue", "calendar", "accounts", "exports", "sync"):
+            self.refresh()
 
     def start(self) -> None:
         def read(session):

@@ -9,14 +9,16 @@ of its own, and then the whole window reads its data again.
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from counter import backups
+from counter.changes import Changes
 from ui.access import Access
 from ui.operations import Runner, message_of, run_alone
+from ui.refresh import Refresh
 from ui.widgets import MessageLine, row_table
 
 HEADERS = ("Thời điểm", "Loại", "Kích thước", "Tệp")
@@ -35,8 +37,6 @@ def size_text(size: int) -> str:
 
 
 class BackupsPage(QWidget):
-    restored = Signal(dict)
-
     def __init__(self, runner: Runner, reads: Runner, background: Runner, access: Access,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,6 +67,11 @@ class BackupsPage(QWidget):
         layout.addWidget(self.message)
         self.access.guard(self.backup_button, "backup")
         self._selected()
+        self.refresh = Refresh(self, self.start)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches("backups"):
+            self.refresh()
 
     def start(self) -> None:
         def read(session):
@@ -108,7 +113,6 @@ class BackupsPage(QWidget):
     def _backed_up(self, path: Path) -> None:
         self.backup_button.setEnabled(True)
         self.message.ok(f"Đã sao lưu và kiểm tra: {path}")
-        self.start()
 
     def ask_restore(self) -> None:
         backup = self.current()
@@ -140,8 +144,6 @@ class BackupsPage(QWidget):
     def _restored(self, backup: dict, result: dict) -> None:
         self.message.ok(f"Đã khôi phục dữ liệu về lúc {backup['at']:%H:%M:%S ngày %d/%m/%Y}. Dữ liệu trước khi "
                         f"khôi phục được giữ tại {result['previous_saved_as']}.")
-        self.restored.emit(result)
-        self.start()
 
     def _refused(self, error: Exception) -> None:
         self.backup_button.setEnabled(self.access.may("backup"))

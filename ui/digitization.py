@@ -6,21 +6,21 @@ A document only shown, filed electronically or secret needs no scan (TT
 03/2025 art. 5): "Không cần" records that instead of leaving it missing.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
 from counter import digitization, dossiers
+from counter.changes import Changes
 from counter.dossier_list import ListFilter
 from ui.dossier_table import DossierTable
 from ui.operations import Runner, message_of
+from ui.refresh import Refresh
 from ui.widgets import FileDrop, MessageLine, line
 
 
 class DigitizationScreen(QWidget):
-    changed = Signal(object)
-
     def __init__(self, runner: Runner, reads: Runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
@@ -60,9 +60,24 @@ class DigitizationScreen(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
         self.drops: dict[object, FileDrop] = {}
+        self.refresh = Refresh(self, self.start)
 
     def start(self) -> None:
         self.missing.load(ListFilter(scans_missing=True))
+
+    def on_changes(self, changes: Changes) -> None:
+        """Any dossier may join or leave the list of missing scans; the open one, changed elsewhere,
+        is shown again."""
+        if changes.touches("dossiers"):
+            self.refresh()
+        if self.dossier is not None and changes.touches_dossier(self.dossier.code):
+            code = self.dossier.code
+            self.runner.run(lambda s: dossiers.get(s, code), done=self._reread, failed=lambda _error: None)
+
+    def _reread(self, dossier) -> None:
+        # Its own attachments are shown already, with the cursor on the next missing scan.
+        if self.dossier is not None and self.dossier.code == dossier.code and self.dossier != dossier:
+            self._show(dossier)
 
     def open_code(self, code: str) -> None:
         code = code.strip()
@@ -124,9 +139,7 @@ class DigitizationScreen(QWidget):
                             + ", ".join([f"giấy tờ {n}" for n in missing] + ["kết quả"] * result_missing) + ".")
         else:
             self.message.ok(f"Hồ sơ {dossier.code} đã số hóa đầy đủ.")
-        self.changed.emit(dossier)
         self._show(dossier)
-        self.missing.reload()
 
     def _refused(self, error: Exception) -> None:
         self.message.error(message_of(error))

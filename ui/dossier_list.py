@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
 )
 
 from counter import catalogue
+from counter.changes import Changes
 from counter.dossier import STATUS_LABELS
 from counter.dossier_list import ListFilter
 from ui.dossier_table import DossierTable
 from ui.operations import Runner
+from ui.refresh import Refresh
 from ui.widgets import MessageLine, from_qdate, line
 
 DEBOUNCE_MS = 250
@@ -79,13 +81,22 @@ class DossierListScreen(QWidget):
         self.date_from.dateChanged.connect(lambda _d: self.apply())
         self.date_to.dateChanged.connect(lambda _d: self.apply())
         self.loaded_procedures = False
+        self.refresh = Refresh(self, self.start)
 
     def start(self) -> None:
-        """First showing: the procedure filter's choices, then the whole list."""
+        """The procedure filter's choices if not read yet, then the whole list."""
         if not self.loaded_procedures:
             self.loaded_procedures = True
             self.runner.run(catalogue.all_procedures, done=self._procedures)
         self.apply()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Dossiers, and the calendar and hours their due state depends on, re-run the query;
+        the catalogue also re-reads the procedure filter's choices."""
+        if changes.touches("catalogue"):
+            self.loaded_procedures = False
+        if changes.touches("dossiers", "catalogue", "settings", "calendar"):
+            self.refresh()
 
     def current_filter(self) -> ListFilter:
         status = self.status.currentData()
@@ -108,6 +119,8 @@ class DossierListScreen(QWidget):
     def _procedures(self, procedures) -> None:
         chosen = self.procedure.currentData()
         self.procedure.blockSignals(True)
+        while self.procedure.count() > 1:
+            self.procedure.removeItem(1)
         for p in procedures:
             self.procedure.addItem(f"{p.name} ({p.code})", p.code)
         if chosen:

@@ -5,13 +5,14 @@ the receipt can be printed again; a supplement request, a rejection or a
 stop prints its form (Mẫu 02, 03, 05) right after it is saved.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
 from counter import corrections, dossiers, lifecycle
+from counter.changes import Changes
 from counter.dossier import CHANNELS, STATUS_LABELS
 from ui.access import Access
 from ui.operations import Runner, message_of
@@ -30,8 +31,6 @@ EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Đi
 
 
 class DossierDialog(QDialog):
-    changed = Signal(object)
-
     def __init__(self, runner: Runner, printer: FormPrinter, code: str, parent: QWidget | None = None,
                  access: Access | None = None):
         super().__init__(parent)
@@ -104,6 +103,11 @@ class DossierDialog(QDialog):
 
         self.runner.run(read, done=lambda result: self._show(*result), failed=self._refused)
 
+    def on_changes(self, changes: Changes) -> None:
+        """Its dossier changed (by a step here, or anywhere else): read it and its history again."""
+        if changes.touches_dossier(self.code):
+            self.load()
+
     def _show(self, dossier, events: list[dict]) -> None:
         self.dossier = dossier
         self.details.setText(
@@ -163,10 +167,8 @@ class DossierDialog(QDialog):
         def finished(dossier) -> None:
             self.message.ok(done_text)
             self.value.clear()
-            self.changed.emit(dossier)
             if form:
                 self.printer.form(form, dossier.code)
-            self.load()
 
         self.runner.run(call, done=finished, failed=self._refused, label="Đang lưu…", parent=self)
 

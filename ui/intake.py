@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import applicants, catalogue
+from counter.changes import Changes
 from counter.dossier import CHANNELS
 from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
@@ -80,7 +81,7 @@ class ProcedurePicker(QWidget):
 
 
 class IntakeScreen(QWidget):
-    received = Signal(object)  # the new Dossier
+    received = Signal(object)  # the new Dossier, for its receipt to be printed
     open_requested = Signal(str)  # the last dossier, to correct or reprint
 
     def __init__(self, runner: Runner, parent: QWidget | None = None):
@@ -161,6 +162,11 @@ class IntakeScreen(QWidget):
 
     def reload_catalogue(self) -> None:
         self.runner.run(catalogue.all_procedures, done=self.picker.set_procedures)
+
+    def on_changes(self, changes: Changes) -> None:
+        """The procedure picker follows the catalogue (one small read, so at once, even hidden)."""
+        if changes.touches("catalogue"):
+            self.reload_catalogue()
 
     # Procedure and applicant -------------------------------------------------------------
     def _procedure_picked(self, chosen) -> None:

@@ -8,27 +8,27 @@ its form printed; a dossier that already has one can only reprint it.
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
+from counter.changes import Changes
 from counter.clock import now
 from counter.lifecycle import apologize, due_soon
 from counter.session import Session
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
+from ui.refresh import Refresh
 from ui.widgets import MessageLine, from_qdatetime, row_table, to_qdatetime
 
 HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Hạn giải quyết", "Hẹn trả", "Tình trạng", "Xin lỗi")
 
 
 class LateWorkScreen(QWidget):
-    changed = Signal(object)
-
     def __init__(self, runner: Runner, printer: FormPrinter, access: Access | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,6 +77,12 @@ class LateWorkScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+P"), self, self.write_apology, context=here)
         QShortcut(QKeySequence("F5"), self, self.start, context=here)
         self._select(-1)
+        self.refresh = Refresh(self, self.start)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Which dossiers are late or due soon follows the dossiers, the calendar and the hours."""
+        if changes.touches("dossiers", "settings", "calendar"):
+            self.refresh()
 
     def start(self) -> None:
         def load(session):
@@ -156,9 +162,7 @@ class LateWorkScreen(QWidget):
         self.message.ok(
             f"Đã lập phiếu xin lỗi hồ sơ {dossier.code}; hẹn lại {dossier.appointment_at:%H:%M ngày %d/%m/%Y}."
         )
-        self.changed.emit(dossier)
         self.printer.form("apology", dossier.code)
-        self.start()
 
     def reprint(self) -> None:
         dossier = self.current()

@@ -10,6 +10,10 @@ The window opens locked, saying what it waits for (the start-up check of
 the database, then the login); the screens are built for the logged-in
 officer's role when it unlocks, and dropped when the officer logs out, so
 the next one sees nothing the last one typed.
+
+What any worker's call wrote (counter/changes.py) goes to every screen and
+open dossier, and each decides by itself whether to redraw; nothing here
+knows which screen shows what.
 """
 
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +21,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
 
 from counter import accounts
+from counter.changes import Changes
 from ui.access import Access
 from ui.digitization import DigitizationScreen
 from ui.dossier_list import DossierListScreen
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
             f"Đã in {title} ({pages} trang).", 8000))
         self.printer.failed.connect(self._print_failed)
         runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        for worker in (runner, reads, background):
+            worker.changed.connect(self._changed)
 
     # Locked and unlocked -----------------------------------------------------------------
     def lock(self, text: str) -> None:
@@ -127,18 +134,11 @@ class MainWindow(QMainWindow):
         ]
         for number, (screen, label) in enumerate(self.screens, start=1):
             self.tabs.addTab(screen, f"{label}  (Ctrl+{number})")
-        self.stale = set(range(len(self.screens)))
         self.tabs.currentChanged.connect(self._entered)
         self.intake.received.connect(self._received)
         self.intake.open_requested.connect(self.open_dossier)
         self.list.opened.connect(self.open_dossier)
-        for screen in (self.returns, self.late, self.digitization):
-            screen.changed.connect(self._dossiers_changed)
         self.today.warning.connect(self.warning_label.setText)
-        self.today.exported.connect(lambda _r: self._dossiers_changed(None))
-        self.settings.settings_changed.connect(self._settings_changed)
-        self.settings.catalogue_changed.connect(self._catalogue_changed)
-        self.settings.restored.connect(lambda _r: self.reload())
         self.settings.logged_in.connect(self._first_account)
 
     def _retire(self, tabs: QTabWidget) -> None:
@@ -155,20 +155,24 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Show the unit in the status line and open the first screen."""
-        self.runner.run(lambda s: (s.settings, s.officer), done=lambda r: self._unit(*r))
+        self._show_unit()
         self._entered(self.tabs.currentIndex())
         self.today.check_export()
 
-    def reload(self) -> None:
-        """After a restore every screen reads its data again."""
-        for dialog in list(self.dialogs):
-            dialog.close()
-        self.intake.reload_catalogue()
-        self.list.loaded_procedures = False
+    def _show_unit(self) -> None:
         self.runner.run(lambda s: (s.settings, s.officer), done=lambda r: self._unit(*r))
-        self.stale = set(range(len(self.screens)))
-        self._entered(self.tabs.currentIndex())
-        self.today.check_export()
+
+    def _changed(self, changes: Changes) -> None:
+        """A worker's call wrote `changes`: every screen and open dossier decides what to redraw."""
+        if changes.touches("settings", "calendar", "accounts"):
+            for worker in (self.runner, self.reads, self.background):  # each session caches them
+                worker.run(lambda s: s.forget_cached())
+        if changes.touches("settings"):
+            self._show_unit()
+        for screen, _label in self.screens:
+            screen.on_changes(changes)
+        for dialog in self.dialogs:
+            dialog.on_changes(changes)
 
     def _unit(self, settings, officer: str) -> None:
         self.unit_label.setText(f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation}")
@@ -215,11 +219,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def _entered(self, index: int) -> None:
+        """The other screens read their data when shown, if it changed (ui/refresh.py)."""
         screen = self.screens[index][0]
-        if index in self.stale:
-            self.stale.discard(index)
-            screen.start()
-        elif screen in (self.intake, self.returns):
+        if screen in (self.intake, self.returns):
             screen.start()  # cheap, and puts the cursor where the work starts
 
     def _find(self) -> None:
@@ -229,30 +231,9 @@ class MainWindow(QMainWindow):
         self.list.search.setFocus()
         self.list.search.selectAll()
 
-    def _dossiers_changed(self, _dossier) -> None:
-        """A dossier changed: screens showing dossiers read them again when next shown."""
-        current = self.tabs.currentIndex()
-        for index, (screen, _label) in enumerate(self.screens):
-            if screen in (self.list, self.late, self.digitization, self.today):
-                if index == current:
-                    screen.start()
-                else:
-                    self.stale.add(index)
-
     def _received(self, dossier) -> None:
-        self._dossiers_changed(dossier)
         self.statusBar().showMessage(f"Đã tiếp nhận hồ sơ {dossier.code}; đang in giấy tiếp nhận…", 8000)
         self.printer.form("receipt", dossier.code)
-
-    def _settings_changed(self, _settings) -> None:
-        self.reads.run(lambda s: s.forget_cached())
-        self.runner.run(lambda s: (s.settings, s.officer), done=lambda r: self._unit(*r))
-        self._dossiers_changed(None)
-
-    def _catalogue_changed(self) -> None:
-        self.intake.reload_catalogue()
-        self.stale.add(self.tabs.indexOf(self.list))
-        self.list.loaded_procedures = False
 
     def _print_failed(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
@@ -262,7 +243,6 @@ class MainWindow(QMainWindow):
 
     def open_dossier(self, code: str) -> None:
         dialog = DossierDialog(self.runner, self.printer, code, self, self.access)
-        dialog.changed.connect(self._dossiers_changed)
         dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
         self.dialogs.append(dialog)
         dialog.open()

@@ -5,6 +5,8 @@ time, in order, so a write transaction never interleaves with another; their
 results come back to the UI thread through a queued Qt signal. The UI never
 waits: a form disables itself, asks for the call, and re-enables in the
 callback. A call still running after 100 ms shows a progress indicator.
+What a call wrote (counter/changes.py) follows its callback as `changed`;
+every screen decides from it whether to redraw.
 """
 
 import logging
@@ -17,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from counter.changes import Changes
 from counter.errors import CounterError
 from counter.session import Session
 
@@ -38,10 +41,11 @@ class _Job:
 class Runner(QObject):
     """One worker thread with its own Session; `run` queues a call and returns at once."""
 
-    _delivered = Signal(object, object, object)  # job, result, error
+    _delivered = Signal(object, object, object, object)  # job, result, error, Changes
     _progressed = Signal(object, int, int)
     idle_changed = Signal(bool)
     failed = Signal(str)  # a refusal or error message nobody else handled
+    changed = Signal(object)  # Changes: what a call wrote, after its callback; never empty
 
     def __init__(self, open_session: Callable[[], Session], parent: QObject | None = None):
         super().__init__(parent)
@@ -99,7 +103,7 @@ class Runner(QObject):
             if job is None:
                 break
             if opening_error is not None:
-                self._delivered.emit(job, None, opening_error)
+                self._delivered.emit(job, None, opening_error, Changes.none())
                 continue
             try:
                 if job.with_progress:
@@ -109,9 +113,11 @@ class Runner(QObject):
             except Exception as exc:
                 if not isinstance(exc, CounterError):
                     log.error("worker call failed:\n%s", traceback.format_exc())
-                self._delivered.emit(job, None, exc)
+                result, error = None, exc
             else:
-                self._delivered.emit(job, result, None)
+                error = None
+            # A refused call may still have written (a failed login counts towards the lockout).
+            self._delivered.emit(job, result, error, self.session.take_changes())
         if self.session is not None:
             self.session.close()
 
@@ -138,7 +144,7 @@ class Runner(QObject):
             job.dialog.setRange(0, total)
             job.dialog.setValue(done)
 
-    def _deliver(self, job: _Job, result, error) -> None:
+    def _deliver(self, job: _Job, result, error, changes: Changes) -> None:
         if job.timer is not None:
             job.timer.stop()
             job.timer = None
@@ -154,6 +160,8 @@ class Runner(QObject):
             else:
                 self.failed.emit(message_of(error))
         finally:
+            if changes:
+                self.changed.emit(changes)
             self._pending -= 1
             if self._pending == 0:
                 self.idle_changed.emit(True)

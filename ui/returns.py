@@ -7,13 +7,16 @@ post, and the citizen's rating. Ctrl+Enter returns it, and the scan field is
 ready for the next citizen.
 """
 
-from PySide6.QtCore import Qt, Signal
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from counter import dossiers
+from counter.changes import Changes
 from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
 from counter.lifecycle import record_result, return_result
 from ui.operations import Runner, message_of
@@ -21,8 +24,6 @@ from ui.widgets import FileDrop, MessageLine, file_name, line
 
 
 class ReturnScreen(QWidget):
-    changed = Signal(object)  # the Dossier after a step
-
     def __init__(self, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
@@ -87,6 +88,23 @@ class ReturnScreen(QWidget):
         self.runner.run(lambda s: dossiers.get(s, code, with_documents=False), done=self._opened,
                         failed=self._refused)
 
+    def on_changes(self, changes: Changes) -> None:
+        """The open dossier, changed elsewhere (a dialog, another counter), is shown again;
+        after a restore the form starts over."""
+        if changes.everything:
+            self._show(None)
+            return
+        if self.dossier is not None and changes.touches_dossier(self.dossier.code):
+            code = self.dossier.code
+            self.runner.run(lambda s: dossiers.get(s, code, with_documents=False), done=self._reread,
+                            failed=lambda _error: None)
+
+    def _reread(self, dossier) -> None:
+        # Its own steps already show their result: redrawing then would clear what is being typed.
+        shown = self.dossier
+        if shown is not None and shown.code == dossier.code and replace(shown, documents=[]) != dossier:
+            self._show(dossier)
+
     def _opened(self, dossier) -> None:
         self.message.clear()
         self._show(dossier)
@@ -133,7 +151,6 @@ class ReturnScreen(QWidget):
                         label="Đang ghi nhận kết quả…", parent=self)
 
     def _recorded(self, dossier) -> None:
-        self.changed.emit(dossier)
         self._show(dossier)
         self.message.ok(f"Đã ghi nhận kết quả hồ sơ {dossier.code}.")
         self.receiver.setFocus()
@@ -155,7 +172,6 @@ class ReturnScreen(QWidget):
         self.runner.run(call, done=self._returned, failed=self._refused, label="Đang trả kết quả…", parent=self)
 
     def _returned(self, dossier) -> None:
-        self.changed.emit(dossier)
         self._show(None)
         self.message.ok(
             f"Đã trả kết quả hồ sơ {dossier.code} cho {dossier.returned_to} "

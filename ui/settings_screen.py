@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import catalogue, unit
+from counter.changes import Changes
 from ui.access import Access
 from ui.accounts_page import AccountsPage
 from ui.audit_page import AuditPage
@@ -24,14 +25,12 @@ from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.printer import FormPrinter
+from ui.refresh import Refresh
 from ui.unit_form import UnitForm
 from ui.widgets import MessageLine, from_qdate, line
 
 
 class SettingsScreen(QWidget):
-    settings_changed = Signal(object)
-    catalogue_changed = Signal()
-    restored = Signal(dict)
     logged_in = Signal(dict)
 
     def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
@@ -144,7 +143,6 @@ class SettingsScreen(QWidget):
         self.accounts = AccountsPage(runner, self.access)
         self.accounts.logged_in.connect(self.logged_in)
         self.backups = BackupsPage(runner, reads, background, self.access)
-        self.backups.restored.connect(self.restored)
         self.audit = AuditPage(reads, background, self.access)
         self.pages = QTabWidget()
         for page, label, permission in ((unit_page, "Đơn vị, lịch, danh mục, in ấn", None),
@@ -154,35 +152,41 @@ class SettingsScreen(QWidget):
             if permission and not self.access.may(permission):
                 self.pages.setTabEnabled(index, False)
                 self.pages.setTabToolTip(index, self.access.refusal(permission))
-        self.pages.currentChanged.connect(lambda _i: self._page_start())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
+        # Each part redrawn apart, so a saved calendar day never resets unit fields being typed.
+        self.refresh_unit = Refresh(unit_page, self.load_unit)
+        self.refresh_calendar = Refresh(unit_page, self.load_calendar)
+        self.refresh_count = Refresh(unit_page, self.load_count)
 
-    def start(self) -> None:
-        self.runner.run(lambda s: (s.settings, len(catalogue.all_procedures(s))), done=lambda r: self._loaded(*r))
-        self.load_calendar()
-        self._page_start()
+    def on_changes(self, changes: Changes) -> None:
+        """The unit page follows the settings, the calendar and the catalogue; each other page decides."""
+        if changes.touches("settings"):
+            self.refresh_unit()
+        if changes.touches("calendar"):
+            self.refresh_calendar()
+        if changes.touches("catalogue"):
+            self.refresh_count()
+        for page in (self.accounts, self.backups, self.audit):
+            page.on_changes(changes)
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
 
-    def _page_start(self) -> None:
-        page = self.pages.currentWidget()
-        if page in (self.accounts, self.backups, self.audit):
-            page.start()
+    def load_unit(self) -> None:
+        self.runner.run(lambda s: s.settings, done=self.unit.show_settings)
 
-    def _loaded(self, settings, procedures: int) -> None:
-        self.unit.show_settings(settings)
-        self.procedure_count.setText(f"Danh mục hiện có {procedures} thủ tục.")
+    def load_count(self) -> None:
+        self.runner.run(lambda s: len(catalogue.all_procedures(s)),
+                        done=lambda n: self.procedure_count.setText(f"Danh mục hiện có {n} thủ tục."))
 
     def save(self) -> None:
         changes = self.unit.changes()
         self.runner.run(lambda s: unit.configure(s, **changes), done=self._saved, failed=self._refused)
 
-    def _saved(self, settings) -> None:
+    def _saved(self, _settings) -> None:
         self.message.ok("Đã lưu thiết lập đơn vị.")
-        self.settings_changed.emit(settings)
 
     # Calendar ----------------------------------------------------------------------------
     def load_calendar(self) -> None:
@@ -212,8 +216,6 @@ class SettingsScreen(QWidget):
 
     def _day_changed(self, _result) -> None:
         self.message.ok("Đã cập nhật lịch làm việc của đơn vị.")
-        self.load_calendar()
-        self.settings_changed.emit(None)
 
     def import_calendar(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp lịch", "", "Tệp lịch (*.csv)")
@@ -222,7 +224,6 @@ class SettingsScreen(QWidget):
                             failed=self._refused)
 
     def _calendar_imported(self, days: int) -> None:
-        self._day_changed(None)
         self.message.ok(f"Đã nhập {days} ngày từ tệp lịch.")
 
     def export_calendar(self) -> None:
@@ -245,8 +246,6 @@ class SettingsScreen(QWidget):
     def _imported(self, result: dict) -> None:
         self.message.ok(f"Đã nhập {result['procedures']} thủ tục: {result['added']} mới, "
                         f"{result['updated']} cập nhật.")
-        self.catalogue_changed.emit()
-        self.start()
 
     def _refused(self, error: Exception) -> None:
         self.message.error(message_of(error))

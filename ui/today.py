@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from counter import backups, export, staff_figures
+from counter.changes import Changes
 from counter.clock import now
 from counter.indicators import Period, figures
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
+from ui.refresh import Refresh
 from ui.widgets import MessageLine
 
 ROWS = (
@@ -41,7 +43,6 @@ CHECK_EVERY_MS = 60_000
 
 
 class TodayScreen(QWidget):
-    exported = Signal(dict)
     warning = Signal(str)  # "" when there is nothing to warn about
 
     def __init__(self, runner: Runner, preferences: Preferences, background: Runner | None = None,
@@ -99,6 +100,7 @@ class TodayScreen(QWidget):
         self.clock.timeout.connect(self.check_export)
         self.clock.start()
         self._show_folder()
+        self.refresh = Refresh(self, self.start)
 
     def start(self) -> None:
         by_officer = self.access.may("reports")
@@ -112,6 +114,14 @@ class TodayScreen(QWidget):
 
         self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Dossiers (here or synced from another counter) change the figures; an export or the
+        closing time changes the warning, which the window's status line shows on every screen."""
+        if changes.touches("dossiers", "sync"):
+            self.refresh()
+        if changes.touches("exports", "settings"):
+            self.check_export()
 
     def _figures(self, moment: datetime, day: dict, month: dict, staff: list[dict]) -> None:
         self.title.setText(f"Số liệu ngày {moment:%d/%m/%Y} và tháng {moment:%m/%Y}")
@@ -160,8 +170,6 @@ class TodayScreen(QWidget):
                             done=lambda path: self._backed_up(text, path),
                             failed=lambda error: self.message.error(
                                 f"{text} Nhưng chưa sao lưu được: {message_of(error)}"))
-        self.exported.emit(result)
-        self.check_export()
 
     def _backed_up(self, text: str, path) -> None:
         self.backup_path = path
