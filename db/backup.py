@@ -360,7 +360,7 @@ def inspect(staged: Path, unit_code: str | None, source: Path | None = None) -> 
             if broken:
                 raise BackupError(f"{shown}: nhật ký kiểm tra bị phá vỡ từ dòng {broken[0]} ({broken[1]}).")
     except sqlite3.Error as exc:
-        raise BackupError(f"{shown}: {exc}.") from None
+        raise BackupError(f"{shown}: tệp không toàn vẹn, không đọc được ({exc}).") from None
     finally:
         conn.close()
     return version
@@ -480,8 +480,11 @@ def copy_in(conn: sqlite3.Connection, staged: Path) -> dict:
                 "SELECT code FROM main.dossiers WHERE code NOT IN (SELECT code FROM restoring.dossiers) "
                 "ORDER BY code")]
             changed = [row[0] for row in conn.execute(
-                "SELECT m.code FROM main.dossiers m JOIN restoring.dossiers r ON r.code = m.code "
-                "WHERE m.updated_at <> r.updated_at ORDER BY m.code")]
+                "SELECT code FROM (SELECT * FROM main.dossiers EXCEPT SELECT * FROM restoring.dossiers) "
+                "WHERE code IN (SELECT code FROM restoring.dossiers) "
+                "UNION SELECT d.code FROM main.dossiers d JOIN main.events e ON e.dossier_id = d.id "
+                "WHERE e.id NOT IN (SELECT id FROM restoring.events) "
+                "AND d.code IN (SELECT code FROM restoring.dossiers) ORDER BY 1")]
         finally:
             conn.execute("DETACH DATABASE restoring")
         source = sqlite3.connect(str(staged))
@@ -578,7 +581,13 @@ def codes_changed_after(path: Path, moment: str) -> list[str]:
 
 
 def check(db: sqlite_utils.Database) -> list[str]:
-    return _problems(db.conn, quick=False)
+    """`check`: integrity, foreign keys, and exactly motcua's schema (a trigger slipped in is found)."""
+    problems = _problems(db.conn, quick=False)
+    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    difference = schema_difference(db.conn, version) if 0 < version <= migrations.LATEST else None
+    if difference:
+        problems.append(f"Lược đồ dữ liệu không đúng của motcua: {difference}.")
+    return problems
 
 
 def _problems(conn: sqlite3.Connection, quick: bool) -> list[str]:
