@@ -12,9 +12,10 @@ from counter.errors import CounterError
 from counter.recovery import recover_if_damaged
 from counter.session import Session
 from db import backup as backup_db
-from db import migrations
+from db import lock, migrations
 from tests.conftest import UNIT
 from tests.counter.helpers import at, receive
+from tests.db.test_lock import Holder
 
 FIXTURES = Path(__file__).parents[1] / "db" / "fixtures"
 FIXTURE_V1 = FIXTURES / "schema-v1.sqlite3"
@@ -258,3 +259,30 @@ def test_leftovers_of_killed_backups_and_restores_are_cleaned_when_the_database_
     Session(db_path).close()
     assert [path for path in ours if path.exists()] == []
     assert all(os.path.lexists(path) for path in others)
+
+
+def test_recovery_waits_for_motcua_to_close_in_another_process(db_path):
+    _kept, _later, _backup, index_page = _damaged_unit(db_path)
+    _corrupt(db_path, index_page)
+    damaged = db_path.read_bytes()
+    other = Holder("posix", lock.lock_path(db_path))
+    assert other("try_shared") == "True"  # motcua open elsewhere on this machine
+    try:
+        with pytest.raises(CounterError, match="hãy đóng motcua trên máy này trước"):
+            recover_if_damaged(db_path)
+    finally:
+        other.close()
+    assert db_path.read_bytes() == damaged and not list(db_path.parent.glob("*.damaged-*"))
+    assert recover_if_damaged(db_path) is not None
+
+
+def test_leftovers_stay_while_another_process_has_the_database_open(db_path):
+    Session(db_path).close()
+    ours, _others = _leftovers(db_path)
+    other = Holder("posix", lock.lock_path(db_path))
+    assert other("try_shared") == "True"  # perhaps writing one of those files right now
+    try:
+        Session(db_path).close()
+    finally:
+        other.close()
+    assert all(path.exists() for path in ours)

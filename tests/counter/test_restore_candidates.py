@@ -5,7 +5,6 @@ is touched: the live database is byte-for-byte what it was (table dump and
 file hashes), and no safety backup was even taken.
 """
 
-import shutil
 import sqlite3
 import subprocess
 import sys
