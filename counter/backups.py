@@ -99,7 +99,7 @@ def to_keep(times: list[datetime], moment: datetime) -> set[datetime]:
 
 
 def _buckets(day: date, today: date) -> list[tuple]:
-    found = []
+    found: list[tuple] = []
     if timedelta(0) < today - day <= timedelta(days=DAILY):
         found.append(("day", day))
     monday = day - timedelta(days=day.weekday())
@@ -121,6 +121,7 @@ def restore(session: Session, source: str | Path) -> dict:
     source = Path(source)
     unit_code = session.settings.unit_code if session.settings.initialised else None
     held = session.db.lock
+    assert held is not None, "a session's database is a file with its lock"
     try:
         with held.exclusive(BUSY):
             staged = backup_db.stage(source, session.path)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter.clock import iso, now
+from counter.clock import now
 from counter.errors import CounterError
 from db import backup as backup_db
 from db import lock
@@ -78,7 +78,7 @@ def _recover(path: Path) -> Recovery:
             "damaged database and no usable backup",
         )
     try:
-        changed = backup_db.codes_changed_after(path, iso(candidate["at"]))
+        changed = backup_db.codes_changed_after(path, candidate["at"].isoformat(timespec="seconds"))
         backup_db.carry_reservations(path, staged)
         aside = backup_db.move_aside(path, f".damaged-{now():%Y%m%d-%H%M%S}")
         backup_db.put_in_place(staged, path)

@@ -26,6 +26,7 @@ import re
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -151,11 +152,23 @@ def _changing_record(folder: Path) -> Iterator[dict[str, dict]]:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(partial, folder / MANIFEST)
+            _replace(partial, folder / MANIFEST)
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
         _fsync_folder(folder)
+
+
+def _replace(partial: str, target: Path) -> None:
+    """os.replace; on Windows a reader holding the record open for a moment makes it fail, so try again."""
+    for attempt in range(20):
+        try:
+            os.replace(partial, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 19:
+                raise
+            time.sleep(0.05)
 
 
 # --- making backups ------------------------------------------------------------------------------

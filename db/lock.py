@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 SLOTS = 64  # Windows only: bytes 1..SLOTS of the lock file, one per process holding it shared
 WAIT = 60.0  # seconds a new connection waits for a restore in another process to finish
@@ -50,6 +50,13 @@ class LockBusy(Exception):
 def lock_path(database: str | Path) -> Path:
     path = Path(os.path.realpath(database))
     return path.with_name(path.name + ".lock")
+
+
+class _LockFile(Protocol):
+    def try_exclusive(self) -> bool: ...
+    def try_shared(self) -> bool: ...
+    def upgrade(self) -> bool: ...
+    def close(self) -> None: ...
 
 
 class _PosixFile:
@@ -139,7 +146,7 @@ class _WindowsFile:
         os.close(self.fd)
 
 
-def _open_file(path: Path):
+def _open_file(path: Path) -> _LockFile:
     return _WindowsFile(path) if os.name == "nt" else _PosixFile(path)
 
 
@@ -153,9 +160,9 @@ def _wait_for(attempt: Callable[[], bool], seconds: float | None = None) -> bool
 
 
 class _Entry:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, file: _LockFile):
         self.path = path
-        self.file = None
+        self.file = file
         self.holders = 0
         self.gate = threading.RLock()
         self.exclusive = threading.Lock()
@@ -184,7 +191,6 @@ class Hold:
             entry.holders -= 1
             if entry.holders == 0:
                 entry.file.close()
-                entry.file = None
                 _registry.pop(entry.path, None)
 
     @contextmanager
@@ -213,7 +219,7 @@ def exclusive_file(path: Path) -> Iterator[None]:
         file.close()
 
 
-def hold(database: str | Path, when_alone: Callable[[Path], None] | None = None) -> Hold:
+def hold(database: str | Path, when_alone: Callable[[Path], object] | None = None) -> Hold:
     """Hold the database's lock shared for this process (waiting out a restore elsewhere).
 
     `when_alone(database)` runs first if no other process holds it (the leftover clean-up)."""
@@ -221,8 +227,7 @@ def hold(database: str | Path, when_alone: Callable[[Path], None] | None = None)
     with _registry_lock:
         entry = _registry.get(path)
         if entry is None:
-            entry = _Entry(path)
-            entry.file = _open_file(path)
+            entry = _Entry(path, _open_file(path))
             try:
                 if entry.file.try_exclusive():
                     try:
