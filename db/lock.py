@@ -12,12 +12,13 @@ exclusively for a moment); only then are the leftover temporary files of
 killed backups and restores removed, so a backup still being written by
 another process is never touched.
 
-POSIX: `fcntl.flock` (shared/exclusive on the open file, released by the
-kernel when the process dies). Windows has no shared file locks
-(`msvcrt.locking` locks byte ranges exclusively), so a shared hold is one
-locked byte among SLOTS bytes and an exclusive hold is all of them; the
-lock is released when the handle is closed or the process ends (Windows
-may take a moment to release it after a crash). More than SLOTS processes
+POSIX: `fcntl.lockf` over the whole file, shared or exclusive (atomic
+conversions; released by the kernel when the process dies). Windows has no
+shared file locks (`msvcrt.locking` locks byte ranges exclusively), so a
+shared hold is one locked byte among SLOTS bytes and an exclusive hold is
+all of them, taken one by one and given back if any is refused; the lock is
+released when the handle is closed or the process ends (Windows may take a
+moment to release it after a crash). More than SLOTS processes
 with the database open at once are not supported on Windows (the next one
 waits as if a restore were running). The lock is advisory: it binds motcua,
 not a `sqlite3` shell.
@@ -60,34 +61,34 @@ class _LockFile(Protocol):
 
 
 class _PosixFile:
+    """A POSIX record lock over the whole lock file (fcntl.lockf). Unlike flock(2), turning a
+    shared lock into an exclusive one and back is atomic, and a refused upgrade keeps the shared
+    lock, so no other process can slip in between. Record locks belong to the process: this
+    module keeps one descriptor per process and never opens the lock file twice."""
+
     def __init__(self, path: Path):
         import fcntl
 
         self._fcntl = fcntl
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
 
-    def try_exclusive(self) -> bool:
+    def _try(self, kind: int) -> bool:
         try:
-            self._fcntl.flock(self.fd, self._fcntl.LOCK_EX | self._fcntl.LOCK_NB)
+            self._fcntl.lockf(self.fd, kind | self._fcntl.LOCK_NB)
             return True
-        except BlockingIOError:
+        except OSError:  # EAGAIN or EACCES: another process holds it
             return False
+
+    def try_exclusive(self) -> bool:
+        return self._try(self._fcntl.LOCK_EX)
 
     def try_shared(self) -> bool:
-        """Also turns an exclusive hold into a shared one (not atomically: flock(2))."""
-        try:
-            self._fcntl.flock(self.fd, self._fcntl.LOCK_SH | self._fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            return False
+        """Also turns this process's exclusive lock into a shared one."""
+        return self._try(self._fcntl.LOCK_SH)
 
     def upgrade(self) -> bool:
-        """Shared to exclusive, if no other process holds it; a failed try loses the shared
-        hold on Linux (flock converts by unlocking first), so it is taken back."""
-        if self.try_exclusive():
-            return True
-        _wait_for(self.try_shared, seconds=float("inf"))
-        return False
+        """Shared to exclusive if no other process holds it; refused, the shared lock stays."""
+        return self.try_exclusive()
 
     def close(self) -> None:
         os.close(self.fd)  # releases the lock
@@ -208,10 +209,31 @@ class Hold:
                 _wait_for(entry.file.try_shared, seconds=float("inf"))
 
 
+class _PosixFileLock:
+    """flock(2): held by the open descriptor, so two threads of one process exclude each other too."""
+
+    def __init__(self, path: Path):
+        import fcntl
+
+        self._fcntl = fcntl
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+
+    def try_exclusive(self) -> bool:
+        try:
+            self._fcntl.flock(self.fd, self._fcntl.LOCK_EX | self._fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 @contextmanager
 def exclusive_file(path: Path) -> Iterator[None]:
-    """A short exclusive lock on a small lock file of its own (the backups record), waited for."""
-    file = _open_file(path)
+    """A short exclusive lock on a small lock file of its own (the backups record), waited for,
+    between processes and between threads alike (Windows locks are per handle already)."""
+    file = _WindowsFile(path) if os.name == "nt" else _PosixFileLock(path)
     try:
         _wait_for(file.try_exclusive, seconds=float("inf"))
         yield
