@@ -1,19 +1,29 @@
-"""Start-up recovery: a damaged database is set aside and the newest good backup restored.
+"""Start-up recovery: a damaged database is set aside and the newest trusted backup restored.
 
 `PRAGMA quick_check` runs at start-up; if it fails, the file (and its WAL) is
-renamed `.damaged-<time>` — never deleted — the newest backup that passes
-`integrity_check` is put in its place, and the officer is told which moment
-the data is back to and which dossiers, still readable in the damaged file,
-changed after it and must be entered again.
+renamed `.damaged-<time>` — never deleted — and the newest backup that
+motcua recorded itself (same name, size and SHA-256 in the backups folder's
+record, not dated in the future) and that passes every check of a restore
+(db/backup.py inspect: application_id, schema version, exact schema, the
+unit's code as far as the damaged file still shows it, audit chain,
+integrity) is put in its place. The code reservations still readable in the
+damaged file are carried over, so no code is handed out twice. The officer
+is told which moment the data is back to and which dossiers, still readable
+in the damaged file, changed after it and must be entered again. This needs
+the database to itself: with motcua open in another process it is refused.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter.clock import iso, now
+from counter.clock import now
 from counter.errors import CounterError
 from db import backup as backup_db
+from db import lock
+
+BUSY = ("Cơ sở dữ liệu {path} bị hỏng nhưng đang được mở bởi motcua khác trên máy này; hãy đóng motcua trên "
+        "máy này trước rồi mở lại để khôi phục.")
 
 
 @dataclass(frozen=True)
@@ -37,20 +47,45 @@ def recover_if_damaged(path: str | Path) -> Recovery | None:
     path = Path(path)
     if not path.exists() or not _damaged(path):
         return None
-    candidates = [b for b in backup_db.listed(backup_db.folder_for(path)) if not backup_db.integrity_problems(b["path"])]
-    if not candidates:
+    try:
+        held = lock.hold(path, when_alone=backup_db.clean_leftovers)
+    except lock.LockBusy as exc:
+        raise CounterError(str(exc), "a restore is running in another process") from None
+    try:
+        with held.exclusive(BUSY.format(path=path)):
+            return _recover(path)
+    except lock.LockBusy as exc:
+        raise CounterError(str(exc), "damaged database open in another process; close motcua there first") from None
+    finally:
+        held.release()
+
+
+def _recover(path: Path) -> Recovery:
+    unit_code = backup_db.unit_code_of(path)
+    for candidate in backup_db.trusted(backup_db.folder_for(path), now()):
+        staged = backup_db.staging_path(path)
+        try:
+            backup_db.stage(candidate["path"], path)
+            backup_db.inspect(staged, unit_code, candidate["path"])
+        except backup_db.BackupError:
+            backup_db.discard(staged)
+            continue
+        break
+    else:
         raise CounterError(
             f"Cơ sở dữ liệu {path} bị hỏng và không có bản sao lưu nào dùng được. Đừng xóa tệp; "
             "hãy liên hệ bộ phận kỹ thuật.",
             "damaged database and no usable backup",
         )
-    newest = candidates[0]
-    changed = backup_db.codes_changed_after(path, iso(newest["at"]))
-    aside = backup_db.move_aside(path, f".damaged-{now():%Y%m%d-%H%M%S}")
-    backup_db.put_in_place(newest["path"], path)
-    return Recovery(aside, newest["path"], newest["at"], changed)
+    try:
+        changed = backup_db.codes_changed_after(path, candidate["at"].isoformat(timespec="seconds"))
+        backup_db.carry_reservations(path, staged)
+        aside = backup_db.move_aside(path, f".damaged-{now():%Y%m%d-%H%M%S}")
+        backup_db.put_in_place(staged, path)
+    finally:
+        backup_db.discard(staged)
+    return Recovery(aside, candidate["path"], candidate["at"], changed)
 
 
 def _damaged(path: Path) -> bool:
     return bool(backup_db.integrity_problems(path, quick=True))
-

@@ -36,14 +36,6 @@ class Session:
     def close(self) -> None:
         self.db.close()
 
-    def reopen(self) -> None:
-        """Open the database file again (after a restore put another file in its place)."""
-        try:
-            self.db = open_database(self.path)
-        except DatabaseError as exc:
-            raise CounterError(str(exc), "cannot open the database") from None
-        self.forget_cached()
-
     def note(self, changes: Changes) -> None:
         """Remember what a write changed; inside a write transaction it counts once that commits."""
         after_commit(self.db, lambda: self._noted.append(changes))

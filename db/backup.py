@@ -1,26 +1,54 @@
-"""Online backups through SQLite's backup API, verified before they count.
+"""Backups and restores through SQLite's backup API, each checked before it counts.
 
 Copying an open database file can catch it half-written; the backup API
 takes a consistent snapshot even while the counter keeps working. A backup
 is written under a temporary name, opened and checked with
-`PRAGMA integrity_check`, and only then renamed into place: a file with a
-backup's name is a verified backup.
+`PRAGMA integrity_check`, and only then renamed into place. A backup made
+into the backups folder is then written into the folder's record
+(`motcua-backups.json`: name, size, SHA-256, time), rewritten atomically:
+start-up recovery trusts only the backups in it, since the database, the
+other place such a list could live, is the very thing that is damaged then.
+
+A restore copies the candidate under a temporary name next to the database,
+checks the copy (it is a SQLite file with motcua's application_id, a known
+schema version, exactly the schema motcua's migrations make for that version,
+the unit's code, an unbroken audit chain, and it passes `integrity_check`),
+upgrades it, carries the current code reservations into it, and only then
+copies it INTO the live database with the backup API, so the WAL and the
+locks of every other connection stay coherent. The database file and its
+`-wal`/`-shm` are never renamed or removed under a live connection.
 """
 
+import hashlib
+import json
 import os
 import re
-import shutil
 import sqlite3
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
 
+from db import audit, lock, migrations
+
 _NAME = re.compile(r"motcua-(\d{8}-\d{6})(?:-a(\d+))?(?:-([a-z0-9-]+))?\.sqlite3")
+MANIFEST = "motcua-backups.json"
+_MANIFEST_FORMAT = "motcua-backups/1"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+HEADER = b"SQLite format 3\x00"
+# Temporary names this module writes, and so may remove at start-up when no other process is at work.
+_FOLDER_LEFTOVERS = ("motcua-*.partial", "motcua-*.partial-journal", "motcua-*.partial-wal", "motcua-*.partial-shm")
+_DATABASE_LEFTOVERS = (".restoring", ".restoring-journal", ".restoring-wal", ".restoring-shm")
 
 
 class BackupError(Exception):
-    """A backup that could not be written or did not verify; Vietnamese message."""
+    """A backup that could not be written, or a file that may not be restored; Vietnamese message."""
 
 
 def folder_for(database_path: str | Path) -> Path:
@@ -38,54 +66,497 @@ def name_for(moment: datetime, mark: int | None, label: str = "") -> str:
     return name + ".sqlite3"
 
 
+# --- the folder and its record -------------------------------------------------------------------
+
 def listed(folder: Path) -> list[dict]:
-    """The backups in a folder, newest first."""
+    """The backups in a folder, newest first; `recorded` when the record has it at this size."""
+    record = _read_record(folder)
     found = []
     for path in folder.glob("motcua-*.sqlite3") if folder.is_dir() else []:
         match = _NAME.fullmatch(path.name)
-        if match:
-            found.append({
-                "path": path, "at": datetime.strptime(match[1], "%Y%m%d-%H%M%S"),
-                "mark": int(match[2]) if match[2] else None, "label": match[3] or "",
-            })
+        if not match or not path.is_file() or path.is_symlink():
+            continue
+        entry = record.get(path.name)
+        found.append({
+            "path": path, "at": datetime.strptime(match[1], "%Y%m%d-%H%M%S"),
+            "mark": int(match[2]) if match[2] else None, "label": match[3] or "",
+            "recorded": entry is not None and entry["size"] == path.stat().st_size,
+        })
     return sorted(found, key=lambda b: (b["at"], b["path"].name), reverse=True)
 
 
-def backup_to(conn: sqlite3.Connection, target: str | Path) -> Path:
-    target = Path(target)
-    partial = target.with_name(target.name + ".partial")
+def trusted(folder: Path, moment: datetime) -> Iterator[dict]:
+    """The backups start-up recovery may use, newest first: in the record with the same size and
+    SHA-256, and not dated after `moment` (a planted motcua-29991231-235959.sqlite3 is not)."""
+    record = _read_record(folder)
+    for backup in listed(folder):
+        if backup["recorded"] and backup["at"] <= moment and sha256_of(backup["path"]) == \
+                record[backup["path"].name]["sha256"]:
+            yield backup
+
+
+def record(folder: Path, path: Path) -> None:
+    """Write a backup just made into the folder's record."""
+    entry = {"name": path.name, "size": path.stat().st_size, "sha256": sha256_of(path),
+             "made_at": datetime.now().isoformat(timespec="seconds")}
+    with _changing_record(folder) as entries:
+        entries[path.name] = entry
+
+
+def remove(folder: Path, paths: list[Path]) -> None:
+    """Delete backups and their lines in the record (thinning), and lines whose file is gone."""
+    with _changing_record(folder) as entries:
+        for path in paths:
+            path.unlink(missing_ok=True)
+            entries.pop(path.name, None)
+        for name in [n for n in entries if not (folder / n).is_file()]:
+            del entries[name]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_record(folder: Path) -> dict[str, dict]:
+    """The record's lines by name; an unreadable record trusts nothing."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        out = sqlite3.connect(str(partial))
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT or not isinstance(data.get("backups"), list):
+        return {}
+    entries = {}
+    for entry in data["backups"]:
+        if (isinstance(entry, dict) and isinstance(entry.get("name"), str) and _NAME.fullmatch(entry["name"])
+                and type(entry.get("size")) is int and isinstance(entry.get("sha256"), str)
+                and _SHA256.fullmatch(entry["sha256"])):
+            entries[entry["name"]] = entry
+    return entries
+
+
+@contextmanager
+def _changing_record(folder: Path) -> Iterator[dict[str, dict]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with lock.exclusive_file(folder / "motcua-backups.lock"):
+        entries = _read_record(folder)
+        yield entries
+        text = json.dumps({"format": _MANIFEST_FORMAT, "backups": [entries[n] for n in sorted(entries)]},
+                          ensure_ascii=False, indent=1)
+        fd, partial = tempfile.mkstemp(prefix=MANIFEST + ".", suffix=".partial", dir=folder)
         try:
-            conn.backup(out)
-            out.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            out.close()
-        problems = integrity_problems(partial)
-        if problems:
-            raise BackupError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn: {problems[0]}")
-        _fsync(partial)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _replace(partial, folder / MANIFEST)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        _fsync_folder(folder)
+
+
+def _replace(partial: str, target: Path) -> None:
+    """os.replace; on Windows a reader holding the record open for a moment makes it fail, so try again."""
+    for attempt in range(20):
+        try:
+            os.replace(partial, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 19:
+                raise
+            time.sleep(0.05)
+
+
+# --- making backups ------------------------------------------------------------------------------
+
+def backup_into(conn: sqlite3.Connection, folder: Path, name: str) -> Path:
+    """A verified backup into the backups folder, written into its record."""
+    target = folder / name
+    partial: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = _temporary(folder, name)
+        _write_verified(conn, partial)
         os.replace(partial, target)
+        _fsync_folder(folder)
+        record(folder, target)
     except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise BackupError(f"Không ghi được bản sao lưu {target}: {exc}") from exc
+    except BaseException:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise
     return target
 
 
-def put_in_place(source: Path, database: Path) -> None:
-    """Replace the (closed) database file with a copy of `source`, atomically."""
-    partial = database.with_name(database.name + ".restoring")
-    shutil.copyfile(source, partial)
+def backup_to(conn: sqlite3.Connection, target: str | Path) -> Path:
+    """A verified backup as a NEW file `target`: an existing file, folder, link or device is refused."""
+    target = Path(target)
+    refusal = _occupied(target)
+    if refusal:
+        raise BackupError(refusal)
+    partial: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = _temporary(target.parent, "." + target.name)
+        _write_verified(conn, partial)
+        _place_new(partial, target)
+        _fsync_folder(target.parent)
+    except FileExistsError:
+        raise BackupError(_occupied(target) or f"Tệp «{target}» đã có; không ghi đè.") from None
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"Không ghi được bản sao lưu {target}: {exc}") from exc
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+    return target
+
+
+def _occupied(target: Path) -> str | None:
+    """Why `target` may not receive a backup, or None when nothing is there."""
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"Không ghi được bản sao lưu vào «{target}»: {exc.strerror or exc}."
+    if stat.S_ISLNK(found.st_mode):
+        return f"«{target}» là một liên kết (symlink); motcua không ghi bản sao lưu qua liên kết. Hãy chọn tên tệp mới."
+    if stat.S_ISDIR(found.st_mode):
+        return f"«{target}» là một thư mục; hãy ghi rõ tên tệp mới, ví dụ {target / 'motcua-sao-luu.sqlite3'}."
+    if stat.S_ISREG(found.st_mode):
+        return f"Tệp «{target}» đã có; motcua không ghi đè lên tệp có sẵn. Hãy chọn tên tệp mới."
+    return f"«{target}» không phải tệp thường (thiết bị, ống dẫn hoặc socket); motcua không ghi vào đó."
+
+
+def _place_new(partial: Path, target: Path) -> None:
+    """Give the finished file its name without ever replacing a file that appeared meanwhile."""
+    try:
+        os.link(partial, target)  # fails with FileExistsError if anything is there
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links on this file system (FAT on a USB stick): Windows' rename refuses an
+        # existing target by itself; elsewhere look once more just before.
+        if os.name != "nt" and os.path.lexists(target):
+            raise FileExistsError(str(target)) from None
+        os.rename(partial, target)
+
+
+def _temporary(folder: Path, name: str) -> Path:
+    fd, partial = tempfile.mkstemp(prefix=name + ".", suffix=".partial", dir=folder)
+    os.close(fd)
+    return Path(partial)
+
+
+def _write_verified(conn: sqlite3.Connection, partial: Path) -> None:
+    out = sqlite3.connect(str(partial))
+    try:
+        conn.backup(out)
+        out.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        out.close()
+    problems = integrity_problems(partial)
+    if problems:
+        raise BackupError(f"Bản sao lưu không vượt qua kiểm tra toàn vẹn: {problems[0]}")
     _fsync(partial)
-    for suffix in ("-wal", "-shm"):
-        database.with_name(database.name + suffix).unlink(missing_ok=True)
-    os.replace(partial, database)
+
+
+# --- leftovers -----------------------------------------------------------------------------------
+
+def clean_leftovers(database: str | Path) -> list[Path]:
+    """Remove the temporary files of killed backups and restores (only this module's own names,
+    only in the backups folder and next to the database). Run when no other process holds the
+    database (db.lock), so nothing being written is touched."""
+    database = Path(database)
+    found = [database.with_name(database.name + suffix) for suffix in _DATABASE_LEFTOVERS]
+    folder = folder_for(database)
+    if folder.is_dir():
+        found += [path for pattern in _FOLDER_LEFTOVERS for path in folder.glob(pattern)]
+    removed = []
+    for path in found:
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+# --- restoring -----------------------------------------------------------------------------------
+
+def staging_path(database: Path) -> Path:
+    return database.with_name(database.name + ".restoring")
+
+
+def stage(source: Path, database: Path) -> Path:
+    """A private copy of a restore candidate next to the database, to check and then copy in.
+
+    Checking the copy, not the source, means what was checked is what goes in."""
+    shown = f"Tệp «{source}» không dùng để khôi phục được"
+    try:
+        found = os.stat(source)
+    except OSError as exc:
+        raise BackupError(f"Không tìm thấy tệp sao lưu «{source}» ({exc.strerror or exc}).") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise BackupError(f"{shown}: đây không phải tệp thường.")
+    if os.path.exists(database) and os.path.samefile(source, database):
+        raise BackupError(f"{shown}: đây chính là cơ sở dữ liệu đang dùng.")
+    if found.st_size == 0:
+        raise BackupError(f"{shown}: tệp rỗng (0 byte).")
+    staged = staging_path(database)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        staged.with_name(staged.name + suffix).unlink(missing_ok=True)
+    try:
+        with open(source, "rb") as reading, open(staged, "xb") as writing:
+            for block in iter(lambda: reading.read(1 << 20), b""):
+                writing.write(block)
+            writing.flush()
+            os.fsync(writing.fileno())
+    except OSError as exc:
+        discard(staged)
+        raise BackupError(f"{shown}: không đọc/chép được ({exc.strerror or exc}).") from None
+    return staged
+
+
+def discard(staged: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        staged.with_name(staged.name + suffix).unlink(missing_ok=True)
+
+
+def inspect(staged: Path, unit_code: str | None, source: Path | None = None) -> int:
+    """The schema version of a candidate that passes every check; else BackupError naming the first failure.
+
+    In this order: a SQLite file, motcua's application_id, a known schema version (a newer one is
+    refused here, before anything is touched), integrity_check and foreign keys, exactly the schema
+    motcua's migrations make for that version (no extra or missing table, index, trigger or view),
+    the unit's code, and an unbroken audit chain."""
+    shown = f"Tệp «{source or staged}» không dùng để khôi phục được"
+    with open(staged, "rb") as handle:
+        header = handle.read(100)
+    if not header:
+        raise BackupError(f"{shown}: tệp rỗng (0 byte).")
+    if len(header) < 100 or not header.startswith(HEADER):
+        raise BackupError(f"{shown}: đây không phải tệp cơ sở dữ liệu SQLite.")
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    application = int.from_bytes(header[68:72], "big", signed=True)
+    _known(shown, version, application)
+    try:
+        conn = sqlite3.connect(str(staged), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{shown}: {exc}.") from None
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        if (conn.execute("PRAGMA user_version").fetchone()[0], conn.execute("PRAGMA application_id").fetchone()[0]) \
+                != (version, application):
+            raise BackupError(f"{shown}: phần đầu tệp không khớp với nội dung.")
+        problems = _problems(conn, quick=False)
+        if problems:
+            raise BackupError(f"{shown}: không toàn vẹn ({problems[0]}).")
+        difference = schema_difference(conn, version)
+        if difference:
+            raise BackupError(f"{shown}: lược đồ dữ liệu không đúng của motcua ({difference}).")
+        theirs = _unit_code(conn)
+        if unit_code and theirs != unit_code:
+            raise BackupError(f"{shown}: đây là dữ liệu của đơn vị «{theirs or 'chưa khởi tạo'}», không phải của "
+                              f"đơn vị này («{unit_code}»).")
+        if version >= 3:
+            broken = audit.first_broken(sqlite_utils.Database(conn, execute_plugins=False))
+            if broken:
+                raise BackupError(f"{shown}: nhật ký kiểm tra bị phá vỡ từ dòng {broken[0]} ({broken[1]}).")
+    except sqlite3.Error as exc:
+        raise BackupError(f"{shown}: tệp không toàn vẹn, không đọc được ({exc}).") from None
+    finally:
+        conn.close()
+    return version
+
+
+def _known(shown: str, version: int, application: int) -> None:
+    if version > migrations.LATEST:
+        raise BackupError(f"{shown}: tệp được tạo bởi phiên bản motcua mới hơn (lược đồ {version}, phiên bản "
+                          f"này chỉ đọc được đến {migrations.LATEST}). Hãy cập nhật motcua.")
+    # Before schema 4 motcua did not set its application_id; those files are told by their exact schema.
+    ours = application == migrations.APPLICATION_ID or (application == 0 and version < 4)
+    if version < 1 or not ours:
+        raise BackupError(f"{shown}: đây không phải cơ sở dữ liệu của motcua.")
+
+
+def schema_difference(conn: sqlite3.Connection, version: int) -> str | None:
+    """What differs between a file's schema and the one motcua's migrations make for `version`."""
+    expected = expected_schema(version)
+    found = _schema(conn, expected)
+    for key in sorted(found.keys() - expected.keys()):
+        return f"có thêm {_KINDS.get(key[0], key[0])} «{key[1]}»"
+    for key in sorted(expected.keys() - found.keys()):
+        return f"thiếu {_KINDS.get(key[0], key[0])} «{key[1]}»"
+    for key in sorted(expected):
+        if expected[key] != found[key]:
+            return f"{_KINDS.get(key[0], key[0])} «{key[1]}» đã bị sửa"
+    return None
+
+
+_KINDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view"}
+
+
+@lru_cache(maxsize=None)
+def expected_schema(version: int) -> dict:
+    """sqlite_master of a fresh database built by the migrations up to `version`."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        for step in migrations.STEPS[:version]:
+            conn.execute("BEGIN")
+            step(db)
+            conn.execute("COMMIT")
+        return _schema(conn, None)
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection, expected: dict | None) -> dict:
+    """(type, name) → (table, SQL with whitespace normalised). The shadow tables of a full-text
+    index are written by SQLite's fts5 module, whose exact SQL text may change between SQLite
+    releases: only their presence counts. ANALYZE's statistics tables are SQLite's own."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    virtual = {name for kind, name, _t, sql in rows if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL")}
+    schema = {}
+    for kind, name, table, sql in rows:
+        if kind == "table" and name.startswith("sqlite_stat"):
+            continue
+        shadow = kind == "table" and any(name.startswith(v + "_") for v in virtual)
+        schema[(kind, name)] = (table, None if shadow or sql is None else " ".join(sql.split()))
+    return schema
+
+
+def _unit_code(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'unit_code'").fetchone()
+    try:
+        value = json.loads(row[0]) if row else None
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def unit_code_of(path: Path) -> str | None:
+    """The unit code a (perhaps damaged) database holds, if it can still be read."""
+    try:
+        conn = sqlite3.connect(_read_only(path), uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            return _unit_code(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def upgrade_staged(staged: Path, page_size: int) -> None:
+    """Bring a checked candidate to the current schema and the live database's page size
+    (the backup API writes into a WAL database only page for page)."""
+    try:
+        conn = sqlite3.connect(str(staged), isolation_level=None)
+        try:
+            migrations.upgrade(sqlite_utils.Database(conn, execute_plugins=False))
+            if conn.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                conn.execute(f"PRAGMA page_size = {int(page_size)}")
+                conn.execute("VACUUM")
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"Không nâng cấp được bản sao lưu trước khi khôi phục ({exc}); dữ liệu hiện tại vẫn "
+                          "nguyên vẹn.") from exc
+
+
+def copy_in(conn: sqlite3.Connection, staged: Path) -> dict:
+    """Put a checked, upgraded candidate INTO the live database through the backup API.
+
+    First the current code reservations are carried into it (a code printed on a receipt is
+    never handed out again) and the dossiers only the current data has are named. Call with
+    every other writer of this process held at the gate and no other process at the database."""
+    try:
+        conn.execute("ATTACH DATABASE ? AS restoring", [str(staged)])
+        try:
+            before = conn.total_changes
+            conn.execute("INSERT OR IGNORE INTO restoring.code_reservations (code, day, workstation, number, "
+                         "reserved_at) SELECT code, day, workstation, number, reserved_at "
+                         "FROM main.code_reservations")
+            kept = conn.total_changes - before
+            only_here = [row[0] for row in conn.execute(
+                "SELECT code FROM main.dossiers WHERE code NOT IN (SELECT code FROM restoring.dossiers) "
+                "ORDER BY code")]
+            changed = [row[0] for row in conn.execute(
+                "SELECT code FROM (SELECT * FROM main.dossiers EXCEPT SELECT * FROM restoring.dossiers) "
+                "WHERE code IN (SELECT code FROM restoring.dossiers) "
+                "UNION SELECT d.code FROM main.dossiers d JOIN main.events e ON e.dossier_id = d.id "
+                "WHERE e.id NOT IN (SELECT id FROM restoring.events) "
+                "AND d.code IN (SELECT code FROM restoring.dossiers) ORDER BY 1")]
+        finally:
+            conn.execute("DETACH DATABASE restoring")
+        source = sqlite3.connect(str(staged))
+        try:
+            source.backup(conn)  # one step, in one write transaction of the live database
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"Không chép được bản sao lưu vào cơ sở dữ liệu ({exc}); dữ liệu hiện tại vẫn "
+                          "nguyên vẹn.") from exc
+    return {"reservations_kept": kept, "only_in_safety_copy": only_here, "changed_since_backup": changed}
+
+
+def page_size(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def carry_reservations(damaged: Path, staged: Path) -> int:
+    """Start-up recovery: the code reservations still readable in a damaged file, into the
+    backup about to replace it (as far as it can be read; a damaged page ends the reading)."""
+    rows = []
+    try:
+        conn = sqlite3.connect(_read_only(damaged), uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            for row in conn.execute("SELECT code, day, workstation, number, reserved_at FROM code_reservations"):
+                rows.append(row)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+    if not rows:
+        return 0
+    conn = sqlite3.connect(str(staged), isolation_level=None)
+    try:
+        before = conn.total_changes
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR IGNORE INTO code_reservations (code, day, workstation, number, reserved_at) "
+                         "VALUES (?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+        return conn.total_changes - before
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def put_in_place(staged: Path, database: Path) -> None:
+    """Start-up recovery only, with no connection open anywhere (db.lock held exclusively):
+    the checked copy takes the (already moved aside) database's name."""
+    _fsync(staged)
+    os.replace(staged, database)
+    _fsync_folder(database.parent)
 
 
 def move_aside(database: Path, suffix: str) -> Path:
-    """Keep a damaged database (and its WAL) under a new name, never delete it."""
+    """Keep a damaged database (and its WAL) under a new name, never delete it.
+
+    Start-up recovery only, with no connection open anywhere (db.lock held exclusively)."""
     aside = database.with_name(database.name + suffix)
     for extra in ("-wal", "-shm"):
         companion = database.with_name(database.name + extra)
@@ -95,10 +566,12 @@ def move_aside(database: Path, suffix: str) -> Path:
     return aside
 
 
+# --- checks --------------------------------------------------------------------------------------
+
 def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
     """What `PRAGMA integrity_check` and `foreign_key_check` (or only quick_check) find; empty when sound."""
     try:
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only(Path(path)), uri=True)
         try:
             return _problems(conn, quick)
         finally:
@@ -110,7 +583,7 @@ def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
 def codes_changed_after(path: Path, moment: str) -> list[str]:
     """Dossier codes a damaged file shows as changed since `moment`, as far as it can be read."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only(path), uri=True)
         try:
             rows = conn.execute("SELECT code FROM dossiers WHERE updated_at >= ? ORDER BY code", [moment])
             return [row[0] for row in rows]
@@ -121,7 +594,13 @@ def codes_changed_after(path: Path, moment: str) -> list[str]:
 
 
 def check(db: sqlite_utils.Database) -> list[str]:
-    return _problems(db.conn, quick=False)
+    """`check`: integrity, foreign keys, and exactly motcua's schema (a trigger slipped in is found)."""
+    problems = _problems(db.conn, quick=False)
+    version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+    difference = schema_difference(db.conn, version) if 0 < version <= migrations.LATEST else None
+    if difference:
+        problems.append(f"Lược đồ dữ liệu không đúng của motcua: {difference}.")
+    return problems
 
 
 def _problems(conn: sqlite3.Connection, quick: bool) -> list[str]:
@@ -138,6 +617,21 @@ def _problems(conn: sqlite3.Connection, quick: bool) -> list[str]:
     return problems
 
 
+def _read_only(path: Path) -> str:
+    return Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+
+
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

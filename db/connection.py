@@ -6,12 +6,18 @@ before any schema upgrade, upgrades run before the database is handed out,
 and a database written by a newer motcua is refused. WAL needs shared memory
 between processes on one machine, which network file systems do not give:
 a database on a network share is refused.
+
+While a connection is open its process holds the database's lock file
+(db/lock.py), so a restore from another process is refused; the first
+process to open the database cleans the temporary files of killed backups
+and restores. Writes pass the lock's gate, which a restore in this process
+holds while it copies the backup in.
 """
 
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -19,6 +25,7 @@ from weakref import WeakKeyDictionary
 import sqlite_utils
 
 from db import backup, migrations
+from db import lock as database_lock
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs",
                        "ceph", "glusterfs", "fuse.glusterfs", "davfs", "fuse.davfs2", "fuse.rclone", "lustre"}
@@ -36,8 +43,23 @@ class WriteFailed(DatabaseError):
     """A write that did not happen; the previous state is intact."""
 
 
-def open_database(path: str | Path) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """A connection that carries its process's hold on the database's lock file."""
+
+    lock: database_lock.Hold | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+
+def open_database(path: str | Path) -> Database:
     path = Path(path)
+    held = None
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
         share = network_filesystem(path)
@@ -47,12 +69,31 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
                 "trên cùng một máy, ổ mạng không đáp ứng được nên dữ liệu có thể hỏng. Hãy để tệp dữ liệu trên ổ "
                 "đĩa của máy này và dùng chức năng xuất dữ liệu để chia sẻ."
             )
+        try:
+            held = database_lock.hold(path, when_alone=backup.clean_leftovers)
+        except database_lock.LockBusy as exc:
+            raise DatabaseError(str(exc)) from None
+        except OSError as exc:
+            raise DatabaseError(f"Không mở được cơ sở dữ liệu {path}: {exc.strerror or exc}") from exc
+    try:
+        db = _open(path)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+    db.lock = held
+    return db
+
+
+def _open(path: Path) -> Database:
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")  # a new motcua database
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"Không mở được cơ sở dữ liệu {path}: {exc}") from exc
     if version > migrations.LATEST:
@@ -63,14 +104,18 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
             "Hãy cập nhật motcua."
         )
     if 0 < version < migrations.LATEST:
-        target = backup.folder_for(path) / backup.name_for(datetime.now(), None, f"before-v{migrations.LATEST}")
+        folder = backup.folder_for(path)
         try:
-            backup.backup_to(conn, target)
+            backup.backup_into(conn, folder, backup.name_for(datetime.now(), None, f"before-v{migrations.LATEST}"))
         except backup.BackupError as exc:
             conn.close()
             raise DatabaseError(f"Không nâng cấp cơ sở dữ liệu vì không sao lưu được trước: {exc}") from exc
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    migrations.upgrade(db)
+    db = Database(conn, execute_plugins=False)
+    try:
+        migrations.upgrade(db)
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -82,19 +127,22 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One write transaction, taken up front so two workstations never deadlock.
 
-    A full disk or a read-only file rolls everything back and says so."""
-    try:
-        db.conn.execute("BEGIN IMMEDIATE")
-        yield db
-        db.conn.execute("COMMIT")
-    except BaseException as exc:
-        _waiting.pop(db, None)
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        failure = _write_failure(exc)
-        if failure:
-            raise WriteFailed(failure) from exc
-        raise
+    A full disk or a read-only file rolls everything back and says so. It passes the gate
+    of the database's lock, which a restore in this process holds while it copies in."""
+    held = getattr(db, "lock", None)
+    with held.gate if held is not None else nullcontext():
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            yield db
+            db.conn.execute("COMMIT")
+        except BaseException as exc:
+            _waiting.pop(db, None)
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            failure = _write_failure(exc)
+            if failure:
+                raise WriteFailed(failure) from exc
+            raise
     for action in _waiting.pop(db, []):
         action()
 

@@ -300,7 +300,15 @@ def upgrade_version_3(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3]
+APPLICATION_ID = 0x6D637561  # "mcua": `PRAGMA application_id` of every motcua database (SQLite header offset 68)
+
+
+def upgrade_version_4(db: sqlite_utils.Database) -> None:
+    """motcua's application_id in the file header, so a restore can tell a motcua database from any other."""
+    db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4]
 LATEST = len(STEPS)
 
 

@@ -2,10 +2,14 @@
 
 Start-up (issue 6): before any session opens, the worker runs the file's
 `PRAGMA quick_check` and, if the file is damaged, sets it aside and puts the
-newest verified backup in its place (counter/recovery.py); the officer is
-told which moment the data is back to. On a large database the check takes
-seconds, so the main window is shown at once, saying it is checking, and
-the data appears after. Then a new database asks for the unit (first-run
+newest backup motcua recorded itself and that passes every check of a
+restore in its place (counter/recovery.py, issue 9); the officer is told
+which moment the data is back to. With motcua open in another process a
+damaged file is left alone and the app says to close it there first. The
+first session also removes the temporary files of killed backups and
+restores (db/lock.py, when no other process has the database open). On a
+large database the check takes seconds, so the main window is shown at
+once, saying it is checking, and the data appears after. Then a new database asks for the unit (first-run
 dialog), a database with accounts asks who is at the counter (login), the
 screens are built for that officer's role, and an automatic backup is taken
 on the background worker if anything changed since the last one.

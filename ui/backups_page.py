@@ -4,7 +4,12 @@ Backups are made through SQLite's backup API and checked before they count
 (counter/backups.py); they run on the background worker, so the counter
 keeps receiving while a large database is copied. A restore names the
 moment it goes back to before it starts, keeps the current data as a backup
-of its own, and then the whole window reads its data again.
+of its own, and copies the backup into the live database, so the other
+workers' connections (the big list has its own) go on, on the restored
+data; they forget what they cached and the whole window reads its data
+again. The message names the dossiers to enter again. A file in the folder
+that motcua did not record is shown as such; restoring it is checked like
+any other file.
 """
 
 from pathlib import Path
@@ -17,7 +22,7 @@ from PySide6.QtWidgets import (
 from counter import backups
 from counter.changes import Changes
 from ui.access import Access
-from ui.operations import Runner, message_of, run_alone
+from ui.operations import Runner, message_of
 from ui.refresh import Refresh
 from ui.widgets import MessageLine, row_table
 
@@ -86,8 +91,8 @@ class BackupsPage(QWidget):
         self.backups = found
         self.table.setRowCount(len(found))
         for row, backup in enumerate(found):
-            cells = (f"{backup['at']:%H:%M:%S %d/%m/%Y}", kind(backup["label"]), size_text(backup["size"]),
-                     backup["path"].name)
+            what = kind(backup["label"]) + ("" if backup["recorded"] else " (không có trong sổ sao lưu)")
+            cells = (f"{backup['at']:%H:%M:%S %d/%m/%Y}", what, size_text(backup["size"]), backup["path"].name)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 2:
@@ -137,13 +142,14 @@ class BackupsPage(QWidget):
     def restore(self, backup: dict) -> None:
         self.restore_button.setEnabled(False)
         self.message.note(f"Đang khôi phục về lúc {backup['at']:%H:%M:%S %d/%m/%Y}…")
-        run_alone(self.runner, [self.reads, self.background], lambda s: backups.restore(s, backup["path"]),
-                  done=lambda result: self._restored(backup, result), failed=self._refused,
-                  label="Đang khôi phục dữ liệu…", parent=self)
+        self.runner.run(lambda s: backups.restore(s, backup["path"]),
+                        done=lambda result: self._restored(backup, result), failed=self._refused,
+                        label="Đang khôi phục dữ liệu…", parent=self)
 
     def _restored(self, backup: dict, result: dict) -> None:
-        self.message.ok(f"Đã khôi phục dữ liệu về lúc {backup['at']:%H:%M:%S ngày %d/%m/%Y}. Dữ liệu trước khi "
-                        f"khôi phục được giữ tại {result['previous_saved_as']}.")
+        text = (f"Đã khôi phục dữ liệu về lúc {backup['at']:%H:%M:%S ngày %d/%m/%Y}. Dữ liệu trước khi "
+                f"khôi phục được giữ tại {result['previous_saved_as']}.")
+        self.message.ok(" ".join([text, *backups.restore_summary(result)[1:]]))
 
     def _refused(self, error: Exception) -> None:
         self.backup_button.setEnabled(self.access.may("backup"))

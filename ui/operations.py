@@ -167,47 +167,6 @@ class Runner(QObject):
                 self.idle_changed.emit(True)
 
 
-def run_alone(runner: Runner, others: list[Runner], call: Callable[[Session], Any],
-              done: Callable[[Any], None] | None = None, failed: Callable[[Exception], None] | None = None,
-              label: str | None = None, parent: QWidget | None = None) -> None:
-    """Run `call` on `runner` while the other runners' sessions are closed; they reopen after it.
-
-    A restore puts another file in the database's place: a connection still
-    open would go on reading the old file. So the others close their sessions
-    first and wait; their queued calls run after they reopen on the new file."""
-    closed = [threading.Event() for _ in others]
-    finished = threading.Event()
-    for other, event in zip(others, closed):
-        def hold(session: Session, event=event) -> None:
-            session.close()
-            event.set()
-            finished.wait()
-            session.reopen()
-
-        def hold_failed(error: Exception, event=event, other=other) -> None:
-            event.set()  # a session that never opened has nothing to close
-            other.failed.emit(message_of(error))
-
-        other.run(hold, failed=hold_failed)
-
-    def alone(session: Session):
-        for event in closed:
-            event.wait()
-        try:
-            return call(session)
-        finally:
-            finished.set()
-
-    def alone_failed(error: Exception) -> None:
-        finished.set()  # `alone` may never have run: the runner's own session did not open
-        if failed:
-            failed(error)
-        else:
-            runner.failed.emit(message_of(error))
-
-    runner.run(alone, done=done, failed=alone_failed, label=label, parent=parent)
-
-
 def message_of(error: Exception) -> str:
     """What an officer reads: the Vietnamese refusal, or a plain note for an unexpected error."""
     if isinstance(error, CounterError):

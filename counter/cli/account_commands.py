@@ -46,6 +46,7 @@ def register(commands) -> None:
 
     p = commands.add_parser("restore", help="khôi phục từ một bản sao lưu")
     p.add_argument("file")
+    p.add_argument("--json", action="store_true")
     p.set_defaults(handler=restore)
 
 
@@ -114,12 +115,18 @@ def backup_list(session, args) -> None:
     session.require("backup")
     found = backups.listed(session)
     if args.json:
-        emit_json([{"file": str(b["path"]), "at": b["at"].isoformat(), "label": b["label"]} for b in found])
+        emit_json([{"file": str(b["path"]), "at": b["at"].isoformat(), "label": b["label"],
+                    "recorded": b["recorded"]} for b in found])
         return
     for backup in found:
-        line(f"{backup['at']:%d/%m/%Y %H:%M:%S}  {backup['path']}")
+        note = "" if backup["recorded"] else "  (không có trong sổ sao lưu của motcua)"
+        line(f"{backup['at']:%d/%m/%Y %H:%M:%S}  {backup['path']}{note}")
 
 
 def restore(session, args) -> None:
     result = backups.restore(session, args.file)
-    line(f"Đã khôi phục từ {result['restored_from']}; dữ liệu trước đó được lưu tại {result['previous_saved_as']}.")
+    if args.json:
+        emit_json(result)
+        return
+    for text in backups.restore_summary(result):
+        line(text)

@@ -14,7 +14,7 @@ def register(commands) -> None:
     p.set_defaults(handler=demo_command)
 
     p = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu (mặc định vào thư mục sao lưu tự động)")
-    p.add_argument("--out")
+    p.add_argument("--out", help="ghi vào một tệp MỚI (tệp có sẵn, thư mục, liên kết hay thiết bị bị từ chối)")
     p.set_defaults(handler=backup)
 
     p = commands.add_parser("check", help="kiểm tra toàn vẹn cơ sở dữ liệu")

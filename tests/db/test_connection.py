@@ -93,3 +93,13 @@ def test_the_cli_reports_a_full_disk_in_one_line(cli, db_path, monkeypatch):
     monkeypatch.setattr(intake, "receive", full)
     code, out, err = cli("receive", "--procedure", "2.001035", "--name", "Lê An")
     assert code == 1 and err.strip() == "Lỗi: Không ghi được vì ổ đĩa đầy. Dữ liệu trước đó vẫn nguyên vẹn."
+
+
+def test_check_reports_a_trigger_slipped_into_the_schema(session):
+    session.db.conn.execute("CREATE TRIGGER rewrite AFTER INSERT ON dossiers BEGIN "
+                            "UPDATE dossiers SET fee = 0 WHERE id = new.id; END")
+    assert "Lược đồ dữ liệu không đúng của motcua: có thêm trigger «rewrite»." in maintenance.check(session)
+    session.db.conn.execute("DROP TRIGGER rewrite")
+    session.db.conn.execute("DROP TRIGGER audit_append_only_delete")
+    assert "Lược đồ dữ liệu không đúng của motcua: thiếu trigger «audit_append_only_delete»." in \
+        maintenance.check(session)

@@ -7,7 +7,7 @@ import pytest
 from counter import accounts, dossiers, maintenance, search
 from counter.errors import CounterError
 from counter.session import Session
-from db import migrations
+from db import backup, migrations
 from db.connection import schema_version
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-v*.sqlite3"))
@@ -35,6 +35,17 @@ def test_old_database_upgrades_with_nothing_lost(fixture, tmp_path):
         assert [d.code for d in search.search(session, "nguyen van duc")] == ["000.00.53.H48-250303-0001"]
         assert not session.calendar.is_working(returned.received_at.date().replace(day=7))
         assert maintenance.check(session) == []
+        assert session.db.conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_each_fixture_has_exactly_the_schema_the_migrations_make_for_its_version(fixture, tmp_path):
+    copy = tmp_path / "candidate.sqlite3"
+    shutil.copy(fixture, copy)
+    version = int(fixture.stem.split("-v")[1])
+    assert backup.inspect(copy, "000.00.53.H48") == version
+    application = sqlite3.connect(copy).execute("PRAGMA application_id").fetchone()[0]
+    assert application == (migrations.APPLICATION_ID if version >= 4 else 0)
 
 
 def test_a_database_from_a_newer_motcua_is_refused(tmp_path):

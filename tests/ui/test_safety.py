@@ -1,7 +1,8 @@
 """Backups, restore, start-up recovery and the audit check, through the real window."""
 
+import shutil
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from counter import backups, catalogue, dossiers, intake, maintenance, unit
+from counter.changes import Changes
 from counter.clock import now
 from counter.errors import CounterError
 from counter.session import Session
+from db import backup as backup_db
 from tests.conftest import UNIT
 from tests.ui.conftest import launch
 from tests.ui.helpers import press
@@ -42,7 +45,6 @@ def test_restore_asks_naming_the_backup_time_then_the_window_shows_the_restored_
     page = backups_page(app)
     startup = page.backups[0]
     gone = intake.receive(session, "1.001193", "Ngô Thị Lụa", at=now() - timedelta(minutes=5))
-    session.close()  # the test's own connection must not outlive the file it was opened on
     app.screen(app.window.list)
     app.qtbot.waitUntil(lambda: app.window.list.table.complete)
     assert app.window.list.table.model.rowCount() == 1
@@ -55,6 +57,7 @@ def test_restore_asks_naming_the_backup_time_then_the_window_shows_the_restored_
     app.idle()
     assert page.message.kind == "ok", page.message.text()
     assert "Đã khôi phục dữ liệu về lúc" in page.message.text()
+    assert f"cần nhập lại: {gone.code}." in page.message.text()
     assert "before-restore" in [b["label"] for b in page.backups]
 
     app.screen(app.window.list)
@@ -68,6 +71,14 @@ def test_restore_asks_naming_the_backup_time_then_the_window_shows_the_restored_
     with Session(app.launcher.path) as check:
         assert dossiers.get(check, made[0].code).applicant_name == "Ngô Thị Lụa"
         assert maintenance.check(check) == []
+    assert made[0].code != gone.code  # the lost receipt's code is not handed out again
+    # The test's own connection, open all along, works on the restored data too, and the list sees it.
+    other = intake.receive(session, "1.001193", "Hà Văn Tú", at=now() - timedelta(minutes=1))
+    app.launcher.runner.changed.emit(Changes.of_dossier(other.code))  # as a change from elsewhere arrives
+    app.screen(app.window.list)
+    app.qtbot.waitUntil(lambda: app.window.list.table.complete)
+    codes = {app.window.list.table.model.row_at(i).code for i in range(app.window.list.table.model.rowCount())}
+    assert codes == {made[0].code, other.code}
 
 
 def _corrupt(path: Path, page: int) -> None:
@@ -79,16 +90,7 @@ def _corrupt(path: Path, page: int) -> None:
 
 def test_a_damaged_database_is_recovered_at_start_up_and_the_officer_told(qtbot, tmp_path, preferences):
     path = tmp_path / "unit.sqlite3"
-    with Session(path) as session:
-        unit.configure(session, **UNIT)
-        catalogue.import_catalogue(session, catalogue.STARTER)
-        kept = intake.receive(session, "1.001193", "Trịnh Văn Kiên", at=now() - timedelta(hours=2))
-        backups.make(session)
-        later = intake.receive(session, "1.001193", "Mạc Thị Yến", at=now() - timedelta(hours=1))
-        session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        index_page = session.db.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'dossiers_code_rev'").fetchone()[0]
-    _corrupt(path, index_page)
+    kept, later, _made = _damaged_unit(path)
     running = launch(qtbot, path, preferences)
     try:
         qtbot.waitUntil(lambda: running.launcher.recovery_box is not None, timeout=20000)
@@ -103,6 +105,74 @@ def test_a_damaged_database_is_recovered_at_start_up_and_the_officer_told(qtbot,
         model = running.window.list.table.model
         assert model.rowCount() == 1 and model.row_at(0).code == kept.code
         assert list(tmp_path.glob("unit.sqlite3.damaged-*"))
+    finally:
+        running.launcher.close()
+
+
+def _damaged_unit(path: Path):
+    """A unit with one recorded backup and a later dossier, then a damaged index page."""
+    with Session(path) as session:
+        unit.configure(session, **UNIT)
+        catalogue.import_catalogue(session, catalogue.STARTER)
+        kept = intake.receive(session, "1.001193", "Trịnh Văn Kiên", at=now() - timedelta(hours=2))
+        made = backups.make(session)
+        later = intake.receive(session, "1.001193", "Mạc Thị Yến", at=now() - timedelta(hours=1))
+        session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        index_page = session.db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'dossiers_code_rev'").fetchone()[0]
+    _corrupt(path, index_page)
+    return kept, later, made
+
+
+def made_at(backup: Path) -> datetime:
+    return next(b["at"] for b in backup_db.listed(backup.parent) if b["path"] == backup)
+
+
+def test_start_up_recovery_ignores_a_planted_backup_from_the_future(qtbot, tmp_path, preferences):
+    path = tmp_path / "unit.sqlite3"
+    kept, _later, made = _damaged_unit(path)
+    shutil.copy(made, made.parent / "motcua-29991231-235959.sqlite3")  # sound, but never recorded by motcua
+    running = launch(qtbot, path, preferences)
+    try:
+        qtbot.waitUntil(lambda: running.launcher.recovery_box is not None, timeout=20000)
+        box = running.launcher.recovery_box
+        assert box.isVisible() and f"lúc {made_at(made):%H:%M ngày %d/%m/%Y}" in box.text()
+        assert "2999" not in box.text()
+        running.launcher.recovery_box.button(QMessageBox.StandardButton.Ok).click()
+        running.wait_shown()
+        running.screen(running.window.list)
+        qtbot.waitUntil(lambda: running.window.list.table.complete)
+        assert running.window.list.table.model.row_at(0).code == kept.code
+    finally:
+        running.launcher.close()
+
+
+def test_start_up_with_only_unrecorded_backups_gives_up_and_leaves_the_file(qtbot, tmp_path, preferences):
+    path = tmp_path / "unit.sqlite3"
+    _kept, _later, made = _damaged_unit(path)
+    (made.parent / backup_db.MANIFEST).unlink()  # the record is gone: no backup is trusted
+    damaged = path.read_bytes()
+    running = launch(qtbot, path, preferences)
+    told = []
+    running.launcher.gave_up.connect(told.append)
+    try:
+        qtbot.waitUntil(lambda: bool(told), timeout=20000)
+        assert "không có bản sao lưu nào dùng được" in told[0]
+        assert path.read_bytes() == damaged
+    finally:
+        running.launcher.close()
+
+
+def test_leftovers_of_killed_backups_and_restores_are_removed_when_the_app_starts(qtbot, session, preferences):
+    restoring = session.path.with_name(session.path.name + ".restoring")
+    partial = backups.folder(session) / "motcua-20250303-090000-a3.sqlite3.x1y2.partial"
+    partial.parent.mkdir(exist_ok=True)
+    for path in (restoring, partial):
+        path.write_bytes(b"\0" * 4096)
+    session.close()  # the app is the first to open the database
+    running = launch(qtbot, session.path, preferences).wait_shown()
+    try:
+        assert not restoring.exists() and not partial.exists()
     finally:
         running.launcher.close()
 
