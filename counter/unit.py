@@ -3,11 +3,12 @@
 from datetime import date
 from pathlib import Path
 
-from counter import audit
+from counter import audit, private
+from counter.clock import check_year
 from counter import settings as unit_settings
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import nfc
+from counter.text import NAME, clean_text
 from counter.working_calendar import DayOverride, overrides_csv, parse_overrides_csv
 from db import calendar as calendar_table
 from db import dossiers as dossier_table
@@ -39,6 +40,8 @@ def import_calendar(session: Session, path: str | Path) -> int:
     except OSError as exc:
         raise CounterError(f"Không đọc được tệp lịch {path}: {exc.strerror}.", f"cannot read {path}") from None
     days = parse_overrides_csv(data)
+    for override in days:
+        clean_text(override.reason, f"Lý do của ngày {override.day:%d/%m/%Y}", NAME)
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
@@ -47,17 +50,17 @@ def import_calendar(session: Session, path: str | Path) -> int:
 
 
 def export_calendar(session: Session, path: str | Path) -> int:
+    """The unit's own days as a calendar file; whoever may see the calendar may export it."""
+    session.require("view")
     overrides = list(session.calendar.overrides.values())
-    try:
-        Path(path).write_bytes(overrides_csv(overrides))
-    except OSError as exc:
-        raise CounterError(f"Không ghi được tệp lịch {path}: {exc.strerror}.", f"cannot write {path}") from None
+    private.write_file(path, overrides_csv(overrides))
     return len(overrides)
 
 
 def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
     session.require("calendar")
-    why = nfc(reason) or ("Ngày làm việc" if working else "Ngày nghỉ")
+    check_year(day, "ngày")
+    why = clean_text(reason, "Lý do", NAME) or ("Ngày làm việc" if working else "Ngày nghỉ")
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
         audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
@@ -68,8 +71,8 @@ def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverr
 def unset_day(session: Session, day: date) -> None:
     session.require("calendar")
     with write(session.db):
-        found = calendar_table.remove(session.db, day.isoformat())
+        if not calendar_table.remove(session.db, day.isoformat()):
+            # Raised inside the transaction: nothing, not even the audit row, is written.
+            raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
         audit.log(session, "calendar_day_unset", day.isoformat())
-    if not found:
-        raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
     session.forget_cached()

@@ -1,5 +1,7 @@
 """Officer accounts (tài khoản cán bộ)."""
 
+import json
+
 import sqlite_utils
 
 from db import rows
@@ -7,14 +9,29 @@ from db import rows
 COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active", "failed_logins", "locked_until",
            "created_at", "updated_at")
 _SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM officers"
+# Written with the first account, in the settings table, and never removed.
+MARKER = "accounts_created"
 
 
 def _rows(cursor) -> list[dict]:
     return [dict(zip(COLUMNS, row)) for row in cursor]
 
 
-def count(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM officers").fetchone()[0]
+def ever_had_accounts(db: sqlite_utils.Database) -> bool:
+    """An account exists, or once did: the marker written with the first one, else (for a
+    database older than the marker) an `account_created` row of the append-only audit trail."""
+    for query in ("SELECT EXISTS (SELECT 1 FROM officers)",
+                  f"SELECT EXISTS (SELECT 1 FROM settings WHERE key = '{MARKER}')",
+                  "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'account_created')"):
+        if db.execute(query).fetchone()[0]:
+            return True
+    return False
+
+
+def mark_accounts_created(db: sqlite_utils.Database, at: str) -> None:
+    """Inside the write that creates (or first logs into) an account."""
+    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+               [MARKER, json.dumps(at)])
 
 
 def by_username(db: sqlite_utils.Database, username: str) -> dict | None:

@@ -4,6 +4,10 @@ The same services as the desktop app, for scripts and province IT staff.
 Command names, options and JSON keys are a contract (README.md): add, never
 rename. Bad input prints one Vietnamese line on stderr, exits non-zero and
 changes nothing.
+
+Arguments that are not valid UTF-8 reach Python as lone surrogates
+(PEP 383); they are refused here, before a database is opened, whatever the
+command.
 """
 
 import argparse
@@ -11,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from counter import accounts
+from counter import accounts, private
 from counter.cli import (
     account_commands,
     dossier_commands,
@@ -25,6 +29,7 @@ from counter.cli import (
 from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.session import Session
+from counter.text import NAME, clean_text
 from db.connection import DatabaseError
 
 
@@ -61,8 +66,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command; 0 on success, 1 with a Vietnamese line on stderr otherwise."""
+    private.restrict_process()
     try:
-        with Session(args.db or default_database(), args.officer) as session:
+        _refuse_undecodable(args)
+        officer = clean_text(args.officer, "Tên cán bộ (--officer)", NAME) if args.officer else None
+        with Session(args.db or default_database(), officer) as session:
             if args.user:
                 accounts.login(session, args.user, password("Mật khẩu: ", "MOTCUA_PASSWORD"))
             args.handler(session, args)
@@ -76,4 +84,18 @@ def run(args: argparse.Namespace) -> int:
         print("Đã dừng.", file=sys.stderr)
         return 130
     return 0
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, Path)) and _has_surrogate(str(item)):
+                raise CounterError(
+                    f"Tham số «{name}» không phải văn bản UTF-8 hợp lệ (kể cả tên tệp); hãy gõ lại hoặc đổi tên tệp.",
+                    f"argument {name} is not valid UTF-8",
+                )
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
