@@ -15,7 +15,7 @@ from counter import audit, fees
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import CODE, NAME, clean_text, fold, nfc
+from counter.text import CODE, NAME, clean_text, fold, nfc, number
 from db import catalogue as catalogue_table
 from db.connection import write
 
@@ -90,7 +90,7 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
             "catalogue needs columns code,name,days",
         )
     if len(rows) > MAX_PROCEDURES + 1:
-        raise CounterError(f"Tệp danh mục có quá {MAX_PROCEDURES:,} thủ tục.".replace(",", "."),
+        raise CounterError(f"Tệp danh mục có quá {number(MAX_PROCEDURES)} thủ tục.",
                            f"more than {MAX_PROCEDURES} procedures")
     procedures, seen = [], {}
     for number, row in enumerate(rows[1:], start=2):

@@ -16,7 +16,7 @@ from counter.clock import iso, now
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import fold
+from counter.text import fold, number
 from db import demo as demo_table
 from db import files as file_table
 from db.connection import write
@@ -50,7 +50,7 @@ def fill(session: Session, count: int, seed: int = 1, end: datetime | None = Non
     """Add `count` demo dossiers received before `end`; returns what was written."""
     session.require("demo")
     if not 1 <= count <= MAX_DOSSIERS:
-        raise CounterError(f"Số hồ sơ thử phải từ 1 đến {MAX_DOSSIERS:,}.".replace(",", "."),
+        raise CounterError(f"Số hồ sơ thử phải từ 1 đến {number(MAX_DOSSIERS)}.",
                            f"--dossiers must be 1-{MAX_DOSSIERS}")
     if not session.settings.initialised:
         unit.configure(session, **DEMO_SETTINGS)

@@ -8,6 +8,7 @@ what the database's 64-bit integers hold.
 import re
 
 from counter.errors import CounterError
+from counter.text import number
 
 MAX_FEE = 10**12
 _AMOUNT = re.compile(r"[0-9]{1,3}(?:[. ][0-9]{3})+|[0-9]+")
@@ -29,6 +30,6 @@ def checked(fee: int) -> int:
     if fee < 0:
         raise CounterError("Phí, lệ phí không được âm.", "fee cannot be negative")
     if fee > MAX_FEE:
-        raise CounterError(f"Phí, lệ phí {fee:,} đồng vượt mức tối đa {MAX_FEE:,} đồng.".replace(",", "."),
+        raise CounterError(f"Phí, lệ phí {number(fee)} đồng vượt mức tối đa {number(MAX_FEE)} đồng.",
                            f"fee above {MAX_FEE}")
     return fee

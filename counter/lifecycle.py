@@ -74,8 +74,9 @@ def return_result(session: Session, code: str, at: datetime | None = None, to: s
         raise CounterError(
             "Mức đánh giá phải là very-satisfied, satisfied hoặc unsatisfied.", "unknown rating"
         )
+    given = clean_text(to, "Người nhận kết quả", NAME)
     dossier, at = _step(session, code, at, ("result_ready",), "trả kết quả", "return")
-    receiver = clean_text(to, "Người nhận kết quả", NAME) or dossier.applicant_name
+    receiver = given or dossier.applicant_name
     with write(session.db):
         dossiers.record(session, dossier, at, "returned",
                         {"to": receiver, "channel": channel, "rating": rating},

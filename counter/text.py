@@ -50,10 +50,15 @@ def clean_text(value: str | None, what: str, max_len: int) -> str:
             )
     if len(text) > max_len:
         raise CounterError(
-            f"{what} quá dài: {len(text):,} ký tự, tối đa {max_len:,}.".replace(",", "."),
+            f"{what} quá dài: {number(len(text))} ký tự, tối đa {number(max_len)}.",
             f"text longer than {max_len} characters",
         )
     return text
+
+
+def number(value: int) -> str:
+    """A whole number as Vietnamese writes it: 1.000.000."""
+    return f"{value:,}".replace(",", ".")
 
 
 def fold(value: str | None) -> str:

@@ -6,8 +6,10 @@ rename. Bad input prints one Vietnamese line on stderr, exits non-zero and
 changes nothing.
 
 Arguments that are not valid UTF-8 reach Python as lone surrogates
-(PEP 383); they are refused here, before a database is opened, whatever the
-command.
+(PEP 383); they, and NUL (which no real command line carries), are refused
+here, before a database is opened, whatever the command. Messages echo what
+was typed with control characters escaped, so they stay one line and cannot
+drive the terminal.
 """
 
 import argparse
@@ -26,6 +28,7 @@ from counter.cli import (
     setup_commands,
     wording_commands,
 )
+from counter.cli.output import printable
 from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.session import Session
@@ -35,7 +38,7 @@ from db.connection import DatabaseError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
-        self.exit(2, f"Lỗi cú pháp lệnh: {message} (dùng --help để xem hướng dẫn)\n")
+        self.exit(2, f"Lỗi cú pháp lệnh: {printable(message)} (dùng --help để xem hướng dẫn)\n")
 
 
 def default_database() -> Path:
@@ -75,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
                 accounts.login(session, args.user, password("Mật khẩu: ", "MOTCUA_PASSWORD"))
             args.handler(session, args)
     except (CounterError, DatabaseError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(f"Lỗi: {printable(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
@@ -89,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
 def _refuse_undecodable(args: argparse.Namespace) -> None:
     for name, value in vars(args).items():
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, (str, Path)) and _has_surrogate(str(item)):
+            if isinstance(item, (str, Path)) and _undecodable(str(item)):
                 raise CounterError(
                     f"Tham số «{name}» không phải văn bản UTF-8 hợp lệ (kể cả tên tệp); hãy gõ lại hoặc đổi tên tệp.",
                     f"argument {name} is not valid UTF-8",
                 )
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+def _undecodable(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" or ch == "\x00" for ch in text)
 
