@@ -15,7 +15,8 @@ from counter import audit, fees
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import CODE, NAME, clean_text, fold, nfc, number
+from counter.text import CODE, NAME, clean_text, fold, nfc
+from counter.text import number as written
 from db import catalogue as catalogue_table
 from db.connection import write
 
@@ -90,7 +91,7 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
             "catalogue needs columns code,name,days",
         )
     if len(rows) > MAX_PROCEDURES + 1:
-        raise CounterError(f"Tệp danh mục có quá {number(MAX_PROCEDURES)} thủ tục.",
+        raise CounterError(f"Tệp danh mục có quá {written(MAX_PROCEDURES)} thủ tục.",
                            f"more than {MAX_PROCEDURES} procedures")
     procedures, seen = [], {}
     for number, row in enumerate(rows[1:], start=2):
@@ -106,6 +107,8 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
             )
         seen[procedure.code] = number
         procedures.append(procedure)
+    if not procedures:
+        raise CounterError("Tệp danh mục chỉ có dòng tiêu đề, không có thủ tục nào.", "catalogue has no procedures")
     return procedures
 
 

@@ -11,7 +11,7 @@ from datetime import time
 
 from counter.clock import parse_clock
 from counter.errors import CounterError
-from counter.text import NAME, clean_text
+from counter.text import NAME, clean_text, nfc
 
 LEVELS = {"xa": "Cấp xã", "huyen": "Cấp huyện", "tinh": "Cấp tỉnh"}
 FORM_SETS = {"tt03-2025": "TT 03/2025/TT-VPCP", "tt01-2018": "TT 01/2018/TT-VPCP"}

@@ -28,7 +28,7 @@ def ever_had_accounts(db: sqlite_utils.Database) -> bool:
     return False
 
 
-def mark_accounts_created(db: sqlite_utils.Database, at: str) -> None:
+def mark_accounts_created(db: sqlite_utils.Database, at: str | None) -> None:
     """Inside the write that creates (or first logs into) an account."""
     db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                [MARKER, json.dumps(at)])
