@@ -8,9 +8,9 @@ reset the count. A name that is no account gets the same verification against
 a dummy hash, so the time taken does not tell which accounts exist.
 
 Set-up mode (anyone may work) lasts until the first account is created; the
-settings marker and the append-only audit row written with it keep the
-database out of set-up mode even if every row of `officers` is deleted
-(db/officers.py).
+settings marker written with it (or at the first login into an account made
+before the marker existed) keeps the database out of set-up mode even if
+every row of `officers` is deleted (db/officers.py).
 """
 
 import re

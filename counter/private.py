@@ -53,21 +53,19 @@ def write_file(path: str | Path, data: bytes) -> None:
         raise CounterError(f"Không ghi được tệp {path}: {exc.strerror or exc}.", f"cannot write {path}") from None
 
 
-def prepare_database(path: Path) -> None:
-    """Before SQLite opens `path`: a new database file is created 0600 (in a 0700 folder when
-    the folder is new); an existing one of ours that others may read is made 0600, with its
-    -wal and -shm."""
+def new_folder(path: Path) -> bool:
+    """Whether the database at `path` will be the first thing in a folder created for it."""
+    return not path.parent.exists()
+
+
+def restrict_database(path: Path, created_folder: bool) -> None:
+    """Right after SQLite opened `path`, before any dossier is written: the database, its -wal
+    and -shm (later ones take the database's mode) are made 0600 if others could read them,
+    and a folder created for it 0700."""
     if not _POSIX or str(path) == ":memory:":
         return
-    if not path.parent.exists():
-        make_folder(path.parent)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        return
-    except FileExistsError:
-        pass
-    except OSError:
-        return  # SQLite will say why it cannot open the file
+    if created_folder:
+        os.chmod(path.parent, FOLDER_MODE)
     for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             info = companion.stat()

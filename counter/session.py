@@ -23,11 +23,12 @@ from db.files import FileStore, folder_for
 class Session:
     def __init__(self, path: str | Path, officer: str | None = None):
         self.path = Path(path)
+        created_folder = private.new_folder(self.path)
         try:
-            private.prepare_database(self.path)
             self.db = open_database(self.path)
         except DatabaseError as exc:
             raise CounterError(str(exc), "cannot open the database") from None
+        private.restrict_database(self.path, created_folder)
         self.desk_name = nfc(officer) or _login_name()
         self.user: dict | None = None
         self.files = FileStore(folder_for(self.path))
@@ -38,10 +39,10 @@ class Session:
     def reopen(self) -> None:
         """Open the database file again (after a restore put another file in its place)."""
         try:
-            private.prepare_database(self.path)
             self.db = open_database(self.path)
         except DatabaseError as exc:
             raise CounterError(str(exc), "cannot open the database") from None
+        private.restrict_database(self.path, created_folder=False)
         self.forget_cached()
 
     def __enter__(self) -> "Session":

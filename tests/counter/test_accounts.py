@@ -235,8 +235,12 @@ def test_deleting_every_account_does_not_reopen_set_up_mode(staffed, db_path):
             receive(after)
         with pytest.raises(CounterError, match="Cần đăng nhập"):
             accounts.create(after, "ke-gian", "Kẻ Gian", "admin", "mat-khau-ke-gian")
-    # The marker gone too: the append-only audit trail still remembers the accounts.
+
+
+def test_a_database_with_accounts_from_before_the_marker_gets_it_at_the_next_login(staffed, db_path):
     staffed.db.execute("DELETE FROM settings WHERE key = 'accounts_created'")
+    accounts.login(staffed, "lan", PASSWORD)
+    staffed.db.execute("DELETE FROM officers")
     with Session(db_path) as after:
         assert after.accounts_exist
 
