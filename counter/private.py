@@ -1,13 +1,14 @@
 """Private files: what motcua writes holds CCCD numbers, phones, addresses and password
 hashes, so only the officer's own user account may read it.
 
-On POSIX each entry point (main.py, the command line, the desktop app) sets the
-umask to 077 before anything is opened: the database and its -wal/-shm (SQLite gives
-them the database's mode), backups, exports, printed PDFs, calendar files and the
-file store are created 0600, their folders 0700. The files written here are private
-even without that umask, and a database left world-readable by an older motcua is
-made private when it is opened. Windows has no umask: a file inherits the access
-list of its folder (README.md, "Who can read the files").
+On POSIX each entry point (main.py, which starts the app or a command, and the
+command line's run) sets the umask to 077 before anything is opened: the database
+and its -wal/-shm (SQLite gives them the database's mode), backups, exports,
+printed PDFs, calendar files and the file store are created 0600, their folders
+0700. The files written here are private even without that umask, and a database
+that others could read is made private as soon as it is opened. Windows has no
+umask: a file inherits the access list of its folder (README.md, "Who can read
+the files").
 """
 
 import os
