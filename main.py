@@ -3,9 +3,12 @@
 import sys
 
 from counter.cli import parse, run
+from counter.private import restrict_process
 
 
 def main(argv: list[str]) -> int:
+    # Before any file is opened: what motcua writes is for this user only (counter/private.py).
+    restrict_process()
     args = parse(argv)
     if args.command:
         return run(args)

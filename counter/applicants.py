@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import digits, fold, nfc
+from counter.text import ADDRESS, NAME, clean_text, digits, fold, nfc
 from db import applicants as applicant_table
 from db import dossiers as dossier_table
 
@@ -22,13 +22,16 @@ class Applicant:
     id: int | None = None
 
 
+EMAIL = 254  # RFC 5321's longest forward path
+
+
 def clean_id_number(value: str | None) -> str:
     text = nfc(value).replace(" ", "")
     if not text:
         return ""
-    if not text.isdigit() or len(text) not in (9, 12):
+    if not (text.isascii() and text.isdigit()) or len(text) not in (9, 12):
         raise CounterError(
-            f"Số CCCD/CMND «{nfc(value)}» không hợp lệ: phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND).",
+            f"Số CCCD/CMND «{nfc(value)[:40]}» không hợp lệ: phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND).",
             "ID number must have 12 (CCCD) or 9 (CMND) digits",
         )
     return text
@@ -38,6 +41,8 @@ def clean_phone(value: str | None) -> str:
     text = nfc(value)
     if not text:
         return ""
+    if len(text) > 40:
+        raise CounterError("Số điện thoại quá dài.", "phone number too long")
     number = digits(text)
     if text.lstrip().startswith("+84") or (number.startswith("84") and len(number) == 11):
         number = "0" + number[2:]
@@ -51,17 +56,15 @@ def clean_phone(value: str | None) -> str:
 
 def clean(name: str | None, id_number: str | None = "", phone: str | None = "",
           address: str | None = "", email: str | None = "") -> Applicant:
-    full_name = nfc(name)
+    full_name = clean_text(name, "Họ tên người nộp hồ sơ", NAME)
     if not full_name:
         raise CounterError("Họ tên người nộp hồ sơ không được để trống.", "applicant name is empty")
-    if len(full_name) > 200:
-        raise CounterError("Họ tên quá dài (tối đa 200 ký tự).", "name longer than 200 characters")
-    mail = nfc(email)
+    mail = clean_text(email, "Địa chỉ email", EMAIL)
     if mail and ("@" not in mail or " " in mail):
         raise CounterError(f"Địa chỉ email «{mail}» không hợp lệ.", "malformed e-mail address")
     return Applicant(
         name=full_name, id_number=clean_id_number(id_number), phone=clean_phone(phone),
-        address=nfc(address), email=mail,
+        address=clean_text(address, "Địa chỉ", ADDRESS), email=mail,
     )
 
 

@@ -11,16 +11,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter import audit
+from counter import audit, fees
 from counter.changes import Changes
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import fold, nfc
+from counter.text import CODE, NAME, clean_text, fold, nfc
+from counter.text import number as written
 from db import catalogue as catalogue_table
 from db.connection import write
 
 STARTER = Path(__file__).with_name("data") / "catalogue-starter.csv"
+# The longest time limit a procedure may have, in working days. The longest in the law are
+# a few months (land, construction: 30-90 days); a year of working days bounds every
+# due-date computation.
+MAX_DAYS = 365
+MAX_PROCEDURES = 10_000
+_LONG = 5000  # a procedure's name, a document name, a note (legal basis) may be long
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,9 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
             + " (Mã thủ tục, Tên thủ tục, Thời hạn giải quyết).",
             "catalogue needs columns code,name,days",
         )
+    if len(rows) > MAX_PROCEDURES + 1:
+        raise CounterError(f"Tệp danh mục có quá {written(MAX_PROCEDURES)} thủ tục.",
+                           f"more than {MAX_PROCEDURES} procedures")
     procedures, seen = [], {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {name: row[i] if i < len(row) else "" for i, name in enumerate(header) if name}
@@ -98,36 +108,38 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
             )
         seen[procedure.code] = number
         procedures.append(procedure)
+    if not procedures:
+        raise CounterError("Tệp danh mục chỉ có dòng tiêu đề, không có thủ tục nào.", "catalogue has no procedures")
     return procedures
 
 
 def _procedure(cells: dict) -> Procedure:
-    code = nfc(cells["code"])
+    code = clean_text(cells["code"], "mã thủ tục", CODE)
     if not code or any(ch.isspace() for ch in code):
         raise CounterError(f"mã thủ tục «{code}» trống hoặc có khoảng trắng.", "bad code")
-    name = nfc(cells["name"])
+    name = clean_text(cells["name"], "tên thủ tục", _LONG)
     if not name:
         raise CounterError("tên thủ tục trống.", "empty name")
-    documents = [nfc(line) for line in str(cells.get("documents", "")).splitlines()]
+    lines = [clean_text(line, "tên giấy tờ", _LONG) for line in str(cells.get("documents", "")).splitlines()]
     return Procedure(
         code=code,
         name=name,
         days=parse_days(cells["days"]),
-        field=nfc(cells.get("field")),
+        field=clean_text(cells.get("field"), "lĩnh vực", NAME),
         fee=parse_fee(cells.get("fee", "")),
-        level=nfc(cells.get("level")),
-        documents=[d.lstrip("-•+ ").strip() for d in documents if d.lstrip("-•+ ").strip()],
+        level=clean_text(cells.get("level"), "cấp thực hiện", NAME),
+        documents=[d.lstrip("-•+ ").strip() for d in lines if d.lstrip("-•+ ").strip()],
         cutoff=_cutoff(cells.get("cutoff", "")),
-        note=nfc(cells.get("note")),
+        note=clean_text(cells.get("note"), "ghi chú", _LONG),
     )
 
 
 def parse_days(value: str) -> int:
-    """'3', '03 ngày làm việc' or 'Trong ngày' (0)."""
+    """'3', '03 ngày làm việc' or 'Trong ngày' (0); at most MAX_DAYS."""
     text = fold(value)
     if text in _SAME_DAY:
         return 0
-    match = re.fullmatch(r"(-?\d+)(?:[.,]0+)?(?:\s*ngay(?: lam viec)?)?", text)
+    match = re.fullmatch(r"(-?[0-9]{1,9})(?:[.,]0+)?(?:\s*ngay(?: lam viec)?)?", text)
     if not match:
         raise CounterError(
             f"thời hạn giải quyết «{nfc(value)}» không phải số ngày làm việc nguyên.",
@@ -136,6 +148,9 @@ def parse_days(value: str) -> int:
     days = int(match[1])
     if days < 0:
         raise CounterError(f"thời hạn giải quyết «{days}» âm.", "negative days")
+    if days > MAX_DAYS:
+        raise CounterError(f"thời hạn giải quyết {days} ngày vượt mức tối đa {MAX_DAYS} ngày làm việc.",
+                           f"days above {MAX_DAYS}")
     return days
 
 
@@ -146,10 +161,10 @@ def parse_fee(value: str) -> int | None:
         return None
     if text in _FREE:
         return 0
-    match = re.fullmatch(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:\s*(?:d|dong|vnd))?", text)
+    match = re.fullmatch(r"([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,20})(?:\s*(?:d|dong|vnd))?", text)
     if not match:
-        raise CounterError(f"phí/lệ phí «{nfc(value)}» không phải số tiền.", "fee is not an amount")
-    return int(match[1].replace(".", ""))
+        raise CounterError(f"phí/lệ phí «{nfc(value)[:40]}» không phải số tiền.", "fee is not an amount")
+    return fees.checked(int(match[1].replace(".", "")))
 
 
 def _cutoff(value: str) -> bool | None:
@@ -217,10 +232,11 @@ def import_catalogue(session: Session, path: str | Path) -> dict:
 
 
 def procedure(session: Session, code: str) -> Procedure:
-    row = catalogue_table.get(session.db, nfc(code))
+    wanted = clean_text(code, "Mã thủ tục", CODE)
+    row = catalogue_table.get(session.db, wanted)
     if row is None:
         raise CounterError(
-            f"Không có thủ tục mã «{nfc(code)}» trong danh mục của đơn vị.", f"unknown procedure {code!r}"
+            f"Không có thủ tục mã «{wanted}» trong danh mục của đơn vị.", f"unknown procedure {code!r}"
         )
     return Procedure(**row)
 

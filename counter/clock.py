@@ -2,13 +2,23 @@
 
 All times are local wall-clock times without a zone: the counter, its
 appointments and its printed forms all live in one place.
+
+Every time an officer types lies in 2000–2099: the dossier code carries the
+year in two digits (YYMMDD, shared/domain/README.md "Dossier code"), so two
+centuries would hand out the same codes, and a year 9999 overflows every
+date computed from it.
 """
 
+import re
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from counter.errors import CounterError
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_Moment = TypeVar("_Moment", date, datetime, int)
 
 
 def now() -> datetime:
@@ -17,12 +27,34 @@ def now() -> datetime:
 
 def parse_time(text: str, what: str = "thời gian") -> datetime:
     """`YYYY-MM-DD HH:MM` (ISO 8601 with a T is accepted too)."""
-    return _parse(text, _FORMATS, what, "YYYY-MM-DD HH:MM")
+    return check_year(_parse(text, _FORMATS, what, "YYYY-MM-DD HH:MM"), what)
 
 
 def parse_date(text: str, what: str = "ngày") -> date:
     """`YYYY-MM-DD`, or `dd/mm/yyyy` as Vietnamese documents write it."""
-    return _parse(text, ("%Y-%m-%d", "%d/%m/%Y"), what, "YYYY-MM-DD").date()
+    return check_year(_parse(text, ("%Y-%m-%d", "%d/%m/%Y"), what, "YYYY-MM-DD"), what).date()
+
+
+def parse_month(text: str, what: str = "tháng") -> tuple[int, int]:
+    """`YYYY-MM` as (year, month)."""
+    match = _MONTH.fullmatch((text or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise CounterError(f"Sai định dạng {what}: «{(text or '').strip()}». Hãy nhập theo dạng YYYY-MM.",
+                           "month must be YYYY-MM")
+    year = int(match[1])
+    check_year(datetime(year, 1, 1), what)
+    return year, int(match[2])
+
+
+def check_year(moment: _Moment, what: str = "thời gian") -> _Moment:
+    """`moment` (a date, datetime or year) if its year lies in FIRST_YEAR–LAST_YEAR."""
+    year = moment if isinstance(moment, int) else moment.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CounterError(
+            f"Năm {year} của {what} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR} mà phần mềm nhận.",
+            f"year {year} outside {FIRST_YEAR}-{LAST_YEAR}",
+        )
+    return moment
 
 
 def _parse(text: str, formats: tuple[str, ...], what: str, shape: str) -> datetime:

@@ -4,14 +4,14 @@ Officers ask for this most: a mistyped name or ID is fixed, the event keeps
 the old and new values, and the receipt can be printed again.
 """
 
-from counter import applicants, dossiers
+from counter import applicants, dossiers, fees
 from counter.catalogue import procedure
 from counter.clock import from_iso, iso, now
 from counter.dossier import CHANNELS, Dossier
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import fold, nfc
+from counter.text import ADDRESS, REASON, clean_text, fold
 from db import dossiers as dossier_table
 from db.connection import write
 
@@ -29,7 +29,7 @@ def edit(session: Session, code: str, field: str, value: str, reason: str) -> Do
         raise CounterError(
             f"Không sửa được trường «{field}»; chỉ sửa: {', '.join(EDITABLE)}.", f"field {field!r} cannot be edited"
         )
-    why = nfc(reason)
+    why = clean_text(reason, "Lý do sửa", REASON)
     if not why:
         raise CounterError("Phải ghi rõ lý do sửa.", "a reason is required")
     dossier = dossiers.get(session, code, with_documents=False)
@@ -62,19 +62,13 @@ def _changes(session: Session, dossier: Dossier, key: str, value: str) -> dict:
     if key == "email":
         return {"email": applicants.clean(dossier.applicant_name, email=value).email}
     if key == "address":
-        return {"address": nfc(value)}
+        return {"address": clean_text(value, "Địa chỉ", ADDRESS)}
     if key == "channel":
         if value not in CHANNELS:
             raise CounterError("Kênh tiếp nhận phải là counter, postal hoặc online.", "unknown channel")
         return {"channel": value}
     if key == "fee":
-        try:
-            fee = int(nfc(value).replace(".", ""))
-        except ValueError:
-            raise CounterError(f"Phí, lệ phí «{value}» không phải số tiền.", "fee is not a number") from None
-        if fee < 0:
-            raise CounterError("Phí, lệ phí không được âm.", "fee cannot be negative")
-        return {"fee": fee}
+        return {"fee": fees.parse_amount(value)}
     return _procedure_change(session, dossier, value)
 
 

@@ -16,7 +16,7 @@ from counter.clock import iso, now
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import fold
+from counter.text import fold, number
 from db import demo as demo_table
 from db import files as file_table
 from db.connection import write
@@ -39,6 +39,8 @@ FIELD_WEIGHTS = {"Chứng thực": 60, "Hộ tịch": 35, "Bảo trợ xã hội
 REASONS_LATE = ["Cần xác minh thêm thông tin tại nơi cư trú trước đây",
                 "Cơ quan phối hợp chưa có văn bản trả lời",
                 "Cán bộ thụ lý nghỉ ốm đột xuất"]
+# A million dossiers is the benchmark's size (bench/); more would only fill the disk.
+MAX_DOSSIERS = 5_000_000
 DEMO_SETTINGS = {"unit_code": "000.00.31.H06", "unit_name": "UBND xã Tân Tiến",
                  "authority": "UBND TỈNH BẮC NINH", "place": "Tân Tiến", "level": "xa"}
 
@@ -47,8 +49,9 @@ def fill(session: Session, count: int, seed: int = 1, end: datetime | None = Non
          progress=None, batch: int = 20000) -> dict:
     """Add `count` demo dossiers received before `end`; returns what was written."""
     session.require("demo")
-    if count < 1:
-        raise CounterError("Số hồ sơ thử phải từ 1 trở lên.", "--dossiers must be at least 1")
+    if not 1 <= count <= MAX_DOSSIERS:
+        raise CounterError(f"Số hồ sơ thử phải từ 1 đến {number(MAX_DOSSIERS)}.",
+                           f"--dossiers must be 1-{MAX_DOSSIERS}")
     if not session.settings.initialised:
         unit.configure(session, **DEMO_SETTINGS)
     if not catalogue.all_procedures(session):

@@ -8,16 +8,16 @@ from counter.clock import iso, now
 from counter.dossier import Dossier
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import nfc
+from counter.text import CODE, clean_text
 from db import dossiers as dossier_table
 
 
 def get(session: Session, code: str, with_documents: bool = True) -> Dossier:
-    code = nfc(code)
+    code = clean_text(code, "Mã hồ sơ", CODE)
     # Unit codes carry capitals (e.g. H48); a scanner or an officer may send them in lower case.
     row = dossier_table.by_code(session.db, code) or dossier_table.by_code(session.db, code.upper())
     if row is None:
-        raise CounterError(f"Không tìm thấy hồ sơ có mã «{nfc(code)}».", f"no dossier with code {code!r}")
+        raise CounterError(f"Không tìm thấy hồ sơ có mã «{code}».", f"no dossier with code {code!r}")
     documents = dossier_table.documents_of(session.db, row["id"]) if with_documents else None
     return Dossier.from_row(row, documents)
 

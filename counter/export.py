@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import counter
-from counter import audit, export_archive
+from counter import audit, export_archive, private
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
@@ -43,7 +43,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
     settings = session.require_unit()
     folder = Path(out_dir).resolve() if out_dir else default_folder(session)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private.make_folder(folder)
     except OSError as exc:
         raise CounterError(f"Không tạo được thư mục {folder}: {exc.strerror}.", f"cannot create {folder}") from None
     started = now()
@@ -109,8 +109,8 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
                 raise CounterError(
                     "Một lần xuất dữ liệu khác vừa chạy cùng lúc; hãy xuất lại.", "another export ran at the same time"
                 )
-            # A temporary file is private (0600); the export goes on a USB stick or a shared folder.
-            os.chmod(partial, 0o644)
+            # The temporary file is private (0600) and stays so: the export holds CCCD numbers,
+            # phones and addresses (counter/private.py).
             os.replace(partial, target)
             try:
                 _sync_folder(target.parent)

@@ -1,30 +1,34 @@
 """Receiving a complete dossier (tiếp nhận hồ sơ; ND 61/2018 art. 17).
 
-The code is reserved first, in its own transaction, so a failed save never
-hands the same code to the next citizen; then the applicant, the dossier,
-its documents, its ledger number and the "received" event are written in
-one transaction.
+Everything typed is checked first; then the code is reserved in its own
+transaction, so a failed save never hands the same code to the next citizen;
+then the applicant, the dossier, its documents, its ledger number and the
+"received" event are written in one transaction. Bad input never reaches
+the reservation: it would burn a number and leave an audit row.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter import applicants, audit, codes, dossiers
+from counter import applicants, audit, codes, dossiers, fees
 from counter.catalogue import procedure
 from counter.changes import Changes
-from counter.clock import iso, now
+from counter.clock import check_year, iso, now
 from counter.dossier import CHANNELS, Dossier
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import fold, nfc
+from counter.text import clean_text, fold
 from db import dossiers as dossier_table
 from db import files as file_table
 from db.connection import write
 
 # Documents only shown (xuất trình) need no scan (shared/domain/README.md, "Digitization").
 SHOWN_ONLY = "xuat trinh"
+DOCUMENT = 500  # the longest document name, in characters
+MAX_QUANTITY = 1000
+MAX_DOCUMENTS = 100
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,8 @@ def receive(
         raise CounterError(
             f"Kênh tiếp nhận «{channel}» không hợp lệ; chọn counter, postal hoặc online.", "unknown channel"
         )
-    if fee is None:
-        fee = chosen.fee or 0
-    if fee < 0:
-        raise CounterError("Phí, lệ phí không được âm.", "fee cannot be negative")
-    received_at = at or now()
+    fee = fees.checked((chosen.fee or 0) if fee is None else fee)
+    received_at = check_year(at or now(), "thời điểm tiếp nhận")
     if documents is None:
         documents = [DocumentInput(name) for name in chosen.documents]
     items = _documents(session, documents, channel)
@@ -103,15 +104,17 @@ def receive(
 
 
 def _documents(session: Session, documents: list[DocumentInput], channel: str) -> list[dict]:
+    if len(documents) > MAX_DOCUMENTS:
+        raise CounterError(f"Một hồ sơ có tối đa {MAX_DOCUMENTS} giấy tờ.", f"at most {MAX_DOCUMENTS} documents")
     items = []
     for position, doc in enumerate(documents, start=1):
-        title = nfc(doc.name)
+        title = clean_text(doc.name, f"Tên giấy tờ thứ {position}", DOCUMENT)
         if not title:
             raise CounterError(f"Giấy tờ thứ {position} không có tên.", f"document {position} has no name")
         if doc.copy_kind not in ("original", "copy"):
             raise CounterError("Loại giấy tờ phải là bản chính hoặc bản sao.", "copy kind must be original or copy")
-        if doc.quantity < 1:
-            raise CounterError("Số lượng giấy tờ phải từ 1 trở lên.", "quantity must be at least 1")
+        if not 1 <= doc.quantity <= MAX_QUANTITY:
+            raise CounterError(f"Số lượng giấy tờ phải từ 1 đến {MAX_QUANTITY}.", "quantity must be 1-1000")
         if doc.file and not Path(doc.file).is_file():
             raise CounterError(f"Không tìm thấy tệp «{doc.file}».", f"no such file {doc.file}")
         not_required = doc.not_required

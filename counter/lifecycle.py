@@ -15,7 +15,7 @@ from counter.dossier import OPEN, RATINGS, RETURN_CHANNELS, STATUS_LABELS, Dossi
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import nfc
+from counter.text import NAME, REASON, clean_text
 from db import dossiers as dossier_table
 from db import files as file_table
 from db.connection import write
@@ -74,8 +74,9 @@ def return_result(session: Session, code: str, at: datetime | None = None, to: s
         raise CounterError(
             "Mức đánh giá phải là very-satisfied, satisfied hoặc unsatisfied.", "unknown rating"
         )
+    given = clean_text(to, "Người nhận kết quả", NAME)
     dossier, at = _step(session, code, at, ("result_ready",), "trả kết quả", "return")
-    receiver = nfc(to) or dossier.applicant_name
+    receiver = given or dossier.applicant_name
     with write(session.db):
         dossiers.record(session, dossier, at, "returned",
                         {"to": receiver, "channel": channel, "rating": rating},
@@ -178,7 +179,7 @@ def _step(session: Session, code: str, at: datetime | None, allowed: tuple[str, 
 
 
 def _reason(reason: str) -> str:
-    why = nfc(reason)
+    why = clean_text(reason, "Lý do", REASON)
     if not why:
         raise CounterError("Phải ghi rõ lý do.", "a reason is required")
     return why

@@ -8,7 +8,7 @@ import getpass
 from functools import cached_property
 from pathlib import Path
 
-from counter import roles
+from counter import private, roles
 from counter import settings as unit_settings
 from counter.changes import Changes
 from counter.errors import CounterError
@@ -24,10 +24,12 @@ from db.files import FileStore, folder_for
 class Session:
     def __init__(self, path: str | Path, officer: str | None = None):
         self.path = Path(path)
+        created_folder = private.new_folder(self.path)
         try:
             self.db = open_database(self.path)
         except DatabaseError as exc:
             raise CounterError(str(exc), "cannot open the database") from None
+        private.restrict_database(self.path, created_folder)
         self.desk_name = nfc(officer) or _login_name()
         self.user: dict | None = None
         self.files = FileStore(folder_for(self.path))
@@ -62,13 +64,15 @@ class Session:
 
     @cached_property
     def accounts_exist(self) -> bool:
-        return officer_table.count(self.db) > 0
+        """Whether work needs a login: the database has, or ever had, an account. Deleting
+        the rows of `officers` does not open set-up mode again (counter/accounts.py)."""
+        return officer_table.ever_had_accounts(self.db)
 
     def require(self, permission: str) -> None:
         """Refuse what the logged-in officer's role does not allow.
 
-        A database without any account is in set-up mode: everything is allowed
-        until the first admin account is created."""
+        A database that never had an account is in set-up mode: everything is
+        allowed until the first admin account is created."""
         if not self.accounts_exist:
             return
         action = roles.LABELS.get(permission, permission)

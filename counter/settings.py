@@ -5,16 +5,25 @@ Rules that no text confirms for every province are settings, not constants
 as day 1, and the form set.
 """
 
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import time
 
 from counter.clock import parse_clock
 from counter.errors import CounterError
-from counter.text import nfc
+from counter.text import NAME, clean_text, nfc
 
 LEVELS = {"xa": "Cấp xã", "huyen": "Cấp huyện", "tinh": "Cấp tỉnh"}
 FORM_SETS = {"tt03-2025": "TT 03/2025/TT-VPCP", "tt01-2018": "TT 01/2018/TT-VPCP"}
 PAGE_SIZES = ("A5", "A4")
+# The unit's identifier (QCVN 102:2016/BTTTT, e.g. 000.00.53.H48) starts every dossier code
+# and every export file name: ASCII letters and digits in parts joined by one dot or hyphen.
+UNIT_CODE = re.compile(r"[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*")
+UNIT_CODE_LENGTH = 40
+_CLOCKS = {"office_open": "Giờ mở cửa", "office_close": "Giờ đóng cửa", "cutoff": "Giờ chốt tiếp nhận"}
+_LABELS = {"unit_code": "Mã định danh đơn vị", "unit_name": "Tên đơn vị", "authority": "Cơ quan cấp trên",
+           "place": "Địa danh", "ledger_volume": "Quyển sổ", "level": "Cấp đơn vị", "form_set": "Bộ biểu mẫu"}
+_WORDING = 2000  # one line of a printed form
 
 
 @dataclass(frozen=True)
@@ -76,8 +85,10 @@ def updated(settings: UnitSettings, **changes) -> UnitSettings:
             value = _boolean(key, value)
         elif isinstance(default, int):
             value = _workstation(value)
+        elif key in _CLOCKS:
+            value = parse_clock(clean_text(value, _CLOCKS[key], 10), _CLOCKS[key].lower()).strftime("%H:%M")
         else:
-            value = nfc(value)
+            value = clean_text(value, _LABELS.get(key, key), NAME)
         clean[key] = value
     result = replace(settings, **clean)
     validate(result)
@@ -87,10 +98,12 @@ def updated(settings: UnitSettings, **changes) -> UnitSettings:
 def validate(settings: UnitSettings) -> None:
     if not settings.unit_code:
         raise CounterError("Mã định danh đơn vị không được để trống.", "unit code is empty")
-    if any(ch.isspace() for ch in settings.unit_code):
+    if len(settings.unit_code) > UNIT_CODE_LENGTH or not UNIT_CODE.fullmatch(settings.unit_code):
         raise CounterError(
-            f"Mã định danh đơn vị «{settings.unit_code}» không được chứa khoảng trắng.",
-            "unit code contains spaces",
+            f"Mã định danh đơn vị «{settings.unit_code[:60]}» không hợp lệ: chỉ gồm chữ cái không dấu và chữ số, "
+            f"các phần ngăn cách bằng một dấu chấm hoặc gạch ngang (ví dụ 000.00.53.H48), "
+            f"tối đa {UNIT_CODE_LENGTH} ký tự.",
+            "unit code must be ASCII letters and digits joined by single dots or hyphens (e.g. 000.00.53.H48)",
         )
     if not settings.unit_name:
         raise CounterError("Tên đơn vị không được để trống.", "unit name is empty")
@@ -127,12 +140,17 @@ def _boolean(key: str, value) -> bool:
 
 
 def _form_wording(value) -> dict:
-    """Only the wording service passes a mapping here: it checks each line against the form."""
+    """Only the wording service passes a mapping here: it checks each line against the form;
+    here each text is checked like any other typed text."""
     if not isinstance(value, dict):
         raise CounterError(
             "Câu chữ trên biểu mẫu được sửa bằng lệnh «wording set FORM KEY TEXT».",
             "use the wording commands to change form wording",
         )
+    for lines in value.values():
+        for text in lines.values():
+            for part in text if isinstance(text, (list, tuple)) else [text]:
+                clean_text(part, "Câu chữ trên biểu mẫu", _WORDING)
     return {form: dict(lines) for form, lines in value.items() if lines}
 
 

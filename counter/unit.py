@@ -3,12 +3,13 @@
 from datetime import date
 from pathlib import Path
 
-from counter import audit
+from counter import audit, private
 from counter import settings as unit_settings
 from counter.changes import Changes
+from counter.clock import check_year
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import nfc
+from counter.text import NAME, clean_text
 from counter.working_calendar import DayOverride, overrides_csv, parse_overrides_csv
 from db import calendar as calendar_table
 from db import dossiers as dossier_table
@@ -41,8 +42,9 @@ def import_calendar(session: Session, path: str | Path) -> int:
     except OSError as exc:
         raise CounterError(f"Không đọc được tệp lịch {path}: {exc.strerror}.", f"cannot read {path}") from None
     days = parse_overrides_csv(data)
-    for o in days:
-        _refuse_official_conflict(session, o.day, o.working)
+    for override in days:
+        clean_text(override.reason, f"Lý do của ngày {override.day:%d/%m/%Y}", NAME)
+        _refuse_official_conflict(session, override.day, override.working)
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
@@ -52,17 +54,17 @@ def import_calendar(session: Session, path: str | Path) -> int:
 
 
 def export_calendar(session: Session, path: str | Path) -> int:
+    """The unit's own days as a calendar file; whoever may see the calendar may export it."""
+    session.require("view")
     overrides = list(session.calendar.overrides.values())
-    try:
-        Path(path).write_bytes(overrides_csv(overrides))
-    except OSError as exc:
-        raise CounterError(f"Không ghi được tệp lịch {path}: {exc.strerror}.", f"cannot write {path}") from None
+    private.write_file(path, overrides_csv(overrides))
     return len(overrides)
 
 
 def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
     session.require("calendar")
-    why = nfc(reason) or ("Ngày làm việc" if working else "Ngày nghỉ")
+    check_year(day, "ngày")
+    why = clean_text(reason, "Lý do", NAME) or ("Ngày làm việc" if working else "Ngày nghỉ")
     _refuse_official_conflict(session, day, working)
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
@@ -75,10 +77,10 @@ def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverr
 def unset_day(session: Session, day: date) -> None:
     session.require("calendar")
     with write(session.db):
-        found = calendar_table.remove(session.db, day.isoformat())
+        if not calendar_table.remove(session.db, day.isoformat()):
+            # Raised inside the transaction: nothing, not even the audit row, is written.
+            raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
         audit.log(session, "calendar_day_unset", day.isoformat())
-    if not found:
-        raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
     session.note(Changes(calendar=True))
     session.forget_cached()
 

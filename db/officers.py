@@ -1,5 +1,7 @@
 """Officer accounts (tài khoản cán bộ)."""
 
+import json
+
 import sqlite_utils
 
 from db import rows
@@ -7,14 +9,27 @@ from db import rows
 COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active", "failed_logins", "locked_until",
            "created_at", "updated_at")
 _SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM officers"
+# Written with the first account, in the settings table, and never removed.
+MARKER = "accounts_created"
 
 
 def _rows(cursor) -> list[dict]:
     return [dict(zip(COLUMNS, row)) for row in cursor]
 
 
-def count(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM officers").fetchone()[0]
+def ever_had_accounts(db: sqlite_utils.Database) -> bool:
+    """An account exists, or once did (the marker written with the first one survives deleting
+    every row of `officers`). The audit trail's `account_created` rows say the same but have no
+    index: scanning them would cost a second per million rows at every start."""
+    return bool(db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM officers) OR EXISTS (SELECT 1 FROM settings WHERE key = '{MARKER}')"
+    ).fetchone()[0])
+
+
+def mark_accounts_created(db: sqlite_utils.Database, at: str | None) -> None:
+    """Inside the write that creates an account, or logs into one made before the marker existed."""
+    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+               [MARKER, json.dumps(at)])
 
 
 def by_username(db: sqlite_utils.Database, username: str) -> dict | None:

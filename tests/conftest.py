@@ -7,9 +7,15 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from counter import catalogue, unit  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+
+from counter import accounts, catalogue, unit  # noqa: E402
 from counter.cli import parse, run  # noqa: E402
 from counter.session import Session  # noqa: E402
+
+# Cheap argon2 parameters keep the suite fast; production keeps argon2-cffi's defaults and
+# remakes any hash with other parameters at its next login (counter/accounts.py).
+accounts.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 UNIT = {"unit_code": "000.00.53.H48", "unit_name": "UBND xã Tân Tiến", "authority": "UBND TỈNH BẮC NINH",
         "place": "Tân Tiến"}

@@ -75,11 +75,12 @@ class LoginDialog(QDialog):
 
 
 class PasswordDialog(QDialog):
-    """A new password typed twice (own change, or an admin's reset)."""
+    """A new password typed twice (own change, after the current one; or an admin's reset)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None):
+    def __init__(self, title: str, parent: QWidget | None = None, ask_current: bool = False):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.current = password_line("Mật khẩu đang dùng") if ask_current else None
         self.first = password_line(f"Ít nhất {accounts.MIN_PASSWORD} ký tự")
         self.again = password_line("Nhập lại mật khẩu mới")
         self.message = MessageLine()
@@ -89,6 +90,8 @@ class PasswordDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        if self.current is not None:
+            form.addRow("Mật khẩu hiện tại", self.current)
         form.addRow("Mật khẩu mới", self.first)
         form.addRow("Nhập lại", self.again)
         form.addRow(self.message)
@@ -96,6 +99,9 @@ class PasswordDialog(QDialog):
 
     def password(self) -> str:
         return self.first.text()
+
+    def current_password(self) -> str | None:
+        return self.current.text() if self.current is not None else None
 
     def _check(self) -> None:
         if self.first.text() != self.again.text():

@@ -4,6 +4,12 @@ The same services as the desktop app, for scripts and province IT staff.
 Command names, options and JSON keys are a contract (README.md): add, never
 rename. Bad input prints one Vietnamese line on stderr, exits non-zero and
 changes nothing.
+
+Arguments that are not valid UTF-8 reach Python as lone surrogates
+(PEP 383); they, and NUL (which no real command line carries), are refused
+here, before a database is opened, whatever the command. Messages echo what
+was typed with control characters escaped, so they stay one line and cannot
+drive the terminal.
 """
 
 import argparse
@@ -11,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from counter import accounts
+from counter import accounts, private
 from counter.cli import (
     account_commands,
     dossier_commands,
@@ -22,16 +28,18 @@ from counter.cli import (
     setup_commands,
     wording_commands,
 )
+from counter.cli.output import printable
 from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.locations import default_database
 from counter.session import Session
+from counter.text import NAME, clean_text
 from db.connection import DatabaseError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
-        self.exit(2, f"Lỗi cú pháp lệnh: {message} (dùng --help để xem hướng dẫn)\n")
+        self.exit(2, f"Lỗi cú pháp lệnh: {printable(message)} (dùng --help để xem hướng dẫn)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,19 +62,36 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command; 0 on success, 1 with a Vietnamese line on stderr otherwise."""
+    private.restrict_process()
     try:
-        with Session(args.db or default_database(), args.officer) as session:
+        _refuse_undecodable(args)
+        officer = clean_text(args.officer, "Tên cán bộ (--officer)", NAME) if args.officer else None
+        with Session(args.db or default_database(), officer) as session:
             if args.user:
                 accounts.login(session, args.user, password("Mật khẩu: ", "MOTCUA_PASSWORD"))
             args.handler(session, args)
     except (CounterError, DatabaseError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(f"Lỗi: {printable(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
     return 0
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (str, Path)) and _undecodable(str(item)):
+                raise CounterError(
+                    f"Tham số «{name}» không phải văn bản UTF-8 hợp lệ (kể cả tên tệp); hãy gõ lại hoặc đổi tên tệp.",
+                    f"argument {name} is not valid UTF-8",
+                )
+
+
+def _undecodable(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" or ch == "\x00" for ch in text)
 

@@ -1,11 +1,10 @@
 """user, officers, audit, backups, restore."""
 
-import re
-
 from counter import accounts, audit, backups
+from counter.cli.arguments import whole
 from counter.cli.output import emit_json, line
 from counter.cli.prompts import password
-from counter.errors import CounterError
+from counter.clock import parse_month
 from counter.indicators import Period
 from counter.roles import ROLES
 from counter.staff_figures import figures
@@ -22,7 +21,9 @@ def register(commands) -> None:
     s = sub.add_parser("list")
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=user_list)
-    s = sub.add_parser("passwd", help="đổi mật khẩu (mật khẩu mới từ $MOTCUA_NEW_PASSWORD hoặc được hỏi)")
+    s = sub.add_parser("passwd", help="đổi mật khẩu (mật khẩu mới từ $MOTCUA_NEW_PASSWORD hoặc được hỏi; "
+                                      "đổi mật khẩu của chính mình cần mật khẩu hiện tại, từ $MOTCUA_OLD_PASSWORD "
+                                      "hoặc được hỏi)")
     s.add_argument("username")
     s.set_defaults(handler=user_passwd)
     for name, handler in (("unlock", user_unlock), ("disable", user_disable), ("enable", user_enable)):
@@ -36,7 +37,7 @@ def register(commands) -> None:
     p.set_defaults(handler=officer_figures)
 
     p = commands.add_parser("audit", help="nhật ký kiểm tra")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=whole(1, 10_000), default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=audit_list)
 
@@ -68,7 +69,9 @@ def user_list(session, args) -> None:
 
 
 def user_passwd(session, args) -> None:
-    accounts.change_password(session, args.username, password("Mật khẩu mới: ", "MOTCUA_NEW_PASSWORD"))
+    """One's own password needs the current one first; an admin resets another's without it."""
+    current = password("Mật khẩu hiện tại: ", "MOTCUA_OLD_PASSWORD") if accounts.is_own(session, args.username) else None
+    accounts.change_password(session, args.username, password("Mật khẩu mới: ", "MOTCUA_NEW_PASSWORD"), current)
     line(f"Đã đổi mật khẩu của {args.username}.")
 
 
@@ -88,10 +91,7 @@ def user_enable(session, args) -> None:
 
 
 def officer_figures(session, args) -> None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", args.month)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise CounterError(f"Tháng «{args.month}» phải có dạng YYYY-MM.", "month must be YYYY-MM")
-    rows = figures(session, Period.month(int(match[1]), int(match[2])))
+    rows = figures(session, Period.month(*parse_month(args.month)))
     if args.json:
         emit_json(rows)
         return

@@ -1,13 +1,16 @@
 """receive, show, edit, supplement, resume, reject, stop, result, return, digitize,
 apologize, late, search."""
 
-import argparse
-
-from counter import corrections, digitization, dossiers, intake, lifecycle
+from counter import corrections, digitization, dossiers, fees, intake, lifecycle
+from counter.cli.arguments import whole
 from counter.cli.output import dossier_summary, dossier_text, emit_json, line, when
 from counter.clock import now, parse_time
 from counter.dossier import CHANNELS, RATINGS, RETURN_CHANNELS
 from counter.search import search
+from counter.text import clean_text
+
+SEARCH_TEXT = 200
+MAX_RESULTS = 10_000
 
 
 def register(commands) -> None:
@@ -19,7 +22,7 @@ def register(commands) -> None:
     p.add_argument("--address", default="")
     p.add_argument("--email", default="")
     p.add_argument("--channel", choices=list(CHANNELS), default="counter")
-    p.add_argument("--fee", type=_amount, default=None)
+    p.add_argument("--fee", default=None, help="phí, lệ phí (đồng); mặc định theo danh mục")
     p.add_argument("--document", action="append", help="giấy tờ nộp (lặp lại); mặc định theo danh mục")
     p.add_argument("--reuse", action="store_true", help="dùng lại bản số hóa giấy tờ của hồ sơ trước")
     _at(p)
@@ -76,7 +79,7 @@ def register(commands) -> None:
     p = commands.add_parser("digitize", help="số hóa giấy tờ hoặc kết quả")
     p.add_argument("code")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--document", type=int)
+    which.add_argument("--document", type=whole(1, intake.MAX_DOCUMENTS))
     which.add_argument("--result", action="store_true")
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument("--file")
@@ -99,7 +102,7 @@ def register(commands) -> None:
 
     p = commands.add_parser("search", help="tìm hồ sơ")
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=whole(1, MAX_RESULTS), default=50)
     _json(p)
     p.set_defaults(handler=search_command)
 
@@ -108,7 +111,8 @@ def receive(session, args) -> None:
     documents = [intake.DocumentInput(name) for name in args.document] if args.document else None
     dossier = intake.receive(
         session, args.procedure, args.name, id_number=args.id_number, phone=args.phone,
-        address=args.address, email=args.email, channel=args.channel, fee=args.fee,
+        address=args.address, email=args.email, channel=args.channel,
+        fee=None if args.fee is None else fees.parse_amount(args.fee),
         at=_time(args.at), documents=documents, reuse=args.reuse,
     )
     if args.json:
@@ -189,7 +193,7 @@ def late(session, args) -> None:
 
 
 def search_command(session, args) -> None:
-    found = search(session, args.text, args.limit)
+    found = search(session, clean_text(args.text, "Nội dung tìm kiếm", SEARCH_TEXT), args.limit)
     if args.json:
         emit_json([d.as_dict(now(), with_documents=False) for d in found])
         return
@@ -215,12 +219,5 @@ def _json(parser) -> None:
 
 def _time(text):
     return parse_time(text) if text else None
-
-
-def _amount(text: str) -> int:
-    cleaned = text.replace(".", "").replace(" ", "")
-    if not cleaned.isdigit():
-        raise argparse.ArgumentTypeError(f"số tiền không hợp lệ: {text!r} (phải là số không âm)")
-    return int(cleaned)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import sys
+import unicodedata
 
 from counter.dossier import CHANNELS, RATINGS, STATUS_LABELS, Dossier
 
@@ -9,6 +10,13 @@ from counter.dossier import CHANNELS, RATINGS, STATUS_LABELS, Dossier
 def emit_json(value) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def printable(text: str) -> str:
+    """`text` on one line with control, format and surrogate characters and line breaks written
+    as \\uXXXX: an echoed input can neither break the message nor drive the terminal."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") else ch
+                   for ch in text)
 
 
 def line(text: str = "") -> None:

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from counter import private
 from counter.cli.output import line
 from counter.clock import parse_date
-from counter.errors import CounterError
 from printing import forms
 
 
@@ -37,9 +37,7 @@ def _out(parser) -> None:
 
 
 def _write(path: Path, pdf: bytes) -> None:
-    """Written only once the PDF is made, so a refused form leaves no file behind."""
-    try:
-        path.write_bytes(pdf)
-    except OSError as exc:
-        raise CounterError(f"Không ghi được tệp {path}: {exc.strerror}.", f"cannot write {path}") from None
+    """Written only once the PDF is made, so a refused form leaves no file behind; private,
+    since a form carries the applicant's CCCD, phone and address."""
+    private.write_file(path, pdf)
     line(f"Đã ghi {path}.")

@@ -4,8 +4,9 @@ import json
 from dataclasses import asdict
 
 from counter import catalogue, unit
+from counter.cli.arguments import whole
 from counter.cli.output import emit_json, line, when
-from counter.clock import iso, parse_date, parse_time
+from counter.clock import FIRST_YEAR, LAST_YEAR, iso, parse_date, parse_time
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.settings import FORM_SETS, LEVELS
@@ -19,7 +20,7 @@ def register(commands) -> None:
     p.add_argument("--level", choices=list(LEVELS), default=None)
     p.add_argument("--authority", default=None, help="cơ quan cấp trên, ví dụ UBND TỈNH BẮC NINH")
     p.add_argument("--place", default=None, help="địa danh ghi trên biểu mẫu")
-    p.add_argument("--workstation", type=int, default=None, help="số quầy (1-10)")
+    p.add_argument("--workstation", type=whole(1, 10), default=None, help="số quầy (1-10)")
     p.add_argument("--form-set", choices=list(FORM_SETS), default=None)
     p.add_argument("--starter-catalogue", action="store_true", help="nạp danh mục thủ tục mẫu")
     p.add_argument("--json", action="store_true")
@@ -49,7 +50,7 @@ def register(commands) -> None:
     p = commands.add_parser("calendar", help="lịch làm việc")
     sub = p.add_subparsers(dest="action", required=True)
     s = sub.add_parser("show")
-    s.add_argument("year", type=int)
+    s.add_argument("year", type=whole(FIRST_YEAR, LAST_YEAR))
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=calendar_show)
     s = sub.add_parser("import")
@@ -69,7 +70,7 @@ def register(commands) -> None:
 
     p = commands.add_parser("due-date", help="tính hạn giải quyết")
     p.add_argument("--from", dest="start", required=True, help="thời điểm tiếp nhận YYYY-MM-DD HH:MM")
-    p.add_argument("--days", type=int, required=True)
+    p.add_argument("--days", type=whole(0, catalogue.MAX_DAYS), required=True)
     p.add_argument("--procedure", help="áp dụng giờ chốt riêng của thủ tục")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=due_date_command)
@@ -131,8 +132,6 @@ def catalog_list(session, args) -> None:
 
 def calendar_show(session, args) -> None:
     session.require("view")
-    if not 1900 <= args.year <= 2200:
-        raise CounterError(f"Năm {args.year} không hợp lệ.", "year out of range")
     calendar = session.calendar
     off, worked = calendar.exceptions(args.year)
     provisional, decisions = calendar.is_provisional(args.year), calendar.decisions(args.year)

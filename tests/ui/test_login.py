@@ -251,3 +251,23 @@ def test_the_first_account_made_in_settings_ends_set_up_mode(app, session, tmp_p
     app.qtbot.waitUntil(lambda: window.list.table.complete)
     assert window.list.table.model.rowCount() == 1
     assert dossiers.events(session, dossiers.get(session, code))[0]["officer"] == "Nguyễn Văn Quản"
+
+
+def test_an_officer_changes_her_own_password_only_with_the_current_one(started, unit_with_accounts):
+    log_in(started, "lan.tt", PASSWORD)
+    started.wait_shown()
+    window = started.window
+    for current in ("doan-bua-di", PASSWORD):
+        window.change_password()
+        dialog = window.password_dialog
+        assert dialog.current is not None
+        type_text(dialog.current, current)
+        type_text(dialog.first, "lan-doi-2026")
+        type_text(dialog.again, "lan-doi-2026")
+        dialog._check()
+        started.idle()
+    assert window.statusBar().currentMessage() == "Đã đổi mật khẩu."
+    with Session(unit_with_accounts.path) as check:
+        actions = [row[0] for row in check.db.execute("SELECT action FROM audit WHERE target = 'lan.tt' ORDER BY id")]
+        assert actions[-3:] == ["login", "login_failed", "password_changed"]  # the wrong current one counted
+        assert accounts.login(check, "lan.tt", "lan-doi-2026")["username"] == "lan.tt"
