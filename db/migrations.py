@@ -304,8 +304,18 @@ APPLICATION_ID = 0x6D637561  # "mcua": `PRAGMA application_id` of every motcua d
 
 
 def upgrade_version_4(db: sqlite_utils.Database) -> None:
-    """motcua's application_id in the file header, so a restore can tell a motcua database from any other."""
+    """motcua's application_id in the file header, so a restore can tell a motcua database from any other;
+    the set-up-mode marker (db/officers.py) for a database that already had accounts."""
     db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    _run(
+        db,
+        """
+        INSERT INTO settings (key, value)
+            SELECT 'accounts_created', json_quote(min(at)) FROM audit WHERE action = 'account_created'
+            HAVING count(*) > 0
+        ON CONFLICT (key) DO NOTHING;
+        """,
+    )
 
 
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4]

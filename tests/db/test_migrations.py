@@ -73,3 +73,16 @@ def test_a_failed_upgrade_leaves_the_database_untouched(tmp_path, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == start
     assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall()
+
+
+def test_a_database_that_had_accounts_stays_out_of_set_up_mode_after_the_upgrade(tmp_path):
+    """Issue 9 item 5: deleting every officer row of an upgraded v3 database must not re-open set-up mode."""
+    path = tmp_path / "unit.sqlite3"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v3.sqlite3", path)
+    with Session(path) as session:
+        session.db.execute("DELETE FROM officers")
+        session.db.conn.commit()
+    with Session(path) as session:
+        assert session.accounts_exist
+        with pytest.raises(CounterError, match="Cần đăng nhập"):
+            session.require("receive")
