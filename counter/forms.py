@@ -13,6 +13,7 @@ from counter import dossiers
 from counter.dossier import STATUS_LABELS, Dossier
 from counter.errors import CounterError
 from counter.session import Session
+from counter.transitions import EventKind, Status
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
 from printing.form_sets import CIRCULARS, TITLES
@@ -38,17 +39,17 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
     if form == "control":
         return control.render(dossier, settings, history)
     if form == "supplement":
-        request = _last(history, "supplement_requested")
+        request = _last(history, EventKind.SUPPLEMENT_REQUESTED)
         if request is None:
             _refuse(dossier, form, "hồ sơ chưa có yêu cầu bổ sung nào")
         return supplement.render(dossier, settings, request, request["officer"] or session.officer)
     if form == "rejection":
-        decision = _last(history, "rejected")
-        if dossier.status != "rejected" or decision is None:
+        decision = _last(history, EventKind.REJECTED)
+        if dossier.status != Status.REJECTED or decision is None:
             _refuse(dossier, form, f"hồ sơ không bị từ chối (trạng thái «{STATUS_LABELS[dossier.status]}»)")
         return rejection.render(dossier, settings, decision, decision["officer"] or session.officer)
     if form == "apology":
-        letter = _last(history, "apologized")
+        letter = _last(history, EventKind.APOLOGIZED)
         if dossier.apology_at is None or letter is None:
             _refuse(dossier, form, "hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả")
         return apology.render(dossier, settings, letter)
@@ -58,8 +59,8 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
             "trong Thông tư số 03/2025/TT-VPCP (đổi bằng «settings set form_set tt03-2025»).",
             "the TT 01/2018 form set has no stop notice",
         )
-    stop = _last(history, "stopped")
-    if dossier.status != "stopped" or stop is None:
+    stop = _last(history, EventKind.STOPPED)
+    if dossier.status != Status.STOPPED or stop is None:
         _refuse(dossier, form, f"hồ sơ không bị dừng giải quyết (trạng thái «{STATUS_LABELS[dossier.status]}»)")
     return stop_notice.render(dossier, settings, stop, stop["officer"] or session.officer)
 
