@@ -95,6 +95,9 @@ def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, lim
         due_before = iso(due_soon_horizon(session, moment))
     elif chosen.due:
         raise CounterError(f"Bộ lọc hạn «{chosen.due}» không hợp lệ.", f"unknown due filter {chosen.due!r}")
+    keys = search.read(chosen.text)
+    if nfc(chosen.text) and not keys:
+        return array("q")  # a text that can be nothing finds nothing, as in search
     where = list_queries.Where(
         statuses=tuple(chosen.statuses),
         few_statuses=set(chosen.statuses) <= FEW,
@@ -106,7 +109,7 @@ def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, lim
         digitized=chosen.digitized,
         scans_missing=chosen.scans_missing,
         with_result=tuple(sorted(_WITH_RESULT)),
-        **asdict(search.read(chosen.text)),
+        **asdict(keys),
     )
     return list_queries.ids(session.db, where, limit, keep_going)
 

@@ -29,6 +29,10 @@ class Keys:
     phone: str = ""
     name_words: tuple[str, ...] = ()  # folded words, each starting a word of the name
 
+    def __bool__(self) -> bool:
+        """False when the text can be nothing (".", "-"): it finds no dossier."""
+        return bool(self.code_tail or self.id_number or self.phone or self.name_words)
+
 
 def read(text: str) -> Keys:
     """A text with digits may be a code or its tail; one made of digits and separators
