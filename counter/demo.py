@@ -212,7 +212,8 @@ class _Generator:
             at = received + timedelta(hours=1)
             reason = "Hồ sơ không thuộc thẩm quyền"
             values.update(status=Status.REJECTED, result_at=iso(at), decision_reason=reason)
-            self._event(events, values, iso(at), EventKind.REJECTED, {"reason": reason, "timeliness": judge(at, due_at)})
+            self._event(events, values, iso(at), EventKind.REJECTED,
+                        {"reason": reason, "timeliness": judge(at, due_at)})
             return
         allowed = max(due_at - received, timedelta(hours=2))
         late = rng.random() < 0.07

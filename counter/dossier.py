@@ -206,6 +206,7 @@ RECEIVED_KEYS = (
     "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
     "received_at", "clock_start_at", "due_at", "appointment_at", "ledger_year", "ledger_number", "reused",
 )
+_RECEIVED_SET = frozenset(RECEIVED_KEYS)
 # A new dossier has no result, return, apology or decision yet.
 _FRESH = {
     "result_at": None, "result_file": None, "returned_at": None, "returned_to": "", "return_channel": None,
@@ -273,7 +274,7 @@ class DossierState:
         result_at, due_at = self.row["result_at"], self.row["due_at"]
         if result_at is None or "result_at" in self.unknown or "due_at" in self.unknown:
             return None
-        return judge(from_iso(result_at), from_iso(due_at))
+        return judge(datetime.fromisoformat(result_at), datetime.fromisoformat(due_at))
 
     @classmethod
     def of_row(cls, row: Mapping, documents: Iterable[Mapping]) -> "DossierState":
@@ -348,8 +349,11 @@ class _Fold:
         fold = cls(dict.fromkeys(REPLAYED), [], set())
         fold.row.update(_FRESH)
         detail = _detail(event)
-        for key in RECEIVED_KEYS:
-            fold.take(detail, key)
+        if detail.keys() >= _RECEIVED_SET:
+            fold.row.update({key: detail[key] for key in RECEIVED_KEYS})
+        else:  # a receipt of an earlier version: only what it carries
+            for key in RECEIVED_KEYS:
+                fold.take(detail, key)
         fold.row["received_at"] = event["at"]
         fold.unknown.discard("received_at")
         if "appointment_at" in fold.unknown and "due_at" not in fold.unknown:
@@ -446,7 +450,7 @@ def _apologized(fold: _Fold, detail: Mapping, at: str, position: int | None) -> 
 
 
 def _edited(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
-    column = EDITABLE.get(detail.get("field"))
+    column = EDITABLE.get(str(detail.get("field")))
     if column is None or "new" not in detail:
         raise ReplayError(f"{_where(position)}sửa trường «{detail.get('field')}» không đọc được")
     fold.set(column, detail["new"])
@@ -509,7 +513,9 @@ def _kind(event: Mapping, position: int | None) -> EventKind:
     try:
         return EventKind(event["kind"])
     except (KeyError, ValueError):
-        raise ReplayError(f"{_where(position)}loại sự kiện «{event.get('kind')}» không có trong bảng trạng thái") from None
+        raise ReplayError(
+            f"{_where(position)}loại sự kiện «{event.get('kind')}» không có trong bảng trạng thái"
+        ) from None
 
 
 def _detail(event: Mapping) -> Mapping:

@@ -42,7 +42,8 @@ def record(session: Session, dossier: Dossier, at: datetime, kind: EventKind, de
     row = dossier_table.by_ids(db, [dossier.id])[0]
     documents = dossier_table.documents_of(db, dossier.id)
     before = DossierState.of_row(row, documents)
-    event = {"at": iso(at), "kind": kind, "officer": session.officer, "detail": dict(detail)}
+    when, details = at.isoformat(timespec="seconds"), dict(detail)
+    event = {"at": when, "kind": kind, "officer": session.officer, "detail": details}
     try:
         after = apply(before, event)
     except ReplayError as exc:
@@ -57,6 +58,6 @@ def record(session: Session, dossier: Dossier, at: datetime, kind: EventKind, de
         if new != old:
             dossier_table.update_document_at(db, dossier.id, new.position,
                                               {"file_sha256": new.file_sha256, "not_required": int(new.not_required)})
-    dossier_table.add_event(db, dossier.id, event["at"], kind, session.officer, event["detail"])
-    audit.log(session, kind, dossier.code, dict(detail, at=event["at"]))
+    dossier_table.add_event(db, dossier.id, when, kind, session.officer, details)
+    audit.log(session, kind, dossier.code, dict(detail, at=when))
     return after

@@ -108,8 +108,9 @@ def apologize(session: Session, code: str, new_due: datetime, reason: str, at: d
             "the new appointment falls on a non-working day",
         )
     with write(session.db):
-        dossiers.record(session, dossier, at, EventKind.APOLOGIZED,
-                        {"reason": why, "old_appointment": iso(dossier.appointment_at), "new_appointment": iso(new_due)})
+        dossiers.record(session, dossier, at, EventKind.APOLOGIZED, {
+            "reason": why, "old_appointment": iso(dossier.appointment_at), "new_appointment": iso(new_due),
+        })
     return dossiers.get(session, dossier.code)
 
 

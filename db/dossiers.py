@@ -194,12 +194,12 @@ def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], lis
     event_rows = conn.execute("SELECT dossier_id, id, at, kind, officer, detail FROM events ORDER BY dossier_id, id")
     next_document, next_event = next(document_rows, None), next(event_rows, None)
     for values in dossier_rows:
-        row = dict(zip(DOSSIER_COLUMNS, values))
+        row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
         dossier_id = row["id"]
         documents = []
         while next_document is not None and next_document[1] <= dossier_id:
             if next_document[1] == dossier_id:
-                documents.append(dict(zip(DOCUMENT_COLUMNS, next_document)))
+                documents.append(dict(zip(DOCUMENT_COLUMNS, next_document, strict=True)))
             next_document = next(document_rows, None)
         events = []
         while next_event is not None and next_event[0] <= dossier_id:

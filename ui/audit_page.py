@@ -2,9 +2,9 @@
 
 Every change leaves a row in the audit trail, each sealed with the SHA-256
 of the one before (counter/audit.py). "Kiểm tra" runs the same check as the
-CLI's `check` (counter/maintenance.py): the database's integrity and the
-audit chain, naming the first broken row. It reads the whole database, so it
-runs on the background worker.
+CLI's `check` (counter/maintenance.py): the database's integrity, the audit
+chain (naming the first broken row) and every dossier against its events. It
+reads the whole database, so it runs on the background worker.
 """
 
 import json

@@ -90,7 +90,8 @@ def _take_step(session, code, kind, when, data, scans) -> None:
         field = draw(st.sampled_from(sorted(EDITABLE)))
         value = {
             "name": st.sampled_from(NAMES), "id_number": st.from_regex(r"0[0-9]{11}", fullmatch=True),
-            "phone": st.from_regex(r"09[0-9]{8}", fullmatch=True), "address": st.sampled_from(["Thôn Đông", "Thôn Đoài"]),
+            "phone": st.from_regex(r"09[0-9]{8}", fullmatch=True),
+            "address": st.sampled_from(["Thôn Đông", "Thôn Đoài"]),
             "email": st.sampled_from(["a@example.vn", "b@example.vn"]),
             "channel": st.sampled_from(["counter", "postal", "online"]), "fee": st.integers(0, 90000).map(str),
             "procedure": st.sampled_from(PROCEDURES),
@@ -121,7 +122,8 @@ def _weighted(status: Status) -> list[EventKind]:
     return [kind for kind in kinds_from(status) for _ in range(weight.get(kind, 4))]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_histories_through_the_services_are_the_replay_of_their_events(world, data):
     session, scans = world
@@ -137,7 +139,8 @@ def test_random_histories_through_the_services_are_the_replay_of_their_events(wo
         dossier = intake.receive(
             session, draw(st.sampled_from(PROCEDURES)), draw(st.sampled_from(NAMES)),
             id_number=draw(st.sampled_from(["", "001085012345", "024190000111"])),
-            phone=draw(st.sampled_from(["", "0912345678"])), channel=draw(st.sampled_from(["counter", "postal", "online"])),
+            phone=draw(st.sampled_from(["", "0912345678"])),
+            channel=draw(st.sampled_from(["counter", "postal", "online"])),
             at=start, documents=documents, reuse=draw(st.booleans()),
         )
         codes.append(dossier.code)
@@ -312,7 +315,8 @@ def test_check_on_an_old_database_compares_what_its_events_carry(tmp_path):
 
 
 def test_check_command_names_the_dossier_and_lists_partial_ones(cli, db_path):
-    code = cli.json("receive", "--procedure", "2.001035", "--name", "Nguyễn Văn Đức", "--at", "2025-03-03 09:00")["code"]
+    code = cli.json("receive", "--procedure", "2.001035", "--name", "Nguyễn Văn Đức",
+                    "--at", "2025-03-03 09:00")["code"]
     assert cli.json("check") == {"ok": True, "problems": [], "partial": []}
     with Session(db_path) as session:
         session.db.execute("UPDATE dossiers SET due_at = '2025-03-04T09:00:00' WHERE code = ?", [code])

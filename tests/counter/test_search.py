@@ -73,8 +73,8 @@ def many(tmp_path_factory):
     with Session(tmp_path_factory.mktemp("search") / "unit.sqlite3", "Trần Thị Lan") as session:
         unit.configure(session, **UNIT)
         catalogue.import_catalogue(session, catalogue.STARTER)
-        made = [receive(session, f"2025-03-0{3 + n % 3} {9 + n % 7:02d}:00", name=name, id_number=id_number, phone=phone)
-                for n, (name, id_number, phone) in enumerate(PEOPLE * 3)]
+        made = [receive(session, f"2025-03-0{3 + n % 3} {9 + n % 7:02d}:00", name=name, id_number=id_number,
+                        phone=phone) for n, (name, id_number, phone) in enumerate(PEOPLE * 3)]
         yield session, made
 
 
@@ -92,7 +92,8 @@ def _texts(made):
     )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_search_and_the_dossier_list_read_a_text_alike(many, data):
     session, made = many
