@@ -98,7 +98,8 @@ def receive(
         # The first state in full, so that replaying the events gives the row (counter/dossier.py).
         detail = received_detail(row, items)
         dossier_table.add_event(session.db, dossier_id, iso(received_at), EventKind.RECEIVED, session.officer, detail)
-        audit.log(session, EventKind.RECEIVED, code, dict(detail, at=iso(received_at), applicant=person.name))
+        audit.log(session, EventKind.RECEIVED, code, {"due_at": iso(due.due_at), "channel": channel, "fee": fee,
+                                                      "at": iso(received_at), "applicant": person.name})
     return dossiers.get(session, code)
 
 
