@@ -304,11 +304,7 @@ def received_detail(row: Mapping, documents: Iterable[Mapping]) -> dict:
     """The receipt's event detail: the new dossier's first state (`row`: the stored
     columns) and its documents (stored rows, `file_sha256` and `reused_from`)."""
     detail = {key: row[key] for key in RECEIVED_KEYS}
-    detail[DOCUMENTS] = [
-        DocumentState(d["position"], d["name"], d["copy_kind"], d["quantity"], d["file_sha256"],
-                      bool(d["not_required"]), d["reused_from"] is not None).detail()
-        for d in documents
-    ]
+    detail[DOCUMENTS] = [DocumentState.of_row(d).detail() for d in documents]
     return detail
 
 
@@ -354,7 +350,7 @@ class _Fold:
         else:  # a receipt of an earlier version: only what it carries
             for key in RECEIVED_KEYS:
                 fold.take(detail, key)
-        fold.row["received_at"] = event["at"]
+        fold.row["received_at"] = _at(event, position)
         fold.unknown.discard("received_at")
         if "appointment_at" in fold.unknown and "due_at" not in fold.unknown:
             # The receipt's appointment is its due date (counter/intake.py).
@@ -384,7 +380,7 @@ class _Fold:
             raise ReplayError(
                 f"{_where(position)}«{rule.label}» không thể xảy ra khi hồ sơ đang «{STATUS_LABELS[status]}»"
             )
-        detail, at = _detail(event), event["at"]
+        detail, at = _detail(event), _at(event, position)
         if rule.clock == Clock.ENDS:
             self.row["result_at"] = at
         elif rule.clock == Clock.RESTARTS:
@@ -516,6 +512,13 @@ def _kind(event: Mapping, position: int | None) -> EventKind:
         raise ReplayError(
             f"{_where(position)}loại sự kiện «{event.get('kind')}» không có trong bảng trạng thái"
         ) from None
+
+
+def _at(event: Mapping, position: int | None) -> str:
+    at = event.get("at")
+    if not isinstance(at, str):
+        raise ReplayError(f"{_where(position)}không có thời điểm")
+    return at
 
 
 def _detail(event: Mapping) -> Mapping:

@@ -78,15 +78,22 @@ def report(session: Session) -> Report:
 def _dossiers(session: Session, result: Report) -> None:
     db = session.db
     with snapshot(db):
-        audited = dossier_table.event_counts_by_code(db, tuple(EventKind))
-        for row, documents, events in dossier_table.histories(db):
-            code = row["code"]
-            recorded = audited.pop(code, 0)
-            if recorded > len(events):
+        deleted = set()
+        for code, recorded, kept, present in dossier_table.fewer_events_than_audited(db, tuple(EventKind)):
+            deleted.add(code)
+            if present:
                 result.problems.append(
-                    f"Hồ sơ {code}: nhật ký kiểm tra ghi {recorded} bước xử lý nhưng chỉ còn {len(events)} "
+                    f"Hồ sơ {code}: nhật ký kiểm tra ghi {recorded} bước xử lý nhưng chỉ còn {kept} "
                     "sự kiện: sự kiện đã bị xóa khỏi tệp dữ liệu."
                 )
+            else:
+                result.problems.append(
+                    f"Hồ sơ {code}: nhật ký kiểm tra ghi {recorded} bước xử lý nhưng hồ sơ và các sự kiện không "
+                    "còn trong tệp dữ liệu."
+                )
+        for row, documents, events in dossier_table.histories(db):
+            code = row["code"]
+            if code in deleted:
                 continue
             if not events:
                 result.problems.append(f"Hồ sơ {code}: không có sự kiện nào (kể cả tiếp nhận).")
@@ -107,11 +114,6 @@ def _dossiers(session: Session, result: Report) -> None:
                 )
             if state.unknown:
                 result.partial.append({"code": code, "fields": sorted(state.unknown)})
-    for code, recorded in sorted(audited.items()):
-        result.problems.append(
-            f"Hồ sơ {code}: nhật ký kiểm tra ghi {recorded} bước xử lý nhưng hồ sơ và các sự kiện không còn "
-            "trong tệp dữ liệu."
-        )
 
 
 def _describe(columns: list[str], stored: dict, replayed: dict) -> str:

@@ -210,12 +210,20 @@ def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], lis
         yield row, documents, events
 
 
-def event_counts_by_code(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> dict[str, int]:
-    """How many audit rows record one of the event `kinds` for each dossier code (the target)."""
+def fewer_events_than_audited(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> list[tuple[str, int, int, bool]]:
+    """(code, audit rows, events, dossier row still there) of every dossier code that audit rows
+    record more events of `kinds` for than the events table holds. Counted inside SQLite (one
+    grouping of the audit trail, an index probe per code), so memory stays flat."""
     marks = ",".join("?" * len(kinds))
-    return dict(db.execute(
-        f"SELECT target, count(*) FROM audit WHERE action IN ({marks}) GROUP BY target", list(kinds)
-    ).fetchall())
+    return db.execute(
+        "SELECT code, recorded, kept, present FROM ("
+        " SELECT a.target AS code, a.n AS recorded,"
+        "  (SELECT count(*) FROM events WHERE dossier_id = (SELECT id FROM dossiers WHERE code = a.target)) AS kept,"
+        "  EXISTS (SELECT 1 FROM dossiers WHERE code = a.target) AS present"
+        f" FROM (SELECT target, count(*) AS n FROM audit WHERE action IN ({marks}) GROUP BY target) a"
+        ") WHERE recorded > kept ORDER BY code",
+        list(kinds),
+    ).fetchall()
 
 
 def any_with_unit(db: sqlite_utils.Database, unit_code: str) -> bool:
