@@ -24,7 +24,7 @@ DOCUMENT_COLUMNS = (
 
 
 def _dicts(cursor, columns) -> list[dict]:
-    return [dict(zip(columns, row)) for row in cursor]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
 def next_day_number(db: sqlite_utils.Database, day: str, workstation: int) -> int:
