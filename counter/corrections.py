@@ -7,23 +7,22 @@ the old and new values, and the receipt can be printed again.
 from counter import applicants, dossiers, fees
 from counter.catalogue import procedure
 from counter.clock import from_iso, iso, now
-from counter.dossier import CHANNELS, Dossier
+from counter.dossier import CHANNELS, EDITABLE, PROCEDURE_KEYS, Dossier
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import ADDRESS, REASON, clean_text, fold
+from counter.text import ADDRESS, REASON, clean_text
+from counter.transitions import CLOCK_STARTS, TABLE, EventKind, Status
 from db import dossiers as dossier_table
 from db.connection import write
 
-EDITABLE = {
-    "name": "applicant_name", "id_number": "id_number", "phone": "phone", "address": "address",
-    "email": "email", "channel": "channel", "fee": "fee", "procedure": "procedure_code",
-}
 APPLICANT_FIELDS = ("name", "id_number", "phone", "address", "email")
 
 
 def edit(session: Session, code: str, field: str, value: str, reason: str) -> Dossier:
-    session.require("edit")
+    """The event carries the field, its old and new value and, for a procedure, the
+    procedure's name, days and the due date computed again: replay needs no catalogue."""
+    session.require(TABLE[EventKind.EDITED].permission)
     key = field.replace("-", "_")
     if key not in EDITABLE:
         raise CounterError(
@@ -39,22 +38,23 @@ def edit(session: Session, code: str, field: str, value: str, reason: str) -> Do
     new = changes[column]
     if old == new:
         raise CounterError("Giá trị mới giống giá trị cũ, không có gì để sửa.", "the value did not change")
+    detail = {"field": key, "old": old, "new": new, "reason": why}
+    detail.update({name: changes[name] for name in PROCEDURE_KEYS if name in changes})
     stamp = iso(now())
     with write(session.db):
+        local = {}
         if key in APPLICANT_FIELDS:
             person = applicants.clean(
                 **{f: changes.get(EDITABLE[f], getattr(dossier, EDITABLE[f])) for f in APPLICANT_FIELDS}
             )
-            changes["applicant_id"] = applicants.remember(session, person, stamp)
-        dossiers.record(session, dossier, now(), "edited",
-                        {"field": key, "old": old, "new": new, "reason": why}, **changes)
+            local["applicant_id"] = applicants.remember(session, person, stamp)
+        dossiers.record(session, dossier, now(), EventKind.EDITED, detail, **local)
     return dossiers.get(session, dossier.code)
 
 
 def _changes(session: Session, dossier: Dossier, key: str, value: str) -> dict:
     if key == "name":
-        person = applicants.clean(value)
-        return {"applicant_name": person.name, "name_folded": fold(person.name)}
+        return {"applicant_name": applicants.clean(value).name}
     if key == "id_number":
         return {"id_number": applicants.clean_id_number(value)}
     if key == "phone":
@@ -74,17 +74,14 @@ def _changes(session: Session, dossier: Dossier, key: str, value: str) -> dict:
 
 def _procedure_change(session: Session, dossier: Dossier, code: str) -> dict:
     """A wrongly picked procedure: the due date is computed again from the clock's last start."""
-    if dossier.status != "received":
+    if dossier.status != Status.RECEIVED:
         raise CounterError(
             "Chỉ đổi được thủ tục khi hồ sơ đang giải quyết.", "the procedure can change only while in progress"
         )
     chosen = procedure(session, code)
-    started = from_iso(dossier_table.last_event_at(session.db, dossier.id, ("received", "supplement_received")))
+    started = from_iso(dossier_table.last_event_at(session.db, dossier.id, CLOCK_STARTS))
     due = due_date(started, chosen.days, session.calendar, TimeRules.of(session.settings, chosen.cutoff))
-    changes = {
+    return {
         "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,
         "clock_start_at": iso(due.clock_start), "due_at": iso(due.due_at),
     }
-    if dossier.apology_at is None:
-        changes["appointment_at"] = iso(due.due_at)
-    return changes

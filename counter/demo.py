@@ -3,9 +3,12 @@
 For trying the app and for benchmarks: Vietnamese names, the starter
 procedures, the three channels, returning applicants, some dossiers late
 (most of those with an apology), most digitized. Rows are written in large
-batches straight through `db/`, with due dates from the real calendar.
+batches straight through `db/`, with due dates from the real calendar, and
+events that carry their effects as the services write them, so that replaying
+them gives the rows (counter/dossier.py: replay; `check` verifies it).
 """
 
+import json
 import random
 import tempfile
 from datetime import datetime, time, timedelta
@@ -13,10 +16,12 @@ from pathlib import Path
 
 from counter import audit, catalogue, codes, unit
 from counter.clock import iso, now
+from counter.dossier import judge, received_detail
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import fold, number
+from counter.transitions import EventKind, Status
 from db import demo as demo_table
 from db import files as file_table
 from db.connection import write
@@ -168,7 +173,6 @@ class _Generator:
         self.ids["dossier"] += 1
         stamp = iso(received)
         rows["reservations"].append((code, day.isoformat(), settings.workstation, nth, stamp))
-        events = [(dossier_id, stamp, "received", "demo", "{}")]
         values = {
             "id": dossier_id, "code": code, "code_rev": code[::-1], "unit_code": settings.unit_code,
             "workstation": settings.workstation, "procedure_code": proc.code, "procedure_name": proc.name,
@@ -176,22 +180,32 @@ class _Generator:
             "id_number": person["id_number"], "phone": person["phone"], "address": person["address"],
             "email": "", "channel": channel, "fee": proc.fee or 0, "received_at": stamp,
             "clock_start_at": iso(due.clock_start), "due_at": iso(due.due_at),
-            "appointment_at": iso(due.due_at), "status": "received", "result_at": None,
+            "appointment_at": iso(due.due_at), "status": Status.RECEIVED, "result_at": None,
             "result_file": None, "returned_at": None, "returned_to": "", "return_channel": None,
             "rating": None, "apology_at": None, "apology_reason": "", "decision_reason": "",
             "supplements": 0, "ledger_year": received.year, "ledger_number": self.ledger[received.year],
             "digitized": 0, "result_digitized": 0, "reused": 0, "officer": "demo", "updated_at": stamp,
         }
-        self._outcome(values, due.due_at, events)
-        digitized = channel == "online" or rng.random() < 0.85
+        scanned = channel == "online" or rng.random() < 0.85
+        documents = []
         for position, name in enumerate(proc.documents, start=1):
             shown = "xuat trinh" in fold(name)
-            file_sha = rng.choice(self.files) if digitized and not shown and channel != "online" else None
-            rows["documents"].append((dossier_id, position, name, "original", 1, file_sha,
-                                      int(shown or channel == "online"), None))
-        values["digitized"] = int(digitized)
+            file_sha = rng.choice(self.files) if scanned and not shown and channel != "online" else None
+            documents.append({"position": position, "name": name, "copy_kind": "original", "quantity": 1,
+                              "file_sha256": file_sha, "not_required": int(shown or channel == "online"),
+                              "reused_from": None})
+        # The rule of counter/dossier.py: every document scanned or needing no scan.
+        values["digitized"] = int(all(d["file_sha256"] or d["not_required"] for d in documents))
+        events: list = []
+        self._event(events, values, stamp, EventKind.RECEIVED, received_detail(values, documents))
+        self._outcome(values, due.due_at, events)
+        rows["documents"].extend((dossier_id, *d.values()) for d in documents)
         rows["dossiers"].append(values)
         rows["events"].extend(events)
+
+    @staticmethod
+    def _event(events: list, values: dict, at: str, kind: EventKind, detail: dict) -> None:
+        events.append((values["id"], at, kind, "demo", json.dumps(detail, ensure_ascii=False)))
 
     def _outcome(self, values: dict, due_at: datetime, events: list) -> None:
         rng = self.rng
@@ -199,8 +213,10 @@ class _Generator:
         horizon = self.end - received
         if rng.random() < 0.01 and horizon > timedelta(hours=2):
             at = received + timedelta(hours=1)
-            values.update(status="rejected", result_at=iso(at), decision_reason="Hồ sơ không thuộc thẩm quyền")
-            events.append((values["id"], iso(at), "rejected", "demo", "{}"))
+            reason = "Hồ sơ không thuộc thẩm quyền"
+            values.update(status=Status.REJECTED, result_at=iso(at), decision_reason=reason)
+            self._event(events, values, iso(at), EventKind.REJECTED,
+                        {"reason": reason, "timeliness": judge(at, due_at)})
             return
         allowed = max(due_at - received, timedelta(hours=2))
         late = rng.random() < 0.07
@@ -210,21 +226,25 @@ class _Generator:
             apology_at = received + allowed * 0.8
             if apology_at < self.end:
                 new_due = due_at + timedelta(days=rng.randint(2, 5))
-                values.update(apology_at=iso(apology_at), apology_reason=rng.choice(REASONS_LATE),
+                detail = {"reason": rng.choice(REASONS_LATE), "old_appointment": values["appointment_at"],
+                          "new_appointment": iso(new_due)}
+                values.update(apology_at=iso(apology_at), apology_reason=detail["reason"],
                               appointment_at=iso(new_due))
-                events.append((values["id"], iso(apology_at), "apologized", "demo", "{}"))
+                self._event(events, values, iso(apology_at), EventKind.APOLOGIZED, detail)
         if result_at > self.end:
             return
-        values.update(status="result_ready", result_at=iso(result_at))
+        values.update(status=Status.RESULT_READY, result_at=iso(result_at))
         if rng.random() < 0.8:
             values.update(result_file=rng.choice(self.files), result_digitized=1)
-        events.append((values["id"], iso(result_at), "result_recorded", "demo", "{}"))
+        self._event(events, values, iso(result_at), EventKind.RESULT_RECORDED,
+                    {"file": values["result_file"], "timeliness": judge(result_at, due_at)})
         returned_at = result_at + timedelta(hours=rng.randint(1, 72))
         if returned_at > self.end or rng.random() < 0.05:
             return
         values.update(
-            status="returned", returned_at=iso(returned_at), returned_to=values["applicant_name"],
+            status=Status.RETURNED, returned_at=iso(returned_at), returned_to=values["applicant_name"],
             return_channel="postal" if rng.random() < 0.12 else "counter",
             rating=rng.choices(["very-satisfied", "satisfied", "unsatisfied", None], [45, 40, 3, 12])[0],
         )
-        events.append((values["id"], iso(returned_at), "returned", "demo", "{}"))
+        self._event(events, values, iso(returned_at), EventKind.RETURNED,
+                    {"to": values["returned_to"], "channel": values["return_channel"], "rating": values["rating"]})

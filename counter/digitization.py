@@ -12,7 +12,7 @@ from counter.clock import iso, now
 from counter.dossier import Dossier
 from counter.errors import CounterError
 from counter.session import Session
-from db import dossiers as dossier_table
+from counter.transitions import TABLE, EventKind, allows
 from db import files as file_table
 from db.connection import write
 
@@ -21,7 +21,7 @@ def attach(session: Session, code: str, document: int | None = None, result: boo
            file: str | Path | None = None, not_required: bool = False) -> Dossier:
     """Attach `file` to document number `document` (1-based) or to the result, or mark
     the document as needing no scan."""
-    session.require("digitize")
+    session.require(TABLE[EventKind.DIGITIZED].permission)
     if (document is None) == (not result):
         raise CounterError("Chọn một giấy tờ (--document N) hoặc kết quả (--result).", "choose --document N or --result")
     if (file is None) == (not not_required):
@@ -40,21 +40,12 @@ def attach(session: Session, code: str, document: int | None = None, result: boo
             "no such document",
         )
     stored = session.files.add(path) if path else None
-    stamp = iso(now())
     with write(session.db):
-        if stored:
-            file_table.record(session.db, stored[0], stored[1], path.name, stamp)
-            dossier_table.update_document(session.db, target.id, {"file_sha256": stored[0], "not_required": 0})
-        else:
-            dossier_table.update_document(session.db, target.id, {"not_required": 1})
-        complete = all(
-            d.digitized if d.position != document else True for d in dossier.documents
-        )
-        dossiers.record(
-            session, dossier, now(), "digitized",
-            {"document": document, "file": stored[0] if stored else None, "not_required": not_required},
-            digitized=int(complete),
-        )
+        if stored and path:
+            file_table.record(session.db, stored[0], stored[1], path.name, iso(now()))
+        # The event names the document and its file; the state table writes both (dossiers.record).
+        dossiers.record(session, dossier, now(), EventKind.DIGITIZED,
+                        {"document": document, "file": stored[0] if stored else None, "not_required": not_required})
     return dossiers.get(session, dossier.code)
 
 
@@ -62,13 +53,12 @@ def _attach_result(session: Session, dossier: Dossier, path: Path | None, not_re
     if not_required:
         raise CounterError("Kết quả giải quyết phải được số hóa, không thể đánh dấu không cần.",
                            "a result cannot be marked not required")
-    if dossier.result_at is None or dossier.status not in ("result_ready", "returned"):
+    if dossier.result_at is None or not allows(EventKind.RESULT_DIGITIZED, dossier.status):
         raise CounterError(f"Hồ sơ {dossier.code} chưa có kết quả để số hóa.", "the dossier has no result yet")
     sha, size = session.files.add(path)
     with write(session.db):
         file_table.record(session.db, sha, size, path.name, iso(now()))
-        dossiers.record(session, dossier, now(), "result_digitized", {"file": sha},
-                        result_file=sha, result_digitized=1)
+        dossiers.record(session, dossier, now(), EventKind.RESULT_DIGITIZED, {"file": sha})
     return dossiers.get(session, dossier.code)
 
 

@@ -1,36 +1,48 @@
-"""A dossier (hồ sơ) as the rest of motcua sees it, and how its timing is judged.
+"""A dossier (hồ sơ) as the rest of motcua sees it, how its timing is judged, and how
+its events make it (`replay`).
 
 Early / on time / late compare the result time with the legal due date
 (shared/domain/indicators.md): a result on an earlier calendar day than
 `due_at` is early, on the same day and not after it on time, after it late.
 An apology moves `appointment_at` only, so a late dossier stays late.
+
+A dossier is the fold of its events through the state table
+(counter/transitions.py): every event carries its effects (the receipt the
+dossier's whole first state, a restart its new clock, an edit the new value),
+so `replay` reads no database and no calendar. The services write a change
+through `apply` (counter/dossiers.py: record), the integrity check replays
+every dossier (counter/maintenance.py), and a unit's counters will merge
+each other's events by the same fold.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from counter.clock import from_iso, iso
+from counter.transitions import OPEN, TABLE, Clock, EventKind, Status
+from counter.transitions import STATUS_LABELS as STATUS_LABELS
 
-STATUSES = ("received", "waiting_supplement", "result_ready", "returned", "rejected", "stopped")
-STATUS_LABELS = {
-    "received": "Đang giải quyết",
-    "waiting_supplement": "Chờ bổ sung",
-    "result_ready": "Có kết quả",
-    "returned": "Đã trả kết quả",
-    "rejected": "Từ chối",
-    "stopped": "Dừng giải quyết",
-}
+STATUSES = tuple(Status)
 CHANNELS = {"counter": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
 RETURN_CHANNELS = {"counter": "Tại Bộ phận Một cửa", "postal": "Qua bưu chính công ích"}
 RATINGS = {"very-satisfied": "Rất hài lòng", "satisfied": "Hài lòng", "unsatisfied": "Không hài lòng"}
-OPEN = ("received", "waiting_supplement")
 
 
-def judge(result_at: datetime, due_at: datetime) -> str:
-    """'early', 'on_time' or 'late' for a result at `result_at`."""
+class Timeliness(StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+def judge(result_at: datetime, due_at: datetime) -> Timeliness:
+    """Early, on time or late for a result at `result_at`: the one definition of the rule
+    (db/indicators.py counts the same, tests/db/test_indicators.py proves it)."""
     if result_at > due_at:
-        return "late"
-    return "early" if result_at.date() < due_at.date() else "on_time"
+        return Timeliness.LATE
+    return Timeliness.EARLY if result_at.date() < due_at.date() else Timeliness.ON_TIME
 
 
 @dataclass(frozen=True)
@@ -120,18 +132,18 @@ class Dossier:
         return self.status in OPEN
 
     @property
-    def timeliness(self) -> str | None:
+    def timeliness(self) -> Timeliness | None:
         """'early', 'on_time' or 'late' once a result exists."""
         return None if self.result_at is None else judge(self.result_at, self.due_at)
 
     def overdue(self, as_of: datetime) -> bool:
         """No result yet and past the due time; the clock is paused while waiting for a supplement."""
-        return self.status == "received" and as_of > self.due_at
+        return self.status == Status.RECEIVED and as_of > self.due_at
 
     def late(self, as_of: datetime) -> bool:
         if self.result_at is not None and self.result_at <= as_of:
             return self.result_at > self.due_at
-        return as_of > self.due_at and self.status not in ("waiting_supplement",)
+        return as_of > self.due_at and self.status != Status.WAITING_SUPPLEMENT
 
     def as_dict(self, as_of: datetime, with_documents: bool = True) -> dict:
         result = {
@@ -176,3 +188,343 @@ class Dossier:
         if with_documents:
             result["documents"] = [d.as_dict() for d in self.documents]
         return result
+
+
+# The stored columns a dossier's events determine: all but the local row ids and the time
+# of the last write (db/dossiers.py: DOSSIER_COLUMNS).
+REPLAYED = (
+    "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
+    "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
+    "received_at", "clock_start_at", "due_at", "appointment_at", "status", "result_at",
+    "result_file", "returned_at", "returned_to", "return_channel", "rating", "apology_at",
+    "apology_reason", "decision_reason", "supplements", "ledger_year", "ledger_number",
+    "digitized", "result_digitized", "reused", "officer",
+)
+# What the receipt's event carries: the dossier's first state, beside its documents.
+RECEIVED_KEYS = (
+    "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
+    "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
+    "received_at", "clock_start_at", "due_at", "appointment_at", "ledger_year", "ledger_number", "reused",
+)
+_RECEIVED_SET = frozenset(RECEIVED_KEYS)
+# A new dossier has no result, return, apology or decision yet.
+_FRESH = {
+    "result_at": None, "result_file": None, "returned_at": None, "returned_to": "", "return_channel": None,
+    "rating": None, "apology_at": None, "apology_reason": "", "decision_reason": "", "supplements": 0,
+    "result_digitized": 0,
+}
+# Correctable fields (counter/corrections.py) and the column each one changes.
+EDITABLE = {
+    "name": "applicant_name", "id_number": "id_number", "phone": "phone", "address": "address",
+    "email": "email", "channel": "channel", "fee": "fee", "procedure": "procedure_code",
+}
+# A corrected procedure carries its name, days and the due date computed again.
+PROCEDURE_KEYS = ("procedure_name", "days", "clock_start_at", "due_at")
+DOCUMENTS = "documents"  # in `unknown`: the events do not say what the documents are
+_BOOLEAN = ("digitized", "result_digitized", "reused")
+
+
+class ReplayError(ValueError):
+    """Events that no valid history gives (a step from the wrong status, a second receipt…)."""
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    position: int
+    name: str
+    copy_kind: str
+    quantity: int
+    file_sha256: str | None
+    not_required: bool
+    reused: bool
+
+    @property
+    def digitized(self) -> bool:
+        return self.not_required or self.file_sha256 is not None
+
+    def detail(self) -> dict:
+        """As the receipt's event carries it (the keys of Document.as_dict)."""
+        return {"position": self.position, "name": self.name, "copy_kind": self.copy_kind,
+                "quantity": self.quantity, "file": self.file_sha256, "not_required": self.not_required,
+                "reused": self.reused}
+
+    @classmethod
+    def of_row(cls, row: Mapping) -> "DocumentState":
+        """From a stored `documents` row."""
+        return cls(row["position"], row["name"], row["copy_kind"], row["quantity"], row["file_sha256"],
+                   bool(row["not_required"]), row["reused_from"] is not None)
+
+
+@dataclass(frozen=True)
+class DossierState:
+    """A dossier as its events make it: the REPLAYED columns in their stored form (ISO 8601
+    text, 0/1), its documents, and what old events could not tell (`unknown`: column names,
+    and DOCUMENTS), which is then left out of every comparison."""
+
+    row: dict[str, Any]
+    documents: tuple[DocumentState, ...]
+    unknown: frozenset[str] = frozenset()
+
+    @property
+    def status(self) -> Status:
+        return Status(self.row["status"])
+
+    @property
+    def timeliness(self) -> Timeliness | None:
+        result_at, due_at = self.row["result_at"], self.row["due_at"]
+        if result_at is None or "result_at" in self.unknown or "due_at" in self.unknown:
+            return None
+        return judge(datetime.fromisoformat(result_at), datetime.fromisoformat(due_at))
+
+    @classmethod
+    def of_row(cls, row: Mapping, documents: Iterable[Mapping]) -> "DossierState":
+        """The state a stored row and its documents claim (where the live services start from)."""
+        values = {key: row[key] for key in REPLAYED}
+        for key in _BOOLEAN:
+            values[key] = int(bool(values[key]))
+        return cls(values, tuple(DocumentState.of_row(d) for d in documents))
+
+    def differences(self, row: Mapping, documents: Sequence[Mapping] | None = None) -> list[str]:
+        """The columns (and DOCUMENTS) where a stored row differs from this state; unknown ones
+        are skipped, and the documents when `documents` is None."""
+        found = []
+        for key in REPLAYED:
+            if key in self.unknown:
+                continue
+            stored = int(bool(row[key])) if key in _BOOLEAN else row[key]
+            if stored != self.row[key]:
+                found.append(key)
+        if documents is not None and DOCUMENTS not in self.unknown:
+            if tuple(DocumentState.of_row(d) for d in documents) != self.documents:
+                found.append(DOCUMENTS)
+        return found
+
+
+def received_detail(row: Mapping, documents: Iterable[Mapping]) -> dict:
+    """The receipt's event detail: the new dossier's first state (`row`: the stored
+    columns) and its documents (stored rows, `file_sha256` and `reused_from`)."""
+    detail = {key: row[key] for key in RECEIVED_KEYS}
+    detail[DOCUMENTS] = [DocumentState.of_row(d).detail() for d in documents]
+    return detail
+
+
+def replay(events: Iterable[Mapping]) -> DossierState | None:
+    """The dossier its events make, in the order given (the order they were written); None for
+    no events. Each event is a mapping with `at`, `kind`, `officer` and `detail` (an event of
+    counter/dossiers.py: events, or of an export file). Pure: no database, no calendar.
+    Raises ReplayError for a sequence no valid history gives."""
+    fold: _Fold | None = None
+    for position, event in enumerate(events, start=1):
+        if fold is None:
+            fold = _Fold.start(event, position)
+        else:
+            fold.apply(event, position)
+    return fold.state() if fold else None
+
+
+def apply(state: DossierState | None, event: Mapping) -> DossierState:
+    """`state` after one more event (None: before the receipt)."""
+    if state is None:
+        return _Fold.start(event, 1).state()
+    fold = _Fold(dict(state.row), list(state.documents), set(state.unknown))
+    fold.apply(event, None)
+    return fold.state()
+
+
+class _Fold:
+    """The state while replaying: plain, mutable and fast (a check replays millions of events)."""
+
+    def __init__(self, row: dict, documents: list[DocumentState], unknown: set[str]):
+        self.row, self.documents, self.unknown = row, documents, unknown
+
+    @classmethod
+    def start(cls, event: Mapping, position: int | None) -> "_Fold":
+        kind = _kind(event, position)
+        if kind != EventKind.RECEIVED:
+            raise ReplayError(f"{_where(position)}«{kind}» trước khi tiếp nhận hồ sơ")
+        fold = cls(dict.fromkeys(REPLAYED), [], set())
+        fold.row.update(_FRESH)
+        detail = _detail(event)
+        if detail.keys() >= _RECEIVED_SET:
+            fold.row.update({key: detail[key] for key in RECEIVED_KEYS})
+        else:  # a receipt of an earlier version: only what it carries
+            for key in RECEIVED_KEYS:
+                fold.take(detail, key)
+        fold.row["received_at"] = _at(event, position)
+        fold.unknown.discard("received_at")
+        if "appointment_at" in fold.unknown and "due_at" not in fold.unknown:
+            # The receipt's appointment is its due date (counter/intake.py).
+            fold.set("appointment_at", fold.row["due_at"])
+        fold.row["officer"] = event.get("officer", "")
+        fold.row["status"] = TABLE[kind].target
+        documents = detail.get(DOCUMENTS)
+        if isinstance(documents, list):
+            try:
+                fold.documents = [
+                    DocumentState(d["position"], d["name"], d["copy_kind"], d["quantity"], d["file"],
+                                  bool(d["not_required"]), bool(d["reused"]))
+                    for d in documents
+                ]
+            except (KeyError, TypeError):
+                raise ReplayError(f"{_where(position)}giấy tờ của sự kiện tiếp nhận không đọc được") from None
+        else:
+            fold.unknown.add(DOCUMENTS)
+        fold.digitized()
+        return fold
+
+    def apply(self, event: Mapping, position: int | None) -> None:
+        kind = _kind(event, position)
+        rule = TABLE[kind]
+        status = self.row["status"]
+        if status not in rule.sources:
+            raise ReplayError(
+                f"{_where(position)}«{rule.label}» không thể xảy ra khi hồ sơ đang «{STATUS_LABELS[status]}»"
+            )
+        detail, at = _detail(event), _at(event, position)
+        if rule.clock == Clock.ENDS:
+            self.row["result_at"] = at
+        elif rule.clock == Clock.RESTARTS:
+            # ND 61/2018 art. 19.4: the full time limit again; the appointment is the new due date.
+            self.take(detail, "clock_start_at")
+            self.take(detail, "due_at")
+            self.set("appointment_at", self.row["due_at"], "due_at" in self.unknown)
+        _EFFECTS[kind](self, detail, at, position)
+        if rule.target is not None:
+            self.row["status"] = rule.target
+
+    def take(self, detail: Mapping, key: str, column: str | None = None) -> None:
+        """Set `column` (default `key`) from the event; unknown when the event does not carry it."""
+        column = column or key
+        if key in detail:
+            self.set(column, detail[key])
+        else:
+            self.unknown.add(column)
+
+    def set(self, column: str, value: Any, unknown: bool = False) -> None:
+        self.row[column] = value
+        if unknown:
+            self.unknown.add(column)
+        else:
+            self.unknown.discard(column)
+
+    def digitized(self) -> None:
+        """TT 03/2025 art. 5: digitized when every document has a scan or needs none."""
+        self.set("digitized", int(all(d.digitized for d in self.documents)), DOCUMENTS in self.unknown)
+
+    def state(self) -> DossierState:
+        return DossierState(self.row, tuple(self.documents), frozenset(self.unknown))
+
+
+def _supplement_requested(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.row["supplements"] += 1
+
+
+def _result_recorded(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    if "file" not in detail:
+        fold.unknown.update(("result_file", "result_digitized"))
+    elif detail["file"]:
+        fold.set("result_file", detail["file"])
+        fold.set("result_digitized", 1)
+
+
+def _returned(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.row["returned_at"] = at
+    fold.take(detail, "to", "returned_to")
+    fold.take(detail, "channel", "return_channel")
+    fold.take(detail, "rating")
+
+
+def _decided(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.take(detail, "reason", "decision_reason")
+
+
+def _apologized(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.row["apology_at"] = at
+    fold.unknown.discard("apology_at")
+    fold.take(detail, "reason", "apology_reason")
+    fold.take(detail, "new_appointment", "appointment_at")
+
+
+def _edited(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    column = EDITABLE.get(str(detail.get("field")))
+    if column is None or "new" not in detail:
+        raise ReplayError(f"{_where(position)}sửa trường «{detail.get('field')}» không đọc được")
+    fold.set(column, detail["new"])
+    if column != "procedure_code":
+        return
+    for key in PROCEDURE_KEYS:
+        fold.take(detail, key)
+    if fold.row["apology_at"] is None:
+        # An apology's appointment stays; otherwise the appointment is the new due date.
+        fold.set("appointment_at", fold.row["due_at"], "due_at" in fold.unknown or "apology_at" in fold.unknown)
+
+
+def _digitized(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    if DOCUMENTS in fold.unknown:
+        return
+    number = detail.get("document")
+    index = next((i for i, d in enumerate(fold.documents) if d.position == number), None)
+    if index is None:
+        raise ReplayError(f"{_where(position)}không có giấy tờ số {number}")
+    document = fold.documents[index]
+    if detail.get("file"):
+        fold.documents[index] = _replace(document, file_sha256=detail["file"], not_required=False)
+    elif detail.get("not_required"):
+        fold.documents[index] = _replace(document, not_required=True)
+    else:
+        raise ReplayError(f"{_where(position)}số hóa giấy tờ số {number} không có tệp")
+    fold.digitized()
+
+
+def _result_digitized(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.take(detail, "file", "result_file")
+    fold.set("result_digitized", 1)
+
+
+def _nothing(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    """The table's status and clock say all this step does."""
+
+
+_EFFECTS = {
+    EventKind.RECEIVED: _nothing,  # never reached: a second receipt has no source status
+    EventKind.SUPPLEMENT_REQUESTED: _supplement_requested,
+    EventKind.SUPPLEMENT_RECEIVED: _nothing,
+    EventKind.RESULT_RECORDED: _result_recorded,
+    EventKind.RETURNED: _returned,
+    EventKind.REJECTED: _decided,
+    EventKind.STOPPED: _decided,
+    EventKind.APOLOGIZED: _apologized,
+    EventKind.EDITED: _edited,
+    EventKind.DIGITIZED: _digitized,
+    EventKind.RESULT_DIGITIZED: _result_digitized,
+}
+
+
+def _replace(document: DocumentState, **changes: Any) -> DocumentState:
+    values = {**document.__dict__, **changes}
+    return DocumentState(**values)
+
+
+def _kind(event: Mapping, position: int | None) -> EventKind:
+    try:
+        return EventKind(event["kind"])
+    except (KeyError, ValueError):
+        raise ReplayError(
+            f"{_where(position)}loại sự kiện «{event.get('kind')}» không có trong bảng trạng thái"
+        ) from None
+
+
+def _at(event: Mapping, position: int | None) -> str:
+    at = event.get("at")
+    if not isinstance(at, str):
+        raise ReplayError(f"{_where(position)}không có thời điểm")
+    return at
+
+
+def _detail(event: Mapping) -> Mapping:
+    detail = event.get("detail")
+    return detail if isinstance(detail, Mapping) else {}
+
+
+def _where(position: int | None) -> str:
+    return f"sự kiện thứ {position}: " if position else ""

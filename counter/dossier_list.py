@@ -2,25 +2,26 @@
 
 Built for a whole database of a million dossiers: `ids` returns only the
 ordered ids (newest first), `rows` reads the few the officer is looking at.
-Text is read as search reads it (counter/search.py): a code or its tail, a
-CCCD/CMND number, a phone number, or a name with or without diacritics.
+Text is read by search's one reading (counter/search.py: read): a code or its
+tail, a CCCD/CMND number, a phone number, or a name with or without diacritics.
 """
 
-import re
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from counter.applicants import clean_phone
+from counter import search
 from counter.clock import from_iso, iso, now
 from counter.dossier import STATUSES, judge
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import digits, fold, nfc
+from counter.text import nfc
+from counter.transitions import FEW, EventKind, Status, TABLE
 from db import dossier_list as list_queries
 
-_NUMBER = re.compile(r"[\d\s.\-]+")
+# A result that exists and can still be digitized (counter/transitions.py).
+_WITH_RESULT = TABLE[EventKind.RESULT_DIGITIZED].sources
 DUE_FILTERS = {"overdue": "Quá hạn", "due_soon": "Quá hạn hoặc đến hạn trong 1 ngày làm việc"}
 
 
@@ -60,13 +61,13 @@ class ListRow:
 
     def due_state(self, as_of: datetime, horizon: datetime) -> str:
         """overdue / due_soon / running / paused / early / on_time / late / closed."""
-        if self.status == "received":
+        if self.status == Status.RECEIVED:
             if as_of > self.due_at:
                 return "overdue"
             return "due_soon" if self.due_at < horizon else "running"
-        if self.status == "waiting_supplement":
+        if self.status == Status.WAITING_SUPPLEMENT:
             return "paused"
-        if self.status in ("result_ready", "returned") and self.result_at:
+        if self.status in _WITH_RESULT and self.result_at:
             return judge(self.result_at, self.due_at)
         return "closed"
 
@@ -94,43 +95,23 @@ def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, lim
         due_before = iso(due_soon_horizon(session, moment))
     elif chosen.due:
         raise CounterError(f"Bộ lọc hạn «{chosen.due}» không hợp lệ.", f"unknown due filter {chosen.due!r}")
+    keys = search.read(chosen.text)
+    if nfc(chosen.text) and not keys:
+        return array("q")  # a text that can be nothing finds nothing, as in search
     where = list_queries.Where(
         statuses=tuple(chosen.statuses),
+        few_statuses=set(chosen.statuses) <= FEW,
         procedure_code=nfc(chosen.procedure_code),
         received_from=iso(datetime.combine(chosen.received_from, time())) if chosen.received_from else "",
         received_to=iso(datetime.combine(chosen.received_to + timedelta(days=1), time())) if chosen.received_to else "",
         open_due_before=due_before,
+        running=Status.RECEIVED,
         digitized=chosen.digitized,
         scans_missing=chosen.scans_missing,
-        **text_keys(chosen.text),
+        with_result=tuple(sorted(_WITH_RESULT)),
+        **asdict(keys),
     )
     return list_queries.ids(session.db, where, limit, keep_going)
-
-
-def text_keys(text: str) -> dict:
-    """How a typed text is looked up: the same reading as counter/search.py."""
-    query = nfc(text)
-    if not query:
-        return {}
-    keys: dict = {}
-    has_digits = any(ch.isdigit() for ch in query)
-    if has_digits:
-        keys["code_tail"] = query.upper().replace(" ", "")
-    if _NUMBER.fullmatch(query):
-        number = digits(query)
-        if len(number) in (9, 12):
-            keys["id_number"] = number
-        try:
-            phone = clean_phone(query)
-        except CounterError:
-            phone = ""
-        if phone:
-            keys["phone"] = phone
-    elif not has_digits or " " in query:
-        words = tuple(re.findall(r"\w+", fold(query)))
-        if words:
-            keys["name_words"] = words
-    return keys
 
 
 def rows(session: Session, wanted: list[int]) -> dict[int, ListRow]:

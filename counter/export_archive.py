@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -207,7 +208,7 @@ def verify(path: Path, seal: str | None = None) -> Verified:
                                "the manifest's parts do not match the archive's members")
             for part in manifest["parts"]:
                 _check_part(archive, name, part)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, KeyError) as exc:
         raise _damaged(name, f"cấu trúc tệp nén hỏng ({exc})", f"broken archive: {exc}") from None
     counts = manifest["counts"]
     if counts["dossiers"] != listed[DOSSIERS]["records"] or counts["events"] != listed[EVENTS]["records"] or \

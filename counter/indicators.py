@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from counter.clock import iso
 from counter.session import Session
+from counter.transitions import Status
 from db import indicators as indicator_queries
 
 # Targets of the province plan (Kế hoạch 3/KH-UBND, 2024; shared/domain/indicators.md).
@@ -44,7 +45,7 @@ class Period:
 
 def figures(session: Session, period: Period) -> dict:
     start, end = iso(period.start), iso(period.end)
-    counts = indicator_queries.counts(session.db, start, end)
+    counts = indicator_queries.counts(session.db, start, end, Status.WAITING_SUPPLEMENT)
     return {"from": start, "to": end, **counts, **rates(counts)}
 
 

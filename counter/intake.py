@@ -15,11 +15,12 @@ from counter import applicants, audit, codes, dossiers, fees
 from counter.catalogue import procedure
 from counter.changes import Changes
 from counter.clock import check_year, iso, now
-from counter.dossier import CHANNELS, Dossier
+from counter.dossier import CHANNELS, Dossier, received_detail
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import clean_text, fold
+from counter.transitions import EventKind, Status
 from db import dossiers as dossier_table
 from db import files as file_table
 from db.connection import write
@@ -88,7 +89,7 @@ def receive(
             "id_number": person.id_number, "phone": person.phone, "address": person.address,
             "email": person.email, "channel": channel, "fee": fee,
             "received_at": iso(received_at), "clock_start_at": iso(due.clock_start),
-            "due_at": iso(due.due_at), "appointment_at": iso(due.due_at), "status": "received",
+            "due_at": iso(due.due_at), "appointment_at": iso(due.due_at), "status": Status.RECEIVED,
             "ledger_year": received_at.year,
             "ledger_number": dossier_table.next_ledger_number(session.db, received_at.year),
             "digitized": int(all(d["file_sha256"] or d["not_required"] for d in items)),
@@ -96,9 +97,11 @@ def receive(
         }
         dossier_id = dossier_table.insert(session.db, row)
         dossier_table.insert_documents(session.db, dossier_id, items)
-        detail = {"due_at": iso(due.due_at), "channel": channel, "fee": fee}
-        dossier_table.add_event(session.db, dossier_id, iso(received_at), "received", session.officer, detail)
-        audit.log(session, "received", code, dict(detail, at=iso(received_at), applicant=person.name))
+        # The first state in full, so that replaying the events gives the row (counter/dossier.py).
+        detail = received_detail(row, items)
+        dossier_table.add_event(session.db, dossier_id, iso(received_at), EventKind.RECEIVED, session.officer, detail)
+        audit.log(session, EventKind.RECEIVED, code, {"due_at": iso(due.due_at), "channel": channel, "fee": fee,
+                                                      "at": iso(received_at), "applicant": person.name})
         session.note(Changes.of_dossier(code))
     return dossiers.get(session, code)
 

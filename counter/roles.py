@@ -1,4 +1,4 @@
-"""Who may do what (phân quyền).
+"""Who may do what (phân quyền), read from the permissions' declaration (counter/transitions.py).
 
 An officer (công chức một cửa) receives, returns and digitizes; the head of
 unit (lãnh đạo) also apologises, corrects, closes dossiers, sees reports and
@@ -6,25 +6,22 @@ changes settings; the admin also manages accounts, the catalogue and the
 calendar. Each role includes the one before it.
 """
 
-ROLES = {"officer": "Cán bộ một cửa", "head": "Lãnh đạo đơn vị", "admin": "Quản trị"}
+from counter.transitions import GRANTS, ROLE_LABELS, Permission, Role
 
-OFFICER = {
-    "receive", "supplement", "resume", "result", "return", "digitize", "print", "view", "export", "backup",
-}
-HEAD = OFFICER | {"apologize", "edit", "reject", "stop", "reports", "settings", "province"}
-ADMIN = HEAD | {"accounts", "catalogue", "calendar", "restore", "demo"}
-PERMISSIONS = {"officer": OFFICER, "head": HEAD, "admin": ADMIN}
+ROLES = ROLE_LABELS
 
-LABELS = {
-    "receive": "tiếp nhận hồ sơ", "supplement": "yêu cầu bổ sung", "resume": "nhận hồ sơ bổ sung",
-    "result": "ghi nhận kết quả", "return": "trả kết quả", "digitize": "số hóa", "print": "in biểu mẫu",
-    "view": "xem hồ sơ", "export": "xuất dữ liệu", "backup": "sao lưu", "apologize": "xin lỗi, hẹn lại",
-    "edit": "sửa hồ sơ", "reject": "từ chối hồ sơ", "stop": "dừng giải quyết", "reports": "xem báo cáo",
-    "settings": "thay đổi thiết lập", "province": "tổng hợp của tỉnh", "accounts": "quản lý tài khoản",
-    "catalogue": "sửa danh mục thủ tục", "calendar": "sửa lịch làm việc", "restore": "khôi phục dữ liệu",
-    "demo": "tạo dữ liệu thử",
-}
+
+def _up_to(role: Role) -> frozenset[Permission]:
+    order = list(Role)
+    return frozenset(p for p, grant in GRANTS.items() if order.index(grant.least) <= order.index(role))
+
+
+OFFICER = _up_to(Role.OFFICER)
+HEAD = _up_to(Role.HEAD)
+ADMIN = _up_to(Role.ADMIN)
+PERMISSIONS: dict[str, frozenset[Permission]] = {Role.OFFICER: OFFICER, Role.HEAD: HEAD, Role.ADMIN: ADMIN}
+LABELS: dict[str, str] = {permission: grant.label for permission, grant in GRANTS.items()}
 
 
 def allows(role: str, permission: str) -> bool:
-    return permission in PERMISSIONS.get(role, set())
+    return permission in PERMISSIONS.get(role, frozenset())

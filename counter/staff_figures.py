@@ -8,12 +8,14 @@ ratings are those given at the returns they handled.
 from counter.clock import iso
 from counter.indicators import Period
 from counter.session import Session
+from counter.transitions import EventKind
 from db import officers as officer_table
 
 
 def figures(session: Session, period: Period) -> list[dict]:
     session.require("reports")
-    rows = officer_table.figures(session.db, iso(period.start), iso(period.end))
+    rows = officer_table.figures(session.db, iso(period.start), iso(period.end), EventKind.RECEIVED,
+                                 EventKind.RETURNED)
     for row in rows:
         rated = row["very_satisfied"] + row["satisfied"] + row["unsatisfied"]
         row["satisfaction_rate"] = round((row["very_satisfied"] + row["satisfied"]) / rated, 4) if rated else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from db.dossiers import literal
 from db.search import name_match
 
 LIST_COLUMNS = (
@@ -19,21 +20,20 @@ LIST_COLUMNS = (
     "apology_at", "digitized", "result_digitized",
 )
 
-# Statuses few dossiers are in at any time: their index narrows a search well.
-_FEW = ("received", "waiting_supplement", "result_ready", "rejected", "stopped")
-
-
 @dataclass(frozen=True)
 class Where:
     """Conditions on dossiers; empty fields do not filter."""
 
     statuses: tuple[str, ...] = ()
+    few_statuses: bool = False  # only statuses few dossiers are in at any time: their index narrows well
     procedure_code: str = ""
     received_from: str = ""  # ISO, inclusive
     received_to: str = ""  # ISO, exclusive
-    open_due_before: str = ""  # ISO: clock running and due before this time
+    open_due_before: str = ""  # ISO: clock running (status `running`) and due before this time
+    running: str = ""  # the status whose clock runs
     digitized: bool | None = None
-    scans_missing: bool = False  # documents or the result still lack a scan
+    scans_missing: bool = False  # documents, or the result in a status in `with_result`, lack a scan
+    with_result: tuple[str, ...] = ()  # statuses whose result can be digitized
     name_words: tuple[str, ...] = ()  # folded words, each starting a word of the name
     code_tail: str = ""
     id_number: str = ""
@@ -66,7 +66,7 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     table (its pages are most of the file, slow when not cached)."""
     selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
                      or where.received_from or where.received_to
-                     or (where.statuses and set(where.statuses) <= set(_FEW)))
+                     or (where.statuses and where.few_statuses))
     conditions, params = [], []
     if where.statuses:
         # Most of a unit's dossiers are returned: for the newest ones its index only adds a sort.
@@ -83,16 +83,16 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
         conditions.append("received_at < ?")
         params.append(where.received_to)
     if where.open_due_before:
-        # The partial index dossiers_due_open covers exactly these rows.
-        conditions.append("status = 'received' AND due_at < ?")
+        # The partial index dossiers_due_open covers exactly these rows (it needs the literal status).
+        conditions.append(f"status = {literal(where.running)} AND due_at < ?")
         params.append(where.open_due_before)
     if where.digitized is not None:
         conditions.append("digitized = ?")
         params.append(int(where.digitized))
     if where.scans_missing:
-        conditions.append(
-            "(digitized = 0 OR (status IN ('result_ready', 'returned') AND result_digitized = 0))"
-        )
+        marks = ",".join("?" * len(where.with_result))
+        conditions.append(f"(digitized = 0 OR (status IN ({marks}) AND result_digitized = 0))")
+        params += list(where.with_result)
     match = name_match(where.name_words)
     text_keys = (where.code_tail, where.id_number, where.phone)
     if not newest_only and not conditions and not any(text_keys):

@@ -1,6 +1,8 @@
 """Dossiers, their documents and their events."""
 
 import json
+import re
+from collections.abc import Iterator
 
 import sqlite_utils
 
@@ -22,7 +24,7 @@ DOCUMENT_COLUMNS = (
 
 
 def _dicts(cursor, columns) -> list[dict]:
-    return [dict(zip(columns, row)) for row in cursor]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
 def next_day_number(db: sqlite_utils.Database, day: str, workstation: int) -> int:
@@ -100,6 +102,13 @@ def update_document(db: sqlite_utils.Database, document_id: int, changes: dict) 
     rows.update(db, "documents", document_id, changes)
 
 
+def update_document_at(db: sqlite_utils.Database, dossier_id: int, position: int, changes: dict) -> None:
+    """Set columns of the dossier's document number `position`."""
+    sets = ", ".join(f"{column} = :{column}" for column in changes)
+    db.execute(f"UPDATE documents SET {sets} WHERE dossier_id = :_dossier AND position = :_position",
+               dict(changes, _dossier=dossier_id, _position=position))
+
+
 def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, officer: str, detail: dict) -> int:
     return db.execute(
         "INSERT INTO events (dossier_id, at, kind, officer, detail) VALUES (?, ?, ?, ?, ?)",
@@ -140,13 +149,21 @@ def earlier_files(db: sqlite_utils.Database, applicant_id: int) -> list[dict]:
     return result
 
 
-def late_ids(db: sqlite_utils.Database, as_of: str) -> list[int]:
-    """Dossiers with a result after due_at, or open (not waiting for a supplement) past due_at."""
+def literal(value: str) -> str:
+    """A status as SQL text: a partial index (dossiers_due_open) serves only a query that
+    names its status literally, not as a bound parameter."""
+    if not re.fullmatch(r"[a-z_]+", value):
+        raise ValueError(f"not a status: {value!r}")
+    return f"'{value}'"
+
+
+def late_ids(db: sqlite_utils.Database, as_of: str, running: str) -> list[int]:
+    """Dossiers with a result after due_at, or with their clock running (status `running`) past due_at."""
     return [
         row[0]
         for row in db.execute(
             "SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
-            " UNION SELECT id FROM dossiers WHERE status = 'received' AND due_at < :as_of"
+            f" UNION SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < :as_of"
             " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of"
             " ORDER BY 1",
             {"as_of": as_of},
@@ -154,15 +171,59 @@ def late_ids(db: sqlite_utils.Database, as_of: str) -> list[int]:
     ]
 
 
-def due_before(db: sqlite_utils.Database, limit: str) -> list[int]:
-    """Open dossiers whose clock runs and whose due time is before `limit`."""
+def due_before(db: sqlite_utils.Database, limit: str, running: str) -> list[int]:
+    """Dossiers whose clock runs (status `running`) and whose due time is before `limit`."""
     return [
         row[0]
         for row in db.execute(
-            "SELECT id FROM dossiers WHERE status = 'received' AND due_at < ? ORDER BY due_at",
+            f"SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < ? ORDER BY due_at",
             [limit],
         )
     ]
+
+
+def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+    """Every dossier with its documents and its events (oldest first), by id: three ordered
+    scans merged as they stream, so memory stays flat over a million dossiers. Events whose
+    dossier row is gone are skipped (the foreign-key check reports them)."""
+    conn = db.conn
+    dossier_rows = conn.execute(_SELECT + " ORDER BY id")
+    document_rows = conn.execute(
+        "SELECT " + ", ".join(DOCUMENT_COLUMNS) + " FROM documents ORDER BY dossier_id, position"
+    )
+    event_rows = conn.execute("SELECT dossier_id, id, at, kind, officer, detail FROM events ORDER BY dossier_id, id")
+    next_document, next_event = next(document_rows, None), next(event_rows, None)
+    for values in dossier_rows:
+        row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
+        dossier_id = row["id"]
+        documents = []
+        while next_document is not None and next_document[1] <= dossier_id:
+            if next_document[1] == dossier_id:
+                documents.append(dict(zip(DOCUMENT_COLUMNS, next_document, strict=True)))
+            next_document = next(document_rows, None)
+        events = []
+        while next_event is not None and next_event[0] <= dossier_id:
+            if next_event[0] == dossier_id:
+                _, event_id, at, kind, officer, detail = next_event
+                events.append({"id": event_id, "at": at, "kind": kind, "officer": officer, "detail": detail})
+            next_event = next(event_rows, None)
+        yield row, documents, events
+
+
+def fewer_events_than_audited(db: sqlite_utils.Database, kinds: tuple[str, ...]) -> list[tuple[str, int, int, bool]]:
+    """(code, audit rows, events, dossier row still there) of every dossier code that audit rows
+    record more events of `kinds` for than the events table holds. Counted inside SQLite (one
+    grouping of the audit trail, an index probe per code), so memory stays flat."""
+    marks = ",".join("?" * len(kinds))
+    return db.execute(
+        "SELECT code, recorded, kept, present FROM ("
+        " SELECT a.target AS code, a.n AS recorded,"
+        "  (SELECT count(*) FROM events WHERE dossier_id = (SELECT id FROM dossiers WHERE code = a.target)) AS kept,"
+        "  EXISTS (SELECT 1 FROM dossiers WHERE code = a.target) AS present"
+        f" FROM (SELECT target, count(*) AS n FROM audit WHERE action IN ({marks}) GROUP BY target) a"
+        ") WHERE recorded > kept ORDER BY code",
+        list(kinds),
+    ).fetchall()
 
 
 def any_with_unit(db: sqlite_utils.Database, unit_code: str) -> bool:

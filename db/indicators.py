@@ -2,7 +2,9 @@
 
 One set of definitions serves the unit (its `dossiers`, one total) and the
 province (`province_dossiers`, one total per unit): a `Source` names the table
-and the column to group by.
+and the column to group by. Early / on time / late are the rule of
+counter/dossier.py `judge` as SQL over ISO 8601 text (the date is its first ten
+characters); tests/db/test_indicators.py proves both agree over random dossiers.
 """
 
 from dataclasses import dataclass
@@ -51,20 +53,21 @@ def returned(db: sqlite_utils.Database, start: str, end: str, source: Source = U
     return _one(source, _aggregate(db, source, RETURNED, "returned_at", start, end), tuple(RETURNED))
 
 
-def open_at(db: sqlite_utils.Database, moment: str, source: Source = UNIT) -> dict:
+def open_at(db: sqlite_utils.Database, moment: str, paused: str, source: Source = UNIT) -> dict:
     """Dossiers received before `moment` without a result by then, and those of them past due
-    (a dossier waiting for a supplement has its clock stopped)."""
-    return _one(source, _open(db, moment, source), OPEN)
+    (a dossier in status `paused`, waiting for a supplement, has its clock stopped)."""
+    return _one(source, _open(db, moment, paused, source), OPEN)
 
 
-def counts(db: sqlite_utils.Database, start: str, end: str, source: Source = UNIT) -> dict:
-    """Every count (NAMES) over [start, end), the open ones at `end`: one dict, or {group: dict}."""
+def counts(db: sqlite_utils.Database, start: str, end: str, paused: str, source: Source = UNIT) -> dict:
+    """Every count (NAMES) over [start, end), the open ones at `end` (`paused`: as open_at):
+    one dict, or {group: dict}."""
     merged: dict = {}
     for part in (
         _aggregate(db, source, RECEIVED, "received_at", start, end),
         _aggregate(db, source, RESOLVED, "result_at", start, end),
         _aggregate(db, source, RETURNED, "returned_at", start, end),
-        _open(db, end, source),
+        _open(db, end, paused, source),
     ):
         for key, values in part.items():
             merged.setdefault(key, dict.fromkeys(NAMES, 0)).update(values)
@@ -81,16 +84,16 @@ def _aggregate(db: sqlite_utils.Database, source: Source, columns: dict[str, str
     return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:])} for row in rows}
 
 
-def _open(db: sqlite_utils.Database, moment: str, source: Source) -> dict:
+def _open(db: sqlite_utils.Database, moment: str, paused: str, source: Source) -> dict:
     # Two indexed ranges: still without a result, and resolved only after `moment`.
     rows = db.execute(
-        "SELECT g, count(*), sum(due_at < :m AND status <> 'waiting_supplement') FROM ("
+        "SELECT g, count(*), sum(due_at < :m AND status <> :paused) FROM ("
         f" SELECT {source.group or '0'} AS g, due_at, status FROM {source.table}"
         " WHERE result_at IS NULL AND received_at < :m"
         f" UNION ALL SELECT {source.group or '0'}, due_at, status FROM {source.table}"
         " WHERE result_at >= :m AND received_at < :m"
         ") GROUP BY g",
-        {"m": moment},
+        {"m": moment, "paused": paused},
     )
     return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:])} for row in rows}
 

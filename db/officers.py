@@ -53,20 +53,21 @@ def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
     rows.update(db, "officers", officer_id, changes)
 
 
-def figures(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
-    """Per officer: dossiers received, returned, resolved late, and ratings given at their returns."""
+def figures(db: sqlite_utils.Database, start: str, end: str, receipt: str, handover: str) -> list[dict]:
+    """Per officer: dossiers received (events of kind `receipt`), returned (`handover`),
+    resolved late, and ratings given at their returns."""
     rows = db.execute(
         "SELECT e.officer,"
-        " total(e.kind = 'received'),"
-        " total(e.kind = 'returned'),"
-        " total(e.kind = 'received' AND d.result_at > d.due_at),"
-        " total(e.kind = 'returned' AND d.rating = 'very-satisfied'),"
-        " total(e.kind = 'returned' AND d.rating = 'satisfied'),"
-        " total(e.kind = 'returned' AND d.rating = 'unsatisfied')"
+        " total(e.kind = :receipt),"
+        " total(e.kind = :handover),"
+        " total(e.kind = :receipt AND d.result_at > d.due_at),"
+        " total(e.kind = :handover AND d.rating = 'very-satisfied'),"
+        " total(e.kind = :handover AND d.rating = 'satisfied'),"
+        " total(e.kind = :handover AND d.rating = 'unsatisfied')"
         " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-        " WHERE e.at >= ? AND e.at < ? AND e.kind IN ('received', 'returned')"
+        " WHERE e.at >= :start AND e.at < :end AND e.kind IN (:receipt, :handover)"
         " GROUP BY e.officer ORDER BY e.officer",
-        [start, end],
+        {"start": start, "end": end, "receipt": receipt, "handover": handover},
     )
     keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied")
     # total() is 0.0 where sum() would be NULL (no result yet); counts are whole numbers.

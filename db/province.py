@@ -183,8 +183,9 @@ def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
     )]
 
 
-def late_rows(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
-    """Resolved late within [start, end), and still open past due at `end` (clock not stopped)."""
+def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> list[dict]:
+    """Resolved late within [start, end), and still open past due at `end` (clock not stopped:
+    not in status `paused`)."""
     columns = ("unit", "unit_name", "code", "procedure_code", "procedure_name", "received_at", "due_at",
                "result_at", "apology_at", "apology_reason")
     select = (
@@ -195,9 +196,9 @@ def late_rows(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
     rows = db.execute(
         select + " WHERE d.result_at >= :start AND d.result_at < :end AND d.result_at > d.due_at"
         " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end AND d.due_at < :end"
-        " AND d.status <> 'waiting_supplement'"
+        " AND d.status <> :paused"
         " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end AND d.due_at < :end"
         " ORDER BY 1, 3",
-        {"start": start, "end": end},
+        {"start": start, "end": end, "paused": paused},
     )
     return [dict(zip(columns, row)) for row in rows]

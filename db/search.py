@@ -4,8 +4,6 @@ Names are matched on the folded shadow column through FTS5 (its own
 diacritic removal does not fold đ/Đ); a code tail through the reversed code.
 """
 
-import re
-
 import sqlite_utils
 
 
@@ -39,9 +37,8 @@ def by_phone(db: sqlite_utils.Database, phone: str, limit: int) -> list[int]:
     ]
 
 
-def by_name(db: sqlite_utils.Database, folded: str, limit: int) -> list[int]:
-    """Every word of `folded` must start a word of the name, in any order."""
-    words = re.findall(r"\w+", folded)
+def by_name(db: sqlite_utils.Database, words: tuple[str, ...], limit: int) -> list[int]:
+    """Every one of the folded `words` must start a word of the name, in any order."""
     if not words:
         return []
     match = name_match(words)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from counter.dossier import RETURN_CHANNELS, Dossier
 from counter.settings import UnitSettings
+from counter.transitions import EventKind
 from printing import frame, wording
 from printing.form_sets import form_name
 from printing.layout import paginate
@@ -76,17 +77,17 @@ def _row(w: dict, dossier: Dossier, unit: str, event: dict) -> list | None:
     reason = detail.get("reason", "")
     due = short_moment(datetime.fromisoformat(detail["due_at"])) if detail.get("due_at") else ""
     hands = {
-        "received": (citizen, counter, w["received"].format(due=due)),
-        "supplement_requested": (counter, citizen, w["supplement_requested"].format(reason=reason)),
-        "supplement_received": (citizen, counter, w["supplement_received"].format(due=due)),
-        "result_recorded": (agency, counter, w["result_recorded"]),
-        "rejected": (counter, citizen, w["rejected"].format(reason=reason)),
-        "stopped": (counter, citizen, w["stopped"].format(reason=reason)),
+        EventKind.RECEIVED: (citizen, counter, w["received"].format(due=due)),
+        EventKind.SUPPLEMENT_REQUESTED: (counter, citizen, w["supplement_requested"].format(reason=reason)),
+        EventKind.SUPPLEMENT_RECEIVED: (citizen, counter, w["supplement_received"].format(due=due)),
+        EventKind.RESULT_RECORDED: (agency, counter, w["result_recorded"]),
+        EventKind.REJECTED: (counter, citizen, w["rejected"].format(reason=reason)),
+        EventKind.STOPPED: (counter, citizen, w["stopped"].format(reason=reason)),
     }
-    if kind == "returned":
+    if kind == EventKind.RETURNED:
         receiver = w["citizen"].format(name=detail.get("to") or dossier.applicant_name)
         hands[kind] = (counter, receiver, w["returned"].format(channel=RETURN_CHANNELS.get(detail.get("channel"), "")))
-    elif kind == "apologized":
+    elif kind == EventKind.APOLOGIZED:
         new = short_date(datetime.fromisoformat(detail["new_appointment"]))
         hands[kind] = (agency, citizen, w["apologized"].format(due=new, reason=reason))
     if kind not in hands:

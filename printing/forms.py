@@ -16,6 +16,7 @@ from counter.dossier import STATUS_LABELS, Dossier
 from counter.errors import CounterError
 from counter.session import Session
 from counter.settings import UnitSettings
+from counter.transitions import EventKind, Status
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
 from printing.form_sets import CIRCULARS, TITLES
@@ -49,16 +50,16 @@ REGISTRY = {form.key: form for form in (
          lambda d, s, h, e, session: _receipt(d, s, session)),
     Form("supplement", supplement.WORDING,
          lambda d, s, h, e, session: supplement.render(d, s, e, _signer(e, session)),
-         event="supplement_requested", missing="hồ sơ chưa có yêu cầu bổ sung nào"),
+         event=EventKind.SUPPLEMENT_REQUESTED, missing="hồ sơ chưa có yêu cầu bổ sung nào"),
     Form("rejection", rejection.WORDING,
          lambda d, s, h, e, session: rejection.render(d, s, e, _signer(e, session)),
-         event="rejected", status="rejected", missing="hồ sơ không bị từ chối"),
+         event=EventKind.REJECTED, status=Status.REJECTED, missing="hồ sơ không bị từ chối"),
     Form("apology", apology.WORDING,
          lambda d, s, h, e, session: apology.render(d, s, e),
-         event="apologized", missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
+         event=EventKind.APOLOGIZED, missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
     Form("stop", stop_notice.WORDING,
          lambda d, s, h, e, session: stop_notice.render(d, s, e, _signer(e, session)),
-         event="stopped", status="stopped", missing="hồ sơ không bị dừng giải quyết"),
+         event=EventKind.STOPPED, status=Status.STOPPED, missing="hồ sơ không bị dừng giải quyết"),
     Form("control", control.WORDING,
          lambda d, s, h, e, session: control.render(d, s, h)),
 )}

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from counter.dossier import STATUS_LABELS, Dossier
 from counter.settings import UnitSettings
+from counter.transitions import Status
 from printing import frame, wording
 from printing.form_sets import form_name
 from printing.layout import paginate
@@ -62,11 +63,11 @@ def _when(moment: datetime | None) -> str:
 def _row(w: dict, dossier: Dossier, settings: UnitSettings) -> list:
     contact = ", ".join(part for part in (dossier.address, dossier.phone) if part)
     notes = []
-    if dossier.status in ("rejected", "stopped", "waiting_supplement"):
+    if dossier.status in (Status.REJECTED, Status.STOPPED, Status.WAITING_SUPPLEMENT):
         notes.append(STATUS_LABELS[dossier.status])
     if dossier.apology_at:
         notes.append(w["apology"].format(date=short_date(dossier.appointment_at)))
-    result = dossier.result_at if dossier.status in ("result_ready", "returned") else None
+    result = dossier.result_at if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
     return [
         (str(dossier.ledger_number), "cell-center"),
         (dossier.code, "cell"),

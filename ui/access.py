@@ -1,14 +1,16 @@
 """What the logged-in officer may do, so the window offers only that.
 
 The window disables what the role does not allow (counter/roles.py: officer
-⊂ head ⊂ admin); the services refuse it again if it is reached some other
-way. Without a logged-in account (a database without accounts is in set-up
-mode) everything is allowed, as the services allow it.
+⊂ head ⊂ admin) and a step the dossier's status does not allow (the state
+table, counter/transitions.py); the services refuse it again if it is
+reached some other way. Without a logged-in account (a database without
+accounts is in set-up mode) everything is allowed, as the services allow it.
 """
 
 from PySide6.QtWidgets import QWidget
 
-from counter import roles
+from counter import roles, transitions
+from counter.transitions import EventKind
 
 
 class Access:
@@ -17,6 +19,10 @@ class Access:
 
     def may(self, permission: str) -> bool:
         return self.user is None or roles.allows(self.user["role"], permission)
+
+    def can(self, kind: EventKind, status: str) -> bool:
+        """May this officer take the step `kind` on a dossier in `status`?"""
+        return transitions.allows(kind, status) and self.may(transitions.TABLE[kind].permission)
 
     def refusal(self, permission: str) -> str:
         """Why a disabled action is disabled, in the words the service would use."""

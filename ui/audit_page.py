@@ -2,9 +2,9 @@
 
 Every change leaves a row in the audit trail, each sealed with the SHA-256
 of the one before (counter/audit.py). "Kiểm tra" runs the same check as the
-CLI's `check` (counter/maintenance.py): the database's integrity and the
-audit chain, naming the first broken row. It reads the whole database, so it
-runs on the background worker.
+CLI's `check` (counter/maintenance.py): the database's integrity, the audit
+chain (naming the first broken row) and every dossier against its events. It
+reads the whole database, so it runs on the background worker.
 """
 
 import json
@@ -99,16 +99,18 @@ class AuditPage(QWidget):
             return
         self.check_button.setEnabled(False)
         self.message.note("Đang kiểm tra toàn bộ cơ sở dữ liệu và nhật ký…")
-        self.background.run(maintenance.check, done=self._checked, failed=self._refused,
+        self.background.run(maintenance.report, done=self._checked, failed=self._refused,
                             label="Đang kiểm tra cơ sở dữ liệu…", parent=self)
 
-    def _checked(self, problems: list[str]) -> None:
+    def _checked(self, found: maintenance.Report) -> None:
         self.check_button.setEnabled(True)
+        problems, notes = found.problems, "".join("\n" + note for note in found.notes())
         if not problems:
-            self.message.ok("Kiểm tra xong: cơ sở dữ liệu toàn vẹn, nhật ký kiểm tra liền mạch.")
+            self.message.ok("Kiểm tra xong: cơ sở dữ liệu toàn vẹn, nhật ký kiểm tra liền mạch, mọi hồ sơ khớp "
+                            "với quá trình xử lý." + notes)
         else:
             shown = problems[:5] + ([f"… và {len(problems) - 5} vấn đề khác."] if len(problems) > 5 else [])
-            self.message.error("Kiểm tra phát hiện vấn đề:\n" + "\n".join(shown))
+            self.message.error("Kiểm tra phát hiện vấn đề:\n" + "\n".join(shown) + notes)
 
     def _refused(self, error: Exception) -> None:
         self.check_button.setEnabled(True)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from counter import digitization, dossiers
 from counter.changes import Changes
 from counter.dossier_list import ListFilter
+from counter.transitions import EventKind, allows
 from ui.dossier_table import DossierTable
 from ui.operations import Runner, message_of
 from ui.refresh import Refresh
@@ -94,7 +95,7 @@ class DigitizationScreen(QWidget):
         for row, doc in enumerate(dossier.documents):
             state = "Không cần số hóa" if doc.not_required else ("Đã số hóa" if doc.file_sha256 else "Chưa số hóa")
             self._add_row(row, f"{doc.position}. {doc.name}", state, doc.position, not doc.digitized)
-        if dossier.result_at is not None and dossier.status in ("result_ready", "returned"):
+        if dossier.result_at is not None and allows(EventKind.RESULT_DIGITIZED, dossier.status):
             state = "Đã số hóa" if dossier.result_digitized else "Chưa số hóa"
             self._add_row(len(dossier.documents), "Kết quả giải quyết", state, "result", False)
         for row in range(self.grid.rowCount()):
@@ -133,7 +134,7 @@ class DigitizationScreen(QWidget):
 
     def _attached(self, dossier) -> None:
         missing = digitization.missing_scans(dossier)
-        result_missing = dossier.status in ("result_ready", "returned") and not dossier.result_digitized
+        result_missing = allows(EventKind.RESULT_DIGITIZED, dossier.status) and not dossier.result_digitized
         if missing or result_missing:
             self.message.ok(f"Đã lưu. Hồ sơ {dossier.code} còn thiếu: "
                             + ", ".join([f"giấy tờ {n}" for n in missing] + ["kết quả"] * result_missing) + ".")

@@ -14,20 +14,29 @@ from PySide6.QtWidgets import (
 from counter import corrections, dossiers, lifecycle
 from counter.changes import Changes
 from counter.dossier import CHANNELS, STATUS_LABELS
+from counter.transitions import EVENT_LABELS, TABLE, EventKind
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.widgets import MessageLine, ReasonDialog, line
 
-EVENT_LABELS = {
-    "received": "Tiếp nhận", "supplement_requested": "Yêu cầu bổ sung", "supplement_received": "Nhận đủ bổ sung",
-    "result_recorded": "Có kết quả", "returned": "Trả kết quả", "rejected": "Từ chối", "stopped": "Dừng giải quyết",
-    "apologized": "Xin lỗi, hẹn lại", "edited": "Sửa thông tin", "digitized": "Số hóa giấy tờ",
-    "result_digitized": "Số hóa kết quả",
-}
+# The buttons that take a step, and the step each takes (its status and permission: the state table).
+STEP_BUTTONS = {"supplement": EventKind.SUPPLEMENT_REQUESTED, "resume": EventKind.SUPPLEMENT_RECEIVED,
+                "rejection": EventKind.REJECTED, "stop": EventKind.STOPPED}
 EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Điện thoại", "address": "Địa chỉ",
                "email": "Email", "channel": "Kênh nộp (counter/postal/online)", "fee": "Phí, lệ phí",
                "procedure": "Mã thủ tục"}
+
+
+# The receipt's event carries the dossier's whole first state; the history shows what it decided.
+SHOWN_AT_RECEIPT = ("due_at", "channel", "fee")
+
+
+def _shown(event: dict) -> list[tuple[str, object]]:
+    detail = event.get("detail") or {}
+    if event["kind"] == EventKind.RECEIVED:
+        return [(key, detail[key]) for key in SHOWN_AT_RECEIPT if key in detail]
+    return list(detail.items())
 
 
 class DossierDialog(QDialog):
@@ -64,7 +73,7 @@ class DossierDialog(QDialog):
         self.edit_button = edit = QPushButton("Sửa…")
         edit.clicked.connect(self.edit)
         for widget in (self.field, self.value, edit):
-            self.access.guard(widget, "edit")
+            self.access.guard(widget, TABLE[EventKind.EDITED].permission)
         edit_row = QHBoxLayout()
         edit_row.addWidget(QLabel("Sửa thông tin:"))
         edit_row.addWidget(self.field)
@@ -85,8 +94,8 @@ class DossierDialog(QDialog):
             button.clicked.connect(handler)
             action_row.addWidget(button)
             self.actions[key] = button
-        self.access.guard(self.actions["rejection"], "reject")
-        self.access.guard(self.actions["stop"], "stop")
+        for key, kind in STEP_BUTTONS.items():
+            self.access.guard(self.actions[key], TABLE[kind].permission)
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addWidget(self.details)
@@ -129,16 +138,13 @@ class DossierDialog(QDialog):
                 self.documents.setItem(row, column, QTableWidgetItem(text))
         self.events.setRowCount(len(events))
         for row, event in enumerate(events):
-            detail = ", ".join(f"{k}: {v}" for k, v in (event.get("detail") or {}).items() if v not in (None, ""))
+            detail = ", ".join(f"{k}: {v}" for k, v in _shown(event) if v not in (None, ""))
             for column, text in enumerate((event["at"].replace("T", " ")[:16],
                                            EVENT_LABELS.get(event["kind"], event["kind"]),
                                            event.get("officer") or "", detail)):
                 self.events.setItem(row, column, QTableWidgetItem(text))
-        running = dossier.status == "received"
-        self.actions["supplement"].setEnabled(running)
-        self.actions["resume"].setEnabled(dossier.status == "waiting_supplement")
-        self.actions["rejection"].setEnabled(dossier.is_open and self.access.may("reject"))
-        self.actions["stop"].setEnabled(dossier.is_open and self.access.may("stop"))
+        for key, kind in STEP_BUTTONS.items():
+            self.actions[key].setEnabled(self.access.can(kind, dossier.status))
 
     def edit(self) -> None:
         field, value = self.field.currentData(), self.value.text()

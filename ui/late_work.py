@@ -19,6 +19,7 @@ from counter.changes import Changes
 from counter.clock import now
 from counter.lifecycle import apologize, due_soon
 from counter.session import Session
+from counter.transitions import TABLE, EventKind
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
@@ -130,9 +131,10 @@ class LateWorkScreen(QWidget):
             self.state.setText("Chọn một hồ sơ trong danh sách.")
             return
         done = dossier.apology_at is not None
-        allowed = self.access.may("apologize")
-        self.apology_button.setEnabled(not done and allowed)
-        self.apology_button.setToolTip("" if allowed else self.access.refusal("apologize"))
+        permission = TABLE[EventKind.APOLOGIZED].permission
+        allowed = self.access.may(permission)
+        self.apology_button.setEnabled(not done and self.access.can(EventKind.APOLOGIZED, dossier.status))
+        self.apology_button.setToolTip("" if allowed else self.access.refusal(permission))
         self.reprint_button.setEnabled(done)
         self.reason.setReadOnly(done or not allowed)
         self.new_due.setReadOnly(done or not allowed)

@@ -19,8 +19,18 @@ from counter import dossiers
 from counter.changes import Changes
 from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
 from counter.lifecycle import record_result, return_result
+from counter.transitions import EventKind, allows
 from ui.operations import Runner, message_of
 from ui.widgets import FileDrop, MessageLine, file_name, line
+
+
+def _needs_result(status: str) -> bool:
+    return allows(EventKind.RESULT_RECORDED, status)
+
+
+def _can_hand_over(status: str) -> bool:
+    """Returnable now, or once the result is recorded first (hand_over does both)."""
+    return allows(EventKind.RETURNED, status) or _needs_result(status)
 
 
 class ReturnScreen(QWidget):
@@ -108,9 +118,9 @@ class ReturnScreen(QWidget):
     def _opened(self, dossier) -> None:
         self.message.clear()
         self._show(dossier)
-        if dossier.status == "result_ready":
+        if allows(EventKind.RETURNED, dossier.status):
             self.receiver.setFocus()
-        elif dossier.status == "received":
+        elif _needs_result(dossier.status):
             self.drop.setFocus()
         else:
             self.message.note(f"Hồ sơ đang ở trạng thái «{STATUS_LABELS[dossier.status]}»: không có gì để trả.")
@@ -120,8 +130,8 @@ class ReturnScreen(QWidget):
         self.dossier = dossier
         self.result_file = None
         self.drop.setText("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
-        can_record = dossier is not None and dossier.status == "received"
-        can_return = dossier is not None and dossier.status in ("received", "result_ready")
+        can_record = dossier is not None and _needs_result(dossier.status)
+        can_return = dossier is not None and _can_hand_over(dossier.status)
         self.result_box.setEnabled(can_record)
         self.return_box.setEnabled(can_return)
         self.receiver.clear()
@@ -144,7 +154,7 @@ class ReturnScreen(QWidget):
         self.drop.setText(f"Tệp kết quả: {file_name(path)}")
 
     def record_only(self) -> None:
-        if self.dossier is None or self.dossier.status != "received":
+        if self.dossier is None or not _needs_result(self.dossier.status):
             return
         code, path = self.dossier.code, self.result_file
         self.runner.run(lambda s: record_result(s, code, file=path), done=self._recorded, failed=self._refused,
@@ -160,7 +170,7 @@ class ReturnScreen(QWidget):
         if self.dossier is None or not self.return_box.isEnabled():
             return
         code, path = self.dossier.code, self.result_file
-        needs_result = self.dossier.status == "received"
+        needs_result = _needs_result(self.dossier.status)
         to, channel, rating = self.receiver.text(), self.channel.currentData(), self.rating.currentData()
 
         def call(session):
@@ -182,6 +192,6 @@ class ReturnScreen(QWidget):
 
     def _refused(self, error: Exception) -> None:
         if self.dossier is not None:
-            self.return_box.setEnabled(self.dossier.status in ("received", "result_ready"))
+            self.return_box.setEnabled(_can_hand_over(self.dossier.status))
         self.message.error(message_of(error))
         self.start()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from counter import accounts, dossier_list  # noqa: E402
 from counter.dossier_list import ListFilter  # noqa: E402
 from counter.session import Session  # noqa: E402
+from counter.transitions import Status  # noqa: E402
 from ui.app import Launcher  # noqa: E402
 from ui.first_run import FirstRunDialog  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
@@ -95,12 +96,12 @@ class Shooter:
         self.wait(lambda: w.list.table.complete)
         self.save(w, "02-danh-sach")
         w.list.search.setText("nguyễn")
-        w.list.status.setCurrentIndex(w.list.status.findData("received"))
+        w.list.status.setCurrentIndex(w.list.status.findData(Status.RECEIVED))
         self.wait(lambda: not w.list.debounce.isActive() and w.list.table.complete)
         self.save(w, "03-danh-sach-loc")
 
         self.screen(w.returns)
-        w.returns.scan.setText(self.first_one(ListFilter(statuses=("result_ready",))))
+        w.returns.scan.setText(self.first_one(ListFilter(statuses=(Status.RESULT_READY,))))
         w.returns.open_scanned()
         self.idle()
         w.returns.rating.setCurrentIndex(1)
@@ -112,7 +113,7 @@ class Shooter:
 
         self.screen(w.digitization)
         self.wait(lambda: w.digitization.missing.complete)
-        w.digitization.open_code(self.first_one(ListFilter(scans_missing=True, statuses=("received",))))
+        w.digitization.open_code(self.first_one(ListFilter(scans_missing=True, statuses=(Status.RECEIVED,))))
         self.save(w, "06-so-hoa")
 
         self.screen(w.today)
@@ -120,12 +121,12 @@ class Shooter:
         self.screen(w.settings)
         self.save(w, "08-thiet-lap")
 
-        w.open_dossier(self.first_one(ListFilter(statuses=("returned",))))
+        w.open_dossier(self.first_one(ListFilter(statuses=(Status.RETURNED,))))
         self.idle()
         self.save(w.dialogs[0], "09-ho-so")
         w.dialogs[0].close()
 
-        w.printer.form("receipt", self.first_one(ListFilter(statuses=("received",))))
+        w.printer.form("receipt", self.first_one(ListFilter(statuses=(Status.RECEIVED,))))
         self.wait(lambda: w.printer.dialog is not None and w.printer.dialog.isVisible())
         w.printer.dialog.resize(900, 1000)
         self.save(w.printer.dialog, "10-xem-truoc-khi-in")

@@ -40,14 +40,18 @@ def backup(session, args) -> None:
 
 
 def check(session, args) -> None:
+    """`partial`: dossiers whose old events let compare only some columns (counter/maintenance.py)."""
     session.require("view")
-    problems = maintenance.check(session)
+    found = maintenance.report(session)
+    problems = found.problems
     if args.json:
-        emit_json({"ok": not problems, "problems": problems})
-    elif problems:
+        emit_json({"ok": not problems, "problems": problems, "partial": found.partial})
+    else:
         for problem in problems:
             line(problem)
-    else:
-        line("Cơ sở dữ liệu toàn vẹn.")
+        if not problems:
+            line("Cơ sở dữ liệu toàn vẹn.")
+        for note in found.notes():
+            line(f"Ghi chú: {note}")
     if problems:
         raise SystemExit(1)

@@ -10,6 +10,7 @@ from counter.clock import iso
 from counter.errors import CounterError
 from counter.indicators import Period, rates
 from counter.session import Session
+from counter.transitions import Status
 from db import indicators as indicator_queries
 from db import province as province_table
 
@@ -41,7 +42,7 @@ def report(session: Session, period: Period) -> dict:
     Every unit that ever sent a file is listed, with zeros when it had no activity.
     """
     start, end = iso(period.start), iso(period.end)
-    grouped = indicator_queries.counts(session.db, start, end, indicator_queries.PROVINCE)
+    grouped = indicator_queries.counts(session.db, start, end, Status.WAITING_SUPPLEMENT, indicator_queries.PROVINCE)
     zero = dict.fromkeys(indicator_queries.NAMES, 0)
     rows, total = [], dict(zero)
     for unit_id, (code, name) in province_table.units(session.db).items():
