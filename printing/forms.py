@@ -18,16 +18,18 @@ from counter.session import Session
 from counter.settings import UnitSettings
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
-from printing.form_sets import CIRCULARS, TITLES
+from printing.form_sets import CIRCULARS, MENU_TITLES
+from printing.wording import Defaults
 
 
 @dataclass(frozen=True)
 class Form:
-    """One form: `event` is the history entry it prints (the last of that kind), `status` the
+    """One form: `wording(form_set, counter)` gives its default lines under a form set (printing/
+    wording.py); `event` is the history entry it prints (the last of that kind), `status` the
     dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes."""
 
     key: str
-    wording: dict
+    wording: Defaults
     draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, Session], bytes]
     event: str | None = None
     status: str | None = None
@@ -39,34 +41,41 @@ def _signer(event: dict | None, session: Session) -> str:
 
 
 def _receipt(dossier: Dossier, settings: UnitSettings, session: Session) -> bytes:
-    """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet."""
+    """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet.
+
+    The dossier records no authorised representative (người được ủy quyền) yet: the 2025 receipt
+    prints that line with blanks. Once it does, pass `representative=applicant.Representative(…)`
+    from the dossier's fields here.
+    """
     provisional = session.calendar.provisional_years(dossier.received_at.date(), dossier.appointment_at.date())
-    return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional))
+    return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional),
+                          representative=None)
 
 
 REGISTRY = {form.key: form for form in (
-    Form("receipt", receipt.WORDING,
+    Form("receipt", receipt.defaults,
          lambda d, s, h, e, session: _receipt(d, s, session)),
-    Form("supplement", supplement.WORDING,
-         lambda d, s, h, e, session: supplement.render(d, s, e, _signer(e, session)),
+    Form("supplement", supplement.defaults,
+         lambda d, s, h, e, session: supplement.for_dossier(d, s, e, _signer(e, session)),
          event="supplement_requested", missing="hồ sơ chưa có yêu cầu bổ sung nào"),
-    Form("rejection", rejection.WORDING,
-         lambda d, s, h, e, session: rejection.render(d, s, e, _signer(e, session)),
+    Form("rejection", rejection.defaults,
+         lambda d, s, h, e, session: rejection.for_dossier(d, s, e, _signer(e, session)),
          event="rejected", status="rejected", missing="hồ sơ không bị từ chối"),
-    Form("apology", apology.WORDING,
+    Form("apology", apology.defaults,
          lambda d, s, h, e, session: apology.render(d, s, e),
          event="apologized", missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
-    Form("stop", stop_notice.WORDING,
+    Form("stop", stop_notice.defaults,
          lambda d, s, h, e, session: stop_notice.render(d, s, e, _signer(e, session)),
          event="stopped", status="stopped", missing="hồ sơ không bị dừng giải quyết"),
-    Form("control", control.WORDING,
+    Form("control", control.defaults,
          lambda d, s, h, e, session: control.render(d, s, h)),
 )}
 FORMS = tuple(REGISTRY)
 # The wording a unit may correct, by form; the ledger is printed for a period, not a dossier.
-WORDINGS = {**{key: form.wording for key, form in REGISTRY.items()}, "ledger": ledger.WORDING}
-# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the titles as sentences, for menus and messages.
-FORM_LABELS = {key: TITLES[key].capitalize() for key in WORDINGS}
+WORDINGS: dict[str, Defaults] = {**{key: form.wording for key, form in REGISTRY.items()}, "ledger": ledger.defaults}
+# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the titles as sentences, for menus and messages, the
+# same under both form sets (printing/form_sets.py).
+FORM_LABELS = {key: MENU_TITLES[key].capitalize() for key in WORDINGS}
 
 
 def form_pdf(session: Session, form: str, code: str) -> bytes:

@@ -159,7 +159,20 @@ def top(sheet: Sheet, label: str, left: list[str], number: str, date_line: str, 
 
 
 def title(sheet: Sheet, text: str) -> Text:
-    return sheet.text(text, "title")
+    """The title, centred; a title over several lines is wrapped as narrow as it can be in as
+    many lines, so the lines are balanced rather than one word left alone on the last."""
+    full = sheet.text(text, "title")
+    count = len(full.lines)
+    if count < 2:
+        return full
+    narrow, wide = sheet.width / count, sheet.width
+    for _ in range(10):
+        middle = (narrow + wide) / 2
+        if len(sheet.text(text, "title", middle).lines) == count:
+            wide = middle
+        else:
+            narrow = middle
+    return Text([], sheet.width, full.style, sheet.text(text, "title", wide).lines)
 
 
 def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 11 * mm) -> Columns:
