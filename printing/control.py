@@ -22,6 +22,8 @@ from printing.vietnamese import capitals, clock, place_date, short_date, short_m
 # rows left blank, to fill by hand like the paper slip's (forms.md, control slip: "agency head →
 # handling officer; …").
 BLANK_ROWS = 2
+# The columns' widths, as fractions of the text width.
+WIDTHS = [0.31, 0.29, 0.15, 0.25]
 
 
 def defaults(form_set: str, counter: Counter) -> dict:
@@ -83,7 +85,7 @@ def render(dossier: Dossier, settings: UnitSettings, events: list[dict]) -> byte
         sheet.field(w["agency"], unit),
         sheet.text(f"{w['partners']} {w['partners_blank']}"),
         sheet.space(0.3),
-        frame.grid(sheet, [0.31, 0.29, 0.15, 0.25], list(w["columns"]), rows),
+        frame.grid(sheet, WIDTHS, list(w["columns"]), rows),
     ]
     return frame.render(sheet, paginate(blocks, sheet.height), name.title, dossier.code, unit)
 

@@ -26,18 +26,19 @@ from printing.wording import Defaults
 class Form:
     """One form: `wording(form_set, counter)` gives its default lines under a form set (printing/
     wording.py); `event` is the history entry it prints (the last of that kind), `status` the
-    dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes."""
+    dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes
+    (`event` is {} for a form that prints no event)."""
 
     key: str
     wording: Defaults
-    draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, Session], bytes]
+    draw: Callable[[Dossier, UnitSettings, list[dict], dict, Session], bytes]
     event: str | None = None
     status: str | None = None
     missing: str = ""
 
 
-def _signer(event: dict | None, session: Session) -> str:
-    return (event or {}).get("officer") or session.officer
+def _signer(event: dict, session: Session) -> str:
+    return event.get("officer") or session.officer
 
 
 def _receipt(dossier: Dossier, settings: UnitSettings, session: Session) -> bytes:
@@ -104,7 +105,7 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
             f"Không in được {FORM_LABELS[form]} cho hồ sơ {dossier.code}: {why}.",
             f"the {form} form does not fit dossier {dossier.code}",
         )
-    return chosen.draw(dossier, settings, history, event, session)
+    return chosen.draw(dossier, settings, history, event or {}, session)  # {} for a form of no event
 
 
 def ledger_pdf(session: Session, start: date, end: date) -> bytes:

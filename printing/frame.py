@@ -141,8 +141,8 @@ def header(sheet: Sheet, left: list[str], number: str, date_line: str, bold_from
     """Left: the authority and the unit (from line `bold_from` on in bold), a short rule and
     'Số: …'; right: the national name, the motto (bold, underlined) and the place and date."""
     left_width, right_width = sheet.width * 0.44, sheet.width * 0.56
-    left_blocks = [sheet.text(line, "head-bold" if i >= bold_from else "head", left_width - 4)
-                   for i, line in enumerate(left)]
+    left_blocks: list = [sheet.text(line, "head-bold" if i >= bold_from else "head", left_width - 4)
+                         for i, line in enumerate(left)]
     left_blocks.append(Rule(left_width - 4, left_width * 0.35))
     if number:
         left_blocks.append(sheet.text(number, "head", left_width - 4))
@@ -180,7 +180,7 @@ def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 
     width = sheet.width / len(blocks)
     columns = []
     for heading, note, name in blocks:
-        stack = [sheet.text(heading, "sign", width - 4)]
+        stack: list = [sheet.text(heading, "sign", width - 4)]
         if note:
             stack.append(sheet.text(note, "sign-note", width - 4))
         stack.append(Space(space * sheet.size / 10.5))

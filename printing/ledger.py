@@ -14,7 +14,7 @@ from counter.dossier import STATUS_LABELS, Dossier
 from counter.settings import UnitSettings
 from printing import frame, wording
 from printing.form_sets import Counter, form_name
-from printing.layout import paginate
+from printing.layout import Run, paginate
 from printing.vietnamese import capitals, long_date, short_date
 
 # The cells of a row, by column, and their widths as fractions of the page width, per form set;
@@ -31,6 +31,7 @@ COLUMNS = {
 
 def defaults(form_set: str, counter: Counter) -> dict:
     """The column headings and the lines of the ledger under `form_set`."""
+    columns: tuple[str, ...]
     if form_set == "tt03-2025":
         columns = ("STT", "Mã hồ sơ", "Tên TTHC", "Tên tổ chức, cá nhân", "Địa chỉ/SĐT", "Cơ quan chủ trì",
                    "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Phương thức nhận kết quả", "Ký nhận")
@@ -84,14 +85,14 @@ def _when(moment: datetime | None) -> str:
     return f"{short_date(moment)}\n{moment:%H:%M}" if moment else ""
 
 
-def _cells(w: dict, dossier: Dossier, settings: UnitSettings) -> dict[str, tuple[str, str]]:
+def _cells(w: dict, dossier: Dossier, settings: UnitSettings) -> dict[str, tuple[str | list[Run], str]]:
     """Every cell a row may have, by column; each set's ledger takes its own columns."""
     contact = ", ".join(part for part in (dossier.address, dossier.phone) if part)
     closed = STATUS_LABELS[dossier.status] if dossier.status in ("rejected", "stopped", "waiting_supplement") else ""
     result = dossier.result_at if dossier.status in ("result_ready", "returned") else None
     appointment = _when(dossier.appointment_at)
     apology = w["apology"].format(date=short_date(dossier.appointment_at)) if dossier.apology_at else ""
-    cells = {
+    cells: dict[str, tuple[str | list[Run], str]] = {
         "number": (str(dossier.ledger_number), "cell-center"),
         "code": (dossier.code, "cell"),
         "procedure": (dossier.procedure_name, "cell"),
