@@ -58,14 +58,14 @@ def test_two_copies_one_page_each(session, receive):
     assert reading.page_size(pdf) == (419.528, 595.276)  # A5
 
 
-def test_barcode_decodes_to_exactly_the_code_on_both_copies(session, receive):
+def test_barcode_decodes_to_exactly_the_code_on_both_copies(session, receive, form_set):
     dossier = receive()
     pdf = forms.form_pdf(session, "receipt", dossier.code)
     assert codes_on(pdf, 1) == [dossier.code]
     assert codes_on(pdf, 2) == [dossier.code]
 
 
-def test_sixty_character_name_and_ten_documents_fit_the_page(session, receive):
+def test_sixty_character_name_and_ten_documents_fit_the_page(session, receive, form_set):
     assert len(LONG_NAME) == 60
     documents = [f"Bản sao có chứng thực giấy tờ số {i} về quyền sử dụng đất và tài sản gắn liền với đất"
                  for i in range(1, 11)]

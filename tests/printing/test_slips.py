@@ -102,7 +102,7 @@ def test_stop_notice_under_the_2025_set(session, receive):
         assert expected in text, expected
 
 
-def test_slips_fit_one_page_with_a_long_name_and_reason(session, receive):
+def test_slips_fit_one_page_with_a_long_name_and_reason(session, receive, form_set):
     name = "Công ty Trách nhiệm hữu hạn Thương mại Dịch vụ Hoàng Văn Đức"
     reason = "; ".join(f"Bản sao có chứng thực giấy tờ số {i} về quyền sử dụng đất" for i in range(1, 11))
     dossier = receive(name=name)
