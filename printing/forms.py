@@ -19,55 +19,65 @@ from counter.settings import UnitSettings
 from counter.transitions import EventKind, Status
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
-from printing.form_sets import CIRCULARS, TITLES
+from printing.form_sets import CIRCULARS, MENU_TITLES
+from printing.wording import Defaults
 
 
 @dataclass(frozen=True)
 class Form:
-    """One form: `event` is the history entry it prints (the last of that kind), `status` the
-    dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes."""
+    """One form: `wording(form_set, counter)` gives its default lines under a form set (printing/
+    wording.py); `event` is the history entry it prints (the last of that kind), `status` the
+    dossier state it needs; `draw(dossier, settings, history, event, session)` makes the bytes
+    (`event` is {} for a form that prints no event)."""
 
     key: str
-    wording: dict
-    draw: Callable[[Dossier, UnitSettings, list[dict], dict | None, Session], bytes]
+    wording: Defaults
+    draw: Callable[[Dossier, UnitSettings, list[dict], dict, Session], bytes]
     event: str | None = None
     status: str | None = None
     missing: str = ""
 
 
-def _signer(event: dict | None, session: Session) -> str:
-    return (event or {}).get("officer") or session.officer
+def _signer(event: dict, session: Session) -> str:
+    return event.get("officer") or session.officer
 
 
 def _receipt(dossier: Dossier, settings: UnitSettings, session: Session) -> bytes:
-    """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet."""
+    """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet.
+
+    The dossier records no authorised representative (người được ủy quyền) yet: the 2025 receipt
+    prints that line with blanks. Once it does, pass `representative=applicant.Representative(…)`
+    from the dossier's fields here.
+    """
     provisional = session.calendar.provisional_years(dossier.received_at.date(), dossier.appointment_at.date())
-    return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional))
+    return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional),
+                          representative=None)
 
 
 REGISTRY = {form.key: form for form in (
-    Form("receipt", receipt.WORDING,
+    Form("receipt", receipt.defaults,
          lambda d, s, h, e, session: _receipt(d, s, session)),
-    Form("supplement", supplement.WORDING,
-         lambda d, s, h, e, session: supplement.render(d, s, e, _signer(e, session)),
+    Form("supplement", supplement.defaults,
+         lambda d, s, h, e, session: supplement.for_dossier(d, s, e, _signer(e, session)),
          event=EventKind.SUPPLEMENT_REQUESTED, missing="hồ sơ chưa có yêu cầu bổ sung nào"),
-    Form("rejection", rejection.WORDING,
-         lambda d, s, h, e, session: rejection.render(d, s, e, _signer(e, session)),
+    Form("rejection", rejection.defaults,
+         lambda d, s, h, e, session: rejection.for_dossier(d, s, e, _signer(e, session)),
          event=EventKind.REJECTED, status=Status.REJECTED, missing="hồ sơ không bị từ chối"),
-    Form("apology", apology.WORDING,
+    Form("apology", apology.defaults,
          lambda d, s, h, e, session: apology.render(d, s, e),
          event=EventKind.APOLOGIZED, missing="hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả"),
-    Form("stop", stop_notice.WORDING,
+    Form("stop", stop_notice.defaults,
          lambda d, s, h, e, session: stop_notice.render(d, s, e, _signer(e, session)),
          event=EventKind.STOPPED, status=Status.STOPPED, missing="hồ sơ không bị dừng giải quyết"),
-    Form("control", control.WORDING,
+    Form("control", control.defaults,
          lambda d, s, h, e, session: control.render(d, s, h)),
 )}
 FORMS = tuple(REGISTRY)
 # The wording a unit may correct, by form; the ledger is printed for a period, not a dossier.
-WORDINGS = {**{key: form.wording for key, form in REGISTRY.items()}, "ledger": ledger.WORDING}
-# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the titles as sentences, for menus and messages.
-FORM_LABELS = {key: TITLES[key].capitalize() for key in WORDINGS}
+WORDINGS: dict[str, Defaults] = {**{key: form.wording for key, form in REGISTRY.items()}, "ledger": ledger.defaults}
+# "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": the titles as sentences, for menus and messages, the
+# same under both form sets (printing/form_sets.py).
+FORM_LABELS = {key: MENU_TITLES[key].capitalize() for key in WORDINGS}
 
 
 def form_pdf(session: Session, form: str, code: str) -> bytes:
@@ -96,7 +106,7 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
             f"Không in được {FORM_LABELS[form]} cho hồ sơ {dossier.code}: {why}.",
             f"the {form} form does not fit dossier {dossier.code}",
         )
-    return chosen.draw(dossier, settings, history, event, session)
+    return chosen.draw(dossier, settings, history, event or {}, session)  # {} for a form of no event
 
 
 def ledger_pdf(session: Session, start: date, end: date) -> bytes:

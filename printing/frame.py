@@ -141,8 +141,8 @@ def header(sheet: Sheet, left: list[str], number: str, date_line: str, bold_from
     """Left: the authority and the unit (from line `bold_from` on in bold), a short rule and
     'Số: …'; right: the national name, the motto (bold, underlined) and the place and date."""
     left_width, right_width = sheet.width * 0.44, sheet.width * 0.56
-    left_blocks = [sheet.text(line, "head-bold" if i >= bold_from else "head", left_width - 4)
-                   for i, line in enumerate(left)]
+    left_blocks: list = [sheet.text(line, "head-bold" if i >= bold_from else "head", left_width - 4)
+                         for i, line in enumerate(left)]
     left_blocks.append(Rule(left_width - 4, left_width * 0.35))
     if number:
         left_blocks.append(sheet.text(number, "head", left_width - 4))
@@ -159,7 +159,20 @@ def top(sheet: Sheet, label: str, left: list[str], number: str, date_line: str, 
 
 
 def title(sheet: Sheet, text: str) -> Text:
-    return sheet.text(text, "title")
+    """The title, centred; a title over several lines is wrapped as narrow as it can be in as
+    many lines, so the lines are balanced rather than one word left alone on the last."""
+    full = sheet.text(text, "title")
+    count = len(full.lines)
+    if count < 2:
+        return full
+    narrow, wide = sheet.width / count, sheet.width
+    for _ in range(10):
+        middle = (narrow + wide) / 2
+        if len(sheet.text(text, "title", middle).lines) == count:
+            wide = middle
+        else:
+            narrow = middle
+    return Text([], sheet.width, full.style, sheet.text(text, "title", wide).lines)
 
 
 def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 11 * mm) -> Columns:
@@ -167,7 +180,7 @@ def signatures(sheet: Sheet, blocks: list[tuple[str, str, str]], space: float = 
     width = sheet.width / len(blocks)
     columns = []
     for heading, note, name in blocks:
-        stack = [sheet.text(heading, "sign", width - 4)]
+        stack: list = [sheet.text(heading, "sign", width - 4)]
         if note:
             stack.append(sheet.text(note, "sign-note", width - 4))
         stack.append(Space(space * sheet.size / 10.5))

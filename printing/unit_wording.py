@@ -1,7 +1,10 @@
 """Correcting the wording of the printed forms without a release (forms.md).
 
 A unit may replace any line of a form, and its title, with its own text: the
-correction is a unit setting (form_wording), so every later print uses it. A
+correction is a unit setting (form_wording), so every later print uses it. The
+lines and their defaults are those of the unit's form set; a correction made
+under the other set is kept, and printed again when it fits the line it
+replaces (printing/wording.py). A
 corrected line keeps the fields the printed line is filled with ({unit},
 {number}, …), and a line of several parts (header lines, table columns) keeps as
 many parts, written separated by " | ".
@@ -43,8 +46,9 @@ class Line:
 
 
 def lines(session: Session, form: str) -> list[Line]:
-    """Every line of `form`: its default, the unit's correction if any, and what is printed."""
-    defaults = _defaults(form)
+    """Every line of `form` under the unit's form set: its default, the unit's correction if it fits
+    that line, and what is printed."""
+    defaults = _defaults(session, form)
     stored = session.settings.form_wording.get(form, {})
     return [Line(key, _text(default), _text(stored[key]) if printed.fits(default, stored.get(key)) else None)
             for key, default in defaults.items()]
@@ -53,7 +57,7 @@ def lines(session: Session, form: str) -> list[Line]:
 def set_line(session: Session, form: str, key: str, text: str) -> Line:
     """Print `text` for line `key` of `form` from now on; CounterError if it cannot replace the line."""
     session.require_unit()
-    default = _default(form, key)
+    default = _default(session, form, key)
     value = _checked(form, key, default, text)
     corrections = _corrections(session)
     if value == default:
@@ -65,12 +69,13 @@ def set_line(session: Session, form: str, key: str, text: str) -> Line:
 
 
 def reset(session: Session, form: str, key: str | None = None) -> list[str]:
-    """Print the default again for line `key` of `form`, or for all its lines; the keys reset."""
+    """Print the default again for line `key` of `form`, or for all its lines; the keys reset.
+    A correction kept from the other form set, of a line this set does not have, resets too."""
     session.require_unit()
-    if key is None:
-        _defaults(form)
+    if key is None or key in session.settings.form_wording.get(form, {}):
+        _defaults(session, form)
     else:
-        _default(form, key)
+        _default(session, form, key)
     corrections = _corrections(session)
     stored = corrections.get(form, {})
     removed = [k for k in stored if key is None or k == key]
@@ -82,15 +87,15 @@ def reset(session: Session, form: str, key: str | None = None) -> list[str]:
     return removed
 
 
-def _defaults(form: str) -> dict:
+def _defaults(session: Session, form: str) -> dict:
     if form not in FORMS:
         raise CounterError(f"Không có biểu mẫu «{form}»; chọn một trong: {', '.join(FORMS)}.",
                            f"unknown form {form!r}")
-    return printed.lines(form, FORMS[form])
+    return printed.lines(session.settings, form, FORMS[form])
 
 
-def _default(form: str, key: str) -> str | tuple[str, ...]:
-    defaults = _defaults(form)
+def _default(session: Session, form: str, key: str) -> str | tuple[str, ...]:
+    defaults = _defaults(session, form)
     if key not in defaults:
         raise CounterError(f"{FORM_LABELS[form]} không có dòng «{key}»; xem các dòng bằng «wording list {form}».",
                            f"form {form} has no line {key!r}")

@@ -2,7 +2,8 @@
 
     python docs/forms/render.py
 
-Each PNG is page N of a form as the counter prints it (`pdftoppm`, 100 dpi, grey).
+Each PNG is page N of a form as the counter prints it (`pdftoppm`, 100 dpi, grey): `receipt-1.png`
+under the default form set (TT 03/2025), `tt01-2018-receipt-1.png` under TT 01/2018.
 tests/printing/test_renderings.py renders the same sample again and fails when the
 pictures here no longer match the output: run this script and commit the PNGs when
 a form changes on purpose.
@@ -29,10 +30,21 @@ UNIT = {"unit_code": "000.00.53.H48", "unit_name": "UBND xã Tân Tiến", "auth
         "place": "Tân Tiến"}
 
 
+SETS = {"tt03-2025": "", "tt01-2018": "tt01-2018-"}
+
+
 def sample_pdfs(workdir: Path) -> dict[str, bytes]:
-    """The sample unit's forms, one dossier in each state a form needs."""
-    with Session(workdir / "sample.sqlite3", "Trần Thị Lan") as session:
-        unit.configure(session, **UNIT)
+    """The sample unit's forms under each form set, by file name prefix and form."""
+    found = {}
+    for form_set, prefix in SETS.items():
+        found.update({prefix + name: pdf for name, pdf in _sample(workdir, form_set).items()})
+    return found
+
+
+def _sample(workdir: Path, form_set: str) -> dict[str, bytes]:
+    """One dossier in each state a form needs; TT 01/2018 has no stop notice."""
+    with Session(workdir / f"sample-{form_set}.sqlite3", "Trần Thị Lan") as session:
+        unit.configure(session, **UNIT, form_set=form_set)
         catalogue.import_catalogue(session, catalogue.STARTER)
         will = intake.receive(session, "2.001019", "Nguyễn Văn Đức", id_number="001088012345",
                               phone="0912 345 678", address="Thôn Đông, xã Tân Tiến, tỉnh Bắc Ninh",
@@ -55,15 +67,17 @@ def sample_pdfs(workdir: Path) -> dict[str, bytes]:
                                 at=datetime(2025, 3, 4, 9, 45))
         lifecycle.stop(session, parent.code, "Ông Nam đề nghị rút hồ sơ để bổ sung chứng cứ",
                        datetime(2025, 3, 5, 8, 0))
-        return {
+        pdfs = {
             "receipt": forms.form_pdf(session, "receipt", will.code),
             "supplement": forms.form_pdf(session, "supplement", marriage.code),
             "rejection": forms.form_pdf(session, "rejection", signature.code),
             "apology": forms.form_pdf(session, "apology", allowance.code),
-            "stop": forms.form_pdf(session, "stop", parent.code),
             "control": forms.form_pdf(session, "control", will.code),
             "ledger": forms.ledger_pdf(session, date(2025, 3, 3), date(2025, 3, 5)),
         }
+        if form_set == "tt03-2025":
+            pdfs["stop"] = forms.form_pdf(session, "stop", parent.code)
+        return pdfs
 
 
 def rasterize(pdf: bytes, prefix: Path) -> list[Path]:

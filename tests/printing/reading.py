@@ -77,3 +77,28 @@ def fonts(pdf: bytes) -> list[tuple[str, bool]]:
         columns = row.split()
         listed.append((columns[0].split("+")[-1], columns[-5] == "yes"))
     return listed
+
+
+def places(pdf: bytes, phrase: str) -> list[tuple[int, float, float]]:
+    """(page, x, y) of the first word of each place where `phrase` is printed, its words in reading
+    order; a table's column headings read left to right have growing x."""
+    found = words(pdf)
+    wanted = phrase.split()
+    return [(found[i][0], found[i][3][0], found[i][3][1]) for i in range(len(found) - len(wanted) + 1)
+            if [word for *_, word in found[i:i + len(wanted)]] == wanted]
+
+
+def columns(pdf: bytes, edges: list[float], top: float, bottom: float, page: int = 1,
+            skip: float | None = None) -> list[str]:
+    """The text printed in each column between x `edges` (points from the left) and from `top` to
+    `bottom` (points from the top of `page`), words in reading order: a table's headings. `skip`
+    leaves out the line at that y (a heading over several columns)."""
+    found: list[list[tuple[float, float, str]]] = [[] for _ in edges[1:]]
+    for number, _, _, (x0, y0, x1, y1), word in words(pdf):
+        middle = (x0 + x1) / 2
+        if number != page or y0 < top or y1 > bottom or skip is not None and abs(y0 - skip) < 1:
+            continue
+        for column, (left, right) in enumerate(zip(edges, edges[1:])):
+            if left <= middle < right:
+                found[column].append((round(y0), x0, word))
+    return [" ".join(word for *_, word in sorted(column)) for column in found]

@@ -28,9 +28,9 @@ def test_every_field_of_the_receipt_is_filled_from_the_dossier(session, receive)
         "Tân Tiến, ngày 03 tháng 3 năm 2025", "Số: 1/TNHS",
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         f"Mã hồ sơ: {dossier.code}",
-        "Bộ phận tiếp nhận và trả kết quả: UBND xã Tân Tiến",
+        "Trung tâm Phục vụ hành chính công: UBND xã Tân Tiến",
         "Tiếp nhận hồ sơ của: Nguyễn Văn Đức",
-        "Số CCCD/CMND: 001088012345",
+        "Số định danh cá nhân/tổ chức: 001088012345",
         "Địa chỉ: Thôn Đông, xã Tân Tiến, tỉnh Bắc Ninh",
         "Số điện thoại: 0912345678", "Email: duc.nguyen@example.vn",
         "Nội dung yêu cầu giải quyết: Chứng thực di chúc",
@@ -38,7 +38,7 @@ def test_every_field_of_the_receipt_is_filled_from_the_dossier(session, receive)
         "3. Thời gian giải quyết hồ sơ theo quy định là: 2 ngày làm việc",
         "4. Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 03 tháng 3 năm 2025",
         "5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 05 tháng 3 năm 2025",
-        "6. Đăng ký nhận kết quả tại: Bộ phận tiếp nhận và trả kết quả",
+        "6. Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công",
         "Phí, lệ phí: 50.000 đồng",
         "Vào Sổ theo dõi hồ sơ, Quyển số: 01, Số thứ tự: 1",
         "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Thị Lan",
@@ -58,14 +58,14 @@ def test_two_copies_one_page_each(session, receive):
     assert reading.page_size(pdf) == (419.528, 595.276)  # A5
 
 
-def test_barcode_decodes_to_exactly_the_code_on_both_copies(session, receive):
+def test_barcode_decodes_to_exactly_the_code_on_both_copies(session, receive, form_set):
     dossier = receive()
     pdf = forms.form_pdf(session, "receipt", dossier.code)
     assert codes_on(pdf, 1) == [dossier.code]
     assert codes_on(pdf, 2) == [dossier.code]
 
 
-def test_sixty_character_name_and_ten_documents_fit_the_page(session, receive):
+def test_sixty_character_name_and_ten_documents_fit_the_page(session, receive, form_set):
     assert len(LONG_NAME) == 60
     documents = [f"Bản sao có chứng thực giấy tờ số {i} về quyền sử dụng đất và tài sản gắn liền với đất"
                  for i in range(1, 11)]

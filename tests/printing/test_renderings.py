@@ -1,4 +1,4 @@
-"""The pictures in docs/forms/ are the forms motcua prints today.
+"""The pictures in docs/forms/ are the forms motcua prints today, under both form sets.
 
 The sample unit is rendered again and compared pixel by pixel with the committed
 PNGs; a changed form fails here until `python docs/forms/render.py` is run again.
@@ -31,7 +31,9 @@ def test_every_form_has_a_rendering(sample):
     assert {png.name for png in DOCS.glob("*.png")} == expected
 
 
-@pytest.mark.parametrize("name", ["receipt", "supplement", "rejection", "apology", "stop", "control", "ledger"])
+@pytest.mark.parametrize("name", ["receipt", "supplement", "rejection", "apology", "stop", "control", "ledger",
+                                  *(f"tt01-2018-{form}" for form in ("receipt", "supplement", "rejection",
+                                                                     "apology", "control", "ledger"))])
 def test_rendering_matches_the_output(sample, name):
     pdf = sample[name]
     for page in range(1, reading.page_count(pdf) + 1):

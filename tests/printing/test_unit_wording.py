@@ -37,7 +37,7 @@ def test_every_line_is_listed_with_its_default_and_no_correction(session):
     assert {"number", "header", "address", "email", "copy_kinds.copy", "collect_at.postal", "notes"} <= set(keys)
     assert all(line.override is None and line.effective == line.default for line in listed)
     header = next(line for line in listed if line.key == "header")
-    assert header.default == "{unit} | BỘ PHẬN TIẾP NHẬN | VÀ TRẢ KẾT QUẢ" and header.fields == ["{unit}"]
+    assert header.default == "{unit} | TRUNG TÂM PHỤC VỤ | HÀNH CHÍNH CÔNG" and header.fields == ["{unit}"]
     for form in wording.FORMS:
         assert wording.lines(session, form)[0].key == "title"
 
@@ -67,15 +67,16 @@ def test_receipt_prints_the_corrected_line_part_and_title(session, code):
 
 
 def test_apology_title_and_a_line_with_fields(session, code):
-    """The 2025 apology title is unconfirmed (forms.md): a unit that needs it sets it itself."""
+    """The 2025 apology title is reported by a legal site's listing of the annex (forms.md): a unit
+    whose province prints the ministry decision's title sets it itself."""
     lifecycle.apologize(session, code, datetime(2025, 3, 10, 9, 0), "Chờ xác minh", datetime(2025, 3, 4, 9, 0))
     before = forms.form_pdf(session, "apology", code)
-    wording.set_line(session, "apology", "title", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT")
+    wording.set_line(session, "apology", "title", "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT")
     wording.set_line(session, "apology", "late", "Đến nay, {unit} chưa trả kết quả đúng hẹn.")
     wording.set_line(session, "apology", "recipients", "Nơi nhận: | - Ông/Bà nêu trên; | - Bộ phận một cửa; | - Lưu.")
     printed = text(forms.form_pdf(session, "apology", code))
-    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in printed
-    assert "PHIẾU XIN LỖI" not in printed
+    assert "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in printed
+    assert "VĂN BẢN XIN LỖI" not in printed
     assert "Đến nay, UBND xã Tân Tiến chưa trả kết quả đúng hẹn." in printed
     assert "- Ông/Bà nêu trên;" in printed and "Như trên" not in printed
     wording.reset(session, "apology")
@@ -87,7 +88,7 @@ def test_control_slip_and_ledger_lines(session, code):
     wording.set_line(session, "ledger", "volume", "Quyển sổ số: {volume}")
     wording.set_line(session, "ledger", "title", "SỔ THEO DÕI HỒ SƠ MỘT CỬA")
     slip = text(forms.form_pdf(session, "control", code))
-    assert "Bên giao: Ông/Bà" in slip and "Bên nhận: Bộ phận tiếp nhận" in slip and "1. Giao:" not in slip
+    assert "Bên giao: Ông/Bà" in slip and "Bên nhận: Trung tâm Phục vụ" in slip and "1. Giao:" not in slip
     day = datetime(2025, 3, 3).date()
     book = text(forms.ledger_pdf(session, day, day + timedelta(days=1)))
     assert "SỔ THEO DÕI HỒ SƠ MỘT CỬA" in book and "Quyển sổ số: 01" in book
@@ -168,3 +169,71 @@ def test_settings_refuse_wording_as_plain_text(session):
     with pytest.raises(CounterError, match="wording set"):
         unit.configure(session, form_wording='{"receipt": {"title": "X"}}')
     assert table_dump(session) == before
+
+
+def test_wording_list_shows_the_defaults_of_the_units_form_set(cli):
+    """`wording list FORM` lists the lines the unit's form set prints (docs/rules.md, Forms)."""
+    def listed(form: str) -> dict:
+        return {line["key"]: line["default"] for line in cli.json("wording", "list", form)["lines"]}
+
+    receipt, apology, ledger = listed("receipt"), listed("apology"), listed("ledger")
+    assert receipt["header"] == "{unit} | TRUNG TÂM PHỤC VỤ | HÀNH CHÍNH CÔNG"
+    assert receipt["counter"] == "Trung tâm Phục vụ hành chính công:"
+    assert receipt["id_number"] == "Số định danh cá nhân/tổ chức:"
+    assert receipt["representative"] == "Người được ủy quyền (nếu có):"
+    assert apology["title"] == "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"
+    assert apology["signer"] == "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ | (Ký, ghi rõ họ tên và đóng dấu)"
+    assert len(ledger["columns"].split(" | ")) == 11 and "methods.postal" in ledger
+    assert listed("stop")["signature"] == "TRUNG TÂM PHỤC VỤ\nHÀNH CHÍNH CÔNG | (Ký và ghi rõ họ tên)"
+
+    assert cli("settings", "set", "form_set", "tt01-2018")[0] == 0
+    receipt, apology, ledger = listed("receipt"), listed("apology"), listed("ledger")
+    assert receipt["header"] == "{unit} | BỘ PHẬN TIẾP NHẬN | VÀ TRẢ KẾT QUẢ"
+    assert receipt["id_number"] == "Số CCCD/CMND:" and "representative" not in receipt
+    assert apology["title"] == "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+    assert apology["signer"] == "THỦ TRƯỞNG CƠ QUAN | (Ký, ghi rõ họ tên và đóng dấu)"
+    assert len(ledger["columns"].split(" | ")) == 13 and "methods.postal" not in ledger
+    # The stop notice exists only in TT 03/2025: its lines are those of that set.
+    assert listed("stop")["title"] == "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"
+    # ND 61/2018 art. 7.2: a province's counter is its Trung tâm Phục vụ hành chính công.
+    assert cli("settings", "set", "level", "tinh")[0] == 0
+    assert listed("receipt")["header"] == "{unit} | TRUNG TÂM PHỤC VỤ | HÀNH CHÍNH CÔNG"
+
+
+def test_corrections_carry_over_to_the_other_set_only_where_they_fit(session, code):
+    """A correction made under one set prints under the other when it fits that set's line (same
+    parts, same fields); otherwise the other set prints its default, and the correction comes back
+    with its set."""
+    lifecycle.apologize(session, code, datetime(2025, 3, 10, 9, 0), "Chờ xác minh", datetime(2025, 3, 4, 9, 0))
+    day = datetime(2025, 3, 3).date()
+
+    def book() -> bytes:
+        return forms.ledger_pdf(session, day, day)
+
+    plain_2025 = {"receipt": forms.form_pdf(session, "receipt", code), "ledger": book()}
+    unit.configure(session, form_set="tt01-2018")
+    wording.set_line(session, "receipt", "header", "{unit} | BỘ PHẬN MỘT CỬA | XÃ TÂN TIẾN")
+    wording.set_line(session, "ledger", "apology", "Hẹn lại ngày {date}")
+    wording.set_line(session, "ledger", "columns", " | ".join(f"Cột {n}" for n in range(1, 14)))
+    assert "Hẹn lại ngày 10/3/2025" in text(book()) and "Cột 13" in text(book())
+
+    unit.configure(session, form_set="tt03-2025")
+    # Three parts filled with {unit}: fits the 2025 header too.
+    assert "UBND XÃ TÂN TIẾN BỘ PHẬN MỘT CỬA XÃ TÂN TIẾN" in text(forms.form_pdf(session, "receipt", code))
+    # 13 columns do not fit the 11 of 2025, and the 2025 apology note has no {date}: passed over.
+    assert book() == plain_2025["ledger"]
+    listed = {line.key: line for line in wording.lines(session, "ledger")}
+    assert listed["columns"].override is None and listed["apology"].override is None
+    assert listed["apology"].effective == "(đã xin lỗi, hẹn lại)"
+
+    wording.set_line(session, "receipt", "representative", "Người đại diện theo ủy quyền:")
+    assert "Người đại diện theo ủy quyền: ……………………" in text(forms.form_pdf(session, "receipt", code))
+    unit.configure(session, form_set="tt01-2018")
+    assert "ủy quyền" not in text(forms.form_pdf(session, "receipt", code))  # no such line in 2018
+    assert "Hẹn lại ngày 10/3/2025" in text(book())  # its own set prints it again
+    assert wording.reset(session, "receipt", "representative") == ["representative"]
+    assert wording.reset(session, "receipt") == ["header"]
+    wording.reset(session, "ledger")
+    unit.configure(session, form_set="tt03-2025")
+    assert forms.form_pdf(session, "receipt", code) == plain_2025["receipt"]
+    assert session.settings.form_wording == {}
