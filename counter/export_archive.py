@@ -24,6 +24,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -233,12 +234,27 @@ def _damaged(name: str, why: str, english: str) -> ArchiveError:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One member of an export, as its ZIP directory entry and local header describe it."""
+
+    name: str
+    method: int
+    crc: int
+    compressed: int
+    size: int
+    offset: int  # of the local header
+    data: int  # where the stored bytes start
+
+
+@dataclass(frozen=True)
 class Verified:
-    """An export file whose seal, directory, manifest and every part were checked."""
+    """An export file whose seal, directory, manifest and scans were checked (and, unless the
+    province asked otherwise, its records parts)."""
 
     path: Path
     seal: str
     manifest: dict
+    members: dict[str, Member]
 
 
 def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verified:
@@ -246,49 +262,40 @@ def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verifi
     fields, every part's size and, with `contents`, its SHA-256, line count and line length;
     raise ArchiveError naming the first problem.
 
-    The province passes `contents=False`: `records` and `scan` check the same while the parts
-    are imported, in the import's one transaction, so each part is inflated once."""
+    The province passes `contents=False`: `records` checks the same while the records are
+    imported, in the import's one transaction, so each is inflated once. Scans are checked
+    either way: nothing from a bad file may reach the file store, not even for a moment."""
     path = Path(path)
     name = path.name
     seal = seal or seal_of(path)
     try:
         with open(path, "rb") as raw:
-            members = _directory(raw, name)
-            with zipfile.ZipFile(raw) as archive:
-                _same_directory(archive, members, name)
-                manifest = _read_manifest(archive, name)
-                listed = {part["name"]: part for part in manifest["parts"]}
-                present = {member.name for member in members} - {MANIFEST, MANIFEST_SUM}
-                if present != set(listed):
-                    raise _damaged(name, "danh sách phần trong bản kê không khớp nội dung tệp",
-                                   "the manifest's parts do not match the archive's members")
-                for part in manifest["parts"]:
-                    _check_part(archive, name, part, contents)
+            members = {member.name: member for member in _directory(raw, name)}
+            for needed in (MANIFEST, MANIFEST_SUM, DOSSIERS, EVENTS):
+                if needed not in members:
+                    raise _damaged(name, f"thiếu phần {needed}", f"missing {needed}")
+            manifest = _read_manifest(raw, members, name)
+            listed = {part["name"]: part for part in manifest["parts"]}
+            if set(members) - {MANIFEST, MANIFEST_SUM} != set(listed):
+                raise _damaged(name, "danh sách phần trong bản kê không khớp nội dung tệp",
+                               "the manifest's parts do not match the archive's members")
+            for part in manifest["parts"]:
+                member = members[part["name"]]
+                if member.size != part["bytes"]:
+                    raise _damaged(name, f"kích thước phần {part['name']} không khớp bản kê",
+                                   f"{part['name']}: size differs from the manifest")
+                if contents or part["name"].startswith(FILES):
+                    _check_part(raw, member, part, name)
     except ArchiveError:
         raise
     except OSError as exc:
         raise ArchiveError(f"Không đọc được tệp {shown(path)}: {exc.strerror or exc}.", f"cannot read {path}") \
             from None
-    except Exception as exc:  # zipfile, zlib and struct report damage in many ways
-        raise _damaged(name, f"cấu trúc tệp nén hỏng ({shown(exc)})", f"broken archive: {type(exc).__name__}") \
-            from None
     counts = manifest["counts"]
     if counts["dossiers"] != listed[DOSSIERS]["records"] or counts["events"] != listed[EVENTS]["records"] or \
             counts["files"] != len(listed) - 2:
         raise _damaged(name, "số bản ghi trong bản kê không khớp nội dung", "manifest counts do not match the parts")
-    return Verified(path, seal, manifest)
-
-
-@dataclass(frozen=True)
-class _Member:
-    """One entry of the ZIP central directory, as read here."""
-
-    name: str
-    flags: int
-    method: int
-    compressed: int
-    size: int
-    offset: int
+    return Verified(path, seal, manifest, members)
 
 
 _END = struct.Struct("<4s4H2LH")
@@ -299,10 +306,9 @@ _LOCAL = struct.Struct("<4s5H3L2H")
 _COMMENT = len(SEAL_PREFIX) + _SEAL_LENGTH
 
 
-def _directory(raw: BinaryIO, name: str) -> list[_Member]:
-    """The central directory, checked entry by entry before `zipfile` reads it: only the
-    members of the format, each once, plain files, not encrypted, stored or deflated, within
-    the limits, not overlapping."""
+def _directory(raw: BinaryIO, name: str) -> list[Member]:
+    """The central directory, checked entry by entry: only the members of the format, each
+    once, plain files, not encrypted, stored or deflated, within the limits, one after the other."""
     end = raw.seek(0, os.SEEK_END)
     at = end - _COMMENT - _END.size
     if at < 0:
@@ -315,7 +321,7 @@ def _directory(raw: BinaryIO, name: str) -> list[_Member]:
     if at >= _LOCATOR.size + _END64.size:
         raw.seek(at - _LOCATOR.size)
         if _LOCATOR.unpack(raw.read(_LOCATOR.size))[0] == b"PK\x06\x07":
-            # zipfile then reads the ZIP64 end record just before the locator: so does this.
+            # As zipfile does: the ZIP64 end record is the one just before its locator.
             directory_end = at - _LOCATOR.size - _END64.size
             raw.seek(directory_end)
             signature, length, _, _, disk, start_disk, on_disk, entries, size, offset = _END64.unpack(
@@ -329,11 +335,11 @@ def _directory(raw: BinaryIO, name: str) -> list[_Member]:
                        "the central directory is not where the end record says")
     raw.seek(offset)
     data = raw.read(size)
-    members, names, position = [], set(), 0
+    found, names, position = [], set(), 0
     while position < len(data):
-        if len(members) >= entries or position + _CENTRAL.size > len(data):
+        if len(found) >= entries or position + _CENTRAL.size > len(data):
             raise _damaged(name, "thư mục của tệp nén hỏng", "malformed central directory")
-        (signature, _, _, flags, method, _, _, _, compressed, inflated, name_length, extra_length, comment_length,
+        (signature, _, _, flags, method, _, _, crc, compressed, inflated, name_length, extra_length, comment_length,
          disk, _, attributes, header) = _CENTRAL.unpack_from(data, position)
         if signature != b"PK\x01\x02":
             raise _damaged(name, "thư mục của tệp nén hỏng", "malformed central directory")
@@ -351,14 +357,13 @@ def _directory(raw: BinaryIO, name: str) -> list[_Member]:
             raise _damaged(name, "tệp nén nhiều phần (nhiều đĩa) không được hỗ trợ", "multi-disk archive")
         inflated, compressed, header = _zip64_values(extra, inflated, compressed, header, name)
         _check_entry(name, label, raw_name, flags, method, attributes, compressed, inflated)
-        members.append(_Member(raw_name.decode("ascii"), flags, method, compressed, inflated, header))
-    if len(members) != entries:
+        found.append((raw_name.decode("ascii"), method, crc, compressed, inflated, header))
+    if len(found) != entries or position != len(data):
         raise _damaged(name, "thư mục của tệp nén hỏng", "central directory count differs")
-    if sum(member.size for member in members) > MAX_TOTAL:
+    if sum(entry[4] for entry in found) > MAX_TOTAL:
         raise _damaged(name, f"tổng dung lượng giải nén vượt giới hạn {MAX_TOTAL >> 30} GiB",
                        f"inflates to over {MAX_TOTAL} bytes")
-    _check_layout(raw, members, offset, name)
-    return members
+    return _laid_out(raw, found, offset, name)
 
 
 def _zip64_values(extra: bytes, inflated: int, compressed: int, header: int, name: str) -> tuple[int, int, int]:
@@ -388,6 +393,9 @@ def _check_entry(name: str, label: str, raw_name: bytes, flags: int, method: int
                  compressed: int, inflated: int) -> None:
     if flags & _ENCRYPTED:
         raise _damaged(name, f"phần «{label}» bị mã hóa", f"{label} is encrypted")
+    if flags & 0x08:
+        raise _damaged(name, f"phần «{label}» ghi kích thước sau dữ liệu (không hỗ trợ)",
+                       f"{label} uses a data descriptor")
     if method not in _METHODS:
         raise _damaged(name, f"phần «{label}» nén theo phương thức không hỗ trợ (số {method})",
                        f"{label}: unsupported compression method {method}")
@@ -405,38 +413,79 @@ def _check_entry(name: str, label: str, raw_name: bytes, flags: int, method: int
                        f"{label}: compression ratio over {MAX_RATIO}:1")
 
 
-def _check_layout(raw: BinaryIO, members: list[_Member], directory: int, name: str) -> None:
-    """Every member's local header matches its directory entry, and no two members share bytes."""
-    ordered = sorted(members, key=lambda member: member.offset)
-    for index, member in enumerate(ordered):
-        raw.seek(member.offset)
+def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> list[Member]:
+    """The members, each local header checked against its directory entry; they must fill the
+    file from its first byte to the directory, one after the other: no hidden bytes, none shared."""
+    members = []
+    position = 0
+    for member_name, method, crc, compressed, size, offset in sorted(found, key=lambda entry: entry[5]):
+        raw.seek(offset)
         header = raw.read(_LOCAL.size)
-        if len(header) != _LOCAL.size:
-            raise _damaged(name, "tệp nén bị cắt cụt", "truncated archive")
-        signature, _, flags, method, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(header)
-        stored_name = raw.read(name_length)
-        following = ordered[index + 1].offset if index + 1 < len(ordered) else directory
-        data_end = member.offset + _LOCAL.size + name_length + extra_length + member.compressed
-        if signature != b"PK\x03\x04" or stored_name != member.name.encode() or method != member.method \
-                or flags & _ENCRYPTED or data_end > following:
-            raise _damaged(name, f"phần «{member.name}» chồng lên phần khác hoặc không khớp thư mục của tệp nén",
-                           f"{member.name}: overlapping or inconsistent local header")
+        if offset != position or len(header) != _LOCAL.size:
+            raise _damaged(name, f"phần «{member_name}» không nằm liền sau phần trước (có dữ liệu lạ hoặc chồng lấn)",
+                           f"{member_name}: gap or overlap before it")
+        signature, _, flags, local_method, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(header)
+        if signature != b"PK\x03\x04" or raw.read(name_length) != member_name.encode() \
+                or local_method != method or flags & (_ENCRYPTED | 0x08):
+            raise _damaged(name, f"phần «{member_name}» không khớp thư mục của tệp nén",
+                           f"{member_name}: local header differs from the central directory")
+        data = offset + _LOCAL.size + name_length + extra_length
+        position = data + compressed
+        members.append(Member(member_name, method, crc, compressed, size, offset, data))
+    if position != directory:
+        raise _damaged(name, "có dữ liệu lạ trước thư mục của tệp nén", "unexplained bytes before the directory")
+    order = {entry[0]: index for index, entry in enumerate(found)}
+    return sorted(members, key=lambda member: order[member.name])
 
 
-def _same_directory(archive: zipfile.ZipFile, members: list[_Member], name: str) -> None:
-    """zipfile must read exactly the directory checked above."""
-    seen = [(info.filename, info.header_offset, info.compress_size, info.file_size, info.compress_type)
-            for info in archive.infolist()]
-    if seen != [(m.name, m.offset, m.compressed, m.size, m.method) for m in members]:
-        raise _damaged(name, "thư mục của tệp nén không nhất quán", "zipfile reads another directory")
+class _Inflating:
+    """Reads one member: never past its stored bytes, never inflating past its declared size,
+    and at the end checks it inflated to exactly that size, with its CRC-32 and nothing left over."""
+
+    def __init__(self, raw: BinaryIO, member: Member, file_name: str):
+        self.raw, self.member, self.file_name = raw, member, file_name
+        self.stored_left, self.inflated, self.crc = member.compressed, 0, 0
+        self.inflater = zlib.decompressobj(-15) if member.method == zipfile.ZIP_DEFLATED else None
+        self.pending = b""
+        raw.seek(member.data)
+
+    def read(self, size: int = _CHUNK) -> bytes:
+        size = _CHUNK if size is None or size <= 0 else min(size, _CHUNK)
+        while True:
+            if not self.pending and self.stored_left:
+                self.pending = self.raw.read(min(_CHUNK, self.stored_left))
+                if not self.pending:
+                    raise self._bad("tệp bị cắt cụt giữa phần", "truncated inside the member")
+                self.stored_left -= len(self.pending)
+            if self.inflater is None:
+                data, self.pending = self.pending[:size], self.pending[size:]
+            else:
+                try:
+                    data = self.inflater.decompress(self.pending, size)
+                except zlib.error:
+                    raise self._bad("dữ liệu nén hỏng", "corrupt deflate data") from None
+                self.pending = self.inflater.unconsumed_tail
+                if self.inflater.eof and (self.pending or self.stored_left or self.inflater.unused_data):
+                    raise self._bad("có dữ liệu thừa sau phần nén", "bytes after the end of the deflate stream")
+            self.inflated += len(data)
+            if self.inflated > self.member.size:
+                raise self._bad("giải nén ra nhiều hơn kích thước đã khai", "inflates past its declared size")
+            if data:
+                self.crc = zlib.crc32(data, self.crc)
+                return data
+            if not self.pending and not self.stored_left:
+                if (self.inflater is not None and not self.inflater.eof) or self.inflated != self.member.size \
+                        or self.crc != self.member.crc:
+                    raise self._bad("không khớp kích thước hoặc mã CRC-32 đã khai", "size or CRC-32 differs")
+                return b""
+
+    def _bad(self, why: str, english: str) -> ArchiveError:
+        return _damaged(self.file_name, f"phần {self.member.name}: {why}", f"{self.member.name}: {english}")
 
 
-def _read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
-    for needed in (MANIFEST, MANIFEST_SUM, DOSSIERS, EVENTS):
-        if needed not in archive.NameToInfo:
-            raise _damaged(name, f"thiếu phần {needed}", f"missing {needed}")
-    body = archive.read(MANIFEST)
-    stated = _SUM_LINE.fullmatch(archive.read(MANIFEST_SUM).decode("ascii", "replace"))
+def _read_manifest(raw: BinaryIO, members: dict[str, Member], name: str) -> dict:
+    body = _read_whole(raw, members[MANIFEST], name)
+    stated = _SUM_LINE.fullmatch(_read_whole(raw, members[MANIFEST_SUM], name).decode("ascii", "replace"))
     if not stated or stated[1] != hashlib.sha256(body).hexdigest():
         raise _damaged(name, "bản kê (manifest.json) không khớp mã băm của nó (bản kê đã bị sửa)",
                        "manifest.json does not match its SHA-256: the manifest was edited")
@@ -445,23 +494,22 @@ def _read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
     return manifest
 
 
-def _check_part(archive: zipfile.ZipFile, name: str, part: dict, contents: bool) -> None:
-    """The part's size; with `contents`, inflate it, never past that size, hashing and counting its lines."""
-    info = archive.getinfo(part["name"])
-    if info.file_size != part["bytes"]:
-        raise _damaged(name, f"kích thước phần {part['name']} không khớp bản kê",
-                       f"{part['name']}: size differs from the manifest")
-    if not contents:
-        return
+def _read_whole(raw: BinaryIO, member: Member, name: str) -> bytes:
+    stream = _Inflating(raw, member, name)
+    return b"".join(iter(stream.read, b""))
+
+
+def _check_part(raw: BinaryIO, member: Member, part: dict, name: str) -> None:
+    """Inflate one part, never past its declared size, hashing it and checking its lines."""
     digest = hashlib.sha256()
     lines = 0
     jsonl = part["name"] in (DOSSIERS, EVENTS)
-    lines_checked = _Lines(name, part["name"]) if jsonl else None
-    with archive.open(info) as stream:
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            digest.update(chunk)
-            if lines_checked:
-                lines += lines_checked.feed(chunk)
+    lines_checked = _Lines(name, part["name"])
+    stream = _Inflating(raw, member, name)
+    for chunk in iter(stream.read, b""):
+        digest.update(chunk)
+        if jsonl:
+            lines += lines_checked.feed(chunk)
     if digest.hexdigest() != part["sha256"]:
         raise _part_differs(name, part["name"])
     if jsonl and lines != part["records"]:
@@ -618,88 +666,60 @@ def _check_manifest(name: str, manifest: dict) -> None:
                            "malformed part in the manifest (a scan is named by its SHA-256)")
 
 
-def records(path: Path, part: dict, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:
-    """The records of a part whose size `verify` checked (`part` is its manifest entry), in
-    batches of (line without its newline, parsed record).
+def records(verified: Verified, part: str, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:
+    """The records of a part of a verified file, in batches of (line without its newline,
+    parsed record).
 
     Read in large chunks and parsed with orjson: the province reads millions of lines. The
-    part's SHA-256, line count and line length are checked on the way; a mismatch raises
-    ArchiveError at the end, before the import commits anything read from it.
+    part's size, CRC-32, SHA-256, line count and line length are checked on the way; a mismatch
+    raises ArchiveError, at the latest at the end, before the import commits anything from it.
     """
-    name, file_name = part["name"], path.name
+    member, file_name = verified.members[part], verified.path.name
+    listed = next(item for item in verified.manifest["parts"] if item["name"] == part)
     digest = hashlib.sha256()
     try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo(name)
-            if info.file_size != part["bytes"]:  # the file was replaced since it was verified
-                raise _part_differs(file_name, name)
-            with archive.open(info) as stream:
-                pending: list[tuple[bytes, dict]] = []
-                rest, number = b"", 0
-                for data in iter(lambda: stream.read(_CHUNK), b""):
-                    digest.update(data)
-                    lines = (rest + data).split(b"\n")
-                    rest = lines.pop()
-                    if len(rest) > MAX_LINE or (lines and max(map(len, lines)) > MAX_LINE):
-                        raise _damaged(file_name, f"{name} có dòng dài quá {MAX_LINE} byte",
-                                       f"{name} has a line over {MAX_LINE} bytes")
-                    for raw in lines:
-                        number += 1
-                        try:
-                            pending.append((raw, orjson.loads(raw)))
-                        except orjson.JSONDecodeError:
-                            raise _damaged(file_name, f"dòng {number} của {name} không phải JSON hợp lệ",
-                                           f"line {number} of {name} is not valid JSON") from None
-                    if len(pending) >= batch:
-                        yield pending
-                        pending = []
-        if rest:
-            raise _damaged(file_name, f"{name} không kết thúc bằng dấu xuống dòng", f"{name} lacks its final newline")
-        if digest.hexdigest() != part["sha256"]:
-            raise _part_differs(file_name, name)
-        if number != part["records"]:
-            raise _damaged(file_name, f"số dòng của {name} không khớp bản kê", f"{name} line count differs")
-        if pending:
-            yield pending
-    except ArchiveError:
-        raise
-    except Exception as exc:
-        raise _damaged(file_name, f"không đọc được phần {name} ({shown(exc)})", f"cannot read {name}") from None
-
-
-class _Scan:
-    """A scanned file being read from the archive: zipfile's errors become a refusal."""
-
-    def __init__(self, stream: BinaryIO, path: Path, name: str):
-        self.stream, self.path, self.name = stream, path, name
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self.stream.read(min(size, _CHUNK) if size > 0 else _CHUNK)
-        except Exception as exc:
-            raise _damaged(self.path.name, f"không đọc được {self.name} ({shown(exc)})",
-                           f"cannot read {self.name}") from None
+        with open(verified.path, "rb") as raw:
+            stream = _Inflating(raw, member, file_name)
+            pending: list[tuple[bytes, dict]] = []
+            rest, number = b"", 0
+            for data in iter(stream.read, b""):
+                digest.update(data)
+                lines = (rest + data).split(b"\n")
+                rest = lines.pop()
+                if len(rest) > MAX_LINE or (lines and max(map(len, lines)) > MAX_LINE):
+                    raise _damaged(file_name, f"{part} có dòng dài quá {MAX_LINE} byte",
+                                   f"{part} has a line over {MAX_LINE} bytes")
+                for line_bytes in lines:
+                    number += 1
+                    try:
+                        pending.append((line_bytes, orjson.loads(line_bytes)))
+                    except orjson.JSONDecodeError:
+                        raise _damaged(file_name, f"dòng {number} của {part} không phải JSON hợp lệ",
+                                       f"line {number} of {part} is not valid JSON") from None
+                if len(pending) >= batch:
+                    yield pending
+                    pending = []
+    except OSError as exc:
+        raise ArchiveError(f"Không đọc được tệp {shown(file_name)}: {exc.strerror or exc}.",
+                           f"cannot read {file_name}") from None
+    if rest:
+        raise _damaged(file_name, f"{part} không kết thúc bằng dấu xuống dòng", f"{part} lacks its final newline")
+    if digest.hexdigest() != listed["sha256"]:
+        raise _part_differs(file_name, part)
+    if number != listed["records"]:
+        raise _damaged(file_name, f"số dòng của {part} không khớp bản kê", f"{part} line count differs")
+    if pending:
+        yield pending
 
 
 @contextmanager
-def scan(path: Path, part: dict) -> Iterator[_Scan]:
-    """A stream of a scanned file whose size `verify` checked (`part` is its manifest entry), to
-    copy into a file store that checks its SHA-256 (db/files.py, `add_stream`)."""
-    name = part["name"]
+def scan(verified: Verified, name: str) -> Iterator[_Inflating]:
+    """A stream of a scanned file of a verified export, to copy into a file store that checks
+    its SHA-256 (db/files.py, `add_stream`); its size and CRC-32 are checked here."""
     try:
-        archive = zipfile.ZipFile(path)
-    except Exception as exc:
-        raise _damaged(path.name, f"không đọc được {name} ({shown(exc)})", f"cannot read {name}") from None
-    try:
-        try:
-            info = archive.getinfo(name)
-            stream = archive.open(info)
-        except Exception as exc:
-            raise _damaged(path.name, f"không đọc được {name} ({shown(exc)})", f"cannot read {name}") from None
-        if info.file_size != part["bytes"]:
-            stream.close()
-            raise _part_differs(path.name, name)
-        with stream:
-            yield _Scan(stream, path, name)
-    finally:
-        archive.close()
+        raw = open(verified.path, "rb")
+    except OSError as exc:
+        raise ArchiveError(f"Không đọc được tệp {shown(verified.path)}: {exc.strerror or exc}.",
+                           f"cannot read {verified.path}") from None
+    with raw:
+        yield _Inflating(raw, verified.members[name], verified.path.name)

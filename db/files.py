@@ -35,11 +35,15 @@ class FileStore:
             sha, size, _ = self.add_stream(handle)
         return sha, size
 
-    def add_stream(self, stream: BinaryIO, expected: str | None = None) -> tuple[str, int, bool]:
-        """Copy everything `stream` gives into the store; returns (sha256, size, whether it is new).
+    def add_stream(self, stream: BinaryIO, expected: str | None = None) -> tuple[str, int, list[Path]]:
+        """Copy everything `stream` gives into the store; returns (sha256, size, what was created:
+        the file and any new folder, newest first, for a caller that must undo it; empty when
+        the file was there already).
 
-        With `expected`, content whose SHA-256 differs is refused (ValueError) and nothing is kept.
+        With `expected`, content whose SHA-256 differs is refused (ValueError); a refusal or a
+        failure leaves the store as it was.
         """
+        made = _missing_folders(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".incoming-")
         try:
@@ -54,14 +58,38 @@ class FileStore:
                     raise ValueError(f"content has SHA-256 {sha}, not {expected}")
                 target = self.path_of(sha)
                 if target.exists():
-                    return sha, size, False
+                    Path(temporary).unlink()
+                    remove(made)
+                    return sha, size, []
                 out.flush()
                 os.fsync(out.fileno())
+            made = _missing_folders(target.parent) + made
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temporary, target)
-            return sha, size, True
-        finally:
+            return sha, size, [target, *made]
+        except BaseException:
             Path(temporary).unlink(missing_ok=True)
+            remove(made)
+            raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def remove(paths: list[Path]) -> None:
+    """Undo `add_stream`: its file, then the folders it made, if nothing else came into them."""
+    for path in paths:
+        try:
+            path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
 
 
 def record(db: sqlite_utils.Database, sha256: str, size: int, name: str, now: str) -> None:

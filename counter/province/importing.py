@@ -94,8 +94,7 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
             for result in imported:
                 result.store_scans(copied)
     except BaseException:
-        for path in copied:
-            path.unlink(missing_ok=True)
+        file_table.remove(copied)
         raise
     summary["gaps"] = gaps(session)
     return summary
@@ -191,17 +190,20 @@ class _FileImport:
         province_table.store_event_groups(self.db, [head + group for group in groups])
 
     def store_scans(self, copied: list[Path]) -> None:
-        """Stream the file's scans into the province's file store; `copied` gets every new file."""
+        """Stream the file's scans into the province's file store; `copied` gets every file and
+        folder made, newest first, to be removed if the import fails after all."""
         for part in self.scans:
             sha = part["sha256"]
-            with export_archive.scan(self.verified.path, part) as stream:
+            with export_archive.scan(self.verified, part["name"]) as stream:
                 try:
-                    stored, size, new = self.session.files.add_stream(stream, expected=sha)
+                    stored, size, made = self.session.files.add_stream(stream, expected=sha)
                 except ValueError:
                     raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp mã băm SHA-256 của nó",
                                    f"scan {sha} does not match its SHA-256") from None
-            if new:
-                copied.append(self.session.files.path_of(stored))
+            copied[:0] = made
+            if size != part["bytes"]:
+                raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp kích thước trong bản kê",
+                               f"scan {sha} differs in size from the manifest")
             file_table.record(self.db, stored, size, sha, iso(now()))
 
 
@@ -214,7 +216,6 @@ class _Reader:
         manifest = verified.manifest
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.after, self.through = manifest["events_range"]["after"], manifest["events_range"]["through"]
-        self.parts = {part["name"]: part for part in manifest["parts"]}
         self.codes_of_unit = records.code_pattern(self.unit_code)
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
@@ -222,8 +223,8 @@ class _Reader:
 
     def rows(self) -> Iterator[tuple[str, list[tuple]]]:
         """("dossiers", rows) batches, then ("events", rows) batches."""
-        path, line = self.verified.path, 0
-        for batch in export_archive.records(path, self.parts[export_archive.DOSSIERS], _BATCH):
+        line = 0
+        for batch in export_archive.records(self.verified, export_archive.DOSSIERS, _BATCH):
             found = records.dossier_batch_problem([record for _, record in batch], self.unit_code, self.codes_of_unit)
             if found:
                 raise self._bad(f"hồ sơ dòng {line + found[0] + 1}: {found[1]}",
@@ -237,7 +238,7 @@ class _Reader:
         # (docs/export-format.md): consecutive events of one dossier make one group, carried
         # over from one batch to the next.
         line, group, done = 0, None, set()
-        for batch in export_archive.records(path, self.parts[export_archive.EVENTS], _BATCH):
+        for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
             found = records.event_batch_problem([record for _, record in batch])
             if found:
                 raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
