@@ -407,8 +407,10 @@ def _check_entry(name: str, label: str, raw_name: bytes, flags: int, method: int
     if inflated > limit:
         raise _damaged(name, f"phần «{label}» giải nén ra {inflated} byte, vượt giới hạn {limit} byte",
                        f"{label} inflates to {inflated} bytes, over {limit}")
-    if (method == zipfile.ZIP_STORED and compressed != inflated) or \
-            (inflated > RATIO_FROM and inflated > MAX_RATIO * compressed):
+    if method == zipfile.ZIP_STORED and compressed != inflated:
+        raise _damaged(name, f"phần «{label}» lưu không nén nhưng kích thước lưu và kích thước thật khác nhau",
+                       f"{label}: stored, but its two sizes differ")
+    if inflated > RATIO_FROM and inflated > MAX_RATIO * compressed:
         raise _damaged(name, f"phần «{label}» có tỉ lệ nén bất thường (giới hạn {MAX_RATIO}:1)",
                        f"{label}: compression ratio over {MAX_RATIO}:1")
 

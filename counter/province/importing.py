@@ -78,7 +78,7 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
         return summary
     copied: list[Path] = []
     try:
-        with province_table.bulk_import(db), _Parser(verified) as parser, write(db):
+        with province_table.bulk_import(db), _parser(verified) as parser, write(db):
             imported = []
             for done, item in enumerate(verified, start=1):
                 result = _FileImport(session, item).run(parser)
@@ -126,7 +126,7 @@ class _FileImport:
         self.dossiers = self.events = 0
         self.scans: list[dict] = []
 
-    def run(self, parser: "_Parser") -> "_FileImport":
+    def run(self, parser: "_Parser | _InProcess") -> "_FileImport":
         """Store the file's batches as the parser process sends them (from `_Reader.rows`)."""
         manifest, stamp = self.verified.manifest, iso(now())
         unit_id = province_table.unit_id(self.db, self.unit_code, manifest["unit"]["name"], stamp)
@@ -313,6 +313,38 @@ def _refused(name: str, why: str, english: str) -> CounterError:
 def _group(group: list) -> tuple:
     code, first, last, count, lines = group
     return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
+
+
+SECOND_PROCESS_FROM = 8 << 20  # bytes of records in one command; below, starting a process costs more
+
+
+def _parser(files: list[export_archive.Verified]) -> "_Parser | _InProcess":
+    size = sum(item.members[part].size for item in files for part in (export_archive.DOSSIERS, export_archive.EVENTS))
+    return _Parser(files) if size >= SECOND_PROCESS_FROM else _InProcess(files)
+
+
+class _InProcess:
+    """`_Parser`'s work in this process, for a command whose files are small."""
+
+    def __init__(self, files: list[export_archive.Verified]):
+        self.files = iter(files)
+        self.referenced: set[str] = set()
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+        reader = _Reader(next(self.files))
+        try:
+            yield from reader.rows()
+        except CounterError:
+            raise
+        except Exception as exc:  # the same refusal as from the parser process
+            raise CounterError(f"Không đọc được tệp: {export_archive.shown(exc)}", repr(exc)[:200]) from None
+        self.referenced = reader.referenced
 
 
 class _Parser:

@@ -248,3 +248,26 @@ def manifest_body(manifest: dict) -> tuple[bytes, bytes]:
     """manifest.json as the unit writes it, and its manifest.json.sha256."""
     body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
     return body, f"{hashlib.sha256(body).hexdigest()}  manifest.json\n".encode()
+
+
+def valid_values(schema: dict, root: dict) -> list:
+    """Values the schema accepts, at the edges of what it allows, for the other direction."""
+    candidates = [
+        None, True, False, 0, 1, 10, 1000, 3650, 2000, 2100, 2 ** 63 - 1, 1000000, "", "x", "x" * 255, "x" * 1000,
+        "x" * 10000, "Nguyễn Văn Đức", "2000-01-01T00:00:00", "2100-12-31T23:59:59", "2024-02-29T12:00:00",
+        "ab" * 32, {}, {"a": [1, {"b": None}]}, [], "1.0.0", "0",
+    ]
+    candidates += _listed_values(schema, root)
+    return [value for value in candidates if conforms(value, schema, root)]
+
+
+def _listed_values(schema: dict, root: dict) -> list:
+    found = list(schema.get("enum", [])) + ([schema["const"]] if "const" in schema else [])
+    for option in schema.get("anyOf", []):
+        found += _listed_values(option, root)
+    if "$ref" in schema:
+        target = root
+        for step in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[step]
+        found += _listed_values(target, root)
+    return found
