@@ -48,7 +48,8 @@ def register(commands) -> None:
 
 
 def _one_line(handler):
-    """Run a province command; an unexpected failure becomes a refusal (CounterError)."""
+    """Run a province command; an unexpected failure becomes a refusal (CounterError). An import
+    commits only at its very end (counter/province/importing.py), so such a failure stored nothing."""
     @functools.wraps(handler)
     def run(session, args) -> None:
         try:
@@ -57,8 +58,9 @@ def _one_line(handler):
             raise
         except Exception as exc:
             text = " ".join(str(exc).split())[:300]
-            raise CounterError(f"Lệnh dừng vì lỗi không lường trước ({type(exc).__name__}: {text}); "
-                               "không có thay đổi nào được lưu.", f"unexpected {type(exc).__name__}") from None
+            raise CounterError(f"Lệnh dừng vì lỗi không lường trước ({type(exc).__name__}: {text}). Lệnh nhập chỉ lưu"
+                               " khi đã nhập xong mọi tệp, và chạy lại không nhập trùng.",
+                               f"unexpected {type(exc).__name__}") from None
     return run
 
 

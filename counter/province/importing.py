@@ -93,10 +93,10 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
                     progress(done, len(verified))
             for result in imported:
                 result.store_scans(copied)
+            summary["gaps"] = gaps(session)
     except BaseException:
         file_table.remove(copied)
         raise
-    summary["gaps"] = gaps(session)
     return summary
 
 

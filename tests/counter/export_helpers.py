@@ -271,3 +271,19 @@ def _listed_values(schema: dict, root: dict) -> list:
             target = target[step]
         found += _listed_values(target, root)
     return found
+
+
+def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path) -> Path:
+    """The export at `path` with other dossier lines, every hash made to match again."""
+    members = members_of(path)
+    members["dossiers.jsonl"] = b"".join(lines)
+    manifest = json.loads(members["manifest.json"])
+    for part in manifest["parts"]:
+        data = members[part["name"]]
+        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
+    manifest["counts"]["dossiers"] = len(lines)
+    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
+    entries = [Entry(name.encode(), data) for name, data in members.items()]
+    target = tmp_path / f"edited-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
+    target.write_bytes(build_zip(entries))
+    return target

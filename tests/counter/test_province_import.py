@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from counter import corrections, demo, digitization, export_archive, intake, lif
 from counter.errors import CounterError
 from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
-from counter.province import records
+from counter.province import importing, records
 from counter.province.importing import gaps, import_files
 from counter.session import Session
+from db import files as file_table
 from tests.counter.export_helpers import (
     codes,
     conforms,
@@ -28,6 +30,7 @@ from tests.counter.export_helpers import (
     unit_session,
     unit_state,
     valid_values,
+    with_dossier_lines,
 )
 
 END = datetime(2025, 6, 30, 17, 0)
@@ -318,3 +321,76 @@ def test_times_must_exist_and_codes_must_be_the_unit_s_own(unit, tmp_path):
     assert not _refuses_dossier(dict(record, due_at="2024-02-29T17:00:00"))
     other = "000.00.99.H99" + dossier.code[len("000.00.53.H48"):]
     assert _refuses_dossier(dict(record, code=other)) and _refuses_dossier(dict(record, unit_code="000.00.99.H99"))
+
+
+def test_a_large_import_parses_in_a_second_process_and_ends_the_same(unit, tmp_path, monkeypatch):
+    files = _day_of_work(unit, tmp_path)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_FROM", 0)
+    with Session(tmp_path / "two.sqlite3") as two:
+        assert import_files(two, files)["files"] == 3
+        for code in codes(unit):
+            assert province_state(two, code) == unit_state(unit, code)
+        lines = members_of(files[0])["dossiers.jsonl"].splitlines(keepends=True)
+        record = json.loads(lines[0])
+        record["status"] = "lost"
+        before = dump(two.path)
+        with pytest.raises(CounterError, match="dòng 1: trường «status»"):
+            import_files(two, [with_dossier_lines(files[0], [export_archive.line(record)] + lines[1:], tmp_path)])
+        assert dump(two.path) == before
+
+
+def _started(unit, province, tmp_path) -> None:
+    """A province that holds a unit's first file: an empty one changes its page size on a first import."""
+    intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 6, 30, 9, 0))
+    import_files(province, [export_file(unit, tmp_path / "first")])
+
+
+def test_good_files_before_a_bad_one_are_not_stored_and_their_scans_leave_no_trace(unit, province, tmp_path):
+    _started(unit, province, tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 to khai")
+    intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                   documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    good = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
+    second = export_file(unit, tmp_path / "out")
+    lines = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(lines[0])
+    record["received_at"] = "2025-02-30T10:00:00"
+    bad = with_dossier_lines(second, [export_archive.line(record)], tmp_path)
+    before = dump(province.path)
+    with pytest.raises(CounterError, match="trường «received_at»"):
+        import_files(province, [good, bad])
+    assert dump(province.path) == before and not province.files.folder.exists()
+    assert import_files(province, [good, second])["files"] == 2
+
+
+def test_a_failure_after_the_scans_are_copied_removes_them(unit, province, tmp_path, monkeypatch):
+    _started(unit, province, tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 ket qua")
+    intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                   documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    before = dump(province.path)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(file_table, "record", disk_full)
+    with pytest.raises(OSError):
+        import_files(province, [path])
+    assert dump(province.path) == before and not province.files.folder.exists()
+
+
+def test_a_sequence_stored_before_the_limit_does_not_poison_later_imports(unit, province, tmp_path):
+    import_files(province, [export_file(unit, tmp_path / "out")])
+    with sqlite3.connect(province.path) as conn:  # a province database filled by an older motcua
+        conn.execute("INSERT INTO province_files (sha256, unit_id, workstation, sequence, name, created_at, software,"
+                     " dossiers, events, files, imported_at) SELECT 'x', unit_id, workstation, 1000000000, 'old.zip',"
+                     " created_at, software, 0, 0, 0, imported_at FROM province_files")
+    conn.close()
+    [gap] = gaps(province)
+    assert gap["missing"][:2] == [2, 3] and len(gap["missing"]) == export_archive.MAX_SEQUENCE - 1
+    intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
+    assert import_files(province, [export_file(unit, tmp_path / "out")])["files"] == 1
