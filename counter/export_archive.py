@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -335,7 +335,9 @@ def _directory(raw: BinaryIO, name: str) -> list[Member]:
                        "the central directory is not where the end record says")
     raw.seek(offset)
     data = raw.read(size)
-    found, names, position = [], set(), 0
+    found: list[tuple[str, int, int, int, int, int]] = []
+    names: set[bytes] = set()
+    position = 0
     while position < len(data):
         if len(found) >= entries or position + _CENTRAL.size > len(data):
             raise _damaged(name, "thư mục của tệp nén hỏng", "malformed central directory")
@@ -545,7 +547,7 @@ class _Lines:
                         f"{self.part} has a line over {MAX_LINE} bytes")
 
 
-def _parse_manifest(name: str, body: bytes) -> dict:
+def _parse_manifest(name: str, body: bytes) -> dict[str, Any]:
     def unique(pairs: list) -> dict:
         keys = [key for key, _ in pairs]
         if len(set(keys)) != len(keys):
@@ -621,7 +623,7 @@ def _check_manifest(name: str, manifest: dict) -> None:
     def refuse(field: str) -> ArchiveError:
         return _damaged(name, f"bản kê thiếu hoặc sai trường «{field}»", f"manifest field {field!r} missing or wrong")
 
-    def part_of(key: str, kind: type) -> dict:
+    def part_of(key: str, kind: type) -> Any:
         value = manifest.get(key)
         if type(value) is not kind:
             raise refuse(key)
@@ -645,8 +647,8 @@ def _check_manifest(name: str, manifest: dict) -> None:
             or not is_time(period.get("to")):
         raise refuse("period")
     events_range = part_of("events_range", dict)
-    after, through = events_range.get("after"), events_range.get("through")
-    if not (is_int(after) and is_int(through) and after <= through):
+    if not (is_int(events_range.get("after")) and is_int(events_range.get("through"))
+            and events_range["after"] <= events_range["through"]):
         raise refuse("events_range")
     if type(manifest.get("with_files")) is not bool:
         raise refuse("with_files")

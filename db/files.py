@@ -10,11 +10,15 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import sqlite_utils
 
 _CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 def folder_for(database_path: str | Path) -> Path:
@@ -35,7 +39,7 @@ class FileStore:
             sha, size, _ = self.add_stream(handle)
         return sha, size
 
-    def add_stream(self, stream: BinaryIO, expected: str | None = None) -> tuple[str, int, list[Path]]:
+    def add_stream(self, stream: Readable, expected: str | None = None) -> tuple[str, int, list[Path]]:
         """Copy everything `stream` gives into the store; returns (sha256, size, what was created:
         the file and any new folder, newest first, for a caller that must undo it; empty when
         the file was there already).

@@ -66,7 +66,7 @@ def _empty(db: sqlite_utils.Database) -> bool:
 
 
 def known_files(db: sqlite_utils.Database, seals: list[str]) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for start in range(0, len(seals), 500):
         chunk = seals[start:start + 500]
         marks = ",".join("?" * len(chunk))

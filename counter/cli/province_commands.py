@@ -49,7 +49,7 @@ def register(commands) -> None:
 
 def _one_line(handler):
     """Run a province command; an unexpected failure becomes a refusal (CounterError). An import
-    commits only at its very end (counter/province/importing.py), so such a failure stored nothing."""
+    commits only at its very end (counter/province/importing.py), so running it again is safe."""
     @functools.wraps(handler)
     def run(session, args) -> None:
         try:

@@ -30,6 +30,7 @@ import queue
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from counter import audit, export_archive
 from counter.clock import iso, now
@@ -72,7 +73,7 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
         # The parts' contents are checked as they are imported, in the same transaction.
         verified = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
                                  todo.keys()))
-    summary = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
+    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
     if not verified:
         summary["gaps"] = gaps(session)
         return summary
@@ -237,7 +238,8 @@ class _Reader:
         # Events come dossier by dossier, each dossier's in the order they happened
         # (docs/export-format.md): consecutive events of one dossier make one group, carried
         # over from one batch to the next.
-        line, group, done = 0, None, set()
+        line, done = 0, set[str]()
+        group: list | None = None
         for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
             found = records.event_batch_problem([record for _, record in batch])
             if found:
