@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -201,7 +202,11 @@ def seal_of(path: Path) -> str:
     """The file's seal, checked against its content: its identity at the province."""
     name = Path(path).name
     try:
-        with open(path, "rb") as handle:
+        # Not blocking on a named pipe, and only a regular file: a device never ends.
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb")
+        with handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _damaged(name, "không phải một tệp thông thường", "not a regular file")
             end = handle.seek(0, os.SEEK_END)
             if end < len(SEAL_PREFIX) + _SEAL_LENGTH:
                 raise _damaged(name, "tệp quá ngắn", "file too short")
