@@ -141,7 +141,10 @@ class _FileImport:
         self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
         for kind, rows in parser.batches():
             if kind == "dossiers":
-                self._dossiers([head + row for row in rows])
+                # The record's hash and text are made here: this process waits on the parser's.
+                sha256 = hashlib.sha256
+                self._dossiers([head + (row[0], sha256(row[-1]).digest(), *row[1:-1], row[-1].decode())
+                                for row in rows])
             else:
                 self._events(rows)
         self.scans = [part for part in manifest["parts"] if part["name"].startswith(export_archive.FILES)]
@@ -282,7 +285,7 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        return (version, hashlib.sha256(raw).digest(), *_FIELDS(record), raw.decode())
+        return (version, *_FIELDS(record), raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
