@@ -58,15 +58,17 @@ class FileStore:
                     size += len(chunk)
                     out.write(chunk)
                 sha = digest.hexdigest()
+                target = self.path_of(sha)
+                keep = (expected is None or sha == expected) and not target.exists()
+                if keep:
+                    out.flush()
+                    os.fsync(out.fileno())
+            if not keep:  # closed first: Windows cannot remove an open file
+                Path(temporary).unlink()
                 if expected is not None and sha != expected:
                     raise ValueError(f"content has SHA-256 {sha}, not {expected}")
-                target = self.path_of(sha)
-                if target.exists():
-                    Path(temporary).unlink()
-                    remove(made)
-                    return sha, size, []
-                out.flush()
-                os.fsync(out.fileno())
+                remove(made)
+                return sha, size, []
             made = _missing_folders(target.parent) + made
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temporary, target)
@@ -93,7 +95,6 @@ def remove(paths: list[Path]) -> None:
             path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
         except OSError:
             pass
-
 
 
 def record(db: sqlite_utils.Database, sha256: str, size: int, name: str, now: str) -> None:
