@@ -3,7 +3,7 @@
 They are the JSON Schemas of docs/export-format.md ("Dossier record", "Event
 record") written out by hand: the province reads millions of lines, and a
 generic validator would be the slowest step of an import.
-tests/counter/test_export_schemas.py checks that the two say the same.
+tests/counter/test_province_import.py checks that the two say the same.
 A batch of records is checked at once: the fast path checks whole groups of
 fields with C-level maps, and all the times of the batch in one call; only a
 batch that fails is read again, field by field, to say what is wrong.
