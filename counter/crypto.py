@@ -211,6 +211,7 @@ class Sealed:
     """What encrypting a file wrote: its size, and the key to read it back once with (never stored)."""
 
     size: int
+    plaintext_sha256: str
     check: Callable[[BinaryIO], str]  # decrypt the written envelope again; returns the plaintext's SHA-256
 
 
@@ -223,10 +224,12 @@ def encrypt(source: BinaryIO, target: BinaryIO, recipient: bytes, chunk: int = C
     header = HEADER.pack(MAGIC, hashlib.sha256(recipient).digest(), ephemeral_public, chunk)
     target.write(header)
     written = len(header)
+    digest = hashlib.sha256()
     index, block = 0, source.read(chunk)
     while True:
         following = source.read(chunk) if len(block) == chunk else b""
         last = not following
+        digest.update(block)
         sealed = aead.encrypt(_nonce(base, index, last), block, header)
         target.write(sealed)
         written += len(sealed)
@@ -243,7 +246,7 @@ def encrypt(source: BinaryIO, target: BinaryIO, recipient: bytes, chunk: int = C
             raise CryptoError(f"Tệp xuất đã mã hóa đọc lại không khớp dữ liệu đã ghi ({exc.args[0]}).",
                               exc.args[1]) from None
 
-    return Sealed(written, check)
+    return Sealed(written, digest.hexdigest(), check)
 
 
 @dataclass(frozen=True)

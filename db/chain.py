@@ -49,3 +49,31 @@ def anchors_near(db: sqlite_utils.Database, unit_id: int, workstation: int, sequ
 
     return {"before": at("sequence < ?", "DESC"), "same": at("sequence = ?", "ASC"),
             "after": at("sequence > ?", "ASC")}
+
+
+def same_export(db: sqlite_utils.Database, unit_code: str, workstation: int, sequence: int) -> list[dict]:
+    """The stored anchors of one export of a workstation (more than one when it was sent twice)."""
+    found = db.execute(
+        f"SELECT {', '.join('c.' + f for f in ANCHOR_FIELDS)} FROM province_chain c JOIN province_units u"
+        " ON u.id = c.unit_id WHERE u.code = ? AND c.workstation = ? AND c.sequence = ? ORDER BY c.file_id",
+        [unit_code, workstation, sequence]).fetchall()
+    return [dict(zip(ANCHOR_FIELDS, row)) for row in found]
+
+
+def sources_of(db: sqlite_utils.Database, seals: list[str]) -> set[tuple[str, int]]:
+    """(unit code, workstation) of the stored files with these seals."""
+    found: set[tuple[str, int]] = set()
+    for start in range(0, len(seals), 500):
+        chunk = seals[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(db.execute(
+            f"SELECT u.code, f.workstation FROM province_files f JOIN province_units u ON u.id = f.unit_id"
+            f" WHERE f.sha256 IN ({marks})", chunk).fetchall())
+    return found
+
+
+def received(db: sqlite_utils.Database, unit_code: str, workstation: int) -> list[int]:
+    """The export sequences stored from one workstation, ascending, each once."""
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT f.sequence FROM province_files f JOIN province_units u ON u.id = f.unit_id"
+        " WHERE u.code = ? AND f.workstation = ? ORDER BY 1", [unit_code, workstation])]

@@ -16,7 +16,8 @@ from db.dossiers import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 
 EXPORT_COLUMNS = (
     "workstation", "sequence", "file", "sha256", "after_event", "through_event", "dossiers", "events", "files",
-    "started_at", "finished_at", "officer",
+    "started_at", "finished_at", "officer", "audit_after_id", "audit_after_hash", "audit_head_id", "audit_head_hash",
+    "signer", "encrypted_to",
 )
 
 
@@ -49,12 +50,38 @@ def last_export(db: sqlite_utils.Database) -> dict | None:
     return dict(zip(EXPORT_COLUMNS, row)) if row else None
 
 
+def export_of(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
+    row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence = ?",
+                     [workstation, sequence]).fetchone()
+    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+
+
+def previous_export(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
+    """The export of `workstation` just before `sequence`."""
+    row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence < ?"
+                     " ORDER BY sequence DESC LIMIT 1", [workstation, sequence]).fetchone()
+    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+
+
 def last_event_id(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
 def first_event_at(db: sqlite_utils.Database, after: int, through: int) -> str | None:
     return db.execute("SELECT min(at) FROM events WHERE id > ? AND id <= ?", [after, through]).fetchone()[0]
+
+
+def latest_events(db: sqlite_utils.Database, ids: list[int]) -> dict[int, int]:
+    """dossier id -> id of its latest event, of these dossiers."""
+    marks = ",".join("?" * len(ids))
+    return dict(db.execute(f"SELECT dossier_id, max(id) FROM events WHERE dossier_id IN ({marks}) GROUP BY dossier_id",
+                           ids).fetchall())
+
+
+def events_up_to(db: sqlite_utils.Database, dossier_id: int, through: int) -> list[tuple]:
+    """(id, at, kind, officer, detail JSON) of one dossier's events up to `through`, in order."""
+    return db.execute("SELECT id, at, kind, officer, detail FROM events WHERE dossier_id = ? AND id <= ? ORDER BY id",
+                      [dossier_id, through]).fetchall()
 
 
 def changed_dossiers(db: sqlite_utils.Database, after: int, through: int) -> list[tuple[int, int]]:
