@@ -79,21 +79,21 @@ def import_files(session: Session, paths: list, progress=None, accept_unsigned: 
 
 
 @contextmanager
-def _opened(session: Session, paths: list[Path]) -> Iterator[dict[Path, Path]]:
-    """Each file as it can be read (path to read -> path given): an encrypted one decrypted
-    with the province's key into a private folder beside the database, removed afterwards."""
-    opened: dict[Path, Path] = {}
+def _opened(session: Session, paths: list[Path]) -> Iterator[list[tuple[Path, Path]]]:
+    """Each file as it can be read, with the path given: an encrypted one decrypted with the
+    province's key into a private folder beside the database, removed afterwards."""
+    opened: list[tuple[Path, Path]] = []
     incoming = session.path.with_name(session.path.name + "-incoming")
     work: Path | None = None
     try:
         for path in paths:
             if not _encrypted(path):
-                opened[path] = path
+                opened.append((path, path))
                 continue
             if work is None:
                 incoming.mkdir(mode=0o700, exist_ok=True)
                 work = Path(tempfile.mkdtemp(dir=incoming))
-            opened[_decrypted(session, path, Path(tempfile.mkdtemp(dir=work)))] = path
+            opened.append((_decrypted(session, path, Path(tempfile.mkdtemp(dir=work))), path))
         yield opened
     finally:
         if work is not None:
@@ -135,17 +135,18 @@ def _decrypted(session: Session, path: Path, folder: Path) -> Path:
 _DECRYPTED_LIMIT = export_archive.MAX_TOTAL + (64 << 20)  # every member, and the ZIP's own headers
 
 
-def _import(session: Session, opened: dict[Path, Path], progress, accept_unsigned: bool) -> dict:
+def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_unsigned: bool) -> dict:
     db = session.db
-    paths = list(opened)
+    paths = [read for read, _ in files]
+    opened = dict(files)
     # Hashing and inflating release the GIL: files are checked side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         seals = list(pool.map(export_archive.seal_of, paths))
         seen = province_table.known_files(db, seals)
         todo, skipped = {}, []
-        for path, seal in zip(paths, seals):
+        for (path, given), seal in zip(files, seals):
             if seal in seen or seal in todo:
-                skipped.append(str(opened[path]))
+                skipped.append(str(given))
             else:
                 todo[seal] = path
         # The parts' contents are checked as they are imported, in the same transaction.
