@@ -277,8 +277,11 @@ def decrypt(source: BinaryIO, target: BinaryIO, key: EncryptionKey, name: str, l
     if not hmac.compare_digest(envelope.recipient, hashlib.sha256(key.public).digest()):
         raise _refused(name, "tệp được mã hóa cho một khóa khác, không phải khóa của tỉnh này",
                        "encrypted to another key")
-    shared = X25519PrivateKey.from_private_bytes(key.private).exchange(
-        X25519PublicKey.from_public_bytes(envelope.ephemeral))
+    try:
+        shared = X25519PrivateKey.from_private_bytes(key.private).exchange(
+            X25519PublicKey.from_public_bytes(envelope.ephemeral))
+    except ValueError:  # a low-order point: no shared secret
+        raise _refused(name, "khóa tạm trong phần đầu của tệp mã hóa không hợp lệ", "bad ephemeral key") from None
     aead, base = _derive(shared, envelope.ephemeral, key.public)
     try:
         return _open_chunks(source, aead, base, envelope.header, envelope.chunk, target, limit)
