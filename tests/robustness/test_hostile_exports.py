@@ -1006,7 +1006,7 @@ def test_bombs_are_refused_reading_a_bounded_amount(world, bomb, tmp_path):
 
     dossiers = base.dossiers + [BOMBS.long_line] if bomb == "long line" else None
     path = tmp_path / "bomb.zip"
-    path.write_bytes(base.build(dossiers=dossiers, edit_entries=edit))
+    path.write_bytes(base.build(dossiers=dossiers, edit_entries=edit, audit=[], edit_manifest=_continuing(5)))
     tracemalloc.start()
     try:
         with pytest.raises(CounterError, match="bị từ chối"):
@@ -1017,18 +1017,25 @@ def test_bombs_are_refused_reading_a_bounded_amount(world, bomb, tmp_path):
     assert peak < 24 << 20, peak
 
 
+def _continuing(sequence: int):
+    """A later export of the genuine file's workstation with no audit row in between: its chain
+    continues the genuine file's, whether the province imported that one or not."""
+    def edit(manifest):
+        manifest.update(sequence=sequence)
+        manifest["audit"].update(after=dict(manifest["audit"]["head"]), rows=0)
+    return edit
+
+
 def test_one_bad_file_in_a_command_stores_nothing_from_the_good_ones(world, tmp_path):
     root, home, province, base = world
     good = tmp_path / "good.zip"
-    good.write_bytes(base.build(edit_manifest=lambda m: m.update(sequence=7)))
+    good.write_bytes(base.build(audit=[], edit_manifest=_continuing(3)))
     lines = list(base.dossiers)
     record = json.loads(lines[-1])
     record["fee"] = True
     lines[-1] = _line(record)
     bad = tmp_path / "bad.zip"
-    # File 8 continues file 7's audit chain (no audit row in between), so only its record is wrong.
-    bad.write_bytes(base.build(dossiers=lines, audit=[], edit_manifest=lambda m: m.update(sequence=8) or m[
-        "audit"].update(after=dict(m["audit"]["head"]), rows=0)))
+    bad.write_bytes(base.build(dossiers=lines, audit=[], edit_manifest=_continuing(4)))
     before, files_before = dump(home / "province.sqlite3"), _tree(home, tmp_path)
     with pytest.raises(CounterError, match="bad.zip bị từ chối: hồ sơ dòng 3: trường «fee»"):
         import_files(province, [good, bad])
