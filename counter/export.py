@@ -111,6 +111,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
                 plain, manifest, _dossier_lines(session, changed, progress, plan.resend),
                 _event_lines(session, changed, plan.after, plan.through), files,
                 _audit_lines(session, plan), lambda body: signer.sign(export_archive.SIGNATURE_PURPOSE, body),
+                durable=not encrypting,
             )
         except BaseException as exc:
             plain.unlink(missing_ok=True)
@@ -337,8 +338,9 @@ def _audit_lines(session: Session, plan: _Plan):
     """The audit rows since the row the previous export ended at, up to the head."""
     if plan.audit_after is None:
         return
+    # The hashes are 64 hex digits: the line is the JSON export_archive.line would write.
     for row_id, previous, digest in chain_table.audit_rows(session.db, plan.audit_after["id"], plan.audit_head["id"]):
-        yield export_archive.line({"id": row_id, "prev_hash": previous, "hash": digest})
+        yield b'{"id":%d,"prev_hash":"%s","hash":"%s"}\n' % (row_id, previous.encode(), digest.encode())
 
 
 def _scans(session: Session, changed: list[tuple[int, int]]) -> list[tuple[str, Path]]:

@@ -146,13 +146,15 @@ def _member(name: str, stamp: tuple, compress: bool = True) -> zipfile.ZipInfo:
 
 def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], event_lines: Iterable[bytes],
           files: list[tuple[str, Path]], audit_lines: Iterable[bytes] = (),
-          sign: Callable[[bytes], bytes] | None = None) -> dict:
+          sign: Callable[[bytes], bytes] | None = None, durable: bool = True) -> dict:
     """Write the archive at `path`, flushed to disk; returns the full manifest.
 
     `manifest` holds the describing fields; counts and part hashes are added here. Scans are
     stored as they are: they are compressed already, and a blank page deflated would look
     like a ZIP bomb to the province. A format 2 manifest also gets the `audit.jsonl` part
     from `audit_lines` and is signed with `sign` (the manifest's bytes -> the signature).
+    Not `durable`: a plain archive about to be encrypted is not flushed to the disk itself;
+    the encrypted file is.
     """
     signed = manifest["format_version"] >= 2
     if signed and sign is None:
@@ -209,7 +211,8 @@ def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], ev
             archive.comment = SEAL_PREFIX + b"0" * _SEAL_LENGTH
         raw.flush()
         _seal(raw)
-        os.fsync(raw.fileno())
+        if durable:
+            os.fsync(raw.fileno())
     return full
 
 
