@@ -67,7 +67,7 @@ class Meter:
 
         export._encrypted = timed(export._encrypted, "encrypt")
         export._audit_lines = timed_lines(export._audit_lines)
-        keys.StationKey.sign = timed(keys.StationKey.sign, "sign")
+        keys.StationKey.sign = timed(keys.StationKey.sign, "sign")  # type: ignore[method-assign]
         keys.current = timed(keys.current, "sign")
 
     def take(self) -> tuple[float, float]:

@@ -239,6 +239,7 @@ def _encrypted(plain: Path, target: Path, recipient: "package.Pinned") -> Path:
     sealed_path = _partial(target.parent, target, ".")
     try:
         with open(plain, "rb") as source, open(sealed_path, "wb") as out:
+            assert recipient.encryption is not None, "only a province encryption key encrypts"
             sealed = crypto.encrypt(source, out, recipient.encryption)
             out.flush()
             os.fsync(out.fileno())

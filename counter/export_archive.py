@@ -778,7 +778,7 @@ def _check_anchors(manifest: dict, refuse) -> None:
 
     after, head, rows = chain.get("after"), chain.get("head"), chain.get("rows")
     if "after" not in chain or not (after is None or anchor(after, True)) or not anchor(head, False) \
-            or not is_int(rows):
+            or not is_int(rows) or head is None:
         raise refuse("audit")
     if (after is None and rows != 0) or (after is not None and rows != max(0, head["id"] - after["id"])):
         raise refuse("audit.rows")

@@ -207,7 +207,9 @@ def _check_body(path, body: dict, key: bytes) -> bytes:
     if not isinstance(signing, dict) or crypto.from_b64(signing.get("key"), crypto.KEY_BYTES) != key \
             or signing.get("fingerprint") != crypto.fingerprint(key):
         raise _refused(path, "khóa ký ghi trong gói không phải khóa đã ký gói")
-    public = crypto.from_b64(encryption.get("key"), crypto.KEY_BYTES) if isinstance(encryption, dict) else None
+    if not isinstance(encryption, dict):
+        raise _refused(path, "gói thiếu khóa mã hóa của tỉnh")
+    public = crypto.from_b64(encryption.get("key"), crypto.KEY_BYTES)
     if public is None or not crypto.is_x25519_public(public) or encryption.get("fingerprint") != crypto.fingerprint(
             public):
         raise _refused(path, "khóa mã hóa của tỉnh trong gói không hợp lệ")

@@ -51,7 +51,7 @@ def check(session: Session, data: bytes, block) -> Verdict:
     signer = block.get("signer") if isinstance(block, dict) else None
     key = crypto.from_b64(signer.get("key"), crypto.KEY_BYTES) if isinstance(signer, dict) else None
     signature = crypto.from_b64(block.get("signature"), crypto.SIGNATURE_BYTES) if isinstance(block, dict) else None
-    if key is None or signature is None:
+    if key is None or signature is None or not isinstance(signer, dict):
         return Verdict(None, "tệp không có chữ ký số của quầy gửi")
     fingerprint = crypto.fingerprint(key)
     if not crypto.verify(key, SYNC, data, signature):

@@ -29,9 +29,11 @@ def station_keys(db: sqlite_utils.Database) -> list[dict]:
 
 def add_station_key(db: sqlite_utils.Database, public_key: str, fingerprint: str, private_key: bytes,
                     created_at: str, rotation: str | None) -> int:
-    return db.execute(
+    row_id = db.execute(
         "INSERT INTO station_keys (public_key, fingerprint, private_key, created_at, rotation)"
         " VALUES (?, ?, ?, ?, ?)", [public_key, fingerprint, private_key, created_at, rotation]).lastrowid
+    assert row_id is not None
+    return row_id
 
 
 def retire_station_key(db: sqlite_utils.Database, key_id: int, at: str) -> None:
@@ -106,10 +108,12 @@ def all_enrolled(db: sqlite_utils.Database) -> list[dict]:
 
 def enrol(db: sqlite_utils.Database, unit_code: str, workstation: int, public_key: str, fingerprint: str,
           at: str, by: str, rotated_from: int | None = None) -> int:
-    return db.execute(
+    row_id = db.execute(
         "INSERT INTO province_keys (unit_code, workstation, public_key, fingerprint, enrolled_at, enrolled_by,"
         " rotated_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [unit_code, workstation, public_key, fingerprint, at, by, rotated_from]).lastrowid
+    assert row_id is not None
+    return row_id
 
 
 def set_replaced(db: sqlite_utils.Database, key_id: int, from_sequence: int) -> None:

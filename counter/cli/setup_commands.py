@@ -84,12 +84,12 @@ def init(session, args) -> None:
             changes[key] = value
     settings = unit.configure(session, **changes)
     imported = catalogue.import_catalogue(session, catalogue.STARTER) if args.starter_catalogue else None
-    key = keys.current(session)
+    station = keys.current(session)
     if args.json:
-        emit_json({"settings": asdict(settings), "catalogue": imported, "key": key.fingerprint})
+        emit_json({"settings": asdict(settings), "catalogue": imported, "key": station.fingerprint})
         return
     line(f"Đã khởi tạo đơn vị {settings.unit_name} ({settings.unit_code}), quầy số {settings.workstation}.")
-    line(f"Khóa ký số của máy: {key.fingerprint} (keys export để đăng ký với tỉnh).")
+    line(f"Khóa ký số của máy: {station.fingerprint} (keys export để đăng ký với tỉnh).")
     if imported:
         line(f"Đã nạp {imported['procedures']} thủ tục của danh mục mẫu.")
 

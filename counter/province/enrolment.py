@@ -15,6 +15,7 @@ province script opens (docs/export-format.md). Whoever reads them reads every un
 """
 
 from pathlib import Path
+from typing import cast
 
 from counter import audit, crypto, private, signed_document
 from counter.clock import iso, now
@@ -100,6 +101,7 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
             crypto.fingerprint(document.key) or not is_time(body.get("exported_at")):
         raise _bad(path, "nội dung không đúng định dạng (đơn vị, quầy, khóa)")
     name = clean_text(unit.get("name") if type(unit.get("name")) is str else "", "Tên đơn vị", NAME)
+    code, number = str(unit["code"]), cast(int, workstation)  # checked above
     fingerprint = crypto.fingerprint(document.key)
     if expected is not None and crypto.typed_fingerprint(expected) != fingerprint:
         raise _bad(path, f"mã khóa trong tệp ({fingerprint}) không khớp mã đã đối chiếu "
@@ -107,24 +109,23 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
     with write(session.db):
         known = key_table.enrolled(session.db, fingerprint)
         if known is not None:
-            if (known["unit_code"], known["workstation"]) != (unit["code"], workstation):
+            if (known["unit_code"], known["workstation"]) != (code, number):
                 raise _bad(path, f"khóa {fingerprint} đã đăng ký cho đơn vị {known['unit_code']}, quầy "
                                  f"{known['workstation']}")
             if known["revoked_at"]:
                 raise _bad(path, f"khóa {fingerprint} đã bị thu hồi ngày {known['revoked_at'][:10]}; máy trạm cần "
                                  "tạo khóa mới (keys rotate) rồi đăng ký lại")
             return dict(_listed(known), already=True)
-        for other in key_table.enrolled_for(session.db, unit["code"], workstation):
+        for other in key_table.enrolled_for(session.db, code, number):
             if other["revoked_at"] is None and other["replaced_from_sequence"] is None:
-                raise _bad(path, f"quầy {workstation} của đơn vị {unit['code']} đã có khóa {other['fingerprint']} "
+                raise _bad(path, f"quầy {number} của đơn vị {code} đã có khóa {other['fingerprint']} "
                                  "đang dùng. Nếu máy đã thay, hãy thu hồi khóa cũ (province revoke "
                                  f"{other['fingerprint']}) rồi đăng ký lại")
-        key_table.enrol(session.db, unit["code"], workstation, crypto.b64(document.key), fingerprint, iso(now()),
+        key_table.enrol(session.db, code, number, crypto.b64(document.key), fingerprint, iso(now()),
                         session.username)
-        audit.log(session, "province_key_enrolled", fingerprint, {"unit": unit["code"], "unit_name": name,
-                                                                   "workstation": workstation,
-                                                                   "sha256": document.sha256})
-    return dict(_listed(key_table.enrolled(session.db, fingerprint)), already=False)
+        audit.log(session, "province_key_enrolled", fingerprint, {"unit": code, "unit_name": name,
+                                                                   "workstation": number, "sha256": document.sha256})
+    return dict(_listed(_known(session, fingerprint)), already=False)
 
 
 def keys(session: Session) -> list[dict]:
@@ -146,7 +147,13 @@ def revoke(session: Session, fingerprint: str, reason: str = "") -> dict:
         key_table.revoke(session.db, row["id"], iso(now()), session.username, why)
         audit.log(session, "province_key_revoked", wanted, {"unit": row["unit_code"],
                                                              "workstation": row["workstation"], "reason": why})
-    return _listed(key_table.enrolled(session.db, wanted))
+    return _listed(_known(session, wanted))
+
+
+def _known(session: Session, fingerprint: str) -> dict:
+    row = key_table.enrolled(session.db, fingerprint)
+    assert row is not None, "a key just written"
+    return row
 
 
 def status_of(row: dict) -> str:

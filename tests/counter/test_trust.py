@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -584,3 +585,34 @@ def test_nothing_at_the_unit_is_deleted_whatever_the_province_acknowledges(unit,
     acks.import_ack(unit, import_files(province, [path])["acks"][0])
     assert unit.db.execute("SELECT count(*) FROM events").fetchone()[0] == events
     assert os.path.exists(path)
+
+
+def test_no_export_ever_carries_a_private_key(unit, province, tmp_path):
+    _receive(unit)
+    plain = export_file(unit, tmp_path / "plain")
+    key = keys.current(unit).key
+    secrets = (key.private, crypto.b64(key.private).encode(), key.private.hex().encode(), key.pem())
+    for member in members_of(plain).values():
+        assert not any(secret in member for secret in secrets)
+
+
+def test_a_damaged_key_file_is_set_aside_and_written_again_from_the_database(unit):
+    key = keys.current(unit)
+    path = keys.key_file(unit)
+    path.write_bytes("-----BEGIN PRIVATE KEY-----\nhỏng\n".encode())
+    assert keys.current(unit).key == key.key
+    assert crypto.signing_key_from_pem(path.read_bytes()) == key.key
+    [aside] = path.parent.glob(path.name + ".unreadable-*")
+    assert b"h\xe1\xbb\x8fng" in aside.read_bytes()
+
+
+def test_the_schema_5_fixture_keeps_its_key_and_its_next_export_continues_the_chain(tmp_path):
+    path = tmp_path / "unit.sqlite3"
+    shutil.copy(Path(__file__).resolve().parents[1] / "db" / "fixtures" / "schema-v5.sqlite3", path)
+    with Session(path) as session:
+        from counter import accounts
+
+        accounts.login(session, "lan", "mat-khau-fixture")
+        assert keys.current(session).fingerprint == "UAF7-3Q7O-3LQH-PE2C-OXPG"
+        manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out")["file"]))["manifest.json"])
+    assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 14
