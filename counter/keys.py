@@ -180,9 +180,15 @@ def export_enrolment(session: Session, path: str | Path) -> dict:
             "workstation": body["workstation"]}
 
 
+def _in_memory(session: Session) -> bool:
+    return str(session.path) == ":memory:"
+
+
 def _read_file(session: Session) -> crypto.SigningKey | None:
     """The key in the file beside the database, or None when there is none; a file that is not
     an Ed25519 key is set aside (renamed, never deleted) and rewritten from the database."""
+    if _in_memory(session):
+        return None
     path = key_file(session)
     try:
         data = path.read_bytes() if path.is_file() else None
@@ -202,6 +208,8 @@ def _read_file(session: Session) -> crypto.SigningKey | None:
 
 
 def _write_file(session: Session, key: crypto.SigningKey) -> None:
+    if _in_memory(session):
+        return  # a database in memory has no folder to keep a file in
     try:
         private.write_file(key_file(session), key.pem())
     except CounterError as exc:

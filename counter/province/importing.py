@@ -74,7 +74,13 @@ def import_files(session: Session, paths: list, progress=None, accept_unsigned: 
         raise CounterError("Chưa chọn tệp nào để nhập.", "no files given")
     with _opened(session, [Path(p) for p in paths]) as opened:
         summary = _import(session, opened, progress, accept_unsigned)
-    summary["acks"] = acks.write_acks(session, summary.pop("sources"), acks_folder)
+    try:
+        summary["acks"] = acks.write_acks(session, summary.pop("sources"), acks_folder)
+    except CounterError as exc:
+        raise CounterError(
+            f"Đã nhập xong {summary['files']} tệp, nhưng chưa ghi được tệp xác nhận gửi đơn vị: {exc.message} Hãy chạy "
+            "lại lệnh nhập: các tệp đã nhập được bỏ qua và tệp xác nhận được ghi lại.", "acknowledgements not written"
+        ) from None
     return summary
 
 
