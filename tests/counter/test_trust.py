@@ -616,3 +616,53 @@ def test_the_schema_5_fixture_keeps_its_key_and_its_next_export_continues_the_ch
         assert keys.current(session).fingerprint == "UAF7-3Q7O-3LQH-PE2C-OXPG"
         manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out")["file"]))["manifest.json"])
     assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 14
+
+
+def _hostile_documents(good: Path, key: crypto.SigningKey, tmp_path: Path) -> dict[str, Path]:
+    """A signed document turned every way an attacker might: each must change nothing."""
+    data = good.read_bytes()
+    envelope = json.loads(data)
+    other = "ack" if envelope["kind"] != "ack" else "package"
+    variants = {
+        "cut": data[: len(data) // 2], "empty": b"", "not json": b"\xff\xfe" + data,
+        "repeated key": data.replace(b'"kind"', b'"kind": "package", "kind"', 1),
+        "nan": data.replace(b'"format"', b'"x": NaN, "format"', 1),
+        "deep": b"[" * 100_000 + b"]" * 100_000,
+        "extra field": json.dumps(dict(envelope, extra=1)).encode(),
+        "other kind": json.dumps(dict(envelope, kind=other)).encode(),
+        "signed as another kind": signed_document.make(other, json.loads(envelope["body"]), key),
+        "body not an object": signed_document.make(envelope["kind"], {}, key).replace(b'"body": "{}"', b'"body": "[]"'),
+        "signature cut": json.dumps(dict(envelope, signature=envelope["signature"][:-4])).encode(),
+        "body edited": json.dumps(dict(envelope, body=envelope["body"].replace("1", "2", 1))).encode(),
+        "too large": data + b" " * (65 << 20),
+    }
+    paths = {}
+    for name, content in variants.items():
+        path = tmp_path / f"{name.replace(' ', '-')}.json"
+        path.write_bytes(content)
+        paths[name] = path
+    paths["a folder"] = tmp_path
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe.json"
+        os.mkfifo(fifo)
+        paths["a named pipe"] = fifo
+    return paths
+
+
+def test_hostile_packages_and_acknowledgements_are_refused_and_change_nothing(unit, province, tmp_path):
+    _pin(unit, province, tmp_path)
+    signing, _ = enrolment.own_keys(province)
+    good = tmp_path / "good-package.json"
+    package.make(province, good)
+    _receive(unit)
+    [ack] = import_files(province, [export_file(unit, tmp_path / "out")])["acks"]
+    before = table_dump(unit)
+    for kind, source, apply in (("package", good, package.import_package), ("ack", Path(ack), acks.import_ack)):
+        folder = tmp_path / f"hostile-{kind}"
+        folder.mkdir()
+        for name, path in _hostile_documents(source, signing, folder).items():
+            with pytest.raises(CounterError) as refused:
+                apply(unit, path)
+            assert "\n" not in str(refused.value) and "Traceback" not in str(refused.value), name
+            assert table_dump(unit) == before, (kind, name)
+    assert package.import_package(unit, good)["sequence"] == 2
