@@ -123,6 +123,11 @@ def duplicate(session: Session, verified: Verified) -> bool:
     if not verified.signed:
         return False
     manifest = verified.manifest
+    # Only a file its sender may sign is skipped; any other goes on to be refused by `check`.
+    signer = key_table.enrolled(session.db, manifest["signer"]["fingerprint"])
+    if signer is None or signer["revoked_at"] or (signer["unit_code"], signer["workstation"]) != (
+            manifest["unit"]["code"], manifest["workstation"]):
+        return False
     chain = manifest["audit"]
     for stored in chain_table.same_export(session.db, manifest["unit"]["code"], manifest["workstation"],
                                           manifest["sequence"]):

@@ -33,6 +33,7 @@ from counter import (
     signed_document,
 )
 from counter.errors import CounterError
+from counter import export as export_module
 from counter.export import export_changes
 from counter.province import enrolment
 from counter.province import dossiers as province_dossiers
@@ -666,3 +667,16 @@ def test_hostile_packages_and_acknowledgements_are_refused_and_change_nothing(un
             assert "\n" not in str(refused.value) and "Traceback" not in str(refused.value), name
             assert table_dump(unit) == before, (kind, name)
     assert package.import_package(unit, good)["sequence"] == 2
+
+
+def test_the_same_export_from_a_key_revoked_since_is_refused_not_skipped(unit, province, tmp_path, monkeypatch):
+    _receive(unit)
+    path = export_file(unit, tmp_path / "out")
+    import_files(province, [path])
+    # A resend made later is another file (another seal) with the same changes and anchors.
+    monkeypatch.setattr(export_module, "now", lambda: datetime(2025, 3, 20, 9, 0))
+    resent = Path(export_changes(unit, tmp_path / "again", resend=1)["file"])
+    assert export_archive.seal_of(resent) != export_archive.seal_of(path)
+    assert import_files(province, [resent])["skipped"] == [str(resent)]
+    enrolment.revoke(province, keys.current(unit).fingerprint)
+    _refused_unchanged(province, [resent], "đã bị thu hồi")
