@@ -225,9 +225,11 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
         plain.unlink(missing_ok=True)
         final.unlink(missing_ok=True)
     # Left behind by an export killed before this one, for the same sequence.
-    for stale in [*target.parent.glob(f".{target.name}.*.partial"),
-                  *session.path.resolve().parent.glob(f".motcua-export-{target.name}.*.partial")]:
-        stale.unlink(missing_ok=True)
+    stale = list(target.parent.glob(f".{target.name}.*.partial"))
+    if recipient is not None:
+        stale += session.path.resolve().parent.glob(f".motcua-export-{target.name}.*.partial")
+    for path in stale:
+        path.unlink(missing_ok=True)
     return {"file": str(target), "sequence": written["sequence"], "dossiers": written["counts"]["dossiers"],
             "events": written["counts"]["events"], "encrypted": recipient is not None,
             "signed_by": written["signer"]["fingerprint"], "resent": plan.resend}

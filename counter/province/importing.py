@@ -128,7 +128,8 @@ def _decrypted(session: Session, path: Path, folder: Path) -> Path:
         raise CounterError(f"Tệp {export_archive.shown(path.name)} đã được mã hóa, nhưng cơ sở dữ liệu tỉnh này chưa "
                            "có khóa giải mã (province init-key). Không nhập gì.", "no province key to decrypt with")
     name = path.name[:-len(".enc")] if path.name.endswith(".enc") else path.name
-    target = folder / (name or "export.zip")
+    # The decrypted copy keeps the name the messages show; a name that is no file's is not used.
+    target = folder / (name if name not in ("", ".", "..") else "export.zip")
     try:
         with open(path, "rb") as source, open(target, "xb") as out:
             crypto.decrypt(source, out, keys[1], path.name, _DECRYPTED_LIMIT)
