@@ -680,3 +680,20 @@ def test_the_same_export_from_a_key_revoked_since_is_refused_not_skipped(unit, p
     assert import_files(province, [resent])["skipped"] == [str(resent)]
     enrolment.revoke(province, keys.current(unit).fingerprint)
     _refused_unchanged(province, [resent], "đã bị thu hồi")
+
+
+def test_only_an_admin_rotates_the_key_approves_a_counter_or_applies_a_package(unit, province, tmp_path):
+    from counter import accounts
+
+    accounts.create(unit, "admin", "Quản Trị", "admin", "Quan-tri-don-vi-2025")
+    accounts.login(unit, "admin", "Quan-tri-don-vi-2025")
+    accounts.create(unit, "lan", "Trần Thị Lan", "officer", "Mot-cua-Tan-Tien-7")
+    package.make(province, tmp_path / "package.json")
+    accounts.login(unit, "lan", "Mot-cua-Tan-Tien-7")
+    before = table_dump(unit)
+    for action in (lambda: keys.rotate(unit), lambda: peers.approve(unit, "ABCD-EFGH-IJKL-MNOP-QRST"),
+                   lambda: package.import_package(unit, tmp_path / "package.json", confirm="ABCD-EFGH-IJKL-MNOP-QRST")):
+        with pytest.raises(CounterError, match="không có quyền"):
+            action()
+    assert table_dump(unit) == before
+    assert keys.show(unit)["fingerprint"]  # an officer reads it, to give it over the phone
