@@ -185,19 +185,23 @@ def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
 
 def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> list[dict]:
     """Resolved late within [start, end), and still open past due at `end` (clock not stopped:
-    not in status `paused`)."""
+    not in status `paused`), each with its apology and whether it came late."""
     columns = ("unit", "unit_name", "code", "procedure_code", "procedure_name", "received_at", "due_at",
-               "result_at", "apology_at", "apology_reason")
+               "result_at", "apology_at", "apology_reason", "apology_late", "late_at_supplement")
     select = (
         "SELECT u.code, u.name, d.code, d.procedure_code, d.record ->> '$.procedure_name', d.received_at, d.due_at,"
-        " d.result_at, d.apology_at, d.record ->> '$.apology_reason'"
+        " d.result_at, d.apology_at, d.record ->> '$.apology_reason', d.apology_late, d.late_at_supplement"
         " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
     )
+    # A dossier asked for a supplement after its due date stays late (counter/dossier.py): listed
+    # in the month of its result, or while it is open.
     rows = db.execute(
-        select + " WHERE d.result_at >= :start AND d.result_at < :end AND d.result_at > d.due_at"
-        " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end AND d.due_at < :end"
-        " AND d.status <> :paused"
-        " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end AND d.due_at < :end"
+        select + " WHERE d.result_at >= :start AND d.result_at < :end"
+        " AND (d.result_at > d.due_at OR d.late_at_supplement = 1)"
+        " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end"
+        " AND ((d.due_at < :end AND d.status <> :paused) OR d.late_at_supplement = 1)"
+        " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end"
+        " AND (d.due_at < :end OR d.late_at_supplement = 1)"
         " ORDER BY 1, 3",
         {"start": start, "end": end, "paused": paused},
     )
