@@ -43,6 +43,7 @@ def report(session: Session, period: Period) -> dict:
     Every unit that ever sent a file is listed, with zeros when it had no activity. The guidance
     register stays at the units (counter/guidance.py), so the province counts no guidance.
     """
+    session.require("reports")
     start, end = iso(period.start), iso(period.end)
     grouped = indicator_queries.counts(session.db, start, end, Status.WAITING_SUPPLEMENT, ENDED,
                                        indicator_queries.PROVINCE)
