@@ -183,6 +183,25 @@ class Dossier:
         return as_of > self.due_at and self.status != Status.WAITING_SUPPLEMENT
 
     @property
+    def has_result(self) -> bool:
+        """A result proper: ended neither rejected nor stopped (those have their own columns)."""
+        return self.result_at is not None and self.status not in (Status.REJECTED, Status.STOPPED)
+
+    @property
+    def progress_on_time(self) -> bool | None:
+        """QĐ 766/QĐ-TTg progress, as the national portal computes it (shared/domain/indicators.md):
+        every end status counts; on time when it ended by the due date (the supplement wait is not
+        counted: the clock restarted), with at most one supplement request. None while open."""
+        if self.result_at is None:
+            return None
+        return self.result_at <= self.due_at and not self.late_at_supplement and self.supplements <= 1
+
+    @property
+    def satisfaction_failed(self) -> bool:
+        """QĐ 766/QĐ-TTg satisfaction: a dossier late, rated unsatisfied or complained about."""
+        return self.timeliness == Timeliness.LATE or self.rating == "unsatisfied" or self.complaints > 0
+
+    @property
     def supplement_repeat(self) -> bool:
         """More than one supplement request: not everything was asked for at once (ND 61/2018 art. 19)."""
         return self.supplements > 1
@@ -390,7 +409,8 @@ class DossierState:
 def received_detail(row: Mapping, documents: Iterable[Mapping]) -> dict:
     """The receipt's event detail: the new dossier's first state (`row`: the stored
     columns) and its documents (stored rows, `file_sha256` and `reused_from`)."""
-    detail = {key: row[key] for key in RECEIVED_KEYS}
+    detail = {key: row[key] for key in _FIRST_RECEIVED_KEYS}
+    detail.update({key: row.get(key, empty) for key, empty in RECEIVED_ADDED.items()})
     detail[DOCUMENTS] = [DocumentState.of_row(d).detail() for d in documents]
     return detail
 

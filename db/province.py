@@ -17,9 +17,16 @@ QUERIED_FIELDS = (
     "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
     "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
 )
+# Queried since schema 5 (issue 11's indicators), each with its value in a record that lacks it:
+# a unit of an earlier version sends none of them (docs/export-format.md: keys only get added).
+ADDED_FIELDS = (
+    ("fee", 0), ("supplements", 0), ("payment", None), ("rating_by", None), ("online_level", ""), ("lci", False),
+    ("returning_applicant", False), ("data_reused", False), ("late_at_supplement", False), ("apology_late", False),
+    ("complaints", 0),
+)
 # Where a stored dossier came from and which state of it is stored.
 SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
-STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
+STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + tuple(name for name, _ in ADDED_FIELDS) + ("record",)
 _INSERT = (
     f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
 )

@@ -13,7 +13,7 @@ import functools
 import operator
 import re
 
-from counter.dossier import CHANNELS, RATINGS, RETURN_CHANNELS, STATUSES
+from counter.dossier import CHANNELS, ONLINE_LEVELS, PAYMENTS, RATED_BY, RATINGS, RETURN_CHANNELS, SEXES, STATUSES
 from counter.export_archive import MAX_INT, are_times, is_time
 from counter.transitions import EventKind
 
@@ -48,6 +48,43 @@ _CHOICES = (
     ("channel", _CHANNELS, False), ("status", _STATUSES, False), ("return_channel", _RETURN_CHANNELS, True),
     ("rating", _RATINGS, True),
 )
+
+# Fields added since schema 5 (issue 11, issue 15), optional: a unit of an earlier version sends none.
+# Each is checked when present; (field, kind, constraint).
+_ADDED = (
+    ("birth_date", "text", re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?")),
+    ("sex", "choice", frozenset({"", *SEXES})),
+    ("representative_name", "text", NAME), ("representative_id", "text", SHORT), ("representative_phone", "text", SHORT),
+    ("payment", "choice_or_null", frozenset(PAYMENTS)), ("fee_receipt", "text", SHORT),
+    ("rating_by", "choice_or_null", frozenset(RATED_BY)), ("procedure_field", "text", NAME),
+    ("online_level", "choice", frozenset(ONLINE_LEVELS)),
+    ("lci", "flag", None), ("returning_applicant", "flag", None), ("data_reused", "flag", None),
+    ("late_at_supplement", "flag", None), ("supplement_late", "flag", None), ("apology_late", "flag", None),
+    ("complaints", "count", None),
+)
+_ABSENT = object()
+
+
+def _added_problem(record: dict) -> str | None:
+    """The first added field present with a wrong type or value."""
+    for key, kind, rule in _ADDED:
+        value = record.get(key, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if kind == "text":
+            good = type(value) is str and (rule.fullmatch(value) if isinstance(rule, re.Pattern) else len(value) <= rule)
+        elif kind == "choice":
+            good = type(value) is str and value in rule
+        elif kind == "choice_or_null":
+            good = value is None or (type(value) is str and value in rule)
+        elif kind == "flag":
+            good = type(value) is bool
+        else:
+            good = type(value) is int and 0 <= value <= MAX_INT
+        if not good:
+            return _wrong(key)
+    return None
+
 
 # The fast path reads every field at once, in this order, and checks each group by C-level maps.
 _ORDER = ("code", "unit_code", *(key for key, _, _ in _TEXTS), *(key for key, _, _ in _INTEGERS), *_TIMES,
@@ -105,7 +142,7 @@ def _valid_dossier(record, unit_code: str, codes: re.Pattern, times: list[str]) 
         # A list or an object is not hashable: the membership tests refuse it by TypeError.
         return channel in _CHANNELS and status in _STATUSES and (returned_by is None or returned_by in _RETURN_CHANNELS) \
             and (rating is None or rating in _RATINGS) and _sha_or_null(result_file) and type(documents) is list \
-            and len(documents) <= MAX_DOCUMENTS and all(map(_valid_document, documents))
+            and len(documents) <= MAX_DOCUMENTS and all(map(_valid_document, documents)) and not _added_problem(record)
     except (KeyError, TypeError):
         return False
 
@@ -156,6 +193,9 @@ def _dossier_explained(record, unit_code: str, codes: re.Pattern) -> str | None:
                 return _wrong(key)
         if not _sha_or_null(record["result_file"]):
             return _wrong("result_file")
+        added = _added_problem(record)
+        if added:
+            return added
         documents = record["documents"]
         if type(documents) is not list or len(documents) > MAX_DOCUMENTS:
             return _wrong("documents")
