@@ -325,8 +325,8 @@ EDITABLE = {
 PROCEDURE_KEYS = ("procedure_name", "days", "clock_start_at", "due_at")
 PROCEDURE_ADDED = ("procedure_field", "online_level", "lci")
 DOCUMENTS = "documents"  # in `unknown`: the events do not say what the documents are
-_BOOLEAN = ("digitized", "result_digitized", "reused", "lci", "returning_applicant", "data_reused", "late_at_supplement",
-            "supplement_late", "apology_late")
+_BOOLEAN = ("digitized", "result_digitized", "reused", "lci", "returning_applicant", "data_reused",
+            "late_at_supplement", "supplement_late", "apology_late")
 
 
 class ReplayError(ValueError):

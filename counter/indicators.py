@@ -38,6 +38,9 @@ class Target:
 
     @property
     def text(self) -> str:
+        """"> 90%", "≥ 85%", or "100%" (all of them)."""
+        if self.value >= 1 and not self.strict:
+            return "100%"
         return f"{'>' if self.strict else '≥'} {self.value * 100:.0f}%"
 
     def as_dict(self) -> dict:

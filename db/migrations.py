@@ -338,7 +338,8 @@ def upgrade_version_5(db: sqlite_utils.Database) -> None:
         ALTER TABLE dossiers ADD COLUMN online_level TEXT NOT NULL DEFAULT ''
             CHECK (online_level IN ('', 'partial', 'full'));
         ALTER TABLE dossiers ADD COLUMN lci INTEGER NOT NULL DEFAULT 0 CHECK (lci IN (0, 1));
-        ALTER TABLE dossiers ADD COLUMN returning_applicant INTEGER NOT NULL DEFAULT 0 CHECK (returning_applicant IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN returning_applicant INTEGER NOT NULL DEFAULT 0
+            CHECK (returning_applicant IN (0, 1));
         ALTER TABLE dossiers ADD COLUMN data_reused INTEGER NOT NULL DEFAULT 0 CHECK (data_reused IN (0, 1));
         ALTER TABLE dossiers ADD COLUMN late_at_supplement INTEGER NOT NULL DEFAULT 0
             CHECK (late_at_supplement IN (0, 1));

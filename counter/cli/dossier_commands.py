@@ -274,7 +274,8 @@ def late(session, args) -> None:
 
 
 FLAG_LABELS = {
-    "late_at_supplement": "yêu cầu bổ sung sau khi đã quá hạn", "supplement_late": "yêu cầu bổ sung quá 3 ngày làm việc",
+    "late_at_supplement": "yêu cầu bổ sung sau khi đã quá hạn",
+    "supplement_late": "yêu cầu bổ sung quá 3 ngày làm việc",
     "supplement_repeat": "yêu cầu bổ sung lần thứ hai trở đi", "apology_late": "xin lỗi muộn",
 }
 

@@ -54,7 +54,8 @@ _CHOICES = (
 _ADDED = (
     ("birth_date", "text", re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?")),
     ("sex", "choice", frozenset({"", *SEXES})),
-    ("representative_name", "text", NAME), ("representative_id", "text", SHORT), ("representative_phone", "text", SHORT),
+    ("representative_name", "text", NAME), ("representative_id", "text", SHORT),
+    ("representative_phone", "text", SHORT),
     ("payment", "choice_or_null", frozenset(PAYMENTS)), ("fee_receipt", "text", SHORT),
     ("rating_by", "choice_or_null", frozenset(RATED_BY)), ("procedure_field", "text", NAME),
     ("online_level", "choice", frozenset(ONLINE_LEVELS)),
@@ -72,7 +73,8 @@ def _added_problem(record: dict) -> str | None:
         if value is _ABSENT:
             continue
         if kind == "text":
-            good = type(value) is str and (rule.fullmatch(value) if isinstance(rule, re.Pattern) else len(value) <= rule)
+            fits = rule.fullmatch(value) if isinstance(rule, re.Pattern) else len(value) <= rule
+            good = type(value) is str and bool(fits)
         elif kind == "choice":
             good = type(value) is str and value in rule
         elif kind == "choice_or_null":

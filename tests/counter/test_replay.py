@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from counter import applicant_details, catalogue, corrections, digitization, dossiers, intake, lifecycle, maintenance
-from counter import unit
+from counter import catalogue, corrections, digitization, dossiers, intake, lifecycle, maintenance, unit
+from counter.applicant_details import Representative
 from counter.dossier import EDITABLE, ReplayError, apply, replay
 from counter.errors import CounterError
 from counter.intake import DocumentInput
@@ -101,7 +101,8 @@ def _take_step(session, code, kind, when, data, scans) -> None:
             "channel": st.sampled_from(["counter", "postal", "online"]), "fee": st.integers(0, 90000).map(str),
             "procedure": st.sampled_from(PROCEDURES),
             "birth_date": st.sampled_from(["1990-05-17", "2001-12-01", ""]), "sex": st.sampled_from(["nam", "nu", ""]),
-            "representative_name": st.sampled_from(NAMES), "representative_id": st.from_regex(r"0[0-9]{11}", fullmatch=True),
+            "representative_name": st.sampled_from(NAMES),
+            "representative_id": st.from_regex(r"0[0-9]{11}", fullmatch=True),
             "representative_phone": st.from_regex(r"09[0-9]{8}", fullmatch=True),
             "payment": st.sampled_from(["cash", "transfer", "online", "postal", ""]),
             "fee_receipt": st.sampled_from(["0001234", "AA/2025-17"]),
@@ -179,7 +180,7 @@ def test_random_histories_through_the_services_are_the_replay_of_their_events(wo
             channel=draw(st.sampled_from(["counter", "postal", "online"])), fee=fee,
             at=start, documents=documents, reuse=draw(st.booleans()),
             birth_date=draw(st.sampled_from(["", "1985-02-14"])), sex=draw(st.sampled_from(["", "nam", "nu"])),
-            representative=draw(st.sampled_from([None, applicant_details.Representative("Lê Văn Tâm", "", "0987654321")])),
+            representative=draw(st.sampled_from([None, Representative("Lê Văn Tâm", "", "0987654321")])),
             payment=payment, fee_receipt=draw(st.sampled_from(["", "0000421"])) if payment else "",
             reuse_applicant=bool(id_number) and draw(st.booleans()) and bool(session.db.execute(
                 "SELECT 1 FROM applicants WHERE id_number = ?", [id_number]).fetchone()),
