@@ -3,16 +3,18 @@
 Procedure 1.004873 takes 3 working days; March 2025 has no public holiday.
 """
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from counter import intake, lifecycle
+from counter import applicant_details, intake, lifecycle
 from counter import unit as unit_setup
 from counter.errors import CounterError
 from counter.intake import DocumentInput
+from counter.province import dossiers as province_dossiers
 from counter.province import figures, late
 from counter.province.importing import import_files
 from counter.session import Session
@@ -180,3 +182,38 @@ def test_the_workbooks_hold_the_same_figures(province, tmp_path):
     assert sheet.max_row == 2 + len(rows)
     assert {row[9].value for row in sheet.iter_rows(min_row=3)} == {"Có", "Không"}
     assert {row[11].value for row in sheet.iter_rows(min_row=3)} == {"Xin lỗi đúng hạn", "Chưa xin lỗi"}
+
+
+def test_the_new_fields_reach_the_province_and_its_figures(tmp_path):
+    """Issue 11 §3 and issue 15: payment, who rated, complaints, a supplement after the due date and
+    the apology's timeliness travel in the export, are stored and counted; the public late list
+    carries no applicant data (ND 61/2018 art. 19.9 lists dossiers, not people)."""
+    with unit_session(tmp_path / "a.sqlite3") as unit:
+        paid = intake.receive(unit, "2.001035", "Nguyễn Văn An", at=at(3, 9), payment="online",
+                              fee_receipt="BL-0001", birth_date="1985-02-14", sex="nam",
+                              representative=applicant_details.Representative("Lê Văn Tâm", "", "0987654321"))
+        lifecycle.record_result(unit, paid.code, at=at(4, 9))
+        lifecycle.return_result(unit, paid.code, at=at(4, 10), rating="satisfied", rating_by="citizen")
+        lifecycle.complain(unit, paid.code, "Phải đi lại", at=at(4, 11))
+        slow = intake.receive(unit, PROCEDURE, "Trần Thị Bình", at=at(3, 9), birth_date="1990-01-01")  # due 6/3
+        lifecycle.apologize(unit, slow.code, at(12, 9), "Chờ xác minh", at=at(6, 8))  # the due day: late
+        lifecycle.request_supplement(unit, slow.code, "Thiếu", at=at(7, 9))
+        lifecycle.resume(unit, slow.code, at=at(10, 9))
+        lifecycle.record_result(unit, slow.code, at=at(11, 9))
+        files = [export_file(unit, tmp_path / "out")]
+    with Session(tmp_path / "province.sqlite3") as province:
+        import_files(province, files)
+        stored, _ = province_dossiers.get(province, paid.code)
+        assert (stored.payment, stored.fee_receipt, stored.rating_by, stored.complaints) == (
+            "online", "BL-0001", "citizen", 1)
+        assert (stored.birth_date, stored.sex, stored.representative_name) == ("1985-02-14", "nam", "Lê Văn Tâm")
+        report = figures.report(province, figures.period_of(month="2025-03"))
+        [row] = report["units"]
+        assert (row["with_fee"], row["paid_online"], row["online_payment_rate"]) == (1, 1, 1.0)
+        assert (row["rated_citizen"], row["complained"], row["satisfaction_index"]) == (1, 1, 0.0)
+        assert (row["late"], row["early"], row["late_apologized"], row["late_apologized_on_time"]) == (1, 1, 1, 0)
+        [listed] = late.late_list(province, figures.period_of(month="2025-03"))
+        assert listed["code"] == slow.code and listed["apology_state"] == "late"
+        assert listed["reason"] == "Chờ xác minh" and listed["state"] == "resolved_late"
+        assert not {"birth_date", "sex", "applicant_name", "id_number", "phone", "address"} & set(listed)
+        assert "1990-01-01" not in json.dumps(listed, ensure_ascii=False)
