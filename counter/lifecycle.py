@@ -47,7 +47,7 @@ def request_supplement(session: Session, code: str, reason: str, at: datetime | 
     detail: dict = {"reason": why, "missing": items}
     if repeat:
         session.require(Permission.SUPPLEMENT_REPEAT)
-        detail["repeat_reason"] = _reason(repeat_reason, "Lý do phải yêu cầu bổ sung lần nữa (--repeat-reason)")
+        detail["repeat_reason"] = _reason(repeat_reason, "Lý do phải yêu cầu bổ sung lần nữa")
     limit = due_date(dossier.received_at, SUPPLEMENT_DAYS, session.calendar,
                      TimeRules.of(session.settings, chosen.cutoff)).due_at
     detail.update({

@@ -49,7 +49,7 @@ def test_supplement_picks_the_checklist_and_a_second_one_is_flagged(cli):
     assert detail["missing"][1] == "Ảnh 4x6" and detail["supplement_late"] is False
     cli.json("resume", code, "--at", "2025-03-04 09:00")
     status, _, err = cli("supplement", code, "--reason", "Thiếu thêm", "--at", "2025-03-04 10:00")
-    assert status == 1 and "--repeat-reason" in err
+    assert status == 1 and "lý do phải yêu cầu bổ sung lần nữa" in err
     status, out, _ = cli("supplement", code, "--reason", "Thiếu thêm", "--repeat-reason", "Cơ quan thuế yêu cầu",
                          "--at", "2025-03-07 10:00")
     assert status == 0 and "lần yêu cầu bổ sung thứ 2" in out and "quá 3 ngày làm việc" in out
