@@ -19,9 +19,11 @@ def _rows(cursor) -> list[dict]:
 def insert(db: sqlite_utils.Database, entry: dict) -> int:
     values = dict(entry, missing=json.dumps(entry["missing"], ensure_ascii=False))
     names = [column for column in COLUMNS if column != "id"]
-    return db.execute(
+    cursor = db.execute(
         f"INSERT INTO guidance ({', '.join(names)}) VALUES ({', '.join(':' + name for name in names)})", values
-    ).lastrowid
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def get(db: sqlite_utils.Database, entry_id: int) -> dict | None:

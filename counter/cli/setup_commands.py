@@ -179,6 +179,7 @@ def calendar_export(session, args) -> None:
 def calendar_set(session, args) -> None:
     change = unit.set_day(session, parse_date(args.date), args.type == "work", args.reason)
     override = change.override
+    assert override is not None  # set_day always gives the day it set
     if args.json:
         emit_json({"date": override.day.isoformat(), "working": override.working, "reason": override.reason,
                    "changed": _changed(change)})

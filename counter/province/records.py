@@ -50,40 +50,38 @@ _CHOICES = (
 )
 
 # Fields added since schema 5 (issue 11, issue 15), optional: a unit of an earlier version sends none.
-# Each is checked when present; (field, kind, constraint).
-_ADDED = (
-    ("birth_date", "text", re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?")),
-    ("sex", "choice", frozenset({"", *SEXES})),
-    ("representative_name", "text", NAME), ("representative_id", "text", SHORT),
-    ("representative_phone", "text", SHORT),
-    ("payment", "choice_or_null", frozenset(PAYMENTS)), ("fee_receipt", "text", SHORT),
-    ("rating_by", "choice_or_null", frozenset(RATED_BY)), ("procedure_field", "text", NAME),
-    ("online_level", "choice", frozenset(ONLINE_LEVELS)),
-    ("lci", "flag", None), ("returning_applicant", "flag", None), ("data_reused", "flag", None),
-    ("late_at_supplement", "flag", None), ("supplement_late", "flag", None), ("apology_late", "flag", None),
-    ("complaints", "count", None),
-)
+# Each is checked when present.
+_ADDED_TEXTS = (("representative_name", NAME), ("representative_id", SHORT), ("representative_phone", SHORT),
+                ("fee_receipt", SHORT), ("procedure_field", NAME))
+_BIRTH_DATE = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?")
+# (field, allowed values, whether null is allowed)
+_ADDED_CHOICES = (("sex", frozenset({"", *SEXES}), False), ("payment", frozenset(PAYMENTS), True),
+                  ("rating_by", frozenset(RATED_BY), True), ("online_level", frozenset(ONLINE_LEVELS), False))
+_ADDED_FLAGS = ("lci", "returning_applicant", "data_reused", "late_at_supplement", "supplement_late", "apology_late")
+_ADDED_COUNTS = ("complaints",)
 _ABSENT = object()
 
 
 def _added_problem(record: dict) -> str | None:
     """The first added field present with a wrong type or value."""
-    for key, kind, rule in _ADDED:
-        value = record.get(key, _ABSENT)
-        if value is _ABSENT:
-            continue
-        if kind == "text":
-            fits = rule.fullmatch(value) if isinstance(rule, re.Pattern) else len(value) <= rule
-            good = type(value) is str and bool(fits)
-        elif kind == "choice":
-            good = type(value) is str and value in rule
-        elif kind == "choice_or_null":
-            good = value is None or (type(value) is str and value in rule)
-        elif kind == "flag":
-            good = type(value) is bool
-        else:
-            good = type(value) is int and 0 <= value <= MAX_INT
-        if not good:
+    get = record.get
+    for key, longest in _ADDED_TEXTS:
+        value = get(key, "")
+        if type(value) is not str or len(value) > longest:
+            return _wrong(key)
+    born = get("birth_date", "")
+    if type(born) is not str or not _BIRTH_DATE.fullmatch(born):
+        return _wrong("birth_date")
+    for key, allowed, nullable in _ADDED_CHOICES:
+        value = get(key, _ABSENT)
+        if value is not _ABSENT and not ((value is None and nullable) or (type(value) is str and value in allowed)):
+            return _wrong(key)
+    for key in _ADDED_FLAGS:
+        if type(get(key, False)) is not bool:
+            return _wrong(key)
+    for key in _ADDED_COUNTS:
+        value = get(key, 0)
+        if type(value) is not int or not 0 <= value <= MAX_INT:
             return _wrong(key)
     return None
 
