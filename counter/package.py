@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import counter
-from counter import audit, catalogue, crypto, signed_document
+from counter import audit, catalogue, crypto, signed_document, unit
 from counter.changes import Changes
 from counter.clock import iso, now
 from counter.errors import CounterError
@@ -169,25 +169,32 @@ def import_package(session: Session, path: str | Path, confirm: str | None = Non
                              "đã áp dụng")
     procedures = _procedures(path, body["catalogue"])
     days = _days(session, path, body["calendar"])
-    with write(session.db):
-        added, changed = _apply_catalogue(session, procedures)
-        if days:
-            calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
-        settings_table.save(session.db, {PINNED: {
-            "signing_key": crypto.b64(document.key), "signing_fingerprint": shown,
-            "encryption_key": crypto.b64(encryption), "encryption_fingerprint": crypto.fingerprint(encryption),
-            "package_sequence": body["sequence"], "package_created_at": body["created_at"],
-            "pinned_at": iso(now()) if pin is None else _pinned_at(session),
-        }})
-        audit.log(session, "province_package_imported", str(path), {
-            "sequence": body["sequence"], "sha256": document.sha256, "province": shown, "pinned_now": pin is None,
-            "procedures_added": added, "procedures_changed": changed, "calendar_days": len(days)})
-        session.note(Changes(catalogue=bool(procedures), calendar=bool(days), settings=True))
-    session.forget_cached()
+    try:
+        with write(session.db):
+            added, changed = _apply_catalogue(session, procedures)
+            moved: list[dict] = []
+            if days:
+                calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
+                # Issue 11: a calendar change counts the open dossiers' days again, in this transaction.
+                moved = unit._recompute(session, {o.day for o in days})
+            settings_table.save(session.db, {PINNED: {
+                "signing_key": crypto.b64(document.key), "signing_fingerprint": shown,
+                "encryption_key": crypto.b64(encryption), "encryption_fingerprint": crypto.fingerprint(encryption),
+                "package_sequence": body["sequence"], "package_created_at": body["created_at"],
+                "pinned_at": iso(now()) if pin is None else _pinned_at(session),
+            }})
+            audit.log(session, "province_package_imported", str(path), {
+                "sequence": body["sequence"], "sha256": document.sha256, "province": shown, "pinned_now": pin is None,
+                "procedures_added": added, "procedures_changed": changed, "calendar_days": len(days),
+                "recomputed": [item["code"] for item in moved]})
+            session.note(Changes(catalogue=bool(procedures), calendar=bool(days), settings=True,
+                                 dossiers=frozenset(item["code"] for item in moved)))
+    finally:
+        session.forget_cached()  # inside, the calendar was read with the change not yet committed
     return {"sequence": body["sequence"], "province_fingerprint": shown,
             "encryption_fingerprint": crypto.fingerprint(encryption), "pinned_now": pin is None,
             "procedures_added": added, "procedures_changed": changed, "calendar_days": len(days),
-            "due_dates_moved": []}
+            "due_dates_moved": moved}
 
 
 def _pinned_at(session: Session) -> str:

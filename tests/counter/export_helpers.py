@@ -294,12 +294,19 @@ def signature_member(body: bytes, key: crypto.SigningKey) -> bytes:
     return crypto.b64(key.sign(export_archive.SIGNATURE_PURPOSE, body)).encode() + b"\n"
 
 
-def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: crypto.SigningKey) -> Path:
+def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: crypto.SigningKey,
+                       next_sequence: bool = False) -> Path:
     """The export at `path` with other dossier lines, every hash made to match again and the
-    manifest signed again with `key`: a forger holding the workstation's key."""
+    manifest signed again with `key`: a forger holding the workstation's key. With
+    `next_sequence`, it claims the next sequence, its audit chain continuing this file's (a
+    province that holds this file would skip it unread as the same export sent again)."""
     members = members_of(path)
     members["dossiers.jsonl"] = b"".join(lines)
     manifest = json.loads(members["manifest.json"])
+    if next_sequence:
+        manifest["sequence"] += 1
+        manifest["audit"].update(after=dict(manifest["audit"]["head"]), rows=0)
+        members["audit.jsonl"] = b""
     for part in manifest["parts"]:
         data = members[part["name"]]
         part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))

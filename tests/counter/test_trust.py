@@ -607,16 +607,16 @@ def test_a_damaged_key_file_is_set_aside_and_written_again_from_the_database(uni
     assert b"h\xe1\xbb\x8fng" in aside.read_bytes()
 
 
-def test_the_schema_5_fixture_keeps_its_key_and_its_next_export_continues_the_chain(tmp_path):
+def test_the_schema_6_fixture_keeps_its_key_and_its_next_export_continues_the_chain(tmp_path):
     path = tmp_path / "unit.sqlite3"
-    shutil.copy(Path(__file__).resolve().parents[1] / "db" / "fixtures" / "schema-v5.sqlite3", path)
+    shutil.copy(Path(__file__).resolve().parents[1] / "db" / "fixtures" / "schema-v6.sqlite3", path)
     with Session(path) as session:
         from counter import accounts
 
         accounts.login(session, "lan", "mat-khau-fixture")
-        assert keys.current(session).fingerprint == "UAF7-3Q7O-3LQH-PE2C-OXPG"
+        assert keys.current(session).fingerprint == "P6SQ-F4PY-52J3-XBVL-EG3U"
         manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out")["file"]))["manifest.json"])
-    assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 14
+    assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 20
 
 
 def _hostile_documents(good: Path, key: crypto.SigningKey, tmp_path: Path) -> dict[str, Path]:
@@ -697,3 +697,16 @@ def test_only_an_admin_rotates_the_key_approves_a_counter_or_applies_a_package(u
             action()
     assert table_dump(unit) == before
     assert keys.show(unit)["fingerprint"]  # an officer reads it, to give it over the phone
+
+
+def test_a_package_calendar_moves_the_due_dates_of_open_dossiers_and_says_which(unit, province, tmp_path):
+    """Issue 11's recomputation, through the package: one transaction, the moved dossiers reported."""
+    from counter import dossiers
+
+    dossier = intake.receive(unit, "1.001776", "Nguyễn Văn Hẹn", at=datetime(2027, 3, 1, 9, 0))
+    (tmp_path / "cal.csv").write_text("date,type,reason,decision\n2027-03-05,off,Nghỉ theo quyết định của tỉnh,"
+                                      "Quyết định 12/QĐ-UBND ngày 01/02/2027\n", encoding="utf-8")
+    result = _pin(unit, province, tmp_path, calendar_file=tmp_path / "cal.csv")
+    [moved] = result["due_dates_moved"]
+    assert moved["code"] == dossier.code and moved["new_due_at"] > moved["old_due_at"]
+    assert dossiers.get(unit, dossier.code).due_at.isoformat(timespec="seconds") == moved["new_due_at"]
