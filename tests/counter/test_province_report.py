@@ -204,6 +204,8 @@ def test_the_new_fields_reach_the_province_and_its_figures(tmp_path):
         lifecycle.resume(unit, slow.code, at=at(10, 9))
         lifecycle.record_result(unit, slow.code, at=at(11, 9))
         files = [export_file(unit, tmp_path / "out")]
+        with Session(tmp_path / "province.sqlite3") as province:
+            enrol(province, unit)
     with Session(tmp_path / "province.sqlite3") as province:
         import_files(province, files)
         stored, _ = province_dossiers.get(province, paid.code)
