@@ -16,9 +16,9 @@ open dossier, and each decides by itself whether to redraw; nothing here
 knows which screen shows what.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
 
 from counter import accounts
 from counter.changes import Changes
@@ -37,6 +37,8 @@ from ui.settings_screen import SettingsScreen
 from ui.today import TodayScreen
 
 CHECKING = "Đang kiểm tra cơ sở dữ liệu…"
+# Every screen is usable down to this size: a 1366×768 screen less its taskbar, with room to spare.
+MINIMUM = QSize(1024, 600)
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +50,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.runner, self.reads, self.background, self.preferences = runner, reads, background, preferences
         self.setWindowTitle(title or "motcua — Bộ phận Một cửa")
-        self.resize(1280, 800)
+        self.setMinimumSize(MINIMUM)
         self.printer = FormPrinter(runner, preferences, self)
         self.access = Access()
         self.ready = False
@@ -248,7 +250,27 @@ class MainWindow(QMainWindow):
         self.dialogs.append(dialog)
         dialog.open()
 
+    # The window's size (issue 15) --------------------------------------------------------
+    def show_as_remembered(self) -> None:
+        """Maximised, unless the officer last left it as a window (then where it was)."""
+        if not self.preferences.geometry.isEmpty():
+            self.restoreGeometry(self.preferences.geometry)
+        else:
+            room = QApplication.primaryScreen().availableGeometry()
+            self.resize(min(1280, room.width()), min(800, room.height() - 40))
+        if self.preferences.maximized:
+            self.showMaximized()
+        else:
+            self.show()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.WindowStateChange and self.isVisible():
+            self.preferences.maximized = self.isMaximized()
+        super().changeEvent(event)
+
     def closeEvent(self, event) -> None:
+        if self.isVisible() and not self.isMaximized():
+            self.preferences.geometry = self.saveGeometry()
         for dialog in list(self.dialogs):
             dialog.close()
         super().closeEvent(event)

@@ -9,6 +9,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from counter import demo
 from counter.session import Session
+from ui import print_preview
 from ui.app import Launcher
 from ui.preferences import Preferences
 
@@ -45,16 +46,18 @@ class App:
         self.window.tabs.setCurrentWidget(widget)
         self.idle()
 
-    def printed_to_file(self, tmp_path: Path) -> list:
-        """Print straight to a PDF file instead of a printer; returns the (title, bytes) made."""
+    def printed_to_file(self, tmp_path: Path, direct: bool = True) -> list:
+        """Print to a PDF file instead of a printer (straight, or through the preview); returns
+        the (title, bytes) made. The file of the n-th form printed is printed-n.pdf."""
         made = []
-        self.launcher.preferences.direct_print = True
+        self.launcher.preferences.direct_print = direct
         self.window.printer.ready.connect(lambda title, data: made.append((title, data)))
 
         def file_printer(pages):
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
             printer.setOutputFileName(str(tmp_path / f"printed-{len(made)}.pdf"))
+            print_preview.keep_form_paper(printer, print_preview.form_layout(pages))
             return printer
 
         self.window.printer.make_printer = file_printer
