@@ -15,7 +15,7 @@ adopts it, so a slip would print on A4 (a known trap of Qt apps).
 import io
 import threading
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
@@ -74,9 +74,11 @@ def paint(pages: PdfPages, printer: QPrinter) -> int:
 
 
 def form_layout(pages: PdfPages) -> QPageLayout:
-    """The form's own paper: its first page's size and orientation, no margins (the PDF has its own)."""
+    """The form's own paper: its first page's size and orientation, no margins (the PDF has its own).
+    A landscape page is the portrait paper turned (A4 landscape is A4), as drivers know paper."""
     size = pages.points(0)
-    page_size = QPageSize(size, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    portrait = QSizeF(min(size.width(), size.height()), max(size.width(), size.height()))
+    page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
     orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
                    else QPageLayout.Orientation.Portrait)
     return QPageLayout(page_size, orientation, QMarginsF(0, 0, 0, 0))
@@ -160,7 +162,7 @@ class PreviewDialog(QDialog):
         self.print_dialog = QPrintDialog(self.printer, self)
         self.print_dialog.setWindowTitle("In")
         self.print_dialog.finished.connect(self._chosen)
-        self.print_dialog.open()
+        QDialog.open(self.print_dialog)  # QPrintDialog.open wants a receiver; the plain one shows it
 
     def _chosen(self, result: int) -> None:
         if result != QDialog.DialogCode.Accepted:
