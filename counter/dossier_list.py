@@ -123,3 +123,13 @@ def rows(session: Session, wanted: list[int]) -> dict[int, ListRow]:
         row["digitized"], row["result_digitized"] = bool(row["digitized"]), bool(row["result_digitized"])
         found[row["id"]] = ListRow(**row)
     return found
+
+
+USAGE_DAYS = 90
+
+
+def procedure_use(session: Session, as_of: datetime | None = None, days: int = USAGE_DAYS) -> dict[str, int]:
+    """How many dossiers of each procedure the unit received in the last `days` days: the
+    procedure picker offers the usual ones first (issue 15)."""
+    moment = as_of or now()
+    return list_queries.procedure_counts(session.db, iso(moment - timedelta(days=days)))

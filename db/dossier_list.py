@@ -147,3 +147,10 @@ def rows(db: sqlite_utils.Database, wanted: list[int]) -> list[dict]:
         found += [dict(zip(LIST_COLUMNS, row)) for row in cursor]
     return found
 
+
+
+def procedure_counts(db: sqlite_utils.Database, since: str) -> dict[str, int]:
+    """Dossiers received from `since` (ISO) on, per procedure code (through dossiers_received)."""
+    cursor = db.conn.execute(
+        "SELECT procedure_code, count(*) FROM dossiers WHERE received_at >= ? GROUP BY procedure_code", [since])
+    return dict(cursor.fetchall())

@@ -121,11 +121,11 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         runner, reads, access = self.runner, self.reads, self.access
-        self.intake = IntakeScreen(runner)
+        self.intake = IntakeScreen(runner, self.preferences)
         self.list = DossierListScreen(runner, reads)
-        self.returns = ReturnScreen(runner)
+        self.returns = ReturnScreen(runner, self.preferences)
         self.late = LateWorkScreen(runner, self.printer, access)
-        self.digitization = DigitizationScreen(runner, reads)
+        self.digitization = DigitizationScreen(runner, reads, self.preferences)
         self.today = TodayScreen(runner, self.preferences, self.background, access)
         self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background)
         self.tabs = QTabWidget()

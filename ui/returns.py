@@ -21,6 +21,7 @@ from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
 from counter.lifecycle import record_result, return_result
 from counter.transitions import EventKind, allows
 from ui.operations import Runner, message_of
+from ui.preferences import Preferences
 from ui.widgets import FileDrop, MessageLine, file_name, line
 
 
@@ -34,9 +35,10 @@ def _can_hand_over(status: str) -> bool:
 
 
 class ReturnScreen(QWidget):
-    def __init__(self, runner: Runner, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, preferences: Preferences | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
+        self.preferences = preferences or Preferences()
         self.dossier = None
         self.result_file: str | None = None
         self.scan = line("Quét mã vạch trên giấy tiếp nhận, hoặc gõ mã hồ sơ rồi nhấn Enter")
@@ -47,7 +49,8 @@ class ReturnScreen(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self.result_box = QGroupBox("Kết quả giải quyết")
-        self.drop = FileDrop("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
+        self.drop = FileDrop("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…",
+                             preferences=self.preferences)
         self.drop.dropped.connect(self._result_file_chosen)
         self.record_button = QPushButton("Chỉ ghi nhận kết quả")
         self.record_button.clicked.connect(self.record_only)

@@ -1,5 +1,13 @@
-"""Qt fixtures: the real app on a test database, and a 100k-dossier demo database."""
+"""Qt fixtures: the real app on a test database, and a 100k-dossier demo database.
 
+Offscreen, the screen is the counter's common one: 1366×768 at 96 dpi (issue 15). The offscreen
+platform reads its screens from a JSON file named in QT_QPA_PLATFORM; a test run on a real
+display (QT_QPA_PLATFORM=xcb) keeps that display.
+"""
+
+import json
+import os
+import tempfile
 from argparse import Namespace
 from pathlib import Path
 
@@ -14,6 +22,20 @@ from ui.app import Launcher
 from ui.preferences import Preferences
 
 OFFICER = "Trần Thị Lan"
+SCREEN = (1366, 768)
+
+
+def _counter_screen() -> None:
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return
+    config = Path(tempfile.mkdtemp(prefix="motcua-screen-")) / "screens.json"
+    config.write_text(json.dumps({"screens": [{"name": "counter", "x": 0, "y": 0, "width": SCREEN[0],
+                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+_counter_screen()  # before pytest-qt makes the QApplication
 
 
 @pytest.fixture
