@@ -39,9 +39,9 @@ class Card:
 
 
 def looks_like_card(text: str) -> bool:
-    """Does `text` start as a card's code does: an ID number, then the separator?"""
+    """Does `text` start as a card's code does: its 12-digit ID number, then the separator?"""
     head, separator, _rest = text.partition("|")
-    return bool(separator) and head.isascii() and head.isdigit() and len(head) in (9, 12)
+    return bool(separator) and head.isascii() and head.isdigit() and len(head) == 12
 
 
 def parse(text: str) -> Card:

@@ -2,9 +2,10 @@
 
 The scanner types like a keyboard: the 12-digit ID number, then "|" and the other fields,
 usually ending with Enter (counter/cccd.py has the layout). Digits alone could be anything
-the officer types, so the code is recognised at its first "|" after nine or more digits:
-the digits already typed are taken back out of the field they went into, and every key up
-to Enter (or a pause) is kept from the fields and handed over as one payload. A scanner
+the officer types, so the code is recognised at a "|" typed right after twelve digits:
+those twelve are taken back out of the field they went into (what the officer had typed
+before them stays), and every key up to Enter (or a pause) is kept from the fields and
+handed over as one payload. A scanner
 types far faster than a person; the pause only ends a code whose scanner sends no Enter.
 """
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEd
 from counter.cccd import looks_like_card
 
 PAUSE_MS = 400
+ID_DIGITS = 12
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 SHIFTS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr)
 
@@ -28,7 +30,7 @@ class CardScanner(QObject):
         self.area = area
         self.watched: QWidget | None = None
         self.digits = ""  # the run of digits just typed into the watched field
-        self.before = None  # the field's value before that run
+        self.before: list = []  # the field's value before each of those digits
         self.payload: str | None = None  # while a code is being typed
         self.pause = QTimer(self)
         self.pause.setSingleShot(True)
@@ -44,7 +46,7 @@ class CardScanner(QObject):
         if self.watched is not None:
             self.watched.removeEventFilter(self)
             self.watched = None
-        self.digits, self.before = "", None
+        self.digits, self.before = "", []
         if new is not None and self.area.isAncestorOf(new):
             self.watched = new
             new.installEventFilter(self)
@@ -60,18 +62,17 @@ class CardScanner(QObject):
                 self.pause.start()
             return True
         text = event.text()
-        if text == "|" and looks_like_card(self.digits + text):
-            self.payload = self.digits + text
-            _restore(watched, self.before)
-            self.digits, self.before = "", None
+        if text == "|" and looks_like_card(self.digits[-ID_DIGITS:] + text):
+            self.payload = self.digits[-ID_DIGITS:] + text
+            _restore(watched, self.before[-ID_DIGITS])
+            self.digits, self.before = "", []
             self.pause.start()
             return True
         if text.isascii() and text.isdigit() and text:
-            if not self.digits:
-                self.before = _value(watched)
+            self.before = (self.before + [_value(watched)])[-ID_DIGITS:]
             self.digits += text
         elif event.key() not in SHIFTS:
-            self.digits, self.before = "", None
+            self.digits, self.before = "", []
         return False
 
     def _finish(self) -> None:

@@ -331,6 +331,7 @@ class IntakeScreen(QWidget):
         )
         self.received.emit(dossier)
         self.clear(keep_message=True)
+        self.reload_catalogue()  # this procedure was used once more
 
     def _open_last(self) -> None:
         if self.last is not None:
