@@ -99,7 +99,12 @@ class ReturnScreen(QWidget):
         if not code:
             return
         self.runner.run(lambda s: dossiers.get(s, code, with_documents=False), done=self._opened,
-                        failed=self._refused)
+                        failed=self._unknown)
+
+    def _unknown(self, error: Exception) -> None:
+        """A code that finds no dossier: the last citizen's dossier must not stay on screen."""
+        self._show(None)
+        self._refused(error)
 
     def on_changes(self, changes: Changes) -> None:
         """The open dossier, changed elsewhere (a dialog, another counter), is shown again;
