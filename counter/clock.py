@@ -11,7 +11,7 @@ date computed from it.
 
 import re
 from datetime import date, datetime, time
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from counter.errors import CounterError
 
@@ -81,10 +81,22 @@ def parse_clock(text: str, what: str = "giờ") -> time:
         ) from None
 
 
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 def iso(moment: datetime | None) -> str | None:
     """The stored and exported form: ISO 8601 to the second."""
     return moment.isoformat(timespec="seconds") if moment else None
 
 
+@overload
+def from_iso(text: str) -> datetime: ...
+@overload
+def from_iso(text: None) -> None: ...
+@overload
+def from_iso(text: str | None) -> datetime | None: ...
 def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None

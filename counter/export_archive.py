@@ -1,6 +1,6 @@
 """The end-of-day export file (gói dữ liệu xuất): one ZIP archive, self-describing.
 
-Members (docs/export-format.md gives the JSON Schemas):
+Members (docs/export-format.md gives the JSON Schemas and the limits):
 - `dossiers.jsonl`: one changed dossier per line, its full current state;
 - `events.jsonl`: one event per line, every event since the previous export;
 - `files/<sha256>`: the scanned files, only with `--with-files`;
@@ -12,19 +12,26 @@ The ZIP comment is a seal: `motcua-seal-sha256:` and the SHA-256 of every byte
 of the file before the last 64, so a truncated, damaged or edited file is
 caught before anything else is read. The seal is the file's identity at the
 province. It detects damage and casual edits, not a deliberate forgery: there
-is no key to sign with.
+is no key to sign with. So a file is read as if an attacker wrote it: only the
+members above, each once; the ZIP directory is read and bounded here before
+`zipfile` sees it; nothing is inflated past the size it declares or past the
+limits below; a member's name is never used as a path.
 """
 
 import hashlib
 import json
 import os
-import shutil
+import re
+import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -39,25 +46,55 @@ MANIFEST_SUM = "manifest.json.sha256"
 FILES = "files/"
 SEAL_PREFIX = b"motcua-seal-sha256:"
 _SEAL_LENGTH = 64
-_CHUNK = 1 << 20
+
+# Limits (docs/export-format.md, "Limits"). The unit never writes past them; the province refuses
+# a file past any of them without inflating more than the limit.
+MAX_LINE = 1 << 20  # bytes of one JSON line, its newline excluded
+MAX_MANIFEST = 1 << 20
+MAX_PART = 4 << 30  # dossiers.jsonl and events.jsonl, each, inflated
+MAX_SCAN = 256 << 20  # one scanned file
+MAX_SCANS = 200_000  # scanned files in one export
+MAX_TOTAL = 64 << 30  # every member together, inflated
+MAX_RATIO = 200  # inflated / compressed size of a member larger than RATIO_FROM
+RATIO_FROM = 1 << 20
+MAX_SEQUENCE = 1_000_000
+MAX_INT = (1 << 63) - 1  # SQLite's INTEGER
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # times outside are typing or clock errors (issue 9)
+
+# Reading in chunks no longer than a line keeps the line check to the lines that span chunks.
+_CHUNK = MAX_LINE
+_SCAN_NAME = re.compile(rb"files/[0-9a-f]{64}")
+_NAMED = {MANIFEST.encode(): MAX_MANIFEST, MANIFEST_SUM.encode(): 1024, DOSSIERS.encode(): MAX_PART,
+          EVENTS.encode(): MAX_PART}
+_SUM_LINE = re.compile(r"([0-9a-f]{64})  manifest\.json\n")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+UNIT_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
+_ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # traditional, strong, central directory encryption
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_DIRECTORY_MAX = (MAX_SCANS + 4) * 256  # bytes of the central directory
 
 
 class ArchiveError(CounterError):
-    """A damaged, truncated or altered export file."""
+    """A damaged, truncated, altered or hostile export file."""
 
 
 def line(record: dict) -> bytes:
     """One JSON Lines record: compact, UTF-8, keys in a fixed order."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+    if len(data) > MAX_LINE:
+        what = record.get("code") or record.get("dossier") or ""
+        raise ArchiveError(f"Bản ghi {what} dài quá {MAX_LINE // 1024} KiB, vượt giới hạn của tệp xuất; hãy rút gọn "
+                           "nội dung hồ sơ rồi xuất lại.", f"record {what} is over the {MAX_LINE} byte line limit")
+    return data + b"\n"
 
 
 class _Part:
     """A member being written, hashed and counted on the way; closed even on an error,
     so the archive can be closed and thrown away."""
 
-    def __init__(self, archive: zipfile.ZipFile, name: str, stamp: tuple):
-        self.name = name
-        self.stream = archive.open(_member(name, stamp), "w", force_zip64=True)
+    def __init__(self, archive: zipfile.ZipFile, name: str, stamp: tuple, limit: int, compress: bool = True):
+        self.name, self.limit = name, limit
+        self.stream = archive.open(_member(name, stamp, compress), "w", force_zip64=True)
         self.digest = hashlib.sha256()
         self.size = 0
         self.records = 0
@@ -69,18 +106,22 @@ class _Part:
         self.stream.close()
 
     def write(self, data: bytes, records: int = 0) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ArchiveError(
+                f"Phần {self.name} vượt giới hạn {self.limit >> 20} MiB của một tệp xuất; hãy xuất thường xuyên hơn"
+                " hoặc xuất không kèm tệp quét.", f"{self.name} is over the {self.limit} byte limit")
         self.stream.write(data)
         self.digest.update(data)
-        self.size += len(data)
         self.records += records
 
     def info(self) -> dict:
         return {"name": self.name, "sha256": self.digest.hexdigest(), "bytes": self.size, "records": self.records}
 
 
-def _member(name: str, stamp: tuple) -> zipfile.ZipInfo:
+def _member(name: str, stamp: tuple, compress: bool = True) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     return info
 
@@ -89,16 +130,21 @@ def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], ev
           files: list[tuple[str, Path]]) -> dict:
     """Write the archive at `path`, flushed to disk; returns the full manifest.
 
-    `manifest` holds the describing fields; counts and part hashes are added here.
+    `manifest` holds the describing fields; counts and part hashes are added here. Scans are
+    stored as they are: they are compressed already, and a blank page deflated would look
+    like a ZIP bomb to the province.
     """
+    if len(files) > MAX_SCANS:
+        raise ArchiveError(f"Có {len(files)} tệp quét, quá {MAX_SCANS} tệp của một lần xuất; hãy xuất không kèm tệp"
+                           " quét.", f"{len(files)} scans, over the {MAX_SCANS} limit")
     # Members carry the export's own time (ZIP times are local, to the even second).
     stamp = datetime.fromisoformat(manifest["created_at"]).timetuple()[:6]
     with open(path, "w+b") as raw:
         with zipfile.ZipFile(raw, "w") as archive:
-            with _Part(archive, DOSSIERS, stamp) as dossiers:
+            with _Part(archive, DOSSIERS, stamp, MAX_PART) as dossiers:
                 for batch in dossier_batches:
                     dossiers.write(b"".join(batch), len(batch))
-            with _Part(archive, EVENTS, stamp) as events:
+            with _Part(archive, EVENTS, stamp, MAX_PART) as events:
                 buffer = []
                 for item in event_lines:
                     buffer.append(item)
@@ -107,10 +153,16 @@ def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], ev
                         buffer = []
                 events.write(b"".join(buffer), len(buffer))
             parts = [dossiers.info(), events.info()]
+            total = dossiers.size + events.size
             for sha, source in files:
-                with _Part(archive, FILES + sha, stamp) as part, open(source, "rb") as handle:
+                with _Part(archive, FILES + sha, stamp, MAX_SCAN, compress=False) as part, \
+                        open(source, "rb") as handle:
                     for chunk in iter(lambda: handle.read(_CHUNK), b""):
                         part.write(chunk)
+                total += part.size
+                if total > MAX_TOTAL:
+                    raise ArchiveError(f"Tệp xuất vượt giới hạn {MAX_TOTAL >> 30} GiB; hãy xuất không kèm tệp quét.",
+                                       f"the export is over {MAX_TOTAL} bytes")
                 parts.append(part.info())
             full = dict(manifest, counts={"dossiers": parts[0]["records"], "events": parts[1]["records"],
                                           "files": len(files)}, parts=parts)
@@ -150,7 +202,11 @@ def seal_of(path: Path) -> str:
     """The file's seal, checked against its content: its identity at the province."""
     name = Path(path).name
     try:
-        with open(path, "rb") as handle:
+        # Not blocking on a named pipe, and only a regular file: a device never ends.
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb")
+        with handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _damaged(name, "không phải một tệp thông thường", "not a regular file")
             end = handle.seek(0, os.SEEK_END)
             if end < len(SEAL_PREFIX) + _SEAL_LENGTH:
                 raise _damaged(name, "tệp quá ngắn", "file too short")
@@ -159,7 +215,7 @@ def seal_of(path: Path) -> str:
             handle.seek(0)
             actual = _hash_prefix(handle, end - _SEAL_LENGTH)
     except OSError as exc:
-        raise ArchiveError(f"Không đọc được tệp {path}: {exc.strerror}.", f"cannot read {path}") from None
+        raise ArchiveError(f"Không đọc được tệp {shown(path)}: {exc.strerror}.", f"cannot read {path}") from None
     if not tail.startswith(SEAL_PREFIX):
         raise _damaged(name, "không có dấu niêm phong ở cuối tệp (tệp bị cắt cụt hoặc không phải tệp xuất của motcua)",
                        "no seal at the end: truncated, or not a motcua export")
@@ -170,133 +226,509 @@ def seal_of(path: Path) -> str:
     return actual
 
 
+def shown(text) -> str:
+    """A name as one printable line, however it was spelled."""
+    text = str(text)
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text[:120])
+    return cleaned + ("…" if len(text) > 120 else "")
+
+
 def _damaged(name: str, why: str, english: str) -> ArchiveError:
+    name = shown(name)
     return ArchiveError(f"Tệp {name} bị từ chối: {why}. Không nhập gì từ tệp này.", f"{name} rejected: {english}")
 
 
 @dataclass(frozen=True)
+class Member:
+    """One member of an export, as its ZIP directory entry and local header describe it."""
+
+    name: str
+    method: int
+    crc: int
+    compressed: int
+    size: int
+    offset: int  # of the local header
+    data: int  # where the stored bytes start
+
+
+@dataclass(frozen=True)
 class Verified:
-    """An export file whose seal, manifest and every part were checked."""
+    """An export file whose seal, directory, manifest and scans were checked (and, unless the
+    province asked otherwise, its records parts)."""
 
     path: Path
     seal: str
     manifest: dict
+    members: dict[str, Member]
 
 
-def verify(path: Path, seal: str | None = None) -> Verified:
-    """Check the seal (unless `seal_of` just did), the manifest's checksum and fields, and
-    every part's SHA-256, size and line count; raise ArchiveError naming the first problem."""
+def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verified:
+    """Check the seal (unless `seal_of` just did), the ZIP directory, the manifest's checksum and
+    fields, every part's size and, with `contents`, its SHA-256, line count and line length;
+    raise ArchiveError naming the first problem.
+
+    The province passes `contents=False`: `records` checks the same while the records are
+    imported, in the import's one transaction, so each is inflated once. Scans are checked
+    either way: nothing from a bad file may reach the file store, not even for a moment."""
     path = Path(path)
     name = path.name
     seal = seal or seal_of(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = {info.filename: info for info in archive.infolist()}
+        with open(path, "rb") as raw:
+            members = {member.name: member for member in _directory(raw, name)}
             for needed in (MANIFEST, MANIFEST_SUM, DOSSIERS, EVENTS):
                 if needed not in members:
                     raise _damaged(name, f"thiếu phần {needed}", f"missing {needed}")
-            body = archive.read(MANIFEST)
-            expected = archive.read(MANIFEST_SUM).decode("ascii", "replace").split()[:1]
-            if expected != [hashlib.sha256(body).hexdigest()]:
-                raise _damaged(name, "bản kê (manifest.json) không khớp mã băm của nó (bản kê đã bị sửa)",
-                               "manifest.json does not match its SHA-256: the manifest was edited")
-            manifest = _manifest(name, body)
+            manifest = _read_manifest(raw, members, name)
             listed = {part["name"]: part for part in manifest["parts"]}
-            unlisted = set(members) - set(listed) - {MANIFEST, MANIFEST_SUM}
-            if unlisted or set(listed) - set(members):
+            if set(members) - {MANIFEST, MANIFEST_SUM} != set(listed):
                 raise _damaged(name, "danh sách phần trong bản kê không khớp nội dung tệp",
                                "the manifest's parts do not match the archive's members")
             for part in manifest["parts"]:
-                _check_part(archive, name, part)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, KeyError) as exc:
-        raise _damaged(name, f"cấu trúc tệp nén hỏng ({exc})", f"broken archive: {exc}") from None
+                member = members[part["name"]]
+                if member.size != part["bytes"]:
+                    raise _damaged(name, f"kích thước phần {part['name']} không khớp bản kê",
+                                   f"{part['name']}: size differs from the manifest")
+                if contents or part["name"].startswith(FILES):
+                    _check_part(raw, member, part, name)
+    except ArchiveError:
+        raise
+    except OSError as exc:
+        raise ArchiveError(f"Không đọc được tệp {shown(path)}: {exc.strerror or exc}.", f"cannot read {path}") \
+            from None
     counts = manifest["counts"]
     if counts["dossiers"] != listed[DOSSIERS]["records"] or counts["events"] != listed[EVENTS]["records"] or \
-            counts["files"] != sum(1 for n in listed if n.startswith(FILES)):
+            counts["files"] != len(listed) - 2:
         raise _damaged(name, "số bản ghi trong bản kê không khớp nội dung", "manifest counts do not match the parts")
-    return Verified(path, seal, manifest)
+    return Verified(path, seal, manifest, members)
 
 
-def _check_part(archive: zipfile.ZipFile, name: str, part: dict) -> None:
-    digest = hashlib.sha256()
-    size = lines = 0
-    with archive.open(part["name"]) as stream:
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-    if digest.hexdigest() != part["sha256"] or size != part["bytes"]:
-        raise _damaged(name, f"phần {part['name']} không khớp mã băm SHA-256 trong bản kê",
-                       f"{part['name']} does not match its SHA-256")
-    if part["name"] in (DOSSIERS, EVENTS) and lines != part["records"]:
-        raise _damaged(name, f"số dòng của {part['name']} không khớp bản kê", f"{part['name']} line count differs")
+_END = struct.Struct("<4s4H2LH")
+_LOCATOR = struct.Struct("<4sLQL")
+_END64 = struct.Struct("<4sQ2H2L4Q")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_LOCAL = struct.Struct("<4s5H3L2H")
+_COMMENT = len(SEAL_PREFIX) + _SEAL_LENGTH
 
 
-_MANIFEST_FIELDS = {
-    "format": str, "format_version": int, "software": dict, "unit": dict, "workstation": int, "sequence": int,
-    "created_at": str, "period": dict, "events_range": dict, "with_files": bool, "counts": dict, "parts": list,
-}
+def _directory(raw: BinaryIO, name: str) -> list[Member]:
+    """The central directory, checked entry by entry: only the members of the format, each
+    once, plain files, not encrypted, stored or deflated, within the limits, one after the other."""
+    end = raw.seek(0, os.SEEK_END)
+    at = end - _COMMENT - _END.size
+    if at < 0:
+        raise _damaged(name, "tệp quá ngắn", "file too short")
+    raw.seek(at)
+    signature, disk, start_disk, on_disk, entries, size, offset, comment = _END.unpack(raw.read(_END.size))
+    if signature != b"PK\x05\x06" or comment != _COMMENT or disk or start_disk or on_disk != entries:
+        raise _damaged(name, "phần kết của tệp nén không hợp lệ", "bad end of central directory")
+    directory_end = at
+    if at >= _LOCATOR.size + _END64.size:
+        raw.seek(at - _LOCATOR.size)
+        if _LOCATOR.unpack(raw.read(_LOCATOR.size))[0] == b"PK\x06\x07":
+            # As zipfile does: the ZIP64 end record is the one just before its locator.
+            directory_end = at - _LOCATOR.size - _END64.size
+            raw.seek(directory_end)
+            signature, length, _, _, disk, start_disk, on_disk, entries, size, offset = _END64.unpack(
+                raw.read(_END64.size))
+            if signature != b"PK\x06\x06" or length != _END64.size - 12 or disk or start_disk or on_disk != entries:
+                raise _damaged(name, "phần kết ZIP64 của tệp nén không hợp lệ", "bad ZIP64 end record")
+    if entries > MAX_SCANS + 4 or size > _DIRECTORY_MAX:
+        raise _damaged(name, f"tệp nén có quá nhiều phần (giới hạn {MAX_SCANS} tệp quét)", "too many members")
+    if offset + size != directory_end:
+        raise _damaged(name, "thư mục của tệp nén không nằm đúng chỗ (có dữ liệu lạ chen vào)",
+                       "the central directory is not where the end record says")
+    raw.seek(offset)
+    data = raw.read(size)
+    found: list[tuple[str, int, int, int, int, int]] = []
+    names: set[bytes] = set()
+    position = 0
+    while position < len(data):
+        if len(found) >= entries or position + _CENTRAL.size > len(data):
+            raise _damaged(name, "thư mục của tệp nén hỏng", "malformed central directory")
+        (signature, _, _, flags, method, _, _, crc, compressed, inflated, name_length, extra_length, comment_length,
+         disk, _, attributes, header) = _CENTRAL.unpack_from(data, position)
+        if signature != b"PK\x01\x02":
+            raise _damaged(name, "thư mục của tệp nén hỏng", "malformed central directory")
+        position += _CENTRAL.size
+        raw_name = data[position:position + name_length]
+        extra = data[position + name_length:position + name_length + extra_length]
+        position += name_length + extra_length + comment_length
+        label = shown(raw_name.decode("utf-8", "replace"))
+        if raw_name not in _NAMED and not _SCAN_NAME.fullmatch(raw_name):
+            raise _damaged(name, f"có phần «{label}» không thuộc định dạng tệp xuất", f"unknown member {label!r}")
+        if raw_name in names:
+            raise _damaged(name, f"phần «{label}» xuất hiện hai lần", f"duplicate member {label!r}")
+        names.add(raw_name)
+        if disk:
+            raise _damaged(name, "tệp nén nhiều phần (nhiều đĩa) không được hỗ trợ", "multi-disk archive")
+        inflated, compressed, header = _zip64_values(extra, inflated, compressed, header, name)
+        _check_entry(name, label, raw_name, flags, method, attributes, compressed, inflated)
+        found.append((raw_name.decode("ascii"), method, crc, compressed, inflated, header))
+    if len(found) != entries or position != len(data):
+        raise _damaged(name, "thư mục của tệp nén hỏng", "central directory count differs")
+    if sum(entry[4] for entry in found) > MAX_TOTAL:
+        raise _damaged(name, f"tổng dung lượng giải nén vượt giới hạn {MAX_TOTAL >> 30} GiB",
+                       f"inflates to over {MAX_TOTAL} bytes")
+    return _laid_out(raw, found, offset, name)
 
 
-def _manifest(name: str, body: bytes) -> dict:
-    try:
-        manifest = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _damaged(name, "bản kê không phải JSON hợp lệ", "manifest is not valid JSON") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _damaged(name, "không phải tệp xuất dữ liệu của motcua", "not a motcua export")
-    if isinstance(manifest.get("format_version"), int) and manifest["format_version"] > FORMAT_VERSION:
-        raise ArchiveError(
-            f"Tệp {name} theo định dạng phiên bản {manifest['format_version']}, mới hơn phiên bản phần mềm này "
-            f"đọc được ({FORMAT_VERSION}). Hãy cập nhật motcua.",
-            f"{name}: format version {manifest['format_version']} is newer than {FORMAT_VERSION}",
-        )
-    for key, kind in _MANIFEST_FIELDS.items():
-        if not isinstance(manifest.get(key), kind) or (kind is int and isinstance(manifest[key], bool)):
-            raise _damaged(name, f"bản kê thiếu hoặc sai trường «{key}»", f"manifest field {key!r} missing or wrong")
-    unit = manifest["unit"]
-    if not (isinstance(unit.get("code"), str) and unit["code"] and isinstance(unit.get("name"), str)):
-        raise _damaged(name, "bản kê thiếu mã hoặc tên đơn vị", "manifest lacks the unit code or name")
-    if manifest["sequence"] < 1 or not 1 <= manifest["workstation"] <= 10:
-        raise _damaged(name, "số thứ tự lần xuất hoặc số quầy không hợp lệ", "bad sequence or workstation")
-    for part in manifest["parts"]:
-        if not (isinstance(part, dict) and isinstance(part.get("name"), str) and isinstance(part.get("sha256"), str)
-                and isinstance(part.get("bytes"), int) and isinstance(part.get("records"), int)):
-            raise _damaged(name, "bản kê có phần mô tả sai", "malformed part in the manifest")
-    counts = manifest["counts"]
-    if not all(isinstance(counts.get(k), int) for k in ("dossiers", "events", "files")):
-        raise _damaged(name, "bản kê thiếu số lượng bản ghi", "manifest counts missing")
+def _zip64_values(extra: bytes, inflated: int, compressed: int, header: int, name: str) -> tuple[int, int, int]:
+    """Sizes and offset from the ZIP64 extra field where the 32-bit ones are full (as zipfile reads them)."""
+    wanted = [value == 0xFFFFFFFF for value in (inflated, compressed, header)]
+    if not any(wanted):
+        return inflated, compressed, header
+    values = [inflated, compressed, header]
+    position = 0
+    while position + 4 <= len(extra):
+        kind, length = struct.unpack_from("<2H", extra, position)
+        if kind == 1:
+            field = extra[position + 4:position + 4 + length]
+            cursor = 0
+            for index, needed in enumerate(wanted):
+                if needed:
+                    if cursor + 8 > len(field):
+                        raise _damaged(name, "trường ZIP64 hỏng", "malformed ZIP64 extra field")
+                    values[index] = struct.unpack_from("<Q", field, cursor)[0]
+                    cursor += 8
+            return values[0], values[1], values[2]
+        position += 4 + length
+    raise _damaged(name, "thiếu trường ZIP64", "missing ZIP64 extra field")
+
+
+def _check_entry(name: str, label: str, raw_name: bytes, flags: int, method: int, attributes: int,
+                 compressed: int, inflated: int) -> None:
+    if flags & _ENCRYPTED:
+        raise _damaged(name, f"phần «{label}» bị mã hóa", f"{label} is encrypted")
+    if flags & 0x08:
+        raise _damaged(name, f"phần «{label}» ghi kích thước sau dữ liệu (không hỗ trợ)",
+                       f"{label} uses a data descriptor")
+    if method not in _METHODS:
+        raise _damaged(name, f"phần «{label}» nén theo phương thức không hỗ trợ (số {method})",
+                       f"{label}: unsupported compression method {method}")
+    kind = (attributes >> 16) & 0o170000
+    if kind not in (0, 0o100000) or attributes & 0x10:
+        raise _damaged(name, f"phần «{label}» là thư mục hoặc liên kết, không phải tệp",
+                       f"{label} is a directory or a link")
+    limit = _NAMED.get(raw_name, MAX_SCAN)
+    if inflated > limit:
+        raise _damaged(name, f"phần «{label}» giải nén ra {inflated} byte, vượt giới hạn {limit} byte",
+                       f"{label} inflates to {inflated} bytes, over {limit}")
+    if method == zipfile.ZIP_STORED and compressed != inflated:
+        raise _damaged(name, f"phần «{label}» lưu không nén nhưng kích thước lưu và kích thước thật khác nhau",
+                       f"{label}: stored, but its two sizes differ")
+    if inflated > RATIO_FROM and inflated > MAX_RATIO * compressed:
+        raise _damaged(name, f"phần «{label}» có tỉ lệ nén bất thường (giới hạn {MAX_RATIO}:1)",
+                       f"{label}: compression ratio over {MAX_RATIO}:1")
+
+
+def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> list[Member]:
+    """The members, each local header checked against its directory entry; they must fill the
+    file from its first byte to the directory, one after the other: no hidden bytes, none shared."""
+    members = []
+    position = 0
+    for member_name, method, crc, compressed, size, offset in sorted(found, key=lambda entry: entry[5]):
+        raw.seek(offset)
+        header = raw.read(_LOCAL.size)
+        if offset != position or len(header) != _LOCAL.size:
+            raise _damaged(name, f"phần «{member_name}» không nằm liền sau phần trước (có dữ liệu lạ hoặc chồng lấn)",
+                           f"{member_name}: gap or overlap before it")
+        signature, _, flags, local_method, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(header)
+        if signature != b"PK\x03\x04" or raw.read(name_length) != member_name.encode() \
+                or local_method != method or flags & (_ENCRYPTED | 0x08):
+            raise _damaged(name, f"phần «{member_name}» không khớp thư mục của tệp nén",
+                           f"{member_name}: local header differs from the central directory")
+        data = offset + _LOCAL.size + name_length + extra_length
+        position = data + compressed
+        members.append(Member(member_name, method, crc, compressed, size, offset, data))
+    if position != directory:
+        raise _damaged(name, "có dữ liệu lạ trước thư mục của tệp nén", "unexplained bytes before the directory")
+    order = {entry[0]: index for index, entry in enumerate(found)}
+    return sorted(members, key=lambda member: order[member.name])
+
+
+class _Inflating:
+    """Reads one member: never past its stored bytes, never inflating past its declared size,
+    and at the end checks it inflated to exactly that size, with its CRC-32 and nothing left over."""
+
+    def __init__(self, raw: BinaryIO, member: Member, file_name: str):
+        self.raw, self.member, self.file_name = raw, member, file_name
+        self.stored_left, self.inflated, self.crc = member.compressed, 0, 0
+        self.inflater = zlib.decompressobj(-15) if member.method == zipfile.ZIP_DEFLATED else None
+        self.pending = b""
+        raw.seek(member.data)
+
+    def read(self, size: int = _CHUNK) -> bytes:
+        size = _CHUNK if size is None or size <= 0 else min(size, _CHUNK)
+        while True:
+            if not self.pending and self.stored_left:
+                self.pending = self.raw.read(min(_CHUNK, self.stored_left))
+                if not self.pending:
+                    raise self._bad("tệp bị cắt cụt giữa phần", "truncated inside the member")
+                self.stored_left -= len(self.pending)
+            if self.inflater is None:
+                data, self.pending = self.pending[:size], self.pending[size:]
+            else:
+                try:
+                    data = self.inflater.decompress(self.pending, size)
+                except zlib.error:
+                    raise self._bad("dữ liệu nén hỏng", "corrupt deflate data") from None
+                self.pending = self.inflater.unconsumed_tail
+                if self.inflater.eof and (self.pending or self.stored_left or self.inflater.unused_data):
+                    raise self._bad("có dữ liệu thừa sau phần nén", "bytes after the end of the deflate stream")
+            self.inflated += len(data)
+            if self.inflated > self.member.size:
+                raise self._bad("giải nén ra nhiều hơn kích thước đã khai", "inflates past its declared size")
+            if data:
+                self.crc = zlib.crc32(data, self.crc)
+                return data
+            if not self.pending and not self.stored_left:
+                if (self.inflater is not None and not self.inflater.eof) or self.inflated != self.member.size \
+                        or self.crc != self.member.crc:
+                    raise self._bad("không khớp kích thước hoặc mã CRC-32 đã khai", "size or CRC-32 differs")
+                return b""
+
+    def _bad(self, why: str, english: str) -> ArchiveError:
+        return _damaged(self.file_name, f"phần {self.member.name}: {why}", f"{self.member.name}: {english}")
+
+
+def _read_manifest(raw: BinaryIO, members: dict[str, Member], name: str) -> dict:
+    body = _read_whole(raw, members[MANIFEST], name)
+    stated = _SUM_LINE.fullmatch(_read_whole(raw, members[MANIFEST_SUM], name).decode("ascii", "replace"))
+    if not stated or stated[1] != hashlib.sha256(body).hexdigest():
+        raise _damaged(name, "bản kê (manifest.json) không khớp mã băm của nó (bản kê đã bị sửa)",
+                       "manifest.json does not match its SHA-256: the manifest was edited")
+    manifest = _parse_manifest(name, body)
+    _check_manifest(name, manifest)
     return manifest
 
 
-def records(path: Path, part: str, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:
-    """The records of a verified part, in batches of (line without its newline, parsed record).
+def _read_whole(raw: BinaryIO, member: Member, name: str) -> bytes:
+    stream = _Inflating(raw, member, name)
+    return b"".join(iter(stream.read, b""))
 
-    Read in large chunks and parsed with orjson: the province reads millions of lines.
+
+def _check_part(raw: BinaryIO, member: Member, part: dict, name: str) -> None:
+    """Inflate one part, never past its declared size, hashing it and checking its lines."""
+    digest = hashlib.sha256()
+    lines = 0
+    jsonl = part["name"] in (DOSSIERS, EVENTS)
+    lines_checked = _Lines(name, part["name"])
+    stream = _Inflating(raw, member, name)
+    for chunk in iter(stream.read, b""):
+        digest.update(chunk)
+        if jsonl:
+            lines += lines_checked.feed(chunk)
+    if digest.hexdigest() != part["sha256"]:
+        raise _part_differs(name, part["name"])
+    if jsonl and lines != part["records"]:
+        raise _damaged(name, f"số dòng của {part['name']} không khớp bản kê", f"{part['name']} line count differs")
+
+
+def _part_differs(name: str, part: str) -> ArchiveError:
+    return _damaged(name, f"phần {part} không khớp mã băm SHA-256 trong bản kê", f"{part} does not match its SHA-256")
+
+
+class _Lines:
+    """Counts lines chunk by chunk and refuses one longer than MAX_LINE as soon as it is."""
+
+    def __init__(self, name: str, part: str):
+        self.name, self.part, self.open = name, part, 0
+
+    def feed(self, chunk: bytes) -> int:
+        first = chunk.find(b"\n")
+        if first < 0:
+            self.open += len(chunk)
+            if self.open > MAX_LINE:
+                raise self.too_long()
+            return 0
+        if self.open + first > MAX_LINE:
+            raise self.too_long()
+        self.open = len(chunk) - 1 - chunk.rfind(b"\n")
+        return chunk.count(b"\n")
+
+    def too_long(self) -> ArchiveError:
+        return _damaged(self.name, f"{self.part} có dòng dài quá {MAX_LINE} byte",
+                        f"{self.part} has a line over {MAX_LINE} bytes")
+
+
+def _parse_manifest(name: str, body: bytes) -> dict[str, Any]:
+    def unique(pairs: list) -> dict:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("duplicate key")
+        return dict(pairs)
+
+    def no_constant(value: str):
+        raise ValueError(value)
+
+    try:
+        manifest = json.loads(body.decode("utf-8"), object_pairs_hook=unique, parse_constant=no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _damaged(name, "bản kê không phải JSON hợp lệ", "manifest is not valid JSON") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _damaged(name, "không phải tệp xuất dữ liệu của motcua", "not a motcua export")
+    version = manifest.get("format_version")
+    if type(version) is int and version > FORMAT_VERSION:
+        raise ArchiveError(
+            f"Tệp {shown(name)} theo định dạng phiên bản {version}, mới hơn phiên bản phần mềm này "
+            f"đọc được ({FORMAT_VERSION}). Hãy cập nhật motcua.",
+            f"{shown(name)}: format version {version} is newer than {FORMAT_VERSION}",
+        )
+    return manifest
+
+
+def is_int(value, low: int = 0, high: int = MAX_INT) -> bool:
+    """A JSON integer (not a boolean, not a float) within [low, high]."""
+    return type(value) is int and low <= value <= high
+
+
+def is_text(value, high: int, low: int = 0) -> bool:
+    return type(value) is str and low <= len(value) <= high
+
+
+def is_time(value) -> bool:
+    """`YYYY-MM-DDTHH:MM:SS`, a real moment between FIRST_YEAR and LAST_YEAR (2026-02-30 is not)."""
+    try:
+        return type(value) is str and len(value) == 19 and _TIME.fullmatch(value) is not None \
+            and _FIRST_MOMENT <= value <= _LAST_MOMENT and datetime.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def are_times(values: tuple) -> bool:
+    """`is_time` for each of `values`, by C-level string operations: the province reads millions.
+
+    Every value is 19 ASCII characters with the separators in their places; then the fields
+    are a real date and time when `fromisoformat` reads them, and such strings sort in time order.
     """
-    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        pending: list[tuple[bytes, dict]] = []
-        rest, number = b"", 0
-        for data in iter(lambda: stream.read(_CHUNK), b""):
-            lines = (rest + data).split(b"\n")
-            rest = lines.pop()
-            for raw in lines:
-                number += 1
-                try:
-                    pending.append((raw, orjson.loads(raw)))
-                except orjson.JSONDecodeError:
-                    raise _damaged(path.name, f"dòng {number} của {part} không phải JSON hợp lệ",
-                                   f"line {number} of {part} is not valid JSON") from None
-            if len(pending) >= batch:
-                yield pending
-                pending = []
-        if rest:
-            raise _damaged(path.name, f"{part} không kết thúc bằng dấu xuống dòng", f"{part} lacks its final newline")
-        if pending:
-            yield pending
+    if not values:
+        return True
+    try:
+        joined, count = "".join(values), len(values)
+        return len(joined) == 19 * count and max(map(len, values)) == 19 and joined.isascii() \
+            and joined[4::19] == joined[7::19] == "-" * count and joined[10::19] == "T" * count \
+            and joined[13::19] == joined[16::19] == ":" * count \
+            and len(tuple(map(datetime.fromisoformat, values))) == count \
+            and min(values) >= _FIRST_MOMENT and max(values) <= _LAST_MOMENT
+    except (TypeError, ValueError):
+        return False
 
 
-def extract_file(path: Path, sha: str, target: Path) -> None:
-    """Copy the scanned file `sha` of a verified archive to `target`."""
-    with zipfile.ZipFile(path) as archive, archive.open(FILES + sha) as stream, open(target, "wb") as out:
-        shutil.copyfileobj(stream, out, _CHUNK)
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+_FIRST_MOMENT, _LAST_MOMENT = f"{FIRST_YEAR}-01-01T00:00:00", f"{LAST_YEAR}-12-31T23:59:59"
+
+
+def is_sha256(value) -> bool:
+    return type(value) is str and len(value) == 64 and SHA256.fullmatch(value) is not None
+
+
+def _check_manifest(name: str, manifest: dict) -> None:
+    """The manifest against its schema (docs/export-format.md, "Manifest")."""
+    def refuse(field: str) -> ArchiveError:
+        return _damaged(name, f"bản kê thiếu hoặc sai trường «{field}»", f"manifest field {field!r} missing or wrong")
+
+    def part_of(key: str, kind: type) -> Any:
+        value = manifest.get(key)
+        if type(value) is not kind:
+            raise refuse(key)
+        return value
+
+    if manifest.get("format_version") != FORMAT_VERSION or type(manifest["format_version"]) is not int:
+        raise refuse("format_version")
+    software, unit, period = part_of("software", dict), part_of("unit", dict), part_of("period", dict)
+    if software.get("name") != "motcua" or not is_text(software.get("version"), 64):
+        raise refuse("software")
+    code = unit.get("code")
+    if not (type(code) is str and UNIT_CODE.fullmatch(code) and is_text(unit.get("name"), 1000, 1)):
+        raise _damaged(name, "bản kê thiếu hoặc sai mã, tên đơn vị", "manifest lacks a valid unit code or name")
+    if not is_int(manifest.get("workstation"), 1, 10):
+        raise _damaged(name, "số quầy không hợp lệ (phải từ 1 đến 10)", "bad workstation")
+    if not is_int(manifest.get("sequence"), 1, MAX_SEQUENCE):
+        raise _damaged(name, f"số thứ tự lần xuất không hợp lệ (phải từ 1 đến {MAX_SEQUENCE})", "bad sequence")
+    if not is_time(manifest.get("created_at")):
+        raise refuse("created_at")
+    if not ((period.get("from") is None and "from" in period) or is_time(period.get("from"))) \
+            or not is_time(period.get("to")):
+        raise refuse("period")
+    events_range = part_of("events_range", dict)
+    if not (is_int(events_range.get("after")) and is_int(events_range.get("through"))
+            and events_range["after"] <= events_range["through"]):
+        raise refuse("events_range")
+    if type(manifest.get("with_files")) is not bool:
+        raise refuse("with_files")
+    counts = part_of("counts", dict)
+    if not all(is_int(counts.get(key)) for key in ("dossiers", "events", "files")):
+        raise refuse("counts")
+    parts = part_of("parts", list)
+    if len(parts) > MAX_SCANS + 2:
+        raise refuse("parts")
+    names = set()
+    for part in parts:
+        if type(part) is not dict or not is_sha256(part.get("sha256")) or not is_int(part.get("bytes")) \
+                or not is_int(part.get("records")) or type(part.get("name")) is not str or part["name"] in names:
+            raise _damaged(name, "bản kê có phần mô tả sai", "malformed part in the manifest")
+        names.add(part["name"])
+        if part["name"] not in (DOSSIERS, EVENTS) and (
+                part["name"] != FILES + part["sha256"] or part["records"] != 0 or not manifest["with_files"]):
+            raise _damaged(name, "bản kê có phần mô tả sai (tệp quét phải mang tên là mã băm của nó)",
+                           "malformed part in the manifest (a scan is named by its SHA-256)")
+
+
+def records(verified: Verified, part: str, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:
+    """The records of a part of a verified file, in batches of (line without its newline,
+    parsed record).
+
+    Read in large chunks and parsed with orjson: the province reads millions of lines. The
+    part's size, CRC-32, SHA-256, line count and line length are checked on the way; a mismatch
+    raises ArchiveError, at the latest at the end, before the import commits anything from it.
+    """
+    member, file_name = verified.members[part], verified.path.name
+    listed = next(item for item in verified.manifest["parts"] if item["name"] == part)
+    digest = hashlib.sha256()
+    try:
+        with open(verified.path, "rb") as raw:
+            stream = _Inflating(raw, member, file_name)
+            pending: list[tuple[bytes, dict]] = []
+            rest, number = b"", 0
+            for data in iter(stream.read, b""):
+                digest.update(data)
+                lines = (rest + data).split(b"\n")
+                rest = lines.pop()
+                if len(rest) > MAX_LINE or (lines and max(map(len, lines)) > MAX_LINE):
+                    raise _damaged(file_name, f"{part} có dòng dài quá {MAX_LINE} byte",
+                                   f"{part} has a line over {MAX_LINE} bytes")
+                for line_bytes in lines:
+                    number += 1
+                    try:
+                        pending.append((line_bytes, orjson.loads(line_bytes)))
+                    except orjson.JSONDecodeError:
+                        raise _damaged(file_name, f"dòng {number} của {part} không phải JSON hợp lệ",
+                                       f"line {number} of {part} is not valid JSON") from None
+                if len(pending) >= batch:
+                    yield pending
+                    pending = []
+    except OSError as exc:
+        raise ArchiveError(f"Không đọc được tệp {shown(file_name)}: {exc.strerror or exc}.",
+                           f"cannot read {file_name}") from None
+    if rest:
+        raise _damaged(file_name, f"{part} không kết thúc bằng dấu xuống dòng", f"{part} lacks its final newline")
+    if digest.hexdigest() != listed["sha256"]:
+        raise _part_differs(file_name, part)
+    if number != listed["records"]:
+        raise _damaged(file_name, f"số dòng của {part} không khớp bản kê", f"{part} line count differs")
+    if pending:
+        yield pending
+
+
+@contextmanager
+def scan(verified: Verified, name: str) -> Iterator[_Inflating]:
+    """A stream of a scanned file of a verified export, to copy into a file store that checks
+    its SHA-256 (db/files.py, `add_stream`); its size and CRC-32 are checked here."""
+    try:
+        raw = open(verified.path, "rb")
+    except OSError as exc:
+        raise ArchiveError(f"Không đọc được tệp {shown(verified.path)}: {exc.strerror or exc}.",
+                           f"cannot read {verified.path}") from None
+    with raw:
+        yield _Inflating(raw, verified.members[name], verified.path.name)

@@ -66,7 +66,7 @@ def _empty(db: sqlite_utils.Database) -> bool:
 
 
 def known_files(db: sqlite_utils.Database, seals: list[str]) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for start in range(0, len(seals), 500):
         chunk = seals[start:start + 500]
         marks = ",".join("?" * len(chunk))
@@ -146,21 +146,17 @@ def add_conflicts(db: sqlite_utils.Database, rows: list[tuple]) -> None:
     )
 
 
-def sequences(db: sqlite_utils.Database) -> list[tuple[str, int, list[int]]]:
-    """(unit code, workstation, sorted sequences imported) of every source with a hole in its sequence."""
-    holes = db.execute(
-        "SELECT unit_id, workstation FROM province_files GROUP BY unit_id, workstation"
-        " HAVING count(DISTINCT sequence) < max(sequence)"
+def missing_sequences(db: sqlite_utils.Database) -> list[tuple[str, int, int, int]]:
+    """(unit code, workstation, first, last) of every run of export numbers never received,
+    found from the numbers received without listing the missing ones one by one."""
+    return db.execute(
+        "SELECT u.code, s.workstation, s.previous + 1, s.sequence - 1 FROM ("
+        " SELECT unit_id, workstation, sequence,"
+        " lag(sequence, 1, 0) OVER (PARTITION BY unit_id, workstation ORDER BY sequence) AS previous"
+        " FROM (SELECT DISTINCT unit_id, workstation, sequence FROM province_files)) s"
+        " JOIN province_units u ON u.id = s.unit_id WHERE s.sequence > s.previous + 1"
+        " ORDER BY u.code, s.workstation, s.sequence"
     ).fetchall()
-    result = []
-    for unit, workstation in holes:
-        code = db.execute("SELECT code FROM province_units WHERE id = ?", [unit]).fetchone()[0]
-        found = [row[0] for row in db.execute(
-            "SELECT DISTINCT sequence FROM province_files WHERE unit_id = ? AND workstation = ? ORDER BY sequence",
-            [unit, workstation],
-        )]
-        result.append((code, workstation, found))
-    return sorted(result)
 
 
 def units(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
@@ -185,12 +181,12 @@ def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
 
 def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> list[dict]:
     """Resolved late within [start, end), and still open past due at `end` (clock not stopped:
-    not in status `paused`)."""
-    columns = ("unit", "unit_name", "code", "procedure_code", "procedure_name", "received_at", "due_at",
-               "result_at", "apology_at", "apology_reason")
+    not in status `paused`); `record` is the dossier as received (JSON)."""
+    columns = ("unit", "unit_name", "code", "procedure_code", "received_at", "due_at", "result_at", "apology_at",
+               "record")
     select = (
-        "SELECT u.code, u.name, d.code, d.procedure_code, d.record ->> '$.procedure_name', d.received_at, d.due_at,"
-        " d.result_at, d.apology_at, d.record ->> '$.apology_reason'"
+        "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at,"
+        " d.record"
         " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
     )
     rows = db.execute(

@@ -1,11 +1,19 @@
-"""province import, show, report, late: the province's side."""
+"""province import, show, report, late: the province's side.
 
+The province reads files from every unit, so anything may reach it: every
+failure of these commands ends as one line for the officer, never a
+traceback, and an import that fails commits nothing.
+"""
+
+import functools
 import sys
 from pathlib import Path
 
 from counter.cli.output import dossier_text, emit_json, line
 from counter.clock import now
+from counter.errors import CounterError
 from counter.province import dossiers, figures, importing, late, workbook
+from db.connection import DatabaseError
 
 IMPORT_KEYS = ("files", "dossiers", "events", "gaps", "conflicts")
 
@@ -17,12 +25,12 @@ def register(commands) -> None:
     s = sub.add_parser("import", help="nhập tệp xuất dữ liệu của các đơn vị")
     s.add_argument("files", nargs="+", type=Path)
     s.add_argument("--json", action="store_true")
-    s.set_defaults(handler=import_command)
+    s.set_defaults(handler=_one_line(import_command))
 
     s = sub.add_parser("show", help="xem một hồ sơ cấp tỉnh đã nhận")
     s.add_argument("code")
     s.add_argument("--json", action="store_true")
-    s.set_defaults(handler=show_command)
+    s.set_defaults(handler=_one_line(show_command))
 
     s = sub.add_parser("report", help="báo cáo theo đơn vị và toàn tỉnh")
     period = s.add_mutually_exclusive_group(required=True)
@@ -30,13 +38,30 @@ def register(commands) -> None:
     period.add_argument("--quarter", help="YYYY-Qn")
     s.add_argument("--json", action="store_true")
     s.add_argument("--xlsx", type=Path, help="ghi thêm tệp Excel")
-    s.set_defaults(handler=report_command)
+    s.set_defaults(handler=_one_line(report_command))
 
     s = sub.add_parser("late", help="danh sách công khai hồ sơ trễ hạn của tháng")
     s.add_argument("--month", required=True, help="YYYY-MM")
     s.add_argument("--json", action="store_true")
     s.add_argument("--xlsx", type=Path, help="ghi thêm tệp Excel")
-    s.set_defaults(handler=late_command)
+    s.set_defaults(handler=_one_line(late_command))
+
+
+def _one_line(handler):
+    """Run a province command; an unexpected failure becomes a refusal (CounterError). An import
+    commits only at its very end (counter/province/importing.py), so running it again is safe."""
+    @functools.wraps(handler)
+    def run(session, args) -> None:
+        try:
+            handler(session, args)
+        except (CounterError, DatabaseError, OSError):
+            raise
+        except Exception as exc:
+            text = " ".join(str(exc).split())[:300]
+            raise CounterError(f"Lệnh dừng vì lỗi không lường trước ({type(exc).__name__}: {text}). Lệnh nhập chỉ lưu"
+                               " khi đã nhập xong mọi tệp, và chạy lại không nhập trùng.",
+                               f"unexpected {type(exc).__name__}") from None
+    return run
 
 
 def show_command(session, args) -> None:
@@ -66,7 +91,7 @@ def import_command(session, args) -> None:
     for path in result["skipped"]:
         line(f"Bỏ qua (đã nhập trước đây): {path}")
     for gap in result["gaps"]:
-        missing = ", ".join(str(n) for n in gap["missing"])
+        missing = _runs(gap["missing"])
         line(f"Thiếu tệp: đơn vị {gap['unit']}, quầy {gap['workstation']}, lần xuất số {missing}")
     for conflict in result["conflicts"]:
         line(f"Xung đột, không nhập: {conflict['reason']} (tệp {conflict['file']})")
@@ -102,6 +127,17 @@ def late_command(session, args) -> None:
     line(f"Tổng cộng {len(rows)} hồ sơ trễ hạn.")
     if args.xlsx:
         line(f"Đã ghi {args.xlsx}")
+
+
+def _runs(numbers: list[int]) -> str:
+    """1, 2, 3, 5, 7, 8 -> "1–3, 5, 7–8": a long gap stays one short line."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def _percent(value) -> str:

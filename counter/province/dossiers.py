@@ -12,6 +12,7 @@ from db.dossiers import DOSSIER_COLUMNS
 
 def get(session: Session, code: str) -> tuple[Dossier, dict]:
     """(the dossier, its source {"unit", "workstation", "version"})."""
+    session.require("reports")
     found = province_table.dossier(session.db, nfc(code))
     if found is None:
         raise CounterError(f"Cấp tỉnh chưa nhận hồ sơ có mã «{nfc(code)}».", f"no dossier with code {code!r}")
@@ -26,6 +27,7 @@ def get(session: Session, code: str) -> tuple[Dossier, dict]:
 
 def events(session: Session, code: str) -> list[dict]:
     """The dossier's events as the unit recorded them, oldest first, each once."""
+    session.require("reports")
     found = {}
     for group in province_table.events_of(session.db, nfc(code)):
         for event in orjson.loads(group):

@@ -41,6 +41,7 @@ def report(session: Session, period: Period) -> dict:
 
     Every unit that ever sent a file is listed, with zeros when it had no activity.
     """
+    session.require("reports")
     start, end = iso(period.start), iso(period.end)
     grouped = indicator_queries.counts(session.db, start, end, Status.WAITING_SUPPLEMENT, indicator_queries.PROVINCE)
     zero = dict.fromkeys(indicator_queries.NAMES, 0)

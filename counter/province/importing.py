@@ -1,9 +1,11 @@
 """Nhập tệp dữ liệu của các đơn vị (province side): nothing lost, nothing counted twice.
 
-Every file is checked whole (seal, manifest, SHA-256 of each part) before the
-database is touched; one bad file rejects the whole command. A file already
-imported (same seal) is skipped. Each file is then imported in one
-transaction, streaming its records in batches:
+Every file is checked whole (seal, ZIP directory, manifest, SHA-256 of each
+part) before the database is touched, and every record is checked against
+the format (counter/province/records.py) before the command commits: all the
+files of one command are imported in one transaction, so one bad file stores
+nothing, not even the good files before it. A file already imported (same
+seal) is skipped. Records are streamed in batches:
 - a dossier not yet known is added;
 - a known dossier from the same unit and workstation is replaced only by a
   newer state (a higher version: the id of its latest event at the unit), so
@@ -13,31 +15,33 @@ transaction, streaming its records in batches:
   and kept aside, never merged;
 - events are stored once: one row per dossier and file, keyed by the
   dossier and its first event id in the file.
+Scanned files are copied into the file store last, once every record of
+every file has passed; a failure after that removes the copies again.
 Parsing and checking the records runs in a second process while this one
 writes the database, so an import uses two cores.
 """
 
+import functools
 import hashlib
 import multiprocessing
 import operator
 import os
 import queue
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from counter import audit, export_archive
 from counter.clock import iso, now
-from counter.dossier import CHANNELS, STATUSES
 from counter.errors import CounterError
+from counter.province import records
 from counter.session import Session
 from db import files as file_table
 from db import province as province_table
 from db.connection import write
 
 _FIELDS = operator.itemgetter(*province_table.QUERIED_FIELDS)
-_EVENT = operator.itemgetter("id", "dossier")
 # Positions in a stored row (province_table.STORED_FIELDS).
 _VERSION = province_table.STORED_FIELDS.index("version")
 _SHA = province_table.STORED_FIELDS.index("record_sha256")
@@ -66,33 +70,48 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
                 skipped.append(str(path))
             else:
                 todo[seal] = path
-        verified = list(pool.map(export_archive.verify, todo.values(), todo.keys()))
-    summary = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
+        # The parts' contents are checked as they are imported, in the same transaction.
+        verified = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
+                                 todo.keys()))
+    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
     if not verified:
         summary["gaps"] = gaps(session)
         return summary
-    with province_table.bulk_import(db), _Parser(verified) as parser:
-        for done, item in enumerate(verified, start=1):
-            with write(db):
-                result = _FileImport(session, item).run(parser.batches())
+    copied: list[Path] = []
+    try:
+        with province_table.bulk_import(db), _parser(verified) as parser, write(db):
+            imported = []
+            for done, item in enumerate(verified, start=1):
+                result = _FileImport(session, item).run(parser)
                 audit.log(session, "province_file_imported", item.path.name,
                           {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events})
-            summary["files"] += 1
-            summary["dossiers"] += result.dossiers
-            summary["events"] += result.events
-            summary["conflicts"] += result.conflicts
-            if progress:
-                progress(done, len(verified))
-    summary["gaps"] = gaps(session)
+                imported.append(result)
+                summary["files"] += 1
+                summary["dossiers"] += result.dossiers
+                summary["events"] += result.events
+                summary["conflicts"] += result.conflicts
+                if progress:
+                    progress(done, len(verified))
+            for result in imported:
+                result.store_scans(copied)
+            summary["gaps"] = gaps(session)
+    except BaseException:
+        file_table.remove(copied)
+        raise
     return summary
 
 
 def gaps(session: Session) -> list[dict]:
-    """Export sequence numbers never received, per unit and workstation."""
-    return [
-        {"unit": unit, "workstation": workstation, "missing": sorted(set(range(1, found[-1] + 1)) - set(found))}
-        for unit, workstation, found in province_table.sequences(session.db)
-    ]
+    """Export sequence numbers never received, per unit and workstation.
+
+    Numbers past MAX_SEQUENCE are never listed: a file claiming one is refused, so only a
+    database filled before that rule could hold it, and it must not make every report huge.
+    """
+    found: dict[tuple[str, int], list[int]] = {}
+    for unit, workstation, first, last in province_table.missing_sequences(session.db):
+        found.setdefault((unit, workstation), []).extend(range(first, min(last, export_archive.MAX_SEQUENCE) + 1))
+    return [{"unit": unit, "workstation": workstation, "missing": missing}
+            for (unit, workstation), missing in sorted(found.items()) if missing]
 
 
 class _FileImport:
@@ -106,25 +125,32 @@ class _FileImport:
         self.conflicting: set[str] = set()
         self.conflicts: list[dict] = []
         self.dossiers = self.events = 0
+        self.scans: list[dict] = []
 
-    def run(self, batches: Iterator[tuple[str, list[tuple]]]) -> "_FileImport":
-        """Store the file's parsed `batches` (from `_Reader.rows`)."""
+    def run(self, parser: "_Parser | _InProcess") -> "_FileImport":
+        """Store the file's batches as the parser process sends them (from `_Reader.rows`)."""
         manifest, stamp = self.verified.manifest, iso(now())
         unit_id = province_table.unit_id(self.db, self.unit_code, manifest["unit"]["name"], stamp)
         file_id = province_table.add_file(self.db, {
             "sha256": self.verified.seal, "unit_id": unit_id, "workstation": self.workstation,
             "sequence": manifest["sequence"], "name": self.name, "created_at": manifest["created_at"],
-            "software": f"{manifest['software'].get('name', '')} {manifest['software'].get('version', '')}".strip(),
+            "software": f"{manifest['software']['name']} {manifest['software']['version']}".strip(),
             "dossiers": manifest["counts"]["dossiers"], "events": manifest["counts"]["events"],
             "files": manifest["counts"]["files"], "imported_at": stamp,
         })
         self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
-        for kind, rows in batches:
+        for kind, rows in parser.batches():
             if kind == "dossiers":
-                self._dossiers([head + row for row in rows])
+                # The record's hash and text are made here: this process waits on the parser's.
+                sha256 = hashlib.sha256
+                self._dossiers([head + (row[0], sha256(row[-1]).digest(), *row[1:-1], row[-1].decode())
+                                for row in rows])
             else:
                 self._events(rows)
-        self._scans(manifest)
+        self.scans = [part for part in manifest["parts"] if part["name"].startswith(export_archive.FILES)]
+        if manifest["with_files"] and {part["sha256"] for part in self.scans} != parser.referenced:
+            raise _refused(self.name, "các tệp quét kèm theo không đúng với các tệp hồ sơ nhắc đến",
+                           "the scans sent are not those the records refer to")
         return self
 
     def _dossiers(self, incoming: list[tuple]) -> None:
@@ -167,19 +193,22 @@ class _FileImport:
         head = (self.unit_id, self.workstation)
         province_table.store_event_groups(self.db, [head + group for group in groups])
 
-    def _scans(self, manifest: dict) -> None:
-        """Scanned files sent with `--with-files`, into the province's file store."""
-        names = [part["name"] for part in manifest["parts"] if part["name"].startswith(export_archive.FILES)]
-        if not names:
-            return
-        with tempfile.TemporaryDirectory() as folder:
-            for name in names:
-                sha = name[len(export_archive.FILES):]
-                target = Path(folder) / sha
-                export_archive.extract_file(self.verified.path, sha, target)
-                stored, size = self.session.files.add(target)
-                file_table.record(self.db, stored, size, sha, iso(now()))
-                target.unlink()
+    def store_scans(self, copied: list[Path]) -> None:
+        """Stream the file's scans into the province's file store; `copied` gets every file and
+        folder made, newest first, to be removed if the import fails after all."""
+        for part in self.scans:
+            sha = part["sha256"]
+            with export_archive.scan(self.verified, part["name"]) as stream:
+                try:
+                    stored, size, made = self.session.files.add_stream(stream, expected=sha)
+                except ValueError:
+                    raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp mã băm SHA-256 của nó",
+                                   f"scan {sha} does not match its SHA-256") from None
+            copied[:0] = made
+            if size != part["bytes"]:
+                raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp kích thước trong bản kê",
+                               f"scan {sha} differs in size from the manifest")
+            file_table.record(self.db, stored, size, sha, iso(now()))
 
 
 class _Reader:
@@ -188,75 +217,139 @@ class _Reader:
 
     def __init__(self, verified: export_archive.Verified):
         self.verified = verified
-        self.unit_code, self.workstation = verified.manifest["unit"]["code"], verified.manifest["workstation"]
+        manifest = verified.manifest
+        self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
+        self.after, self.through = manifest["events_range"]["after"], manifest["events_range"]["through"]
+        self.codes_of_unit = records.code_pattern(self.unit_code)
         self.name = verified.path.name
-        self.codes: set[str] = set()
+        self.versions: dict[str, int] = {}
+        self.referenced: set[str] = set()
 
     def rows(self) -> Iterator[tuple[str, list[tuple]]]:
         """("dossiers", rows) batches, then ("events", rows) batches."""
-        path, line = self.verified.path, 0
-        for batch in export_archive.records(path, export_archive.DOSSIERS, _BATCH):
+        line = 0
+        for batch in export_archive.records(self.verified, export_archive.DOSSIERS, _BATCH):
+            found = records.dossier_batch_problem([record for _, record in batch], self.unit_code, self.codes_of_unit)
+            if found:
+                raise self._bad(f"hồ sơ dòng {line + found[0] + 1}: {found[1]}",
+                                f"dossier line {line + found[0] + 1} does not match the format")
             rows = []
             for raw, record in batch:
                 line += 1
-                rows.append(self._dossier(line, raw, record))
+                rows.append(self._dossier(raw, record))
             yield "dossiers", rows
-        # Events come dossier by dossier (docs/export-format.md): consecutive events of one dossier
-        # make one group, carried over from one batch to the next.
-        line, group = 0, None
-        for batch in export_archive.records(path, export_archive.EVENTS, _BATCH):
+        # Events come dossier by dossier, each dossier's in the order they happened
+        # (docs/export-format.md): consecutive events of one dossier make one group, carried
+        # over from one batch to the next.
+        line, done = 0, set[str]()
+        group: list | None = None
+        for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
+            found = records.event_batch_problem([record for _, record in batch])
+            if found:
+                raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
+                                f"event line {line + found[0] + 1} does not match the format")
             groups = []
             for raw, record in batch:
                 line += 1
                 event_id, code = self._event(line, record)
-                if group and group[0] == code and event_id > group[2]:
+                if group and group[0] == code:
+                    if event_id <= group[2]:
+                        raise self._bad(f"sự kiện dòng {line} không theo thứ tự thời gian của hồ sơ {code}",
+                                        f"event line {line} is out of order")
                     group[2], group[3] = event_id, group[3] + 1
                     group[4].append(raw)
                     continue
                 if group:
-                    groups.append(_group(group))
+                    groups.append(self._close(group, done))
+                if code in done:
+                    raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {code} không liền nhau",
+                                    f"event line {line}: the events of {code} are not together")
                 group = [code, event_id, event_id, 1, [raw]]
             if groups:
                 yield "events", groups
         if group:
-            yield "events", [_group(group)]
+            yield "events", [self._close(group, done)]
+        if len(done) != len(self.versions):
+            raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
 
-    def _dossier(self, line: int, raw: bytes, record) -> tuple:
-        try:
-            values = _FIELDS(record)
-            version, unit_code = record["version"], record["unit_code"]
-        except (KeyError, TypeError) as exc:
-            raise self._bad(f"bản ghi hồ sơ dòng {line} thiếu trường {exc}", f"dossier line {line}: {exc}") from None
-        code = values[0]
-        if unit_code != self.unit_code or not isinstance(code, str) or not code:
-            raise self._bad(f"hồ sơ dòng {line} không thuộc đơn vị {self.unit_code}",
-                            f"dossier line {line} belongs to another unit")
-        if record["status"] not in STATUSES or record["channel"] not in CHANNELS or not isinstance(version, int):
-            raise self._bad(f"hồ sơ {code} có giá trị không hợp lệ", f"dossier {code} has invalid values")
-        if code in self.codes:
+    def _dossier(self, raw: bytes, record: dict) -> tuple:
+        code, version = record["code"], record["version"]
+        if code in self.versions:
             raise self._bad(f"hồ sơ {code} xuất hiện hai lần", f"dossier {code} appears twice")
-        self.codes.add(code)
-        return (version, hashlib.sha256(raw).digest(), *values, raw.decode())
+        if not self.after < version <= self.through:
+            raise self._bad(f"hồ sơ {code} có phiên bản {version} ngoài khoảng sự kiện của tệp",
+                            f"dossier {code}: version outside the file's event range")
+        self.versions[code] = version
+        if record["result_file"]:
+            self.referenced.add(record["result_file"])
+        for document in record["documents"]:
+            if document["file_sha256"]:
+                self.referenced.add(document["file_sha256"])
+        return (version, *_FIELDS(record), raw)
 
-    def _event(self, line: int, record) -> tuple[int, str]:
-        try:
-            event_id, code = _EVENT(record)
-        except (KeyError, TypeError) as exc:
-            raise self._bad(f"sự kiện dòng {line} thiếu trường {exc}", f"event line {line}: {exc}") from None
-        if code not in self.codes or not isinstance(event_id, int):
+    def _event(self, line: int, record: dict) -> tuple[int, str]:
+        event_id, code = record["id"], record["dossier"]
+        if code not in self.versions:
             raise self._bad(f"sự kiện dòng {line} không gắn với hồ sơ nào trong tệp",
                             f"event line {line} refers to no dossier of the file")
+        if not self.after < event_id <= self.through:
+            raise self._bad(f"sự kiện dòng {line} có số ngoài khoảng sự kiện của tệp",
+                            f"event line {line}: id outside the file's event range")
         return event_id, code
 
+    def _close(self, group: list, done: set[str]) -> tuple:
+        """A dossier's events end with the one that made its version."""
+        code = group[0]
+        if group[2] != self.versions[code]:
+            raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
+                            f"the last event of {code} is not its version")
+        done.add(code)
+        return _group(group)
+
     def _bad(self, why: str, english: str) -> CounterError:
-        return CounterError(
-            f"Tệp {self.name} bị từ chối: {why}. Không nhập gì từ tệp này.", f"{self.name} rejected: {english}"
-        )
+        return _refused(self.name, why, english)
+
+
+def _refused(name: str, why: str, english: str) -> CounterError:
+    name = export_archive.shown(name)
+    return CounterError(f"Tệp {name} bị từ chối: {why}. Không nhập gì từ tệp này.", f"{name} rejected: {english}")
 
 
 def _group(group: list) -> tuple:
     code, first, last, count, lines = group
     return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
+
+
+SECOND_PROCESS_FROM = 8 << 20  # bytes of records in one command; below, starting a process costs more
+
+
+def _parser(files: list[export_archive.Verified]) -> "_Parser | _InProcess":
+    size = sum(item.members[part].size for item in files for part in (export_archive.DOSSIERS, export_archive.EVENTS))
+    return _Parser(files) if size >= SECOND_PROCESS_FROM else _InProcess(files)
+
+
+class _InProcess:
+    """`_Parser`'s work in this process, for a command whose files are small."""
+
+    def __init__(self, files: list[export_archive.Verified]):
+        self.files = iter(files)
+        self.referenced: set[str] = set()
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+        reader = _Reader(next(self.files))
+        try:
+            yield from reader.rows()
+        except CounterError:
+            raise
+        except Exception as exc:  # the same refusal as from the parser process
+            raise CounterError(f"Không đọc được tệp: {export_archive.shown(exc)}", repr(exc)[:200]) from None
+        self.referenced = reader.referenced
 
 
 class _Parser:
@@ -267,6 +360,7 @@ class _Parser:
         self.channel = context.Queue(maxsize=16)
         self.process = context.Process(target=_parse_files, args=(files, self.channel), daemon=True,
                                        name="motcua-province-parser")
+        self.referenced: set[str] = set()
 
     def __enter__(self) -> "_Parser":
         self.process.start()
@@ -278,16 +372,17 @@ class _Parser:
         self.process.join()
 
     def batches(self) -> Iterator[tuple[str, list[tuple]]]:
-        """The next file's batches."""
+        """The next file's batches; then `referenced` holds the scans its records name."""
         while True:
             try:
                 kind, rows = self.channel.get(timeout=1)
             except queue.Empty:
                 if not self.process.is_alive():
-                    raise CounterError("Tiến trình đọc tệp dừng bất thường; không nhập tiếp.",
+                    raise CounterError("Tiến trình đọc tệp dừng bất thường; không nhập gì.",
                                        "the parsing process died") from None
                 continue
             if kind == "end":
+                self.referenced = rows
                 return
             if kind == "error":
                 raise CounterError(*rows)
@@ -298,13 +393,14 @@ def _parse_files(files: list[export_archive.Verified], channel) -> None:
     """In the parser process: every file's batches, then "end"; a refusal ends everything."""
     try:
         for verified in files:
-            for batch in _Reader(verified).rows():
+            reader = _Reader(verified)
+            for batch in reader.rows():
                 channel.put(batch)
-            channel.put(("end", None))
+            channel.put(("end", reader.referenced))
     except CounterError as exc:
         channel.put(("error", (exc.message, exc.english)))
     except Exception as exc:  # any other failure still reaches the officer as a refusal
-        channel.put(("error", (f"Không đọc được tệp: {exc}", repr(exc))))
+        channel.put(("error", (f"Không đọc được tệp: {export_archive.shown(exc)}", repr(exc)[:200])))
 
 
 def _conflict(before: tuple, unit: str, workstation: int, row: tuple) -> tuple[str | None, str]:

@@ -9,6 +9,8 @@ whether it did).
 
 from datetime import date, datetime, timedelta
 
+import orjson
+
 from counter.clock import from_iso, iso
 from counter.indicators import Period
 from counter.session import Session
@@ -18,6 +20,7 @@ from db import province as province_table
 
 
 def late_list(session: Session, period: Period) -> list[dict]:
+    session.require("reports")
     rows = province_table.late_rows(session.db, iso(period.start), iso(period.end), Status.WAITING_SUPPLEMENT)
     last_day = (period.end - timedelta(days=1)).date()
     counter = _WorkingDays(session.calendar)
@@ -26,15 +29,17 @@ def late_list(session: Session, period: Period) -> list[dict]:
         due, result_at = from_iso(row["due_at"]), from_iso(row["result_at"])
         resolved = result_at is not None and result_at < period.end
         until = result_at.date() if resolved else last_day
+        # Read as the import checked it (a JSON object's last copy of a key, as orjson reads it).
+        record = orjson.loads(row["record"])
         result.append({
             "unit": row["unit"], "unit_name": row["unit_name"], "code": row["code"],
-            "procedure_code": row["procedure_code"], "procedure_name": row["procedure_name"],
+            "procedure_code": row["procedure_code"], "procedure_name": record["procedure_name"],
             "received_at": row["received_at"], "due_at": row["due_at"],
             "result_at": row["result_at"] if resolved else None,
             "state": "resolved_late" if resolved else "overdue",
             "days_late": counter.late(due, until),
             "apology": row["apology_at"] is not None, "apology_at": row["apology_at"],
-            "apology_reason": row["apology_reason"],
+            "apology_reason": record["apology_reason"],
         })
     return result
 

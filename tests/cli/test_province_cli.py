@@ -6,7 +6,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from counter.province import figures, importing
 from tests.conftest import CLI
+from tests.counter.export_helpers import dump, members_of, with_dossier_lines
 
 
 @pytest.fixture
@@ -77,3 +79,76 @@ def test_a_report_needs_a_month_or_a_quarter(province):
     assert code == 2 and "--month" in err
     code, _, err = province("province", "report", "--month", "2025-3")
     assert code == 1 and "YYYY-MM" in err
+
+
+PASSWORDS = {"admin": "Quan-tri-tinh-2025", "lan": "Mot-cua-Tan-Tien-7", "hoa": "Lanh-dao-so-noi-vu-9"}
+CODE = "000.00.53.H48-250303-0001"
+
+
+@pytest.fixture
+def staffed_province(unit_file, province, monkeypatch):
+    """A province database with accounts: an admin, an officer (lan) and a head of unit (hoa)."""
+    assert province("province", "import", unit_file)[0] == 0
+    monkeypatch.setenv("MOTCUA_NEW_PASSWORD", PASSWORDS["admin"])
+    assert province("user", "add", "admin", "--name", "Quản Trị Tỉnh", "--role", "admin")[0] == 0
+    monkeypatch.setenv("MOTCUA_PASSWORD", PASSWORDS["admin"])
+    for user, name, role in (("lan", "Trần Thị Lan", "officer"), ("hoa", "Lê Thị Hoa", "head")):
+        monkeypatch.setenv("MOTCUA_NEW_PASSWORD", PASSWORDS[user])
+        code, _, err = province("--user", "admin", "user", "add", user, "--name", name, "--role", role)
+        assert code == 0, err
+    return province
+
+
+@pytest.mark.parametrize("command", [("province", "show", CODE), ("province", "report", "--month", "2025-03"),
+                                     ("province", "late", "--month", "2025-03")])
+def test_province_figures_need_a_login_and_the_reports_permission(staffed_province, monkeypatch, command):
+    monkeypatch.delenv("MOTCUA_USER", raising=False)
+    code, out, err = staffed_province(*command)
+    assert (code, out) == (1, "") and "Cần đăng nhập" in err
+    monkeypatch.setenv("MOTCUA_PASSWORD", PASSWORDS["lan"])
+    code, out, err = staffed_province("--user", "lan", *command)
+    assert (code, out) == (1, "") and "không có quyền xem báo cáo" in err
+    monkeypatch.setenv("MOTCUA_PASSWORD", PASSWORDS["hoa"])
+    code, out, err = staffed_province("--user", "hoa", *command, "--json")
+    assert code == 0 and json.loads(out), err
+
+
+def test_one_bad_file_in_an_import_stores_nothing_from_the_good_ones(unit_file, province, cli, tmp_path):
+    assert province("province", "import", unit_file)[0] == 0
+    code, _, err = cli("receive", "--procedure", "1.004873", "--name", "Phạm Văn Nam", "--at", "2025-03-04 09:00")
+    assert code == 0, err
+    good = cli.json("export", "--out", str(tmp_path / "out"))["file"]
+    code, _, err = cli("receive", "--procedure", "1.004873", "--name", "Đỗ Thị Mai", "--at", "2025-03-05 09:00")
+    assert code == 0, err
+    second = Path(cli.json("export", "--out", str(tmp_path / "out"))["file"])
+    [line_bytes] = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(line_bytes)
+    record["code"] = "000.00.99.H99" + record["code"][len("000.00.53.H48"):]
+    bad = with_dossier_lines(second, [json.dumps(record, ensure_ascii=False).encode() + b"\n"], tmp_path)
+    before = dump(province.path)
+    code, out, err = province("province", "import", good, str(bad))
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "không phải mã của đơn vị 000.00.53.H48" in err
+    assert dump(province.path) == before
+    assert province.json("province", "import", good)["files"] == 1
+
+
+def test_an_unexpected_failure_is_one_line_and_changes_nothing(unit_file, province, monkeypatch):
+    assert province("province", "import", unit_file)[0] == 0
+    before = dump(province.path)
+
+    def broken(*args, **kwargs):
+        raise ValueError("hỏng\nở hai dòng")
+
+    monkeypatch.setattr(figures, "report", broken)
+    code, out, err = province("province", "report", "--month", "2025-03")
+    assert (code, out) == (1, "") and err.count("\n") == 1 and err.startswith("Lỗi: Lệnh dừng vì lỗi không lường trước")
+    monkeypatch.setattr(importing, "gaps", broken)
+    code, out, err = province("province", "import", unit_file)
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "Traceback" not in err
+    assert dump(province.path) == before
+
+
+def test_a_long_gap_is_one_short_line(cli, province, tmp_path):
+    files = [cli.json("export", "--out", str(tmp_path / "out"))["file"] for _ in range(5)]
+    code, out, _ = province("province", "import", files[0], files[4])
+    assert code == 0 and "lần xuất số 2–4" in out

@@ -2,9 +2,12 @@
 
 import hashlib
 import json
+import re
 import sqlite3
+import struct
 import zipfile
-from dataclasses import fields, replace
+import zlib
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from counter import catalogue, dossiers, unit
@@ -80,3 +83,207 @@ def rewritten(path: Path, change_manifest, fix_checksum: bool) -> bytes:
             archive.writestr(name, data)
         archive.comment = SEAL + b"0" * 64
     return reseal(target.read_bytes())
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "export-format.md"
+_ANNOTATIONS = {"$schema", "title", "description", "$defs"}
+
+
+def schemas() -> dict[str, dict]:
+    """The JSON Schemas of docs/export-format.md, by what they describe: "manifest", "dossier", "event"."""
+    found = {}
+    for block in re.findall(r"```json\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S):
+        schema = json.loads(block)
+        [what] = [word for word in ("manifest", "dossier", "event") if word in schema["title"]]
+        found[what] = schema
+    return found
+
+
+def conforms(value, schema: dict, root: dict | None = None) -> bool:
+    """Whether `value` (as parsed JSON) is valid against `schema`, for the keywords the docs use.
+
+    A second, independent reading of the schemas, to hold the province's hand-written checks
+    to them. An integer is an int, not a bool and not 1.0 (the docs say so). A keyword it does
+    not know fails loudly, so the docs cannot use one it would silently ignore.
+    """
+    root = root or schema
+    for keyword, expected in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        if keyword == "$ref":
+            target = root
+            for step in expected.removeprefix("#/").split("/"):
+                target = target[step]
+            ok = conforms(value, target, root)
+        elif keyword == "anyOf":
+            ok = any(conforms(value, option, root) for option in expected)
+        elif keyword == "const":
+            ok = type(value) is type(expected) and value == expected
+        elif keyword == "enum":
+            ok = any(type(value) is type(option) and value == option for option in expected)
+        elif keyword == "type":
+            ok = _json_type(value) in ([expected] if isinstance(expected, str) else expected)
+        elif keyword in ("required", "properties", "additionalProperties"):
+            ok = not isinstance(value, dict) or _object_ok(value, keyword, expected, schema, root)
+        elif keyword == "items":
+            ok = not isinstance(value, list) or all(conforms(item, expected, root) for item in value)
+        elif keyword == "maxItems":
+            ok = not isinstance(value, list) or len(value) <= expected
+        elif keyword in ("minimum", "maximum"):
+            number = _json_type(value) in ("integer", "number")
+            ok = not number or (value >= expected if keyword == "minimum" else value <= expected)
+        elif keyword in ("minLength", "maxLength"):
+            ok = not isinstance(value, str) or (len(value) >= expected if keyword == "minLength" else len(value) <= expected)
+        elif keyword == "pattern":
+            ok = not isinstance(value, str) or re.search(expected, value) is not None
+        else:
+            raise AssertionError(f"schema keyword {keyword!r} is not understood by the test's reader")
+        if not ok:
+            return False
+    return True
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def _object_ok(value: dict, keyword: str, expected, schema: dict, root: dict) -> bool:
+    if keyword == "required":
+        return all(key in value for key in expected)
+    if keyword == "properties":
+        return all(conforms(value[key], sub, root) for key, sub in expected.items() if key in value)
+    return expected or set(value) <= set(schema.get("properties", {}))
+
+
+def invalid_values(schema: dict, root: dict) -> list:
+    """Values the schema refuses, from a fixed list of the mistakes and attacks worth trying."""
+    candidates = [
+        None, True, False, 0, -1, 1, 1.0, 1.5, 1e3, 2 ** 63, -(2 ** 63) - 1, 10 ** 30, "", "x", "1", "x" * 256,
+        "x" * 1001, "x" * 10001, "Nguyễn\u202eVăn", [], {}, [1], {"a": 1},
+        "2025-03-03 09:00:00", "2025-03-03T09:00:00+07:00", "2025-03-03T09:00", "2025-03-03T09:00:00.5",
+        "1999-12-31T23:59:59", "2101-01-01T00:00:00", "2025-13-01T00:00:00", "2025-03-03T24:00:00",
+        "０２５-03-03T09:00:00", "A" * 64, "0" * 63, "g" * 64, "counter ", "COUNTER", "unknown-kind",
+        "../../x", "000.00.99.H99-250303-0001", 10, 11, 1000, 1001, 3651, 2099, 2101, 1999, 1000001, 10 ** 9,
+    ]
+    return [value for value in candidates if not conforms(value, schema, root)]
+
+
+SEALED = b"motcua-seal-sha256:" + b"0" * 64
+
+
+@dataclass
+class Entry:
+    """One ZIP member as the test writes it, any field as hostile as wanted."""
+
+    name: bytes
+    data: bytes
+    method: int = zipfile.ZIP_DEFLATED
+    flags: int = 0
+    attributes: int = 0o100644 << 16
+    declared: int | None = None  # inflated size written in the headers, when it should lie
+    stored: bytes | None = None  # the bytes stored, when not the compression of `data`
+    local_name: bytes | None = None  # the name in the local header, when it differs
+
+
+def build_zip(entries: list[Entry], comment: bytes = SEALED, before: bytes = b"", central: list | None = None,
+              count: int | None = None, aliases: dict[int, int] | None = None) -> bytes:
+    """A ZIP file written byte by byte, so that any field can lie; resealed.
+
+    `central` lists the entries (indexes into `entries`) of the central directory, by default
+    each once; `count` is the number of entries the end record claims; `aliases` maps an
+    entry to another whose local header and bytes its directory entry points to."""
+    out = bytearray(before)
+    offsets = []
+    stored_of = []
+    for entry in entries:
+        if entry.stored is not None:
+            stored = entry.stored
+        elif entry.method == zipfile.ZIP_DEFLATED:
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            stored = packer.compress(entry.data) + packer.flush()
+        else:
+            stored = entry.data
+        stored_of.append(stored)
+        offsets.append(len(out))
+        name = entry.local_name if entry.local_name is not None else entry.name
+        size = len(entry.data) if entry.declared is None else entry.declared
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, entry.flags, entry.method, 0, 0x5A21,
+                           zlib.crc32(entry.data), len(stored), size, len(name), 0)
+        out += name + stored
+    directory = len(out)
+    chosen = range(len(entries)) if central is None else central
+    for index in chosen:
+        entry, source = entries[index], (aliases or {}).get(index, index)
+        size = len(entry.data) if entry.declared is None else entry.declared
+        out += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 0x0314, 20, entry.flags, entry.method, 0, 0x5A21,
+                           zlib.crc32(entry.data), len(stored_of[source]), size, len(entry.name), 0, 0, 0, 0,
+                           entry.attributes, offsets[source])
+        out += entry.name
+    listed = len(chosen) if count is None else count
+    size = len(out) - directory
+    if listed > 0xFFFF:  # only a ZIP64 end record can claim that many
+        record = len(out)
+        out += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 0x0314, 45, 0, 0, listed, listed, size, directory)
+        out += struct.pack("<4sLQL", b"PK\x06\x07", 0, record, 1)
+        listed = 0xFFFF
+    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, listed, listed, size, directory, len(comment))
+    out += comment
+    return reseal(bytes(out))
+
+
+def members_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def manifest_body(manifest: dict) -> tuple[bytes, bytes]:
+    """manifest.json as the unit writes it, and its manifest.json.sha256."""
+    body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    return body, f"{hashlib.sha256(body).hexdigest()}  manifest.json\n".encode()
+
+
+def valid_values(schema: dict, root: dict) -> list:
+    """Values the schema accepts, at the edges of what it allows, for the other direction."""
+    candidates = [
+        None, True, False, 0, 1, 10, 1000, 3650, 2000, 2100, 2 ** 63 - 1, 1000000, "", "x", "x" * 255, "x" * 1000,
+        "x" * 10000, "Nguyễn Văn Đức", "2000-01-01T00:00:00", "2100-12-31T23:59:59", "2024-02-29T12:00:00",
+        "ab" * 32, {}, {"a": [1, {"b": None}]}, [], "1.0.0", "0",
+    ]
+    candidates += _listed_values(schema, root)
+    return [value for value in candidates if conforms(value, schema, root)]
+
+
+def _listed_values(schema: dict, root: dict) -> list:
+    found = list(schema.get("enum", [])) + ([schema["const"]] if "const" in schema else [])
+    for option in schema.get("anyOf", []):
+        found += _listed_values(option, root)
+    if "$ref" in schema:
+        target = root
+        for step in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[step]
+        found += _listed_values(target, root)
+    return found
+
+
+def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path) -> Path:
+    """The export at `path` with other dossier lines, every hash made to match again."""
+    members = members_of(path)
+    members["dossiers.jsonl"] = b"".join(lines)
+    manifest = json.loads(members["manifest.json"])
+    for part in manifest["parts"]:
+        data = members[part["name"]]
+        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
+    manifest["counts"]["dossiers"] = len(lines)
+    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
+    entries = [Entry(name.encode(), data) for name, data in members.items()]
+    target = tmp_path / f"edited-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
+    target.write_bytes(build_zip(entries))
+    return target

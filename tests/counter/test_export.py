@@ -179,3 +179,33 @@ def test_cli_export_prints_exactly_the_contract(cli, tmp_path):
     assert (result["sequence"], result["dossiers"], result["events"]) == (1, 1, 1)
     code, out, _ = cli("export", "--out", str(tmp_path / "out"))
     assert code == 0 and "lần số 2" in out
+
+
+def test_an_export_the_province_would_refuse_is_never_written(session, tmp_path, monkeypatch):
+    """Past a limit of docs/export-format.md the unit is told what to do, and nothing is marked."""
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 " + b"x" * 2000)
+    _receive(session, documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    monkeypatch.setattr(export_archive, "MAX_SCAN", 1000)
+    out = tmp_path / "out"
+    with pytest.raises(CounterError, match="xuất không kèm tệp quét"):
+        export.export_changes(session, out, with_files=True)
+    monkeypatch.setattr(export_archive, "MAX_LINE", 200)
+    with pytest.raises(CounterError, match="dài quá"):
+        export.export_changes(session, out)
+    assert list(out.iterdir()) == [] and export.last_export_at(session) is None
+    monkeypatch.undo()
+    assert export.export_changes(session, out, with_files=True)["sequence"] == 1
+
+
+def test_scans_are_stored_uncompressed_and_the_rest_deflated(session, tmp_path):
+    scan = tmp_path / "blank.bmp"
+    scan.write_bytes(b"BM" + b"\xff" * 300_000)  # a blank page: deflated, it would look like a ZIP bomb
+    _receive(session, documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    path = Path(export.export_changes(session, tmp_path / "out", with_files=True)["file"])
+    with zipfile.ZipFile(path) as archive:
+        methods = {info.filename.split("/")[0]: info.compress_type for info in archive.infolist()}
+    assert methods == {"dossiers.jsonl": zipfile.ZIP_DEFLATED, "events.jsonl": zipfile.ZIP_DEFLATED,
+                       "files": zipfile.ZIP_STORED, "manifest.json": zipfile.ZIP_DEFLATED,
+                       "manifest.json.sha256": zipfile.ZIP_DEFLATED}
+    assert export_archive.verify(path).manifest["counts"]["files"] == 1

@@ -1,26 +1,36 @@
 """Province import: every field arrives, nothing counts twice, damaged files change nothing."""
 
+import json
 import shutil
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from counter import corrections, demo, digitization, intake, lifecycle
+from counter import corrections, demo, digitization, export_archive, intake, lifecycle
 from counter.errors import CounterError
 from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
-from counter.province.importing import import_files
+from counter.province import importing, records
+from counter.province.importing import gaps, import_files
 from counter.session import Session
+from db import files as file_table
 from tests.counter.export_helpers import (
     codes,
+    conforms,
     dump,
     export_file,
+    invalid_values,
+    members_of,
     province_state,
     reseal,
     rewritten,
+    schemas,
     unit_session,
     unit_state,
+    valid_values,
+    with_dossier_lines,
 )
 
 END = datetime(2025, 6, 30, 17, 0)
@@ -209,3 +219,178 @@ def test_scans_sent_with_the_file_reach_the_province_file_store(unit, province, 
     assert province.files.path_of(sha).read_bytes() == b"%PDF-1.4 to khai"
     stored, _ = province_dossiers.get(province, dossier.code)
     assert stored.documents[0].file_sha256 == sha
+
+
+def _exported(files: list[Path]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(manifests, dossier records, event records) of export files."""
+    manifests, dossiers, events = [], [], []
+    for path in files:
+        members = members_of(path)
+        manifests.append(json.loads(members["manifest.json"]))
+        dossiers += [json.loads(line) for line in members["dossiers.jsonl"].splitlines()]
+        events += [json.loads(line) for line in members["events.jsonl"].splitlines()]
+    return manifests, dossiers, events
+
+
+def _refuses_dossier(record) -> bool:
+    return records.dossier_batch_problem([record], "000.00.53.H48", records.code_pattern("000.00.53.H48")) is not None
+
+
+def _refuses_event(record) -> bool:
+    return records.event_batch_problem([record]) is not None
+
+
+def _refuses_manifest(manifest) -> bool:
+    try:
+        export_archive._check_manifest("x.zip", export_archive._parse_manifest("x.zip", json.dumps(manifest).encode()))
+    except CounterError:
+        return True
+    return False
+
+
+def _edited(record: dict, path: tuple, value=None, delete: bool = False) -> dict:
+    changed = json.loads(json.dumps(record))
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    if delete:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return changed
+
+
+def _fields(schema: dict, root: dict, prefix: tuple = ()) -> list[tuple[tuple, dict]]:
+    """(path, schema) of every property, nested objects and the first item of arrays included."""
+    found = []
+    for key, sub in schema.get("properties", {}).items():
+        path = prefix + (key,)
+        found.append((path, sub))
+        if "items" in sub and "properties" in sub["items"]:
+            found += _fields(sub["items"], root, path + (0,))
+        elif "properties" in sub:
+            found += _fields(sub, root, path)
+    return found
+
+
+# Rules beyond the schemas (docs/export-format.md, "Rules beyond the schemas"), which the
+# record checks alone cannot see or which tie a value to the rest of the file.
+_BEYOND = {("code",), ("unit_code",), ("parts",), ("parts", 0, "name"), ("parts", 0, "sha256"), ("parts", 0),
+           ("events_range", "after"), ("events_range", "through"), ("with_files",)}
+
+
+@pytest.mark.parametrize("what", ["dossier", "event", "manifest"])
+def test_the_hand_written_checks_say_what_the_documented_schemas_say(unit, tmp_path, what):
+    """Every genuine record passes both; each field set to a value the schema refuses, or left out,
+    fails both; each field set to a value the schema allows, at its edges, passes both."""
+    root = schemas()[what]
+    manifests, dossiers, events = _exported(_day_of_work(unit, tmp_path))
+    genuine = {"dossier": dossiers, "event": events, "manifest": manifests}[what]
+    refuses = {"dossier": _refuses_dossier, "event": _refuses_event, "manifest": _refuses_manifest}[what]
+    for record in genuine:
+        assert conforms(record, root) and not refuses(record), record
+    sample = max(genuine, key=lambda record: len(json.dumps(record)))
+    checked = 0
+    for path, sub in _fields(root, root):
+        if path[:2] == ("documents", 0) and not sample["documents"]:
+            continue
+        if path[-1] in root.get("required", []) or len(path) > 1:
+            changed = _edited(sample, path, delete=True)
+            assert not conforms(changed, root) and refuses(changed), ("missing", path)
+        for value in invalid_values(sub, root):
+            changed = _edited(sample, path, value)
+            assert not conforms(changed, root) and refuses(changed), (path, value)
+            checked += 1
+        if path in _BEYOND:
+            continue
+        for value in valid_values(sub, root):
+            changed = _edited(sample, path, value)
+            assert conforms(changed, root) and not refuses(changed), (path, value)
+            checked += 1
+    assert checked > 100
+
+
+def test_times_must_exist_and_codes_must_be_the_unit_s_own(unit, tmp_path):
+    """The two rules a JSON Schema pattern cannot say."""
+    dossier = intake.receive(unit, "1.004873", "Nguyễn Văn An", at=datetime(2025, 3, 3, 9, 0))
+    _, [record], _ = _exported([export_file(unit, tmp_path / "out")])
+    assert not _refuses_dossier(record)
+    for day in ("2026-02-30", "2025-02-29", "2100-02-29", "2025-04-31"):
+        assert _refuses_dossier(dict(record, due_at=f"{day}T17:00:00")), day
+        assert conforms(dict(record, due_at=f"{day}T17:00:00"), schemas()["dossier"])
+    assert not _refuses_dossier(dict(record, due_at="2024-02-29T17:00:00"))
+    other = "000.00.99.H99" + dossier.code[len("000.00.53.H48"):]
+    assert _refuses_dossier(dict(record, code=other)) and _refuses_dossier(dict(record, unit_code="000.00.99.H99"))
+
+
+def test_a_large_import_parses_in_a_second_process_and_ends_the_same(unit, tmp_path, monkeypatch):
+    files = _day_of_work(unit, tmp_path)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_FROM", 0)
+    with Session(tmp_path / "two.sqlite3") as two:
+        assert import_files(two, files)["files"] == 3
+        for code in codes(unit):
+            assert province_state(two, code) == unit_state(unit, code)
+        lines = members_of(files[0])["dossiers.jsonl"].splitlines(keepends=True)
+        record = json.loads(lines[0])
+        record["status"] = "lost"
+        before = dump(two.path)
+        with pytest.raises(CounterError, match="dòng 1: trường «status»"):
+            import_files(two, [with_dossier_lines(files[0], [export_archive.line(record)] + lines[1:], tmp_path)])
+        assert dump(two.path) == before
+
+
+def _started(unit, province, tmp_path) -> None:
+    """A province that holds a unit's first file: an empty one changes its page size on a first import."""
+    intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 6, 30, 9, 0))
+    import_files(province, [export_file(unit, tmp_path / "first")])
+
+
+def test_good_files_before_a_bad_one_are_not_stored_and_their_scans_leave_no_trace(unit, province, tmp_path):
+    _started(unit, province, tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 to khai")
+    intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                   documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    good = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
+    second = export_file(unit, tmp_path / "out")
+    lines = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(lines[0])
+    record["received_at"] = "2025-02-30T10:00:00"
+    bad = with_dossier_lines(second, [export_archive.line(record)], tmp_path)
+    before = dump(province.path)
+    with pytest.raises(CounterError, match="trường «received_at»"):
+        import_files(province, [good, bad])
+    assert dump(province.path) == before and not province.files.folder.exists()
+    assert import_files(province, [good, second])["files"] == 2
+
+
+def test_a_failure_after_the_scans_are_copied_removes_them(unit, province, tmp_path, monkeypatch):
+    _started(unit, province, tmp_path)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 ket qua")
+    intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
+                   documents=[intake.DocumentInput("Tờ khai", file=scan)])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    before = dump(province.path)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(file_table, "record", disk_full)
+    with pytest.raises(OSError):
+        import_files(province, [path])
+    assert dump(province.path) == before and not province.files.folder.exists()
+
+
+def test_a_sequence_stored_before_the_limit_does_not_poison_later_imports(unit, province, tmp_path):
+    import_files(province, [export_file(unit, tmp_path / "out")])
+    with sqlite3.connect(province.path) as conn:  # a province database filled by an older motcua
+        conn.execute("INSERT INTO province_files (sha256, unit_id, workstation, sequence, name, created_at, software,"
+                     " dossiers, events, files, imported_at) SELECT 'x', unit_id, workstation, 1000000000, 'old.zip',"
+                     " created_at, software, 0, 0, 0, imported_at FROM province_files")
+    conn.close()
+    [gap] = gaps(province)
+    assert gap["missing"][:2] == [2, 3] and len(gap["missing"]) == export_archive.MAX_SEQUENCE - 1
+    intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
+    assert import_files(province, [export_file(unit, tmp_path / "out")])["files"] == 1
