@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         ]
         for number, (screen, label) in enumerate(self.screens, start=1):
             self.tabs.addTab(screen, f"{label}  (Ctrl+{number})")
+        self.shown_index = 0
         self.tabs.currentChanged.connect(self._entered)
         self.intake.received.connect(self._received)
         self.intake.open_requested.connect(self.open_dossier)
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         if self.ready and self.access.user is not None:
-            self.logout_requested.emit()
+            self.settings.leave(self.logout_requested.emit)
 
     def change_password(self) -> None:
         if self.access.user is None:
@@ -222,7 +223,16 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def _entered(self, index: int) -> None:
-        """The other screens read their data when shown, if it changed (ui/refresh.py)."""
+        """The other screens read their data when shown, if it changed (ui/refresh.py). A screen
+        with unsaved changes (Settings) is left only once the officer saved or dropped them."""
+        left = self.screens[self.shown_index][0]
+        if index != self.shown_index and hasattr(left, "dirty") and left.dirty():
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(self.shown_index)
+            self.tabs.blockSignals(False)
+            left.leave(lambda: self.tabs.setCurrentIndex(index))
+            return
+        self.shown_index = index
         screen = self.screens[index][0]
         if screen in (self.intake, self.returns):
             screen.start()  # cheap, and puts the cursor where the work starts
@@ -269,6 +279,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event) -> None:
+        if self.ready and self.settings.dirty():
+            event.ignore()
+            self.tabs.setCurrentWidget(self.settings)
+            self.settings.leave(self.close)
+            return
         if self.isVisible() and not self.isMaximized():
             self.preferences.geometry = self.saveGeometry()
         for dialog in list(self.dialogs):

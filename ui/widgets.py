@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QTableWidget, QWidget,
+    QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QDialogButtonBox,
+    QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QWidget,
 )
 
 from counter.text import nfc
@@ -156,3 +156,25 @@ def from_qdate(value: QDate) -> date:
 
 def file_name(path: str) -> str:
     return Path(path).name
+
+
+class WheelGuard(QObject):
+    """The mouse wheel changes a number, time or choice only once its field has the cursor;
+    otherwise it scrolls the page, as the officer meant (issue 15: scrolling the settings had
+    turned "Mở cửa" 07:30 into 00:30)."""
+
+    KINDS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
+
+    def guard(self, root: QWidget) -> None:
+        for widget in root.findChildren(QWidget):
+            if isinstance(widget, self.KINDS):
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a turn of the wheel gives no focus
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            parent = watched.parentWidget()
+            if parent is not None:
+                QApplication.sendEvent(parent, event)  # up to the scroll area
+            return True
+        return False
