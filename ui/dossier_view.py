@@ -18,6 +18,7 @@ from counter.transitions import EVENT_LABELS, TABLE, EventKind
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
+from ui.sentences import event_sentence, moment
 from ui.widgets import MessageLine, ReasonDialog, line
 
 # The buttons that take a step, and the step each takes (its status and permission: the state table).
@@ -27,16 +28,6 @@ EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Đi
                "email": "Email", "channel": "Kênh nộp (counter/postal/online)", "fee": "Phí, lệ phí",
                "procedure": "Mã thủ tục"}
 
-
-# The receipt's event carries the dossier's whole first state; the history shows what it decided.
-SHOWN_AT_RECEIPT = ("due_at", "channel", "fee")
-
-
-def _shown(event: dict) -> list[tuple[str, object]]:
-    detail = event.get("detail") or {}
-    if event["kind"] == EventKind.RECEIVED:
-        return [(key, detail[key]) for key in SHOWN_AT_RECEIPT if key in detail]
-    return list(detail.items())
 
 
 class DossierDialog(QDialog):
@@ -55,7 +46,7 @@ class DossierDialog(QDialog):
         self.documents = QTableWidget(0, 4)
         self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Bản", "Số lượng", "Số hóa"])
         self.events = QTableWidget(0, 4)
-        self.events.setHorizontalHeaderLabels(["Thời điểm", "Bước", "Cán bộ", "Chi tiết"])
+        self.events.setHorizontalHeaderLabels(["Thời điểm", "Bước", "Cán bộ", "Nội dung"])
         for table in (self.documents, self.events):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setStretchLastSection(True)
@@ -138,11 +129,12 @@ class DossierDialog(QDialog):
                 self.documents.setItem(row, column, QTableWidgetItem(text))
         self.events.setRowCount(len(events))
         for row, event in enumerate(events):
-            detail = ", ".join(f"{k}: {v}" for k, v in _shown(event) if v not in (None, ""))
-            for column, text in enumerate((event["at"].replace("T", " ")[:16],
-                                           EVENT_LABELS.get(event["kind"], event["kind"]),
-                                           event.get("officer") or "", detail)):
-                self.events.setItem(row, column, QTableWidgetItem(text))
+            sentence = event_sentence(event["kind"], event.get("detail"))
+            for column, text in enumerate((moment(event["at"]), EVENT_LABELS.get(event["kind"], ""),
+                                           event.get("officer") or "", sentence)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(sentence)
+                self.events.setItem(row, column, item)
         for key, kind in STEP_BUTTONS.items():
             self.actions[key].setEnabled(self.access.can(kind, dossier.status))
 
