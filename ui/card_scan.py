@@ -9,6 +9,7 @@ handed over as one payload. A scanner
 types far faster than a person; the pause only ends a code whose scanner sends no Enter.
 """
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
@@ -43,9 +44,9 @@ class CardScanner(QObject):
         return self.payload is not None
 
     def _focus(self, _old, new) -> None:
-        if self.watched is not None:
+        if self.watched is not None and shiboken6.isValid(self.watched):
             self.watched.removeEventFilter(self)
-            self.watched = None
+        self.watched = None
         self.digits, self.before = "", []
         if new is not None and self.area.isAncestorOf(new):
             self.watched = new

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QS
 from counter import accounts
 from counter.changes import Changes
 from ui.access import Access
+from ui.citizen_screen import CitizenWindow
 from ui.digitization import DigitizationScreen
 from ui.dossier_list import DossierListScreen
 from ui.dossier_view import DossierDialog
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.tabs: QTabWidget | None = None
         self.screens: list = []
         self.dialogs: list[DossierDialog] = []
+        self.citizen: CitizenWindow | None = None
         self.cover = QLabel(CHECKING)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setWordWrap(True)
@@ -99,6 +101,10 @@ class MainWindow(QMainWindow):
         self.cover.setText(text)
         self.stack.setCurrentWidget(self.cover)
         if self.tabs is not None:
+            if self.citizen is not None:
+                self.citizen.close()
+                self.citizen.deleteLater()
+                self.citizen = None
             self.today.clock.stop()
             self.list.debounce.stop()
             self.stack.removeWidget(self.tabs)
@@ -115,6 +121,8 @@ class MainWindow(QMainWindow):
         self._build()
         self.stack.addWidget(self.tabs)
         self.stack.setCurrentWidget(self.tabs)
+        if self.citizen is not None:
+            self.citizen.place()
         self.ready = True
         self._show_user()
         self.start()
@@ -123,7 +131,8 @@ class MainWindow(QMainWindow):
         runner, reads, access = self.runner, self.reads, self.access
         self.intake = IntakeScreen(runner, self.preferences)
         self.list = DossierListScreen(runner, reads)
-        self.returns = ReturnScreen(runner, self.preferences)
+        self.citizen = CitizenWindow() if self.preferences.citizen_screen else None
+        self.returns = ReturnScreen(runner, self.preferences, self.citizen)
         self.late = LateWorkScreen(runner, self.printer, access)
         self.digitization = DigitizationScreen(runner, reads, self.preferences)
         self.today = TodayScreen(runner, self.preferences, self.background, access)
@@ -179,6 +188,8 @@ class MainWindow(QMainWindow):
 
     def _unit(self, settings, officer: str) -> None:
         self.unit_label.setText(f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation}")
+        if self.citizen is not None:
+            self.citizen.set_unit(settings.unit_name)
         if self.access.user is None:
             self.user_label.setText(f"Cán bộ: {officer or '—'} · {self.access.who()}")
 
@@ -288,4 +299,6 @@ class MainWindow(QMainWindow):
             self.preferences.geometry = self.saveGeometry()
         for dialog in list(self.dialogs):
             dialog.close()
+        if self.citizen is not None:
+            self.citizen.close()
         super().closeEvent(event)

@@ -252,8 +252,6 @@ class SettingsScreen(QWidget):
                         done=lambda n: self.procedure_count.setText(f"Danh mục hiện có {n} thủ tục."))
 
     def save(self, then=None) -> None:
-        if not self.save_button.isEnabled():
-            return
         changes = self.unit.changes()
         self.runner.run(lambda s: unit.configure(s, **changes), done=lambda _r: self._saved(changes, then),
                         failed=self._refused)

@@ -1,8 +1,9 @@
 """Qt fixtures: the real app on a test database, and a 100k-dossier demo database.
 
-Offscreen, the screen is the counter's common one: 1366×768 at 96 dpi (issue 15). The offscreen
-platform reads its screens from a JSON file named in QT_QPA_PLATFORM; a test run on a real
-display (QT_QPA_PLATFORM=xcb) keeps that display.
+Offscreen, the screen is the counter's common one: 1366×768 at 96 dpi (issue 15), with a
+second, smaller one beside it facing the citizen (the rating window, ui/citizen_screen.py).
+The offscreen platform reads its screens from a JSON file named in QT_QPA_PLATFORM; a test
+run on a real display (QT_QPA_PLATFORM=xcb) keeps that display.
 """
 
 import json
@@ -23,15 +24,18 @@ from ui.preferences import Preferences
 
 OFFICER = "Trần Thị Lan"
 SCREEN = (1366, 768)
+CITIZEN_SCREEN = (1024, 600)
 
 
 def _counter_screen() -> None:
     if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         return
     config = Path(tempfile.mkdtemp(prefix="motcua-screen-")) / "screens.json"
-    config.write_text(json.dumps({"screens": [{"name": "counter", "x": 0, "y": 0, "width": SCREEN[0],
-                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
-                                               "dpr": 1}]}))
+    screens = [{"name": "counter", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1]},
+               {"name": "rating", "x": SCREEN[0], "y": 0, "width": CITIZEN_SCREEN[0], "height": CITIZEN_SCREEN[1]}]
+    for screen in screens:
+        screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=1)
+    config.write_text(json.dumps({"screens": screens}))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 

@@ -134,6 +134,16 @@ def open_ledger_preview(app, qtbot, tmp_path, dossier):
     yield previews[0]
 
 
+def open_citizen(app, qtbot, tmp_path):
+    from ui.citizen_screen import CitizenWindow
+
+    window = CitizenWindow("UBND xã Tân Tiến")
+    window.ask("000.00.53.H48-260804-0001", "Nguyễn Thị Hồng Nhung",
+               "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền cấp hoặc chứng nhận")
+    window.choose("unsatisfied")  # the taller page: the reasons to tick
+    yield window
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -144,7 +154,7 @@ def open_main(app, qtbot, tmp_path):
 OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
-    "MainWindow": open_main,
+    "MainWindow": open_main, "CitizenWindow": open_citizen,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 
