@@ -2,7 +2,8 @@
 
 Corrections after intake always carry a reason (counter/corrections.py) and
 the receipt can be printed again; a supplement request, a rejection or a
-stop prints its form (Mẫu 02, 03, 05) right after it is saved.
+stop prints its form (Mẫu 02, 03, 05) right after it is saved. An attached
+scan opens inside motcua (Enter on its row, ui/scan_viewer.py).
 """
 
 from PySide6.QtCore import Qt
@@ -11,13 +12,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from counter import corrections, dossiers, lifecycle
+from counter import corrections, dossiers, lifecycle, scans
 from counter.changes import Changes
 from counter.dossier import CHANNELS, STATUS_LABELS
 from counter.transitions import EVENT_LABELS, TABLE, EventKind
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
+from ui.scan_viewer import ScanViewer
 from ui.sentences import event_sentence, moment
 from ui.widgets import MessageLine, ReasonDialog, line
 
@@ -53,8 +55,27 @@ class DossierDialog(QDialog):
         self.documents.setColumnWidth(0, 420)
         self.events.setColumnWidth(0, 140)
         self.events.setColumnWidth(1, 130)
+        self.documents.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.documents.currentCellChanged.connect(lambda *_: self._document_chosen())
+        self.documents.itemActivated.connect(lambda _item: self.view_scan())
+        self.view_button = QPushButton("Xem bản số hóa (Enter)")
+        self.view_button.setEnabled(False)
+        self.view_button.clicked.connect(self.view_scan)
+        self.result_button = QPushButton("Xem tệp kết quả")
+        self.result_button.setEnabled(False)
+        self.result_button.clicked.connect(self.view_result)
+        documents_page = QWidget()
+        documents_layout = QVBoxLayout(documents_page)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.addWidget(self.documents, 1)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.view_button)
+        scan_row.addWidget(self.result_button)
+        scan_row.addStretch(1)
+        documents_layout.addLayout(scan_row)
+        self.viewer: ScanViewer | None = None
         tabs = QTabWidget()
-        tabs.addTab(self.documents, "Thành phần hồ sơ")
+        tabs.addTab(documents_page, "Thành phần hồ sơ")
         tabs.addTab(self.events, "Quá trình xử lý")
 
         self.field = QComboBox()
@@ -137,6 +158,39 @@ class DossierDialog(QDialog):
                 self.events.setItem(row, column, item)
         for key, kind in STEP_BUTTONS.items():
             self.actions[key].setEnabled(self.access.can(kind, dossier.status))
+        self.result_button.setEnabled(bool(dossier.result_file))
+        if dossier.documents and self.documents.currentRow() < 0:
+            self.documents.setCurrentCell(0, 0)
+        self._document_chosen()
+
+    # Scans -------------------------------------------------------------------------------
+    def _chosen_document(self):
+        row = self.documents.currentRow()
+        if self.dossier is None or not 0 <= row < len(self.dossier.documents):
+            return None
+        return self.dossier.documents[row]
+
+    def _document_chosen(self) -> None:
+        document = self._chosen_document()
+        self.view_button.setEnabled(document is not None and bool(document.file_sha256))
+
+    def view_scan(self) -> None:
+        document = self._chosen_document()
+        if document is None or not document.file_sha256:
+            return
+        code, position = self.code, document.position
+        self.runner.run(lambda s: scans.document_scan(s, code, position),
+                        done=lambda scan: self._show_scan(scan, f"giấy tờ {position}. {document.name}"),
+                        failed=self._refused, label="Đang mở bản số hóa…", parent=self)
+
+    def view_result(self) -> None:
+        code = self.code
+        self.runner.run(lambda s: scans.result_scan(s, code), done=lambda scan: self._show_scan(scan, "kết quả"),
+                        failed=self._refused, label="Đang mở tệp kết quả…", parent=self)
+
+    def _show_scan(self, scan, title: str) -> None:
+        self.viewer = ScanViewer(scan, f"{title} (hồ sơ {self.code})", self)
+        self.viewer.open()
 
     def edit(self) -> None:
         field, value = self.field.currentData(), self.value.text()

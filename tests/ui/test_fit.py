@@ -144,6 +144,14 @@ def open_citizen(app, qtbot, tmp_path):
     yield window
 
 
+def open_scan(app, qtbot, tmp_path):
+    from counter.scans import Scan
+    from tests.ui.test_scan_viewer import pdf_file
+    from ui.scan_viewer import ScanViewer
+
+    yield ScanViewer(Scan("to-khai.pdf", pdf_file(tmp_path / "to-khai.pdf").read_bytes()), "giấy tờ 1")
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -154,7 +162,7 @@ def open_main(app, qtbot, tmp_path):
 OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
-    "MainWindow": open_main, "CitizenWindow": open_citizen,
+    "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 
