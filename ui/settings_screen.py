@@ -28,6 +28,7 @@ from ui.audit_page import AuditPage
 from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
+from ui.procedure_editor import ProcedureDialog
 from ui.printer import FormPrinter
 from ui.refresh import Refresh
 from ui.unit_form import UnitForm
@@ -105,11 +106,15 @@ class SettingsScreen(QWidget):
         import_file.clicked.connect(self.import_catalogue)
         import_starter = QPushButton("Nạp danh mục mẫu cấp xã")
         import_starter.clicked.connect(lambda: self._import(catalogue.STARTER))
+        edit_one = QPushButton("Sửa một thủ tục…")
+        edit_one.clicked.connect(self.edit_procedure)
         row = QHBoxLayout(procedures)
         row.addWidget(self.procedure_count, 1)
+        row.addWidget(edit_one)
         row.addWidget(import_file)
         row.addWidget(import_starter)
-        self.catalogue_actions = (import_file, import_starter)
+        self.catalogue_actions = (edit_one, import_file, import_starter)
+        self.procedure_dialog: ProcedureDialog | None = None
 
         printing = QGroupBox("In ấn (riêng máy này)")
         self.direct_print = QCheckBox("In thẳng ra máy in mặc định, không xem trước")
@@ -313,6 +318,10 @@ class SettingsScreen(QWidget):
                                               "Danh mục (*.csv *.xlsx);;Mọi tệp (*)")
         if path:
             self._import(path)
+
+    def edit_procedure(self) -> None:
+        self.procedure_dialog = ProcedureDialog(self.runner, self)
+        self.procedure_dialog.open()
 
     def _import(self, path) -> None:
         self.runner.run(lambda s: catalogue.import_catalogue(s, path), done=self._imported, failed=self._refused,

@@ -152,6 +152,17 @@ def open_scan(app, qtbot, tmp_path):
     yield ScanViewer(Scan("to-khai.pdf", pdf_file(tmp_path / "to-khai.pdf").read_bytes()), "giấy tờ 1")
 
 
+def open_procedure(app, qtbot, tmp_path):
+    from ui.procedure_editor import ProcedureDialog
+
+    dialog = ProcedureDialog(app.launcher.runner)
+    app.idle()
+    dialog.picker.field.setText("chung thuc")
+    dialog.picker.filter("chung thuc")
+    dialog.picker.field.returnPressed.emit()
+    yield dialog
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -162,7 +173,7 @@ def open_main(app, qtbot, tmp_path):
 OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
-    "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan,
+    "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan, "ProcedureDialog": open_procedure,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 
