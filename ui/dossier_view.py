@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from counter import corrections, dossiers, lifecycle, scans
+from counter import catalogue, corrections, dossiers, lifecycle, scans
 from counter.changes import Changes
 from counter.dossier import CHANNELS, STATUS_LABELS
 from counter.transitions import EVENT_LABELS, TABLE, EventKind
@@ -20,6 +20,7 @@ from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.scan_viewer import ScanViewer
+from ui.supplement_dialog import SupplementDialog
 from ui.sentences import event_sentence, moment
 from ui.widgets import MessageLine, ReasonDialog, line
 
@@ -203,12 +204,38 @@ class DossierDialog(QDialog):
 
     def step(self, form: str) -> None:
         """Supplement request, rejection or stop: a reason, the step, then its form printed."""
-        calls = {"supplement": lifecycle.request_supplement, "rejection": lifecycle.reject, "stop": lifecycle.stop}
-        titles = {"supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "rejection": "Từ chối giải quyết hồ sơ",
-                  "stop": "Dừng giải quyết hồ sơ"}
+        if form == "supplement":
+            self._ask_supplement()
+            return
+        calls = {"rejection": lifecycle.reject, "stop": lifecycle.stop}
+        titles = {"rejection": "Từ chối giải quyết hồ sơ", "stop": "Dừng giải quyết hồ sơ"}
         dialog = ReasonDialog(titles[form], "Lý do", self)
         dialog.accepted.connect(lambda: self._run(lambda s: calls[form](s, self.code, dialog.text()),
                                                   f"Đã lưu: {titles[form].lower()}.", form))
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _ask_supplement(self) -> None:
+        """The procedure's checklist first (read on the worker), then the documents ticked."""
+        code = self.code
+
+        def checklist(session):
+            dossier = dossiers.get(session, code, with_documents=False)
+            return catalogue.procedure(session, dossier.procedure_code).documents
+
+        self.runner.run(checklist, done=self._supplement_dialog, failed=self._refused)
+
+    def _supplement_dialog(self, checklist: list[str]) -> None:
+        dialog = SupplementDialog(checklist, self)
+
+        def request() -> None:
+            missing = dialog.missing()
+            # The slip states a reason; ticking the documents is reason enough when none is typed.
+            reason = dialog.text() or ("Hồ sơ còn thiếu giấy tờ cần bổ sung." if missing else "")
+            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing),
+                      "Đã lưu: yêu cầu bổ sung, hoàn thiện hồ sơ.", "supplement")
+
+        dialog.accepted.connect(request)
         dialog.open()
         self.reason_dialog = dialog
 

@@ -42,7 +42,7 @@ def scan(widget, payload: str = CARD, with_enter: bool = True) -> None:
         press(widget, Qt.Key.Key_Return)
 
 
-def test_a_new_citizen_with_a_cccd_in_at_most_15_key_presses(app, qtbot, tmp_path):
+def test_a_new_citizen_with_a_cccd_in_at_most_15_key_presses(app, session, qtbot, tmp_path):
     made = app.printed_to_file(tmp_path, direct=False)
     previews = []
     app.window.printer.previewed.connect(previews.append)
@@ -67,7 +67,7 @@ def test_a_new_citizen_with_a_cccd_in_at_most_15_key_presses(app, qtbot, tmp_pat
     keys.enter(print_dialog_of(qtbot, preview))
     qtbot.waitUntil(lambda: (tmp_path / "printed-1.pdf").exists(), timeout=20000)
     app.idle()
-    saved = dossiers.get(app.launcher.runner.session, screen.last.code)
+    saved = dossiers.get(session, screen.last.code)
     assert (saved.id_number, saved.applicant_name) == ("024190001234", "Nguyễn Thị Hồng Nhung")
     assert saved.address == "Thôn Đồng Sen, xã Tân Tiến, tỉnh Bắc Ninh" and made
     print(f"\nkey presses after the scan, receipt printed: {keys.count}")

@@ -163,6 +163,14 @@ def open_procedure(app, qtbot, tmp_path):
     yield dialog
 
 
+def open_supplement(app, qtbot, tmp_path):
+    from counter import catalogue
+    from ui.supplement_dialog import SupplementDialog
+
+    longest = max(catalogue.read_catalogue(catalogue.STARTER), key=lambda p: len(p.documents))
+    yield SupplementDialog(longest.documents)
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -174,6 +182,7 @@ OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
     "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan, "ProcedureDialog": open_procedure,
+    "SupplementDialog": open_supplement,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 
