@@ -81,6 +81,13 @@ def test_the_committed_qm_is_the_compiled_ts(tmp_path):
         "run: pyside6-lrelease ui/translations/qtbase_vi.ts (and commit the .qm)"
 
 
+def test_the_frozen_build_and_the_package_carry_the_qm():
+    spec = (language.TRANSLATIONS.parents[1] / "packaging" / "motcua.spec").read_text(encoding="utf-8")
+    assert '"ui" / "translations" / "qtbase_vi.qm"), "ui/translations"' in spec
+    project = (language.TRANSLATIONS.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'ui = ["translations/*.qm"]' in project
+
+
 def test_the_print_dialog_is_vietnamese(translated, qtbot, tmp_path):
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFileName(str(tmp_path / "out.pdf"))
