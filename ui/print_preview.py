@@ -18,7 +18,7 @@ import threading
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewWidget
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 # Pages are rasterised at this resolution for the printer: sharp text, scannable barcodes.
@@ -177,9 +177,10 @@ _warming: list[threading.Thread] = []
 
 
 def warm_up() -> threading.Thread:
-    """Load QtPdf's PDF engine (PDFium) and draw a page once, on a thread of its own, while the
-    officer starts typing: the first preview then opens as fast as the next ones (issue 15).
-    Once per process."""
+    """Load QtPdf's PDF engine (PDFium), draw a page once and ask the system for its printers
+    (CUPS may take seconds to list network printers), on a thread of its own while the officer
+    starts typing: the first preview then opens as fast as the next ones (issue 15). Once per
+    process; `warmed()` waits for it before the first printer is made."""
     if _warming:
         return _warming[0]
 
@@ -191,8 +192,15 @@ def warm_up() -> threading.Thread:
         page.drawString(72, 72, "motcua")
         page.save()
         PdfPages(out.getvalue()).image(0, 36)
+        QPrinterInfo.defaultPrinterName()
 
     thread = threading.Thread(target=run, name="motcua-warm-up", daemon=True)
     _warming.append(thread)
     thread.start()
     return thread
+
+
+def warmed() -> None:
+    """Wait for the warm-up, if one runs: Qt's printer plugin is loaded once, by one thread."""
+    for thread in _warming:
+        thread.join()

@@ -49,6 +49,7 @@ class FormPrinter(QObject):
 
     def output(self, data: bytes, title: str) -> None:
         self.ready.emit(title, data)
+        print_preview.warmed()  # done long before, unless the officer prints within a second of start-up
         pages = print_preview.PdfPages(data)
         printer = self.make_printer(pages)
         if self.preferences.direct_print:
