@@ -37,7 +37,9 @@ class CardScanner(QObject):
         self.pause.setSingleShot(True)
         self.pause.setInterval(PAUSE_MS)
         self.pause.timeout.connect(self._finish)
-        QApplication.instance().focusChanged.connect(self._focus)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus)
 
     @property
     def reading(self) -> bool:

@@ -14,7 +14,7 @@ class Preferences:
     @property
     def direct_print(self) -> bool:
         """Print straight to the default printer, without the preview (issue 5, scope 2)."""
-        return self.store.value("print/direct", False, type=bool)
+        return bool(self.store.value("print/direct", False, type=bool))
 
     @direct_print.setter
     def direct_print(self, value: bool) -> None:
@@ -23,7 +23,7 @@ class Preferences:
     @property
     def export_dir(self) -> str:
         """Where end-of-day exports go; empty: the export's own default."""
-        return self.store.value("export/folder", "", type=str)
+        return str(self.store.value("export/folder", "", type=str))
 
     @export_dir.setter
     def export_dir(self, value: str) -> None:
@@ -33,7 +33,7 @@ class Preferences:
     def scan_dir(self) -> str:
         """Where the scanner saves its files: the file dialogs for scans open there
         (default: the user's Documents)."""
-        chosen = self.store.value("scans/folder", "", type=str)
+        chosen = str(self.store.value("scans/folder", "", type=str))
         return chosen or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
     @scan_dir.setter
@@ -43,7 +43,7 @@ class Preferences:
     @property
     def maximized(self) -> bool:
         """The main window opens maximised unless the officer last left it smaller."""
-        return self.store.value("window/maximized", True, type=bool)
+        return bool(self.store.value("window/maximized", True, type=bool))
 
     @maximized.setter
     def maximized(self, value: bool) -> None:
@@ -62,7 +62,7 @@ class Preferences:
     @property
     def citizen_screen(self) -> bool:
         """Show the citizen's rating window (on a second screen when there is one)."""
-        return self.store.value("citizen/screen", True, type=bool)
+        return bool(self.store.value("citizen/screen", True, type=bool))
 
     @citizen_screen.setter
     def citizen_screen(self, value: bool) -> None:
