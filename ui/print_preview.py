@@ -16,7 +16,7 @@ import io
 import threading
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF, Qt
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewWidget
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
@@ -147,7 +147,10 @@ class PreviewDialog(QDialog):
                              ("PgDown", lambda: self._turn(1))):
             QShortcut(QKeySequence(keys), self, action)
         self.print_button.setFocus()
-        self.resize(760, 640)
+        # As tall as the screen allows (a 1366×768 screen keeps its taskbar and the title bar).
+        room = QGuiApplication.primaryScreen().availableGeometry()
+        height = max(480, min(1000, room.height() - 80))
+        self.resize(min(room.width() - 40, height * 9 // 8), height)
 
     def _turn(self, step: int) -> None:
         self.view.setCurrentPage(max(1, min(self.view.pageCount(), self.view.currentPage() + step)))
