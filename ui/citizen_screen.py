@@ -2,9 +2,10 @@
 
 ND 61/2018 art. 29 lists an electronic rating device at the counter; until now the officer
 being rated keyed the rating. This window faces the citizen: on a second monitor or touch
-screen when there is one (full screen), else as a small window of its own beside the main
-one. When the officer opens a dossier to return (ui/returns.py) it shows the dossier and
-three large choices; "Không hài lòng" offers reasons to tick, optional. The choice goes back
+screen when there is one (full screen), else as a small window of its own, in the corner of
+the officer's screen and only while a dossier waits for its rating (it would hide the main
+window's buttons otherwise). When the officer opens a dossier to return (ui/returns.py) it
+shows the dossier and three large choices; "Không hài lòng" offers reasons to tick, optional. The choice goes back
 to the return screen, which records it as given by the citizen (rating_by "citizen").
 """
 
@@ -32,6 +33,7 @@ class CitizenWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Đánh giá sự hài lòng — motcua")
         self.code: str | None = None
+        self.shared = False  # on the officer's own screen: shown only while asking
         self.welcome = QLabel()
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setWordWrap(True)
@@ -112,10 +114,10 @@ class CitizenWindow(QMainWindow):
             self.setGeometry(others[0].geometry())
             self.showFullScreen()
             return
+        self.shared = True
         room = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(min(640, room.width() // 2), min(480, room.height() // 2))
         self.move(room.right() - self.width(), room.bottom() - self.height())
-        self.show()
 
     def ask(self, code: str, name: str, procedure: str) -> None:
         """A dossier is being returned: ask its citizen to rate."""
@@ -125,11 +127,16 @@ class CitizenWindow(QMainWindow):
             button.setChecked(False)
         self.dossier.setText(f"Hồ sơ <b>{code}</b><br>{name}<br>{procedure}")
         self.pages.setCurrentWidget(self.asking)
+        if self.shared:
+            self.show()
+            self.raise_()
 
     def idle(self) -> None:
         self.back_to_idle.stop()
         self.code = None
         self.pages.setCurrentWidget(self.welcome)
+        if self.shared:
+            self.hide()
 
     @property
     def asking_now(self) -> bool:

@@ -43,15 +43,21 @@ def test_the_rating_window_fills_the_second_screen(app):
     assert window.pages.currentWidget() is window.welcome and "UBND xã Tân Tiến" in window.welcome.text()
 
 
-def test_with_one_screen_it_is_a_small_window_of_its_own(qapp, qtbot, monkeypatch):
+def test_with_one_screen_it_is_a_small_window_shown_only_while_asking(qapp, qtbot, monkeypatch):
     primary = QGuiApplication.primaryScreen()
     monkeypatch.setattr(citizen_screen.QGuiApplication, "screens", staticmethod(lambda: [primary]))
     window = citizen_screen.CitizenWindow("UBND xã Tân Tiến")
     qtbot.addWidget(window)
     window.place()
+    assert not window.isVisible()  # it would hide the officer's buttons
+    window.ask("000.00.53.H48-260804-0001", "Lò Văn Páo", "Đăng ký khai sinh")
     qtbot.waitExposed(window)
     assert not window.isFullScreen() and window.screen() is primary
     assert window.width() <= primary.availableGeometry().width() // 2
+    room = primary.availableGeometry()
+    assert window.geometry().bottomRight().x() <= room.right() and window.geometry().bottom() <= room.bottom()
+    window.idle()
+    assert not window.isVisible()
 
 
 def test_the_citizen_rates_and_the_return_records_it_as_theirs(app, session):
