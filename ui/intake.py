@@ -25,7 +25,7 @@ from ui.card_scan import CardScanner
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.procedure_picker import ProcedurePicker
-from ui.widgets import MessageLine, file_name, line, pick_scan
+from ui.widgets import MessageLine, WheelGuard, file_name, line, pick_scan
 
 NOT_SCANNED, NOT_REQUIRED, PICK = "none", "not-required", "pick"
 
@@ -138,6 +138,8 @@ class IntakeScreen(QWidget):
         self.looked_up = ""
         self.scanner = CardScanner(self)
         self.scanner.scanned.connect(self.read_card)
+        self.wheel = WheelGuard(self)  # scrolling the checklist changes none of its rows
+        self.wheel.guard(self)
 
     def start(self) -> None:
         self.reload_catalogue()
@@ -242,6 +244,8 @@ class IntakeScreen(QWidget):
         scans = QComboBox()
         self.documents.setCellWidget(row, 3, scans)
         scans.activated.connect(lambda _i, box=scans: self._scan_chosen(box))
+        for widget in (kind, quantity, scans):
+            self.wheel.watch(widget)
         self._fill_scans(row)
         if not name:
             self.documents.setCurrentCell(row, 0)

@@ -166,10 +166,14 @@ class WheelGuard(QObject):
     KINDS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
 
     def guard(self, root: QWidget) -> None:
+        """Every number, time and choice field inside `root` now."""
         for widget in root.findChildren(QWidget):
             if isinstance(widget, self.KINDS):
-                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a turn of the wheel gives no focus
-                widget.installEventFilter(self)
+                self.watch(widget)
+
+    def watch(self, widget: QWidget) -> None:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a turn of the wheel gives no focus
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
