@@ -232,7 +232,8 @@ class DossierDialog(QDialog):
             missing = dialog.missing()
             # The slip states a reason; ticking the documents is reason enough when none is typed.
             reason = dialog.text() or ("Hồ sơ còn thiếu giấy tờ cần bổ sung." if missing else "")
-            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing),
+            # A second request (the head's, ND 61/2018 art. 19) takes the reason typed as its reason too.
+            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing, repeat_reason=reason),
                       "Đã lưu: yêu cầu bổ sung, hoàn thiện hồ sơ.", "supplement")
 
         dialog.accepted.connect(request)

@@ -42,6 +42,7 @@ from db import province as province_table
 from db.connection import write
 
 _FIELDS = operator.itemgetter(*province_table.QUERIED_FIELDS)
+_ADDED = province_table.ADDED_FIELDS
 # Positions in a stored row (province_table.STORED_FIELDS).
 _VERSION = province_table.STORED_FIELDS.index("version")
 _SHA = province_table.STORED_FIELDS.index("record_sha256")
@@ -285,7 +286,7 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        return (version, *_FIELDS(record), raw)
+        return (version, *_FIELDS(record), *[record.get(name, absent) for name, absent in _ADDED], raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
