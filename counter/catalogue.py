@@ -326,9 +326,10 @@ _UNSET = object()
 
 
 def update_procedure(session: Session, code: str, days: int | None = None, fee: object = _UNSET,
-                     documents: list[str] | None = None) -> Procedure:
+                     documents: list[str] | None = None, online_level: str | None = None) -> Procedure:
     """Change one procedure of the unit's catalogue (an admin, in the window; issue 15): its time
-    limit in working days, its fee (None: not set) and its checklist of documents, one per item.
+    limit in working days, its fee (None: not set), its checklist of documents, one per item, and
+    its online service (`online_level`: "full", "partial" or "").
     Only what is given changes; the change is audited with the new values. A dossier already
     received keeps the procedure's name, days and due date it was received with."""
     session.require("catalogue")
@@ -344,6 +345,8 @@ def update_procedure(session: Session, code: str, days: int | None = None, fee: 
     if documents is not None:
         items = [clean_text(item, "tên giấy tờ", _LONG) for item in documents]
         changed["documents"] = [item for item in items if item]
+    if online_level is not None:
+        changed["online_level"] = parse_online_level(online_level)
     changed = {key: value for key, value in changed.items() if getattr(current, key) != value}
     if not changed:
         raise CounterError(f"Thủ tục {current.code} không có gì thay đổi.", "nothing to change")

@@ -117,7 +117,12 @@ class CitizenWindow(QMainWindow):
         self.shared = True
         room = QGuiApplication.primaryScreen().availableGeometry()
         self.resize(min(640, room.width() // 2), min(480, room.height() // 2))
-        self.move(room.right() - self.width(), room.bottom() - self.height())
+
+    def _to_corner(self) -> None:
+        """The bottom right corner of the officer's screen, the whole window on it."""
+        room = QGuiApplication.primaryScreen().availableGeometry()
+        frame = self.frameGeometry()
+        self.move(room.right() - frame.width() + 1, room.bottom() - frame.height() + 1)
 
     def ask(self, code: str, name: str, procedure: str) -> None:
         """A dossier is being returned: ask its citizen to rate."""
@@ -129,6 +134,7 @@ class CitizenWindow(QMainWindow):
         self.pages.setCurrentWidget(self.asking)
         if self.shared:
             self.show()
+            self._to_corner()
             self.raise_()
 
     def idle(self) -> None:

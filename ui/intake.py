@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from counter import applicants, catalogue, cccd, dossier_list
 from counter.changes import Changes
 from counter.dossier import CHANNELS
+from counter.applicant_details import Representative
 from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
 from ui.card_scan import CardScanner
@@ -60,6 +61,11 @@ class IntakeScreen(QWidget):
             self.sex.addItem(label or "—", label)
         self.address = line("Địa chỉ")
         self.email = line("Email (nếu có)")
+        # The authorised representative the 2025 receipt names (TT 03/2025, Mẫu 01), when there is one.
+        self.proxy_name = line("Họ tên người được ủy quyền (nếu có)")
+        self.proxy_id = line("Số định danh")
+        self.proxy_id.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]{0,12}"), self))
+        self.proxy_phone = line("Điện thoại")
         self.channel = QComboBox()
         for key, label in CHANNELS.items():
             self.channel.addItem(label, key)
@@ -102,6 +108,11 @@ class IntakeScreen(QWidget):
         left.addRow("Ngày sinh", born)
         right.addRow("Địa chỉ", self.address)
         right.addRow("Email", self.email)
+        proxy = QHBoxLayout()
+        proxy.addWidget(self.proxy_name, 2)
+        proxy.addWidget(self.proxy_id, 1)
+        proxy.addWidget(self.proxy_phone, 1)
+        right.addRow("Ủy quyền", proxy)
         right.addRow("Kênh nộp", self.channel)
         right.addRow("Phí, lệ phí", self.fee)
         columns = QGridLayout()
@@ -125,7 +136,9 @@ class IntakeScreen(QWidget):
         layout.addWidget(self.message)
         for first, second in ((self.picker.field, self.id_number), (self.id_number, self.phone),
                               (self.phone, self.name), (self.name, self.birth_date), (self.birth_date, self.sex),
-                              (self.sex, self.address), (self.address, self.email), (self.email, self.channel),
+                              (self.sex, self.address), (self.address, self.email), (self.email, self.proxy_name),
+                              (self.proxy_name, self.proxy_id), (self.proxy_id, self.proxy_phone),
+                              (self.proxy_phone, self.channel),
                               (self.channel, self.fee), (self.fee, self.documents)):
             self.setTabOrder(first, second)
 
@@ -313,6 +326,8 @@ class IntakeScreen(QWidget):
             procedure_code=self.procedure.code, name=self.name.text(), id_number=self.id_number.text(),
             phone=self.phone.text(), address=self.address.text(), email=self.email.text(),
             channel=self.channel.currentData(), fee=self.fee.value(), documents=documents, reuse=reuse or False,
+            birth_date=self.birth_date.text(), sex=self.sex.currentData(),
+            representative=Representative(self.proxy_name.text(), self.proxy_id.text(), self.proxy_phone.text()),
         )
         self.save_button.setEnabled(False)
         self.message.note("Đang lưu hồ sơ…")
@@ -352,7 +367,7 @@ class IntakeScreen(QWidget):
         self.looked_up = ""
         self.card = None
         for field in (self.picker.field, self.id_number, self.phone, self.name, self.birth_date, self.address,
-                      self.email):
+                      self.email, self.proxy_name, self.proxy_id, self.proxy_phone):
             field.clear()
         self.sex.setCurrentIndex(0)
         self.picker.filter("")

@@ -1,13 +1,13 @@
 """Sửa một thủ tục: an admin changes one procedure of the catalogue in the window (issue 15).
 
 Pick the procedure as at intake (name or code, diacritics optional, Enter), change its time
-limit, fee and checklist of documents (one per line), save (Ctrl+S). The change is audited
+limit, fee, checklist of documents (one per line) and online service, save (Ctrl+S). The change is audited
 (counter/catalogue.py: update_procedure); a catalogue file can still be imported whole.
 """
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSpinBox, QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSpinBox, QVBoxLayout,
     QWidget,
 )
 
@@ -40,6 +40,10 @@ class ProcedureDialog(QDialog):
         self.fee.setGroupSeparatorShown(True)
         self.no_fee = QCheckBox("Chưa quy định phí, lệ phí")
         self.no_fee.toggled.connect(lambda on: self.fee.setEnabled(not on))
+        self.online = QComboBox()
+        for key, label in (("", "Không có dịch vụ công trực tuyến"), ("partial", "Một phần"),
+                           ("full", "Toàn trình")):
+            self.online.addItem(label, key)
         self.documents = QPlainTextEdit()
         self.documents.setTabChangesFocus(True)
         self.documents.setPlaceholderText("Mỗi giấy tờ một dòng")
@@ -58,11 +62,12 @@ class ProcedureDialog(QDialog):
         form.addRow("Thời hạn giải quyết", self.days)
         form.addRow("Phí, lệ phí", fee_row)
         form.addRow("Thành phần hồ sơ", self.documents)
+        form.addRow("Dịch vụ công trực tuyến", self.online)
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.editors = (self.days, self.fee, self.no_fee, self.documents, self.buttons.button(
+        self.editors = (self.days, self.fee, self.no_fee, self.documents, self.online, self.buttons.button(
             QDialogButtonBox.StandardButton.Save))
         for widget in self.editors:
             widget.setEnabled(False)
@@ -82,6 +87,7 @@ class ProcedureDialog(QDialog):
         self.fee.setValue(chosen.fee or 0)
         self.fee.setEnabled(chosen.fee is not None)
         self.documents.setPlainText("\n".join(chosen.documents))
+        self.online.setCurrentIndex(max(0, self.online.findData(chosen.online_level)))
         self.message.clear()
         self.days.setFocus()
         self.days.selectAll()
@@ -92,7 +98,9 @@ class ProcedureDialog(QDialog):
         code, days = self.procedure.code, self.days.value()
         fee = None if self.no_fee.isChecked() else self.fee.value()
         documents = [line for line in self.documents.toPlainText().splitlines() if line.strip()]
-        self.runner.run(lambda s: catalogue.update_procedure(s, code, days=days, fee=fee, documents=documents),
+        online = self.online.currentData()
+        self.runner.run(lambda s: catalogue.update_procedure(s, code, days=days, fee=fee, documents=documents,
+                                                             online_level=online),
                         done=self._saved, failed=lambda error: self.message.error(message_of(error)),
                         label="Đang lưu thủ tục…", parent=self)
 

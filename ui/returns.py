@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from counter import dossiers
 from counter.changes import Changes
 from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
-from counter.lifecycle import record_result, return_result
+from counter.lifecycle import complain, record_result, return_result
 from counter.transitions import EventKind, allows
 from ui.citizen_screen import CitizenWindow
 from ui.operations import Runner, message_of
@@ -218,11 +218,16 @@ class ReturnScreen(QWidget):
         code, path = self.dossier.code, self.result_file
         needs_result = _needs_result(self.dossier.status)
         to, channel, rating = self.receiver.text(), self.channel.currentData(), self.rating.currentData()
+        rating_by = (self.rating_by or "officer") if rating else None
+        complaint = self.complaint if rating_by == "citizen" else ""
 
         def call(session):
             if needs_result:
                 record_result(session, code, file=path)
-            return return_result(session, code, to=to, channel=channel, rating=rating)
+            returned = return_result(session, code, to=to, channel=channel, rating=rating, rating_by=rating_by)
+            if complaint:  # what the unsatisfied citizen ticked: a complaint of their own (QĐ 766)
+                returned = complain(session, code, complaint)
+            return returned
 
         self.return_box.setEnabled(False)
         self.runner.run(call, done=self._returned, failed=self._refused, label="Đang trả kết quả…", parent=self)

@@ -10,7 +10,7 @@ word for each idea: "Trước hạn", "Đúng hạn", "Trễ hạn" wherever tim
 from collections.abc import Callable
 from datetime import date, datetime
 
-from counter.dossier import CHANNELS, RATINGS, RETURN_CHANNELS
+from counter.dossier import CHANNELS, ONLINE_LEVELS, PAYMENTS, RATINGS, RETURN_CHANNELS, SEXES
 from counter.roles import ROLES
 from counter.settings import FORM_SETS, LEVELS
 from counter.transitions import EVENT_LABELS, EventKind
@@ -19,7 +19,10 @@ TIMELINESS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Tr�
 # The fields a correction changes (counter/corrections.py: EDITABLE), as the dossier names them.
 FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Điện thoại", "address": "Địa chỉ",
           "email": "Email", "channel": "Kênh nộp", "fee": "Phí, lệ phí", "procedure": "Thủ tục",
-          "birth_date": "Ngày sinh", "sex": "Giới tính"}
+          "birth_date": "Ngày sinh", "sex": "Giới tính", "representative_name": "Người được ủy quyền",
+          "representative_id": "Số định danh người được ủy quyền",
+          "representative_phone": "Điện thoại người được ủy quyền", "payment": "Hình thức nộp phí",
+          "fee_receipt": "Số biên lai"}
 SETTINGS = {
     "unit_code": "Mã định danh", "unit_name": "Tên đơn vị", "authority": "Cơ quan chủ quản", "level": "Cấp",
     "place": "Địa danh", "office_open": "Giờ mở cửa", "office_close": "Giờ đóng cửa",
@@ -130,8 +133,12 @@ def _value(field: str, value) -> str:
         return money(value)
     if field == "channel":
         return CHANNELS.get(value, str(value))
-    if field == "birth_date":
+    if field == "birth_date" and value:
         return day(value)
+    if field == "sex":
+        return SEXES.get(value or "", "(trống)")
+    if field == "payment":
+        return PAYMENTS.get(value or "", "(trống)")
     return str(value if value not in (None, "") else "(trống)")
 
 
@@ -193,8 +200,13 @@ ACTIONS = dict(EVENT_LABELS, **{
     "catalogue_imported": "Nhập danh mục", "procedure_updated": "Sửa thủ tục", "settings_changed": "Sửa thiết lập",
     "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
     "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
-    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)",
+    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn bổ sung hồ sơ",
 })
+
+
+def _recomputed_count(d: dict) -> str:
+    changed = d.get("recomputed") or []
+    return f"tính lại hạn {len(changed)} hồ sơ đang giải quyết" if changed else ""
 
 
 def _setting(key: str, value) -> str:
@@ -238,10 +250,15 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
     "procedure_updated": lambda t, d: _procedure_updated(t, d),
     "settings_changed": lambda t, d: _join("Sửa thiết lập: " + ", ".join(_setting(k, v) for k, v in d.items())
                                            if d else "Sửa thiết lập"),
-    "calendar_imported": lambda t, d: _join(f"Nhập lịch từ tệp {t}", _count(len(d.get("days") or []), "ngày")),
+    "calendar_imported": lambda t, d: _join(f"Nhập lịch từ tệp {t}", _count(len(d.get("days") or []), "ngày"),
+                                            _recomputed_count(d)),
     "calendar_day_set": lambda t, d: _join(f"Ngày {day(t)} là ngày {'làm việc' if d.get('working') else 'nghỉ'}",
-                                           d.get("reason", "")),
-    "calendar_day_unset": lambda t, d: f"Bỏ ngày {day(t)} khỏi lịch riêng của đơn vị.",
+                                           d.get("reason", ""), _recomputed_count(d)),
+    "calendar_day_unset": lambda t, d: _join(f"Bỏ ngày {day(t)} khỏi lịch riêng của đơn vị", _recomputed_count(d)),
+    "guidance_given": lambda t, d: _join(f"Hướng dẫn {d.get('applicant', 'người nộp')} hoàn thiện hồ sơ"
+                                         + (f" thủ tục {d['procedure']}" if d.get("procedure") else ""),
+                                         "còn thiếu: " + ", ".join(d["missing"]) if d.get("missing") else "",
+                                         f"từ chối: {d['refusal']}" if d.get("refusal") else ""),
     "demo_filled": lambda t, d: _join("Tạo dữ liệu thử", _count(d.get("count"), "hồ sơ")),
     "demo_applicants": lambda t, d: _join("Tạo người nộp thử", _count(d.get("count"), "người")),
     "province_file_imported": lambda t, d: _join(f"Nhập tệp {t}", _count(d.get("dossiers"), "hồ sơ"),
@@ -249,7 +266,7 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
 }
 # What an edit of one procedure changes (counter/catalogue.py: update_procedure).
 PROCEDURE_FIELDS = {"name": "Tên", "days": "Thời hạn (ngày làm việc)", "fee": "Phí, lệ phí",
-                    "documents": "Thành phần hồ sơ", "online_level": "Mức dịch vụ công trực tuyến"}
+                    "documents": "Thành phần hồ sơ", "online_level": "Dịch vụ công trực tuyến"}
 
 
 def _procedure_updated(code: str, d: dict) -> str:
@@ -262,6 +279,8 @@ def _procedure_updated(code: str, d: dict) -> str:
             parts.append(f"{_lower(label)}: {len(value or [])} giấy tờ")
         elif key == "fee":
             parts.append(f"{_lower(label)} {money(value) if value is not None else 'chưa quy định'}")
+        elif key == "online_level":
+            parts.append(f"{_lower(label)}: {_lower(ONLINE_LEVELS.get(value, str(value)))}")
         else:
             parts.append(f"{_lower(label)} {value}")
     return _join(f"Sửa thủ tục {code}", ", ".join(parts))

@@ -22,11 +22,14 @@ def test_days_fee_and_documents_change_and_are_audited(session):
     assert intake.receive(session, "2.001019", "Lê Văn Tám").days == 3
     catalogue.update_procedure(session, "2.001019", fee=None)  # no fee set any more
     assert catalogue.procedure(session, "2.001019").fee is None
+    catalogue.update_procedure(session, "2.001019", online_level="toàn trình")  # as a catalogue writes it
+    assert catalogue.procedure(session, "2.001019").online_level == "full"
 
 
 @pytest.mark.parametrize("change, why", [
     ({"days": 366}, "từ 0 đến 365"), ({"days": -1}, "từ 0 đến 365"), ({"fee": -5}, "không được âm"),
     ({"documents": ["Tờ khai\u202e"]}, "ký tự điều khiển"), ({"days": 2}, "không có gì thay đổi"),
+    ({"online_level": "mức 9"}, "toàn trình"),
 ])
 def test_a_bad_change_is_refused_and_changes_nothing(session, change, why):
     before = table_dump(session)

@@ -70,6 +70,7 @@ def test_a_new_citizen_with_a_cccd_in_at_most_15_key_presses(app, session, qtbot
     saved = dossiers.get(session, screen.last.code)
     assert (saved.id_number, saved.applicant_name) == ("024190001234", "Nguyễn Thị Hồng Nhung")
     assert saved.address == "Thôn Đồng Sen, xã Tân Tiến, tỉnh Bắc Ninh" and made
+    assert (saved.birth_date, saved.sex) == ("1990-03-05", "nu")  # the card's date of birth and sex, stored
     print(f"\nkey presses after the scan, receipt printed: {keys.count}")
     assert keys.count <= 15
 

@@ -171,6 +171,15 @@ def open_supplement(app, qtbot, tmp_path):
     yield SupplementDialog(longest.documents)
 
 
+def open_recomputed(app, qtbot, tmp_path):
+    from ui.recomputed import RecomputedDialog
+
+    changed = [{"code": f"000.00.53.H48-261201-{n:04d}", "old_due_at": "2026-12-16T07:30:00",
+                "new_due_at": "2026-12-17T07:30:00", "new_appointment_at": "2026-12-18T07:30:00"}
+               for n in range(1, 40)]
+    yield RecomputedDialog(changed, app.window.printer)
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -182,7 +191,7 @@ OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
     "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan, "ProcedureDialog": open_procedure,
-    "SupplementDialog": open_supplement,
+    "SupplementDialog": open_supplement, "RecomputedDialog": open_recomputed,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 

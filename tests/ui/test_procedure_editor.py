@@ -19,11 +19,12 @@ def test_pick_change_and_save_one_procedure(app, session):
     dialog.days.setValue(4)
     dialog.fee.setValue(60000)
     dialog.documents.setPlainText("Phiếu yêu cầu chứng thực\nDự thảo di chúc\nGiấy tờ tùy thân")
+    dialog.online.setCurrentIndex(dialog.online.findData("partial"))
     press(dialog.documents, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     app.idle()
     assert dialog.message.kind == "ok", dialog.message.text()
     saved = catalogue.procedure(session, "2.001019")
-    assert (saved.days, saved.fee, len(saved.documents)) == (4, 60000, 3)
+    assert (saved.days, saved.fee, len(saved.documents), saved.online_level) == (4, 60000, 3, "partial")
     assert audit.recent(session, 1)[0]["action"] == "procedure_updated"
     # The intake's picker follows at once (the catalogue changed).
     app.screen(app.window.intake)
