@@ -117,10 +117,18 @@ class SettingsScreen(QWidget):
         self.catalogue_actions = (edit_one, import_file, import_starter)
         self.procedure_dialog: ProcedureDialog | None = None
 
-        printing = QGroupBox("In ấn (riêng máy này)")
+        printing = QGroupBox("In ấn, bản quét, màn hình đánh giá (riêng máy này)")
         self.direct_print = QCheckBox("In thẳng ra máy in mặc định, không xem trước")
         self.direct_print.setChecked(preferences.direct_print)
         self.direct_print.toggled.connect(lambda on: setattr(self.preferences, "direct_print", on))
+        self.scan_folder = QLabel()
+        choose_scans = QPushButton("Chọn thư mục bản quét…")
+        choose_scans.clicked.connect(self.choose_scan_folder)
+        self.citizen_screen = QCheckBox("Màn hình để người dân tự đánh giá (màn hình thứ hai, hoặc cửa sổ riêng; "
+                                        "có hiệu lực từ lần đăng nhập sau)")
+        self.citizen_screen.setChecked(preferences.citizen_screen)
+        self.citizen_screen.toggled.connect(lambda on: setattr(self.preferences, "citizen_screen", on))
+        self._show_scan_folder()
         self.ledger_from = QDateEdit(QDate(date.today().year, 1, 1))
         self.ledger_to = QDateEdit(QDate.currentDate())
         for edit in (self.ledger_from, self.ledger_to):
@@ -131,6 +139,11 @@ class SettingsScreen(QWidget):
                                                            from_qdate(self.ledger_to.date())))
         printing_layout = QVBoxLayout(printing)
         printing_layout.addWidget(self.direct_print)
+        row = QHBoxLayout()
+        row.addWidget(self.scan_folder, 1)
+        row.addWidget(choose_scans)
+        printing_layout.addLayout(row)
+        printing_layout.addWidget(self.citizen_screen)
         row = QHBoxLayout()
         for widget in (QLabel("Sổ theo dõi từ"), self.ledger_from, QLabel("đến"), self.ledger_to, ledger):
             row.addWidget(widget)
@@ -320,6 +333,17 @@ class SettingsScreen(QWidget):
         if path:
             self.runner.run(lambda s: unit.export_calendar(s, path), failed=self._refused,
                             done=lambda n: self.message.ok(f"Đã xuất {n} ngày ra {path}."))
+
+    def choose_scan_folder(self) -> None:
+        """Where the scanner saves: every file dialog for a scan opens there."""
+        folder = QFileDialog.getExistingDirectory(self.window(), "Thư mục máy quét lưu bản quét",
+                                                  self.preferences.scan_dir)
+        if folder:
+            self.preferences.scan_dir = folder
+            self._show_scan_folder()
+
+    def _show_scan_folder(self) -> None:
+        self.scan_folder.setText(f"Thư mục bản quét: {self.preferences.scan_dir}")
 
     # Catalogue ---------------------------------------------------------------------------
     def import_catalogue(self) -> None:
