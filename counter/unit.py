@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from counter import audit, private
+from counter import audit, private, sync_log
 from counter import settings as unit_settings
 from counter.changes import Changes
 from counter.clock import check_year
@@ -27,8 +27,14 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
             f"Đơn vị đã có hồ sơ mang mã {current.unit_code}; không thể đổi mã định danh đơn vị.",
             "the unit code cannot change once dossiers exist",
         )
+    before, after = unit_settings.to_stored(current), unit_settings.to_stored(result)
+    # Only what changed is written: what another counter changed meanwhile stays (issue 12).
+    changed = {key: value for key, value in after.items() if before.get(key) != value}
     with write(session.db):
-        settings_table.save(session.db, unit_settings.to_stored(result))
+        settings_table.save(session.db, changed)
+        for key, value in changed.items():
+            if unit_settings.unit_wide(key):
+                sync_log.unit_change(session, sync_log.SETTING, key, value)
         audit.log(session, "settings_changed", "settings", {k: getattr(result, k) for k in changes})
         session.note(Changes(settings=True))
     session.forget_cached()
@@ -47,6 +53,8 @@ def import_calendar(session: Session, path: str | Path) -> int:
         _refuse_official_conflict(session, override.day, override.working)
     with write(session.db):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
+        for o in days:
+            sync_log.unit_change(session, sync_log.CALENDAR, o.day.isoformat(), {"working": o.working, "reason": o.reason})
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
         session.note(Changes(calendar=True))
     session.forget_cached()
@@ -68,6 +76,7 @@ def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverr
     _refuse_official_conflict(session, day, working)
     with write(session.db):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
+        sync_log.unit_change(session, sync_log.CALENDAR, day.isoformat(), {"working": working, "reason": why})
         audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
         session.note(Changes(calendar=True))
     session.forget_cached()
@@ -80,6 +89,7 @@ def unset_day(session: Session, day: date) -> None:
         if not calendar_table.remove(session.db, day.isoformat()):
             # Raised inside the transaction: nothing, not even the audit row, is written.
             raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
+        sync_log.unit_change(session, sync_log.CALENDAR, day.isoformat(), None)
         audit.log(session, "calendar_day_unset", day.isoformat())
     session.note(Changes(calendar=True))
     session.forget_cached()

@@ -35,8 +35,9 @@ def day_numbers(db: sqlite_utils.Database, workstation: int) -> dict:
     }
 
 
-def ledger_numbers(db: sqlite_utils.Database) -> dict:
-    return dict(db.execute("SELECT ledger_year, max(ledger_number) FROM dossiers GROUP BY ledger_year").fetchall())
+def ledger_numbers(db: sqlite_utils.Database, workstation: int) -> dict:
+    return dict(db.execute("SELECT ledger_year, max(ledger_number) FROM dossiers WHERE workstation = ?"
+                           " GROUP BY ledger_year", [workstation]).fetchall())
 
 
 def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[dict], documents: list,
@@ -46,7 +47,7 @@ def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[di
         "INSERT INTO code_reservations (code, day, workstation, number, reserved_at) VALUES (?, ?, ?, ?, ?)",
         reservations,
     )
-    columns = list(DOSSIER_COLUMNS) + ["name_folded", "code_rev"]
+    columns = list(DOSSIER_COLUMNS) + ["name_folded", "code_rev", "origin", "receipt_seq"]
     conn.executemany(
         f"INSERT INTO dossiers ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", dossiers
     )
@@ -55,4 +56,5 @@ def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[di
         " reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         documents,
     )
-    conn.executemany("INSERT INTO events (dossier_id, at, kind, officer, detail) VALUES (?, ?, ?, ?, ?)", events)
+    conn.executemany("INSERT INTO events (dossier_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin,"
+                     " receipt_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
