@@ -59,6 +59,22 @@ def renew(db) -> str:
     return new
 
 
+def take_over(db, former: str | None, version: int) -> str:
+    """A backup was just put in place of a database whose identity was `former` (inside a write
+    transaction). A backup made before the unit sync (schema `version` < 5) was numbered by its own
+    upgrade: its events are the former station's first ones, in the same order, so they take back the
+    former identity and the unit changes its upgrade seeded are dropped (the former station's own are in
+    the sync folder). Then the database gets a new identity; returns it."""
+    value = sync_table.station(db)
+    if former and version < 5 and value["ws_id"] != former:
+        sync_table.relabel(db, value["ws_id"], former)
+        value = sync_table.station(db)
+    if former and former != value["ws_id"] and former not in value.get("lineage", []):
+        value["lineage"] = [*value.get("lineage", []), former]
+        sync_table.save_station(db, value)
+    return renew(db)
+
+
 def refuse_if_clashing(session) -> None:
     """No new dossier code while another counter of the unit has this counter's number (codes would clash)."""
     clash = sync_table.status(session.db).get("clash")

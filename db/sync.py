@@ -7,9 +7,14 @@ is always exactly what the same transaction wrote.
 """
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlite_utils
+
+from db import migrations
 
 STATION = "sync_station"  # settings key: {"ws_id", "lineage", "seq", "lamport"}
 STATUS = "sync_status"  # settings key: what the last syncs found (counter/sync.py)
@@ -35,6 +40,52 @@ def station(db: sqlite_utils.Database) -> dict:
 
 def save_station(db: sqlite_utils.Database, value: dict) -> None:
     _save_setting(db, STATION, value)
+
+
+def relabel(db: sqlite_utils.Database, numbered: str, former: str) -> None:
+    """A pre-sync backup's records, numbered by its own upgrade as `numbered`, are `former`'s."""
+    db.execute("UPDATE events SET origin = ? WHERE origin = ?", [former, numbered])
+    db.execute("UPDATE events SET receipt_origin = ? WHERE receipt_origin = ?", [former, numbered])
+    db.execute("UPDATE dossiers SET origin = ? WHERE origin = ?", [former, numbered])
+    db.execute("DELETE FROM unit_changes WHERE origin = ?", [numbered])
+    db.execute("DELETE FROM sync_causal WHERE origin = ?", [numbered])
+    events = db.execute("SELECT coalesce(max(seq), 0) FROM events WHERE origin = ?", [former]).fetchone()[0]
+    value = station(db)
+    save_station(db, dict(value, ws_id=former, seq=events))
+
+
+@contextmanager
+def upgraded_file(path: Path) -> Iterator[tuple[sqlite_utils.Database, int]]:
+    """(database, schema version it had) of a file no connection has open (start-up recovery), brought to
+    the current schema, inside one write transaction committed at the end."""
+    with open(path, "rb") as handle:
+        version = int.from_bytes(handle.read(100)[60:64], "big", signed=True)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        migrations.upgrade(db)
+        conn.execute("BEGIN IMMEDIATE")
+        yield db, version
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def station_of(path: Path) -> str | None:
+    """The identity a (perhaps damaged) database file holds, if it can still be read."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", [STATION]).fetchone()
+        finally:
+            conn.close()
+        value = json.loads(row[0]) if row else None
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
+    return value.get("ws_id") if isinstance(value, dict) and isinstance(value.get("ws_id"), str) else None
 
 
 def status(db: sqlite_utils.Database) -> dict:
@@ -169,6 +220,18 @@ def winners(db: sqlite_utils.Database, kind: str) -> dict[str, dict]:
     )
     return {key: {"value": json.loads(value), "at": at, "officer": officer, "origin": origin, "seq": seq}
             for key, value, at, officer, origin, seq in rows}
+
+
+def upsert_account(db: sqlite_utils.Database, username: str, value: dict, at: str) -> None:
+    """An account as the unit's register has it; failed logins and lock-outs stay this counter's."""
+    db.execute(
+        "INSERT INTO officers (username, full_name, role, password_hash, active, failed_logins, created_at, updated_at)"
+        " VALUES (:username, :full_name, :role, :password_hash, :active, 0, :at, :at) ON CONFLICT (username) DO UPDATE"
+        " SET full_name = excluded.full_name, role = excluded.role, password_hash = excluded.password_hash,"
+        " active = excluded.active, updated_at = excluded.updated_at",
+        {"username": username, "full_name": value["full_name"], "role": value["role"],
+         "password_hash": value["password_hash"], "active": int(value["active"]), "at": at},
+    )
 
 
 # --- peers ----------------------------------------------------------------------------------------
