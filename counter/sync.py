@@ -181,6 +181,9 @@ class _Run:
             found = self._stations(me)
             clash = _clash(me, self.settings.workstation, found)
             if clash:
+                # Still says who it is, so the other counter sees the clash too; writes no records.
+                published = max((b for _, b, _ in self._own_segments(own, me["ws_id"])), default=0)
+                self._write_station(own, published)
                 return self._refused(clash, found)
             self._note_peers(found)
             self._write_own(own, found)
@@ -302,12 +305,13 @@ class _Run:
             if (a, b) not in written and any(x <= a and b <= y for x, y in written):
                 sync_folder.remove(path)
 
-    def _write_station(self, own: Path) -> None:
+    def _write_station(self, own: Path, last: int | None = None) -> None:
         me = sync_table.station(self.db)
         sync_folder.write_station(own, {
             "unit": {"code": self.unit_code, "name": self.settings.unit_name}, "ws_id": me["ws_id"],
             "workstation": self.settings.workstation, "name": self.settings.station_name,
-            "lineage": me.get("lineage", []), "software": f"motcua {_version()}", "last_seq": me["seq"],
+            "lineage": me.get("lineage", []), "software": f"motcua {_version()}",
+            "last_seq": me["seq"] if last is None else last,
             "seen": sync_log.seen(self.db), "updated_at": iso(now()),
             "public_key": None, "signature": None})  # issue 13: the station's key and its signature
 

@@ -8,11 +8,10 @@ station's number; its applicant is found or added here by CCCD (else phone), so 
 counter. Scans are recorded by hash, size and name at once and fetched later (counter/sync.py).
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-
-import orjson
 
 from counter import applicants, catalogue, codes, sync_log
 from counter.changes import Changes
@@ -124,7 +123,8 @@ def _events(session: Session, by_code: dict[str, list[dict]], applied: Applied) 
             if _update(session, dossier_id, state, winner):
                 ledgers.update({old_key, (state.row["workstation"], state.row["ledger_year"],
                                           state.row["ledger_number"])})
-        rows.extend((dossier_id, e["at"], e["kind"], e["officer"], orjson.dumps(e["detail"]).decode(), e["origin"],
+        rows.extend((dossier_id, e["at"], e["kind"], e["officer"], json.dumps(e["detail"], ensure_ascii=False),
+                     e["origin"],
                      e["seq"], e["lamport"], *(e["receipt"] or (None, None))) for e in incoming)
         sync_table.replace_conflicts(db, [code], ("step", "code"), [_conflict(code, s, stamp) for s in skipped])
         applied.dossiers.add(code)

@@ -1,0 +1,183 @@
+"""Issue 12: the counters of one unit, each with its own database, through one sync folder."""
+
+import pytest
+
+from counter import lifecycle, maintenance, sync
+from counter.errors import CounterError
+from tests.counter.helpers import at, receive
+from tests.counter.sync_helpers import picture, station, sync_all, unit_tables
+
+
+@pytest.fixture
+def unit(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    counters = [station(tmp_path, k) for k in (1, 2, 3)]
+    yield share, counters
+    for s in counters:
+        s.close()
+
+
+def test_received_at_one_returned_at_three_apologised_at_two_everyone_sees_the_same(unit):
+    share, (one, two, three) = unit
+    first = receive(one, "2025-03-03 09:00", name="Nguyễn Văn Đức")
+    late = receive(one, "2025-03-03 10:00", procedure="2.000815", name="Trần Thị Bình")
+    sync_all([one, two, three], share)
+    lifecycle.record_result(three, first.code, at("2025-03-04 09:00"))
+    lifecycle.return_result(three, first.code, at("2025-03-04 10:00"), rating="satisfied")
+    lifecycle.apologize(two, late.code, at("2025-03-12 10:00"), "Chờ xác minh", at("2025-03-04 08:00"))
+    own = receive(two, "2025-03-05 09:00", name="Lê Văn Cường")
+    sync_all([one, two, three], share)
+    pictures = [picture(s) for s in (one, two, three)]
+    assert pictures[0] == pictures[1] == pictures[2]
+    shown = pictures[0]["dossiers"]
+    assert shown[first.code]["status"] == "returned" and shown[first.code]["rating"] == "satisfied"
+    assert shown[late.code]["apology_at"] == "2025-03-04T08:00:00"
+    assert shown[own.code]["workstation"] == 2 and own.code.endswith("-1001")
+    assert pictures[0]["conflicts"] == []
+    for s in (one, two, three):
+        assert maintenance.check(s) == []
+
+
+def test_two_counters_acting_on_one_dossier_before_seeing_each_other_give_one_winner_everywhere(unit):
+    share, (one, two, three) = unit
+    code = receive(one, "2025-03-03 09:00").code
+    sync_all([one, two, three], share)
+    lifecycle.record_result(three, code, at("2025-03-04 10:00"))
+    lifecycle.return_result(three, code, at("2025-03-04 11:00"))
+    lifecycle.request_supplement(two, code, "Thiếu giấy tờ", at("2025-03-04 09:00"))
+    sync_all([one, two, three], share)
+    pictures = [picture(s) for s in (one, two, three)]
+    assert pictures[0] == pictures[1] == pictures[2]
+    assert pictures[0]["dossiers"][code]["status"] == "waiting_supplement"
+    listed = pictures[0]["conflicts"]
+    assert [(c["event"], c["workstation"], c["resolved"]) for c in listed] == [
+        ("result_recorded", 3, False), ("returned", 3, False)]
+    assert "Chờ bổ sung" in listed[0]["reason"]
+    # Nothing is dropped: the set-aside events stay in every database.
+    assert sum(1 for e in pictures[0]["events"] if e[4] == "returned") == 1
+    done = sync.resolve(one, listed[1]["id"], "Đã gọi công dân, trả lại sau khi bổ sung")
+    assert done["resolved"]
+    sync_all([one, two, three], share)
+    assert [c["resolved"] for c in sync.conflicts(three)] == [False, True]
+    assert sync.conflicts(two) == sync.conflicts(three)
+    for s in (one, two, three):
+        assert maintenance.check(s) == []
+
+
+def test_the_same_number_on_two_counters_is_refused_until_one_is_renumbered(unit, tmp_path):
+    share, (one, two, three) = unit
+    sync.sync(one, share)
+    twin = station(tmp_path / "twin", 1) if (tmp_path / "twin").mkdir() is None else None
+    report = sync.sync(twin, share)
+    assert not report["ok"] and "Trùng số quầy" in report["problem"] and "quầy 1" in report["problem"]
+    with pytest.raises(CounterError, match="Trùng số quầy"):
+        receive(twin, "2025-03-03 09:00")
+    assert not (share / "motcua-sync" / "000.00.53.H48" / sync.sync_log.ws_id(twin)).joinpath(
+        "seg-000000001-000000020.jsonl.gz").exists()
+    assert "Trùng số quầy" in sync.sync(one, share)["problem"]
+    from counter import unit as unit_service
+    unit_service.configure(twin, workstation=4)
+    assert sync.sync(twin, share)["ok"]
+    assert receive(twin, "2025-03-03 09:00").code.endswith("-3001")
+    assert sync.sync(one, share)["ok"]
+    twin.close()
+
+
+def test_a_missing_folder_is_one_line_and_the_counter_goes_on(unit, tmp_path):
+    share, (one, _two, _three) = unit
+    report = sync.sync(one, tmp_path / "usb-stick")
+    assert not report["ok"] and report["problem"].startswith("Không thấy thư mục đồng bộ")
+    assert "usb-stick" in report["problem"] and " từ " in report["problem"]
+    receive(one, "2025-03-03 09:00")
+    again = sync.sync(one, tmp_path / "usb-stick")
+    assert again["problem"] == report["problem"]  # the time it went missing stays
+    assert sync.status(one)["problem"] == report["problem"]
+    assert sync.sync(one, share)["ok"] and sync.status(one)["problem"] is None
+
+
+def test_unit_settings_catalogue_calendar_and_accounts_reach_every_counter(unit):
+    from datetime import date
+
+    from counter import accounts, catalogue
+    from counter import unit as unit_service
+
+    share, (one, two, three) = unit
+    unit_service.configure(one, office_close="16:30", place="Xã Tân Tiến")
+    unit_service.set_day(two, date(2025, 3, 14), False, "Nghỉ bù theo quyết định của tỉnh")
+    accounts.create(three, "admin", "Quản Trị Viên", "admin", "mat-khau-dai-du")
+    unit_service.configure(two, slip_page_size="A4")  # this counter's printer only
+    sync_all([one, two, three], share)
+    pictures = [unit_tables(s) for s in (one, two, three)]
+    assert pictures[0] == pictures[1] == pictures[2]
+    assert pictures[0]["calendar"] == pictures[2]["calendar"] and pictures[0]["accounts"] == pictures[1]["accounts"]
+    for s in (one, two, three):
+        assert s.settings.office_close == "16:30" and not s.calendar.is_working(date(2025, 3, 14))
+    assert (one.settings.slip_page_size, two.settings.slip_page_size) == ("A5", "A4")
+    # The account made at counter 3 logs in at counter 1; disabled there, it is disabled everywhere.
+    accounts.login(one, "admin", "mat-khau-dai-du")
+    accounts.create(one, "lan", "Trần Thị Lan", "officer", "mat-khau-cua-lan")
+    accounts.set_active(one, "lan", False)
+    sync_all([one, two, three], share)
+    with pytest.raises(CounterError, match="Sai tên đăng nhập"):
+        accounts.login(two, "lan", "mat-khau-cua-lan")
+    # A procedure added at one counter is receivable at another.
+    catalogue_file = share.parent / "extra.csv"
+    catalogue_file.write_text("code,name,days\n9.999999,Thủ tục thử,5\n", encoding="utf-8")
+    catalogue.import_catalogue(one, catalogue_file)
+    sync_all([one, two, three], share)
+    accounts.login(three, "admin", "mat-khau-dai-du")
+    assert receive(three, "2025-03-05 09:00", procedure="9.999999").days == 5
+
+
+def test_scans_follow_the_records_and_never_hold_them_up(unit, tmp_path):
+    from counter import digitization
+
+    share, (one, two, _three) = unit
+    scan = tmp_path / "cccd.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan of a CCCD " * 1000)
+    code = receive(one, "2025-03-03 09:00").code
+    digitization.attach(one, code, document=1, file=scan)
+    sync.sync(one, share)
+    sha = picture(one)["dossiers"][code]["documents"][0]["file"]
+    report = sync.sync(two, share, scans=False)
+    assert report["received"] > 0
+    assert picture(two)["dossiers"][code]["documents"][0]["file"] == sha
+    assert not two.files.path_of(sha).exists()  # the dossier is there; its scan follows
+    assert sync.fetch_scans(two, share) == 1
+    assert two.files.path_of(sha).read_bytes() == scan.read_bytes()
+
+
+def test_a_station_of_another_unit_in_the_folder_is_skipped_and_reported(unit, tmp_path):
+    from counter import unit as unit_service
+
+    share, (one, _two, _three) = unit
+    stranger = station(tmp_path / "other", 2) if (tmp_path / "other").mkdir() is None else None
+    unit_service.configure(stranger, unit_code="000.00.99.H99")
+    receive(stranger, "2025-03-03 09:00")
+    sync.sync(stranger, share)
+    # Its folder copied by hand into this unit's folder: its station.json names another unit.
+    import shutil
+    theirs = share / "motcua-sync" / "000.00.99.H99" / sync.sync_log.ws_id(stranger)
+    shutil.copytree(theirs, share / "motcua-sync" / "000.00.53.H48" / theirs.name)
+    report = sync.sync(one, share)
+    assert report["ok"] and report["received"] == 0
+    assert [s["reason"] for s in report["skipped"]] == [
+        "máy của đơn vị khác (000.00.99.H99) ghi vào thư mục của đơn vị này; bỏ qua"]
+    stranger.close()
+
+
+def test_the_ledger_runs_per_counter_and_prints_per_counter_or_for_the_unit(unit):
+    from printing import forms
+
+    share, (one, two, _three) = unit
+    a = receive(one, "2025-03-03 09:00")
+    b = receive(two, "2025-03-03 09:05")
+    c = receive(one, "2025-03-03 09:10")
+    assert (a.ledger_number, b.ledger_number, c.ledger_number) == (1, 1, 2)
+    sync_all([one, two], share)
+    d = receive(two, "2025-03-03 10:00")
+    assert d.ledger_number == 2
+    whole = forms.ledger_pdf(one, at("2025-03-01 00:00").date(), at("2025-03-31 00:00").date())
+    only = forms.ledger_pdf(one, at("2025-03-01 00:00").date(), at("2025-03-31 00:00").date(), workstation=2)
+    assert whole.startswith(b"%PDF") and only.startswith(b"%PDF") and len(only) < len(whole)
