@@ -294,7 +294,10 @@ def _inflated_lines(handle) -> list[bytes]:
         if not data:
             break
         while data:
-            out = inflater.decompress(data, _CHUNK)
+            try:
+                out = inflater.decompress(data, _CHUNK)
+            except zlib.error:
+                raise SyncFileError("tệp nén bị hỏng (giải nén lỗi hoặc sai mã kiểm tra CRC)") from None
             data = inflater.unconsumed_tail
             total += len(out)
             if total > MAX_BODY:

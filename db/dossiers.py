@@ -174,10 +174,11 @@ def late_ids(db: sqlite_utils.Database, as_of: str, running: str) -> list[int]:
     return [
         row[0]
         for row in db.execute(
-            "SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
+            "SELECT d.id FROM (SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
             f" UNION SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < :as_of"
-            " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of"
-            " ORDER BY 1",
+            " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of) late"
+            # Every counter of a unit lists them alike (issue 12): row ids are each database's own.
+            " JOIN dossiers d ON d.id = late.id ORDER BY d.received_at, d.code",
             {"as_of": as_of},
         )
     ]
@@ -188,7 +189,7 @@ def due_before(db: sqlite_utils.Database, limit: str, running: str) -> list[int]
     return [
         row[0]
         for row in db.execute(
-            f"SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < ? ORDER BY due_at",
+            f"SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < ? ORDER BY due_at, code",
             [limit],
         )
     ]

@@ -181,3 +181,38 @@ def test_the_ledger_runs_per_counter_and_prints_per_counter_or_for_the_unit(unit
     whole = forms.ledger_pdf(one, at("2025-03-01 00:00").date(), at("2025-03-31 00:00").date())
     only = forms.ledger_pdf(one, at("2025-03-01 00:00").date(), at("2025-03-31 00:00").date(), workstation=2)
     assert whole.startswith(b"%PDF") and only.startswith(b"%PDF") and len(only) < len(whole)
+
+
+def test_two_counters_numbered_alike_before_their_first_sync_keep_every_dossier_and_list_the_clashes(tmp_path):
+    """Both set up as counter 1 and used a morning before the first sync: the same codes went to different
+    citizens. After one is renumbered, the first receipt of each code keeps it everywhere; the other is
+    listed with its full record for re-entry, and so are the steps taken on it."""
+    from counter import unit as unit_service
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = station(tmp_path, 1), station(tmp_path / "b", 1)
+    first = receive(a, "2025-03-03 09:00", name="Nguyễn Văn An")
+    same = receive(b, "2025-03-03 09:30", name="Phạm Thị Bình")
+    assert first.code == same.code
+    lifecycle.record_result(b, same.code, at("2025-03-03 10:00"))
+    extra = receive(b, "2025-03-03 11:00", name="Lê Văn Chung")  # number 2 in counter 1's ledger
+    second = receive(a, "2025-03-04 08:00", name="Hoàng Văn Dũng")  # another code, the same ledger number
+    assert (extra.ledger_number, second.ledger_number) == (2, 2) and extra.code != second.code
+    sync.sync(a, share)
+    assert not sync.sync(b, share)["ok"]
+    unit_service.configure(b, workstation=2)
+    sync_all([a, b], share, rounds=3)
+    pa, pb = picture(a), picture(b)
+    assert pa == pb
+    assert pa["dossiers"][first.code]["applicant_name"] == "Nguyễn Văn An"
+    assert pa["dossiers"][first.code]["status"] == "received"
+    kinds = sorted((c["code"], c["kind"], c["event"], c["workstation"]) for c in pa["conflicts"])
+    assert kinds == sorted([(first.code, "code", "received", 2), (first.code, "code", "result_recorded", 2),
+                            (second.code, "ledger", "received", 1)])
+    assert pa["dossiers"][extra.code]["applicant_name"] == "Lê Văn Chung"
+    assert pa["dossiers"][second.code]["applicant_name"] == "Hoàng Văn Dũng"
+    for s in (a, b):
+        assert maintenance.check(s) == []
+    b.close()
