@@ -216,3 +216,98 @@ def test_two_counters_numbered_alike_before_their_first_sync_keep_every_dossier_
     for s in (a, b):
         assert maintenance.check(s) == []
     b.close()
+
+
+def test_a_restored_counter_gets_back_its_own_later_work_from_the_folder(unit):
+    from counter import backups
+
+    share, (one, two, _three) = unit
+    before = receive(one, "2025-03-03 09:00")
+    sync.sync(one, share)
+    saved = backups.make(one)
+    later = receive(one, "2025-03-03 10:00")
+    lifecycle.record_result(one, before.code, at("2025-03-03 11:00"))
+    sync.sync(one, share)
+    old_identity = sync.sync_log.ws_id(one)
+    backups.restore(one, saved)
+    assert sync.sync_log.ws_id(one) != old_identity
+    assert sync.status(one)["lineage"] == [old_identity]
+    with pytest.raises(CounterError):
+        lifecycle.record_result(one, later.code, at("2025-03-03 12:00"))  # not back yet
+    report = sync.sync(one, share)
+    assert report["ok"] and report["received"] >= 2
+    assert lifecycle.record_result(one, later.code, at("2025-03-03 12:00")).status == "result_ready"
+    assert picture(one)["dossiers"][before.code]["status"] == "result_ready"
+    # The restored counter never hands out its former self's codes again.
+    assert receive(one, "2025-03-03 13:00").code.endswith("-0003")
+    sync.sync(one, share)
+    sync.sync(two, share)
+    assert picture(one)["dossiers"] == picture(two)["dossiers"]
+    assert maintenance.check(one) == []
+
+
+def test_a_folder_emptied_or_a_new_usb_stick_gets_this_counters_records_again(unit, tmp_path):
+    share, (one, two, _three) = unit
+    receive(one, "2025-03-03 09:00")
+    sync.sync(one, share)
+    stick = tmp_path / "new-stick"
+    stick.mkdir()
+    report = sync.sync(one, stick)
+    assert report["sent"] > 0
+    assert sync.sync(two, stick)["received"] == report["sent"]
+    own = share / "motcua-sync" / "000.00.53.H48" / sync.sync_log.ws_id(one)
+    for path in own.glob("seg-*"):
+        path.unlink()
+    receive(one, "2025-03-03 10:00")
+    again = sync.sync(one, share)
+    assert again["sent"] == sync.status(one)["stations"][0]["last_seq"]
+
+
+def test_many_small_segments_are_merged_and_readers_still_get_everything(unit):
+    share, (one, two, _three) = unit
+    for n in range(sync.COMPACT_ABOVE + 5):
+        receive(one, f"2025-03-03 {7 + n // 60:02d}:{n % 60:02d}", name=f"Người nộp {n}")
+        sync.sync(one, share)
+    own = share / "motcua-sync" / "000.00.53.H48" / sync.sync_log.ws_id(one)
+    assert len(list(own.glob("seg-*.jsonl.gz"))) < 10  # not 55: merged once past COMPACT_ABOVE
+    assert not list(own.glob(".*partial"))
+    sync.sync(two, share)
+    assert picture(two)["dossiers"] == picture(one)["dossiers"]
+
+
+def test_the_sync_command_keeps_the_contract(unit, capsys, tmp_path):
+    import json
+
+    from counter.cli import parse, run
+
+    share, (one, two, _three) = unit
+    receive(one, "2025-03-03 09:00")
+    sync.sync(one, share)
+
+    def cli(*argv):
+        capsys.readouterr()
+        try:
+            code = run(parse(["--db", str(two.path), *argv]))
+        except SystemExit as exc:
+            code = exc.code
+        return code, capsys.readouterr()
+
+    code, (out, _err) = cli("sync", "--folder", str(share), "--json")
+    summary = json.loads(out)
+    assert code == 0 and {"sent", "received", "workstations", "conflicts", "skipped"} <= summary.keys()
+    assert summary["workstations"][0].keys() >= {"workstation", "last_seen", "events"}
+    assert summary["workstations"][0]["workstation"] == 1 and summary["workstations"][0]["events"] > 0
+    code, (out, _err) = cli("settings", "set", "sync_folder", str(share))
+    assert code == 0
+    code, (out, _err) = cli("sync", "status", "--json")
+    found = json.loads(out)
+    assert code == 0 and found["folder"] == str(share) and found["known"] == 2 and found["complete"] == 2
+    assert found["freshness"].startswith("đồng bộ lúc") and found["freshness"].endswith("2/2 quầy")
+    code, (out, _err) = cli("sync", "conflicts", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, (out, err) = cli("sync", "--folder", str(tmp_path / "gone"))
+    assert code == 1 and "Không thấy thư mục đồng bộ" in out
+    code, (out, err) = cli("sync", "resolve", "nothing-1", "--reason", "x")
+    assert code == 1 and "Không có xung đột" in err
+    code, (out, err) = cli("settings", "set", "sync_interval", "2")
+    assert code == 1 and "Chu kỳ đồng bộ" in err
