@@ -231,6 +231,7 @@ class _Run:
     def _write_own(self, own: Path, found: dict[str, dict]) -> None:
         me = sync_table.station(self.db)
         ws, last = me["ws_id"], me["seq"]
+        sync_folder.clean_partials(own)
         readable = self._own_segments(own, ws)
         published = max((b for _, b, _ in readable), default=0)
         if published > last:

@@ -171,6 +171,17 @@ def fetch_scan(folder: Path, sha: str, target: Path) -> bool:
     return True
 
 
+def clean_partials(folder: Path) -> None:
+    """Temporary files a killed sync of this station left in its own folder (only it writes there)."""
+    for place in (folder, folder / FILES):
+        try:
+            leftovers = [e.path for e in os.scandir(place) if e.name.startswith(".") and e.name.endswith(".partial")]
+        except OSError:
+            continue
+        for path in leftovers:
+            remove(Path(path))
+
+
 def remove(path: Path) -> None:
     try:
         path.unlink()
