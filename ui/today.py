@@ -55,6 +55,7 @@ class TodayScreen(QWidget):
         self.now = now  # the warning's clock; tests set another
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.freshness = QLabel()  # the unit sync: "Số liệu: đồng bộ lúc 10:42, 5/6 quầy"
         self.table = QTableWidget(len(ROWS), 2)
         self.table.setHorizontalHeaderLabels(["Hôm nay", "Tháng này"])
         self.table.setVerticalHeaderLabels([label for _, label in ROWS])
@@ -85,6 +86,7 @@ class TodayScreen(QWidget):
         exports.addWidget(self.folder, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.freshness)
         layout.addWidget(self.banner)
         layout.addWidget(self.table)
         layout.addWidget(self.staff_title)
@@ -114,6 +116,10 @@ class TodayScreen(QWidget):
 
         self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
+
+    def show_freshness(self, text: str) -> None:
+        self.freshness.setText(text)
+        self.freshness.setVisible(bool(text))
 
     def on_changes(self, changes: Changes) -> None:
         """Dossiers (here or synced from another counter) change the figures; an export or the
