@@ -38,7 +38,8 @@ import orjson
 from counter.errors import CounterError
 
 FORMAT = "motcua-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each record's place in the unit's log (issue 12); 1 is still read
+READABLE_VERSIONS = (1, 2)
 DOSSIERS = "dossiers.jsonl"
 EVENTS = "events.jsonl"
 MANIFEST = "manifest.json"
@@ -634,8 +635,10 @@ def _check_manifest(name: str, manifest: dict) -> None:
             raise refuse(key)
         return value
 
-    if manifest.get("format_version") != FORMAT_VERSION or type(manifest["format_version"]) is not int:
+    if manifest.get("format_version") not in READABLE_VERSIONS or type(manifest["format_version"]) is not int:
         raise refuse("format_version")
+    if manifest["format_version"] >= 2:
+        _check_origins(manifest, refuse)
     software, unit, period = part_of("software", dict), part_of("unit", dict), part_of("period", dict)
     if software.get("name") != "motcua" or not is_text(software.get("version"), 64):
         raise refuse("software")
@@ -673,6 +676,23 @@ def _check_manifest(name: str, manifest: dict) -> None:
                 part["name"] != FILES + part["sha256"] or part["records"] != 0 or not manifest["with_files"]):
             raise _damaged(name, "bản kê có phần mô tả sai (tệp quét phải mang tên là mã băm của nó)",
                            "malformed part in the manifest (a scan is named by its SHA-256)")
+
+
+_WS_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _check_origins(manifest: dict, refuse) -> None:
+    """Format 2: the station, its former selves, and the range of each one's log the file covers."""
+    ws_id, lineage, origins = manifest.get("ws_id"), manifest.get("lineage"), manifest.get("origins")
+    if not (type(ws_id) is str and _WS_ID.fullmatch(ws_id)):
+        raise refuse("ws_id")
+    if not (type(lineage) is list and len(lineage) <= 1000
+            and all(type(w) is str and _WS_ID.fullmatch(w) for w in lineage)):
+        raise refuse("lineage")
+    if not (type(origins) is dict and set(origins) <= {ws_id, *lineage} and all(
+            type(span) is dict and set(span) == {"after", "through"} and is_int(span["after"])
+            and is_int(span["through"]) and span["after"] <= span["through"] for span in origins.values())):
+        raise refuse("origins")
 
 
 def records(verified: Verified, part: str, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:

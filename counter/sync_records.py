@@ -101,17 +101,7 @@ def _check_event(record: dict, codes: re.Pattern) -> None:
         raise BadRecord(f"loại sự kiện «{str(kind)[:40]}» không có trong bảng trạng thái (phần mềm cũ hơn?)")
     if not isinstance(code, str) or not codes.fullmatch(code):
         raise BadRecord("mã hồ sơ không thuộc đơn vị")
-    if not isinstance(detail, dict):
-        raise BadRecord("chi tiết sự kiện không phải đối tượng")
-    if kind == EventKind.RECEIVED:
-        if receipt is not None:
-            raise BadRecord("sự kiện tiếp nhận lại gắn với một lần tiếp nhận khác")
-        _check_receipt(detail, code)
-    elif not (isinstance(receipt, list) and len(receipt) == 2 and isinstance(receipt[0], str)
-              and WS_ID.fullmatch(receipt[0]) and _int(receipt[1], 1, MAX_INT)):
-        raise BadRecord("sự kiện không ghi lần tiếp nhận của hồ sơ")
-    else:
-        _check_step(kind, detail)
+    check_detail(kind, detail, receipt, code)
     files = record.get("files")
     if not isinstance(files, list) or len(files) > MAX_DOCUMENTS + 2:
         raise BadRecord("danh sách tệp quét sai")
@@ -123,6 +113,22 @@ def _check_event(record: dict, codes: re.Pattern) -> None:
         listed.add(item["sha256"])
     if not set(referenced_files(kind, detail)) <= listed:
         raise BadRecord("sự kiện nhắc đến tệp quét không kèm mô tả")
+
+
+def check_detail(kind: str, detail: Any, receipt: Any, code: str) -> None:
+    """An event's detail and receipt, as the fold and the dossier's columns take them (the unit sync and
+    the province's format 2 import both check them); raises BadRecord."""
+    if not isinstance(detail, dict):
+        raise BadRecord("chi tiết sự kiện không phải đối tượng")
+    if kind == EventKind.RECEIVED:
+        if receipt is not None:
+            raise BadRecord("sự kiện tiếp nhận lại gắn với một lần tiếp nhận khác")
+        _check_receipt(detail, code)
+    elif not (isinstance(receipt, list) and len(receipt) == 2 and isinstance(receipt[0], str)
+              and WS_ID.fullmatch(receipt[0]) and _int(receipt[1], 1, MAX_INT)):
+        raise BadRecord("sự kiện không ghi lần tiếp nhận của hồ sơ")
+    else:
+        _check_step(kind, detail)
 
 
 _RECEIPT_TEXTS = (("procedure_code", 1, SHORT), ("procedure_name", 0, TEXT), ("applicant_name", 1, NAME),

@@ -129,10 +129,10 @@ def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
     """A dossier's events in the unit's one order (counter/dossier.py: order_key)."""
     return [
         {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail), "origin": origin,
-         "seq": seq, "lamport": lamport}
-        for i, at, kind, officer, detail, origin, seq, lamport in db.execute(
-            "SELECT id, at, kind, officer, detail, origin, seq, lamport FROM events WHERE dossier_id = ?"
-            " ORDER BY at, lamport, origin, seq", [dossier_id]
+         "seq": seq, "lamport": lamport, "receipt": None if receipt_origin is None else [receipt_origin, receipt_seq]}
+        for i, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in db.execute(
+            "SELECT id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq FROM events"
+            " WHERE dossier_id = ? ORDER BY at, lamport, origin, seq", [dossier_id]
         )
     ]
 

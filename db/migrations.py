@@ -329,7 +329,8 @@ _UNIT_SETTINGS = ("unit_name", "authority", "level", "place", "office_open", "of
 def upgrade_version_5(db: sqlite_utils.Database) -> None:
     """Unit sync (issue 12): the station's identity; origin, sequence, Lamport time and receipt on every event;
     the unit-wide changes log seeded from today's settings, catalogue, calendar and accounts; peers, conflicts,
-    causal history and scans to fetch; dossiers rebuilt with ledger numbers unique per workstation and station."""
+    causal history and scans to fetch; dossiers rebuilt with ledger numbers unique per workstation and station;
+    export format 2 (each station's own records, per origin) and the province's copy of every unit's events."""
     conn = db.conn
     station = secrets.token_hex(8)
     now = conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')").fetchone()[0]
@@ -400,6 +401,33 @@ def upgrade_version_5(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID;
         CREATE TABLE sync_missing_files (
             sha256 TEXT PRIMARY KEY REFERENCES files (sha256)
+        ) WITHOUT ROWID;
+        ALTER TABLE exports ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE exports ADD COLUMN origins TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE province_unit_events (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            lamport INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            event_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            receipt_origin TEXT,
+            receipt_seq INTEGER,
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX province_unit_events_code ON province_unit_events (unit_id, code);
+        CREATE TABLE province_unit_ranges (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            after INTEGER NOT NULL,
+            through INTEGER NOT NULL CHECK (through >= after),
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, after, through)
         ) WITHOUT ROWID;
         """,
     )
