@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from counter import sync, unit
 from ui.operations import Runner, message_of
-from ui.widgets import MessageLine, row_table
+from ui.widgets import MessageLine, row_table, shown_time
 
 HEADERS = ("Quầy", "Tên quầy", "Lần đồng bộ gần nhất", "Ghi chú")
 
@@ -119,7 +119,7 @@ class SyncFolderDialog(QDialog):
             note = station["problem"] or ""
             if station["workstation"] == number:
                 note = "trùng số quầy với máy này"
-            last = (station["last_seen"] or "").replace("T", " ")[:16]
+            last = shown_time(station["last_seen"])
             for column, text in enumerate((str(station["workstation"] or "?"), station["name"], last, note)):
                 item = QTableWidgetItem(text)
                 if column == 0:

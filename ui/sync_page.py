@@ -20,7 +20,7 @@ from ui.operations import Runner, message_of
 from ui.refresh import Refresh
 from ui.sync_desk import SyncDesk
 from ui.sync_dialog import SyncFolderDialog
-from ui.widgets import MessageLine, row_table
+from ui.widgets import MessageLine, row_table, shown_time
 
 STATIONS = ("Quầy", "Tên quầy", "Đã nhận / đã ghi", "Lần đồng bộ gần nhất", "")
 CONFLICTS = ("Mã", "Hồ sơ", "Quầy", "Thời điểm", "Bước", "Lý do", "Đã xử lý")
@@ -76,7 +76,7 @@ class SyncPage(QWidget):
         for row, s in enumerate(stations):
             note = "máy này" if s["self"] else ("máy cũ (đã thay)" if not s["current"] else (
                 "đủ" if s["applied"] >= s["last_seq"] else "chưa đủ"))
-            last = (s["last_seen"] or "").replace("T", " ")[:16]
+            last = shown_time(s["last_seen"])
             for column, text in enumerate((str(s["workstation"]), s["name"], f"{s['applied']} / {s['last_seq']}",
                                            last, note)):
                 item = QTableWidgetItem(text)
@@ -140,7 +140,7 @@ class ConflictsPage(QWidget):
         self.table.setRowCount(len(shown))
         for row, c in enumerate(shown):
             resolved = f"Đã xử lý: {c['resolution']['reason']}" if c["resolved"] else ""
-            cells = (c["id"], c["code"], str(c["workstation"] or "?"), (c["at"] or "").replace("T", " ")[:16],
+            cells = (c["id"], c["code"], str(c["workstation"] or "?"), shown_time(c["at"]),
                      EVENT_LABELS.get(c["event"], c["event"] or ""), f"{KINDS.get(c['kind'], c['kind'])}: {c['reason']}",
                      resolved)
             for column, text in enumerate(cells):

@@ -145,3 +145,11 @@ def from_qdate(value: QDate) -> date:
 
 def file_name(path: str) -> str:
     return Path(path).name
+
+
+def shown_time(value: str | None) -> str:
+    """An ISO time as an officer reads it: 10:42 03/03/2025."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    return f"{moment:%H:%M %d/%m/%Y}"
