@@ -58,7 +58,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
         low, high, first_at = export_table.event_span(db, marks)
         previous = export_table.last_export(db)
         before = export_table.last_event_exported(db)
-        after, through = (low - 1, high) if low is not None else (before, before)
+        after, through = (low - 1, high or low) if low is not None else (before, before)
         sequence = export_table.last_sequence(db, settings.workstation) + 1
         changed = export_table.changed_by_origins(db, marks)
         target = folder / f"motcua-{settings.unit_code}-q{settings.workstation}-{sequence:06d}.zip"
@@ -220,6 +220,7 @@ def _legacy(session: Session, kind: str, detail: str, code: str) -> dict | None:
     if kind != EventKind.RECEIVED or set(RECEIVED_KEYS) <= json.loads(detail).keys():
         return None
     row = dossier_table.by_code(session.db, code)
+    assert row is not None  # the event's dossier, read in the same snapshot
     return {"row": row, "documents": dossier_table.documents_of(session.db, row["id"])}
 
 

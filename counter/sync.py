@@ -78,7 +78,7 @@ def status(session: Session) -> dict:
         "last_attempt": found.get("last_attempt"), "problem": found.get("problem"),
         "missing_since": found.get("missing_since"), "interval": settings.sync_interval,
         "stations": stations, "complete": complete, "known": len(current),
-        "conflicts": sum(1 for c in conflicts(session) if not c["resolved"]),
+        "conflicts": _open_conflicts(session),
         "freshness": freshness(found.get("last_ok"), complete, len(current)),
     }
 
@@ -95,6 +95,15 @@ def freshness(last_ok: str | None, complete: int, known: int) -> str:
 def conflicts(session: Session) -> list[dict]:
     """Every conflict the fold set aside, the same on every synced counter, with whether the head of unit
     has resolved it."""
+    session.require(Permission.VIEW)
+    return _conflicts(session)
+
+
+def _open_conflicts(session: Session) -> int:
+    return sum(1 for c in _conflicts(session) if not c["resolved"])
+
+
+def _conflicts(session: Session) -> list[dict]:
     db = session.db
     resolutions = sync_table.winners(db, sync_log.RESOLUTION)
     numbers = _numbers(session)
@@ -132,7 +141,7 @@ def resolve(session: Session, conflict: str, reason: str) -> dict:
         sync_log.unit_change(session, sync_log.RESOLUTION, f"{item['origin']}:{item['seq']}", {"reason": why})
         audit.log(session, "sync_conflict_resolved", item["code"], {"conflict": wanted, "reason": why})
         session.note(Changes(sync=True))
-    return next(c for c in conflicts(session) if c["id"] == wanted)
+    return next(c for c in _conflicts(session) if c["id"] == wanted)
 
 
 def discover(folder: str | Path, unit_code: str) -> list[dict]:
@@ -380,7 +389,7 @@ class _Run:
         """The longest first part of `records` whose causal history this station has applied."""
         applied: dict[str, int] = {}
         steps = sorted(causal, key=lambda s: s[0])
-        ready = []
+        ready: list[dict] = []
         for record in records:
             step = max((s for s in steps if s[0] <= record["seq"]), key=lambda s: s[0], default=None)
             for origin, needed in (step[1] if step else {}).items():
@@ -401,10 +410,9 @@ class _Run:
                              "last_seen": station["updated_at"], "events": self.received.get(ws, 0),
                              "applied": sync_table.applied(self.db, ws), "last_seq": station["last_seq"],
                              "waiting": self.waiting.get(ws)})
-        listed = conflicts(self.session)
         return {"ok": problem is None, "problem": problem, "folder": str(self.base), "sent": self.sent,
                 "received": sum(self.received.values()), "workstations": stations,
-                "conflicts": sum(1 for c in listed if not c["resolved"]), "skipped": self.skipped,
+                "conflicts": _open_conflicts(self.session), "skipped": self.skipped,
                 "waiting": sorted(self.waiting.values())}
 
     def _missing(self) -> dict:
@@ -461,6 +469,7 @@ def _own_records(session: Session, ws: str, first: int, last: int) -> list[dict]
         legacy = None
         if row[3] == EventKind.RECEIVED and not set(RECEIVED_KEYS) <= detail.keys():
             stored = dossier_table.by_code(db, row[6])
+            assert stored is not None  # the event's dossier, read in the same snapshot
             legacy = {"row": stored, "documents": dossier_table.documents_of(db, stored["id"])}
         records.append(sync_records.event_record(ws, (*row[:5], detail, *row[6:]), files, legacy))
     records += [sync_records.unit_record(ws, row) for row in sync_table.own_unit_changes(db, ws, first, last)]

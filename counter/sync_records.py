@@ -96,7 +96,10 @@ def check(record: Any, origin: str, seq: int, codes: re.Pattern) -> None:
 
 
 def _check_event(record: dict, codes: re.Pattern) -> None:
-    kind, code, detail, receipt = record.get("kind"), record.get("code"), record.get("detail"), record.get("receipt")
+    kind: Any = record.get("kind")
+    code: Any = record.get("code")
+    detail: Any = record.get("detail")
+    receipt: Any = record.get("receipt")
     if kind not in _KINDS:
         raise BadRecord(f"loại sự kiện «{str(kind)[:40]}» không có trong bảng trạng thái (phần mềm cũ hơn?)")
     if not isinstance(code, str) or not codes.fullmatch(code):
@@ -203,7 +206,9 @@ def _check_edit(detail: dict) -> None:
 
 
 def _check_unit(record: dict) -> None:
-    kind, key, value = record.get("kind"), record.get("key"), record.get("value")
+    kind: Any = record.get("kind")
+    key: Any = record.get("key")
+    value: Any = record.get("value")
     if kind not in sync_log.UNIT_KINDS or not _text(key, 1, SHORT):
         raise BadRecord("thay đổi của đơn vị không rõ loại")
     if kind == sync_log.SETTING:

@@ -315,7 +315,7 @@ def got_file(db: sqlite_utils.Database, sha: str) -> None:
 # --- applying dossier events ----------------------------------------------------------------------
 
 def dossiers_by_code(db: sqlite_utils.Database, codes: list[str]) -> dict[str, int]:
-    found = {}
+    found: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start:start + 500]
         marks = ",".join("?" * len(chunk))

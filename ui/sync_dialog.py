@@ -46,7 +46,7 @@ class SyncFolderDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("ví dụ: Quầy 2 – Đất đai")
         self.name.setMaxLength(120)
-        self.table = row_table(HEADERS, (60, 220, 170, 250))
+        self.table = row_table(list(HEADERS), (60, 220, 170, 250))
         self.verdict = MessageLine()
         self.message = MessageLine()
         self.buttons = QDialogButtonBox()

@@ -33,12 +33,13 @@ class SyncPage(QWidget):
         super().__init__(parent)
         self.runner, self.reads, self.desk = runner, reads, desk
         self.access = access or Access()
+        self.refresh = Refresh(self, self.load)
         self.dialog: SyncFolderDialog | None = None
         self.folder = QLabel()
         self.freshness = QLabel()
         self.freshness.setStyleSheet("font-weight: bold;")
         self.problem = MessageLine()
-        self.table = row_table(STATIONS, (60, 220, 140, 170, 120))
+        self.table = row_table(list(STATIONS), (60, 220, 140, 170, 120))
         self.setup_button = QPushButton("Thiết lập thư mục đồng bộ…")
         self.setup_button.clicked.connect(self.set_up)
         self.access.guard(self.setup_button, "settings")
@@ -55,7 +56,6 @@ class SyncPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         desk.synced.connect(lambda _found: self.refresh())
-        self.refresh = Refresh(self, self.load)
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("sync", "settings"):
@@ -95,8 +95,9 @@ class ConflictsPage(QWidget):
         super().__init__(parent)
         self.runner, self.reads = runner, reads
         self.access = access or Access()
+        self.refresh = Refresh(self, self.load)
         self.listed: list[dict] = []
-        self.table = row_table(CONFLICTS, (110, 210, 50, 130, 140, 330, 110))
+        self.table = row_table(list(CONFLICTS), (110, 210, 50, 130, 140, 330, 110))
         self.every = QCheckBox("Hiện cả xung đột đã xử lý")
         self.every.toggled.connect(lambda _on: self._show(self.all))
         self.count = QLabel()
@@ -122,7 +123,6 @@ class ConflictsPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         self.all: list[dict] = []
-        self.refresh = Refresh(self, self.load)
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("sync", "dossiers"):
