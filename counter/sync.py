@@ -268,12 +268,31 @@ class _Run:
             key = (str(path), stat.st_size, stat.st_mtime_ns)
             if key not in _verified:
                 try:
-                    sync_folder.read_segment(path, self.unit_code, ws, self.codes)
+                    segment = sync_folder.read_segment(path, self.unit_code, ws, self.codes)
                 except sync_folder.SyncFileError:
                     continue  # written again from the database below
+                self._same_as_mine(segment, ws)
                 _verified[key] = (first, last)
             good.append((first, last, path))
         return good
+
+    def _same_as_mine(self, segment: sync_folder.Segment, ws: str) -> None:
+        """A segment in this station's folder is this database's own records (a database file copied to
+        another PC and used there would write other records under the same names)."""
+        last = sync_table.station(self.db)["seq"]
+        upto = min(segment.last, last)
+        if upto < segment.first:
+            return
+        mine = {row[0]: (row[1], row[2], row[3]) for row in sync_table.own_events(self.db, ws, segment.first, upto)}
+        mine.update({row[0]: (row[1], row[2], row[4]) for row in
+                     sync_table.own_unit_changes(self.db, ws, segment.first, upto)})
+        for record in segment.records:
+            if record["seq"] <= upto and mine.get(record["seq"]) != (
+                    record["lamport"], record["at"], record["kind"]):
+                raise CounterError(
+                    "Thư mục đồng bộ có dữ liệu mang mã máy này nhưng khác với cơ sở dữ liệu của máy (tệp dữ liệu "
+                    "đã được chép sang một máy khác và dùng ở đó). Không đồng bộ để khỏi ghi lẫn dữ liệu của hai máy; "
+                    "hãy liên hệ bộ phận kỹ thuật.", "the sync folder holds other records under this station's id")
 
     def _chunks(self, ws: str, first: int, last: int) -> list[tuple[int, int]]:
         """Ranges of at most MAX_RECORDS records and MAX_CAUSAL causal steps."""

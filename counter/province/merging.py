@@ -20,6 +20,7 @@ import orjson
 
 from counter.dossier import REPLAYED, DossierState, fold
 from counter.session import Session
+from counter.transitions import EventKind
 from db import province as province_table
 
 _BOOLEAN = ("digitized", "result_digitized", "reused")
@@ -97,7 +98,7 @@ class UnitMerge:
             candidate = self._candidate(code, before)
             state, skipped = fold([_fold_event(e) for e in events.get(code, [])]) if trusted else (None, [])
             for item in skipped:
-                if item.kind == "code" and item.event["kind"] == "received" and code in self.incoming \
+                if item.kind == "code" and item.event["kind"] == EventKind.RECEIVED and code in self.incoming \
                         and item.event["origin"] in self.manifest["origins"]:
                     self._conflict(code, "other_dossier", f"mã {code} đã cấp cho một hồ sơ khác tiếp nhận trước; "
                                    "hồ sơ này cần tiếp nhận lại")

@@ -311,3 +311,24 @@ def test_the_sync_command_keeps_the_contract(unit, capsys, tmp_path):
     assert code == 1 and "Không có xung đột" in err
     code, (out, err) = cli("settings", "set", "sync_interval", "2")
     assert code == 1 and "Chu kỳ đồng bộ" in err
+
+
+def test_a_database_file_copied_to_another_pc_is_refused_before_it_mixes_two_counters_records(unit, tmp_path):
+    import shutil
+
+    from counter.session import Session
+
+    share, (one, _two, _three) = unit
+    receive(one, "2025-03-03 09:00")
+    sync.sync(one, share)
+    one.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (tmp_path / "copy").mkdir()
+    shutil.copy(one.path, tmp_path / "copy" / "ws1.sqlite3")
+    receive(one, "2025-03-03 10:00", name="Trần Văn Bảo")
+    sync.sync(one, share)
+    with Session(tmp_path / "copy" / "ws1.sqlite3") as copy:
+        receive(copy, "2025-03-03 10:30", name="Lê Thị Cúc")
+        receive(copy, "2025-03-03 10:40", name="Lê Thị Cúc")
+        sync._verified.clear()  # the copy runs in another process on its PC: it has checked nothing yet
+        with pytest.raises(CounterError, match="khác với cơ sở dữ liệu của máy|mới hơn cơ sở dữ liệu"):
+            sync.sync(copy, share)
