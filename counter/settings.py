@@ -28,7 +28,7 @@ _WORDING = 2000  # one line of a printed form
 # What belongs to one workstation and never replicates (issue 12): its number (the block of its codes and
 # its ledger), its print page size, its sync folder, interval and label; and the unit's code itself, which
 # names the unit's folder and is checked, not copied. Every other setting is the unit's, shared by its
-# counters (counter/sync.py); db/migrations.py step 5 seeds the same list.
+# counters (counter/sync.py); db/migrations.py step 6 seeds the same list.
 LOCAL = frozenset({"unit_code", "workstation", "slip_page_size", "sync_folder", "sync_interval", "station_name"})
 SYNC_INTERVALS = (5, 3600)  # seconds between automatic syncs
 _FOLDER = 1000

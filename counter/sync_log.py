@@ -61,12 +61,12 @@ def renew(db) -> str:
 
 def take_over(db, former: str | None, version: int) -> str:
     """A backup was just put in place of a database whose identity was `former` (inside a write
-    transaction). A backup made before the unit sync (schema `version` < 5) was numbered by its own
+    transaction). A backup made before the unit sync (schema `version` < 6) was numbered by its own
     upgrade: its events are the former station's first ones, in the same order, so they take back the
     former identity and the unit changes its upgrade seeded are dropped (the former station's own are in
     the sync folder). Then the database gets a new identity; returns it."""
     value = sync_table.station(db)
-    if former and version < 5 and value["ws_id"] != former:
+    if former and version < 6 and value["ws_id"] != former:
         sync_table.relabel(db, value["ws_id"], former)
         value = sync_table.station(db)
     if former and former != value["ws_id"] and former not in value.get("lineage", []):

@@ -17,9 +17,16 @@ QUERIED_FIELDS = (
     "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
     "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
 )
+# Queried since schema 5 (issue 11's indicators), each with its value in a record that lacks it:
+# a unit of an earlier version sends none of them (docs/export-format.md: keys only get added).
+ADDED_FIELDS = (
+    ("fee", 0), ("supplements", 0), ("payment", None), ("rating_by", None), ("online_level", ""), ("lci", False),
+    ("returning_applicant", False), ("data_reused", False), ("late_at_supplement", False), ("apology_late", False),
+    ("complaints", 0),
+)
 # Where a stored dossier came from and which state of it is stored.
 SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
-STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
+STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + tuple(name for name, _ in ADDED_FIELDS) + ("record",)
 _INSERT = (
     f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
 )
@@ -181,19 +188,24 @@ def events_of(db: sqlite_utils.Database, code: str) -> list[str]:
 
 def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> list[dict]:
     """Resolved late within [start, end), and still open past due at `end` (clock not stopped:
-    not in status `paused`); `record` is the dossier as received (JSON)."""
+    not in status `paused`), each with its apology and whether it came late; `record` is the dossier
+    as received (JSON)."""
     columns = ("unit", "unit_name", "code", "procedure_code", "received_at", "due_at", "result_at", "apology_at",
-               "record")
+               "apology_late", "record")
     select = (
         "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at,"
-        " d.record"
+        " d.apology_late, d.record"
         " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
     )
+    # A dossier asked for a supplement after its due date stays late (counter/dossier.py): listed
+    # in the month of its result, or while it is open.
     rows = db.execute(
-        select + " WHERE d.result_at >= :start AND d.result_at < :end AND d.result_at > d.due_at"
-        " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end AND d.due_at < :end"
-        " AND d.status <> :paused"
-        " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end AND d.due_at < :end"
+        select + " WHERE d.result_at >= :start AND d.result_at < :end"
+        " AND (d.result_at > d.due_at OR d.late_at_supplement = 1)"
+        " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end"
+        " AND ((d.due_at < :end AND d.status <> :paused) OR d.late_at_supplement = 1)"
+        " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end"
+        " AND (d.due_at < :end OR d.late_at_supplement = 1)"
         " ORDER BY 1, 3",
         {"start": start, "end": end, "paused": paused},
     )

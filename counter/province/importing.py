@@ -42,6 +42,7 @@ from db import province as province_table
 from db.connection import write
 
 _FIELDS = operator.itemgetter(*province_table.QUERIED_FIELDS)
+_ADDED = province_table.ADDED_FIELDS
 # Positions in a stored row (province_table.STORED_FIELDS).
 _VERSION = province_table.STORED_FIELDS.index("version")
 _SHA = province_table.STORED_FIELDS.index("record_sha256")
@@ -307,12 +308,13 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
+        added = [record.get(name, absent) for name, absent in _ADDED]
         if self.format >= 2:
             problem = records.v2_dossier_problem(record)
             if problem:
                 raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
-            return (version, *_FIELDS(record), record["lamport"], raw)
-        return (version, *_FIELDS(record), raw)
+            return (version, *_FIELDS(record), *added, record["lamport"], raw)
+        return (version, *_FIELDS(record), *added, raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]

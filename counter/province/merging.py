@@ -18,13 +18,10 @@ import json
 
 import orjson
 
-from counter.dossier import REPLAYED, DossierState, fold
+from counter.dossier import _BOOLEAN, REPLAYED, DossierState, fold
 from counter.session import Session
 from counter.transitions import EventKind
 from db import province as province_table
-
-_BOOLEAN = ("digitized", "result_digitized", "reused")
-
 
 class UnitMerge:
     """A format 2 file's dossiers and events, merged into the unit's, in the caller's transaction."""
@@ -116,7 +113,8 @@ class UnitMerge:
                 continue
             record = orjson.loads(line)
             rows.append((self.unit_id, record["workstation"], self.file_id, lamport, digest,
-                         *(record[f] for f in province_table.QUERIED_FIELDS), line.decode()))
+                         *(record[f] for f in province_table.QUERIED_FIELDS),
+                         *(record.get(name, absent) for name, absent in province_table.ADDED_FIELDS), line.decode()))
         province_table.upsert_dossiers(self.db, rows)
         self.changed += len(rows)
 
