@@ -434,9 +434,12 @@ def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> l
         if offset != position or len(header) != _LOCAL.size:
             raise _damaged(name, f"phần «{member_name}» không nằm liền sau phần trước (có dữ liệu lạ hoặc chồng lấn)",
                            f"{member_name}: gap or overlap before it")
-        signature, _, flags, local_method, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(header)
+        signature, _, flags, local_method, _, _, local_crc, local_compressed, local_size, name_length, extra_length = \
+            _LOCAL.unpack(header)
         if signature != b"PK\x03\x04" or raw.read(name_length) != member_name.encode() \
-                or local_method != method or flags & (_ENCRYPTED | 0x08):
+                or local_method != method or flags & (_ENCRYPTED | 0x08) \
+                or (local_crc, *_local_sizes(raw.read(extra_length), local_compressed, local_size)) \
+                != (crc, compressed, size):
             raise _damaged(name, f"phần «{member_name}» không khớp thư mục của tệp nén",
                            f"{member_name}: local header differs from the central directory")
         data = offset + _LOCAL.size + name_length + extra_length
@@ -446,6 +449,20 @@ def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> l
         raise _damaged(name, "có dữ liệu lạ trước thư mục của tệp nén", "unexplained bytes before the directory")
     order = {entry[0]: index for index, entry in enumerate(found)}
     return sorted(members, key=lambda member: order[member.name])
+
+
+def _local_sizes(extra: bytes, compressed: int, size: int) -> tuple[int, int]:
+    """(compressed, inflated) sizes a local header states, from its ZIP64 extra field when it has one."""
+    if compressed != 0xFFFFFFFF and size != 0xFFFFFFFF:
+        return compressed, size
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 1 and length >= 16:
+            inflated, stored = struct.unpack_from("<QQ", extra, at + 4)
+            return stored, inflated
+        at += 4 + length
+    return -1, -1
 
 
 class _Inflating:

@@ -14,6 +14,7 @@ from counter.province import figures
 from counter.province.importing import import_files
 from counter.session import Session
 from tests.counter.helpers import at, receive
+from tests.counter.export_helpers import as_format_1
 from tests.counter.sync_helpers import PERIOD, station, sync_all
 
 
@@ -95,42 +96,13 @@ def unit_events(session, code):
     return dossiers.events(session, dossiers.get(session, code))
 
 
-def _as_version_1(path: Path, tmp_path: Path) -> Path:
-    """The same export as a version 1 file (no place in the unit's log), as motcua wrote before issue 12."""
-    import hashlib
-    import json
-
-    from tests.counter.export_helpers import Entry, build_zip, manifest_body, members_of
-
-    members = members_of(path)
-    manifest = json.loads(members["manifest.json"])
-    for key in ("ws_id", "lineage", "origins"):
-        del manifest[key]
-    manifest["format_version"] = 1
-
-    def strip(data: bytes, keys: tuple) -> bytes:
-        lines = [json.loads(line) for line in data.splitlines()]
-        return b"".join(json.dumps({k: v for k, v in r.items() if k not in keys}, ensure_ascii=False).encode() + b"\n"
-                        for r in lines)
-
-    members["dossiers.jsonl"] = strip(members["dossiers.jsonl"], ("lamport",))
-    members["events.jsonl"] = strip(members["events.jsonl"], ("origin", "seq", "lamport", "receipt"))
-    for part in manifest["parts"]:
-        data = members[part["name"]]
-        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
-    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
-    target = tmp_path / ("v1-" + path.name)
-    target.write_bytes(build_zip([Entry(name.encode(), data) for name, data in members.items()]))
-    return target
-
-
 def test_version_1_files_are_still_read(tmp_path):
     from counter import dossiers
 
     with station(tmp_path, 1) as unit:
         code = receive(unit, "2025-03-03 09:00", name="Nguyễn Văn An").code
         lifecycle.record_result(unit, code, at("2025-03-04 09:00"))
-        old = _as_version_1(Path(export_changes(unit, tmp_path / "out")["file"]), tmp_path)
+        old = as_format_1(Path(export_changes(unit, tmp_path / "out")["file"]), tmp_path)
         with Session(tmp_path / "province.sqlite3") as province:
             result = import_files(province, [old])
             assert (result["files"], result["dossiers"], result["conflicts"]) == (1, 1, [])
