@@ -196,7 +196,12 @@ class _Run:
                 return self._refused(clash, found)
             self._note_peers(found)
             self._write_own(own, found)
+            written = sync_table.station(self.db)["seq"]
             self._read(found)
+            if sync_table.station(self.db)["seq"] > written:
+                # Applying wrote records of this counter's own (due dates counted again after another
+                # counter's calendar change): they go out now, not a sync later.
+                self._write_own(own, found)
             if scans:
                 _fetch(self.session, self.unit)
             self._write_station(own)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from counter import applicants, catalogue, codes, sync_log
+from counter import applicants, catalogue, codes, sync_log, unit
 from counter.changes import Changes
 from counter.clock import iso, now
 from counter.dossier import DocumentState, DossierState, Skipped, fold
@@ -37,6 +37,7 @@ class Refused(ValueError):
 @dataclass
 class Applied:
     dossiers: set[str] = field(default_factory=set)
+    days: set[date] = field(default_factory=set)  # calendar days changed by the records being applied
     settings: bool = False
     catalogue: bool = False
     calendar: bool = False
@@ -62,6 +63,12 @@ def apply_records(session: Session, records: list[dict], applied: Applied) -> No
     if by_code:
         _events(session, by_code, applied)
     sync_table.observe(db, greatest)
+    if applied.days:
+        # The counter that changed the calendar counted again the dossiers it held; this one counts
+        # again those it holds (counter/unit.py); the same dates result, whoever records them first.
+        session.forget_cached()
+        applied.dossiers.update(c["code"] for c in unit.recompute_due_dates(session, applied.days))
+        applied.days = set()
 
 
 # --- unit changes ---------------------------------------------------------------------------------
@@ -89,6 +96,7 @@ def _unit_change(session: Session, record: dict, applied: Applied) -> None:
         else:
             calendar_table.upsert(db, [(key, value["working"], value["reason"])])
         applied.calendar = True
+        applied.days.add(date.fromisoformat(key))
     elif kind == sync_log.ACCOUNT:
         sync_table.upsert_account(db, key, value, record["at"])
         officer_table.mark_accounts_created(db, record["at"])

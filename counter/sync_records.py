@@ -185,7 +185,7 @@ def _check_step(kind: str, detail: dict) -> None:
             raise BadRecord("giấy tờ số hóa sai")
     elif kind == EventKind.EDITED:
         _check_edit(detail)
-    if "days" in detail and not _int(detail["days"], 0, 3650):
+    if kind == EventKind.EDITED and "days" in detail and not _int(detail["days"], 0, 3650):
         raise BadRecord("thời hạn sai")
 
 

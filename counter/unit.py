@@ -134,6 +134,13 @@ def _calendar_write(session: Session) -> Iterator[None]:
         session.forget_cached()
 
 
+def recompute_due_dates(session: Session, days: set[date]) -> list[dict]:
+    """A calendar change another counter made, just applied here by the unit sync (issue 12): the open
+    dossiers this counter holds are counted again too (that counter could not see them all). Inside the
+    caller's write transaction."""
+    return _recompute(session, days)
+
+
 def _recompute(session: Session, days: set[date]) -> list[dict]:
     """Count again the open dossiers whose counted days (from the last clock start to the due
     day) include one of `days`; record a `due_recomputed` event for each whose dates moved."""

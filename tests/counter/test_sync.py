@@ -332,3 +332,23 @@ def test_a_database_file_copied_to_another_pc_is_refused_before_it_mixes_two_cou
         sync._verified.clear()  # the copy runs in another process on its PC: it has checked nothing yet
         with pytest.raises(CounterError, match="khác với cơ sở dữ liệu của máy|mới hơn cơ sở dữ liệu"):
             sync.sync(copy, share)
+
+
+def test_a_calendar_change_at_one_counter_moves_the_due_dates_of_the_open_dossiers_another_holds(unit):
+    from datetime import date
+
+    from counter import unit as unit_service
+
+    share, (one, two, _three) = unit
+    sync_all([one, two], share)
+    waiting = receive(two, "2025-03-03 09:00", procedure="1.004873")  # counter 1 has not seen it yet
+    before = waiting.due_at
+    assert before.date() > date(2025, 3, 3)
+    unit_service.set_day(one, before.date(), False, "Nghỉ đột xuất theo quyết định của tỉnh")
+    sync_all([one, two], share)
+    moved = picture(two)["dossiers"][waiting.code]
+    assert moved["due_at"] > before.isoformat()
+    assert picture(one)["dossiers"] == picture(two)["dossiers"]
+    assert [e["kind"] for e in moved["events"]].count("due_recomputed") == 1
+    for s in (one, two):
+        assert maintenance.check(s) == []
