@@ -29,7 +29,7 @@ COUNTERS = 3
 PROCEDURES = ["2.001035", "2.000815", "1.001193", "2.000884"]
 NAMES = ["Nguyễn Văn Đức", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
 STEP_KINDS = ["supplement", "resume", "result", "result", "return", "return", "apologize", "reject", "edit",
-              "digitize"]
+              "digitize", "complain"]
 
 
 class UnitOfCounters(RuleBasedStateMachine):
@@ -109,6 +109,8 @@ class UnitOfCounters(RuleBasedStateMachine):
                 lifecycle.apologize(session, code, datetime.combine(day, time(9)), "Chờ xác minh", when)
             elif step == "reject":
                 lifecycle.reject(session, code, "Không thuộc thẩm quyền", when)
+            elif step == "complain":
+                lifecycle.complain(session, code, "Công dân phản ánh thời gian chờ", when)
             elif step == "edit":
                 corrections.edit(session, code, "phone", f"09{pick.randint(0, 10**8 - 1):08d}", "Sửa số điện thoại")
             else:
