@@ -324,3 +324,40 @@ def all_procedures(session: Session) -> list[Procedure]:
 
 def _stored_cutoff(value: bool | None) -> int | None:
     return None if value is None else int(value)
+
+
+_UNSET = object()
+
+
+def update_procedure(session: Session, code: str, days: int | None = None, fee: object = _UNSET,
+                     documents: list[str] | None = None, online_level: str | None = None) -> Procedure:
+    """Change one procedure of the unit's catalogue (an admin, in the window; issue 15): its time
+    limit in working days, its fee (None: not set), its checklist of documents, one per item, and
+    its online service (`online_level`: "full", "partial" or "").
+    Only what is given changes; the change is audited with the new values. A dossier already
+    received keeps the procedure's name, days and due date it was received with."""
+    session.require("catalogue")
+    current = procedure(session, code)
+    changed: dict = {}
+    if days is not None:
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DAYS:
+            raise CounterError(f"Thời hạn giải quyết phải từ 0 đến {MAX_DAYS} ngày làm việc.",
+                               f"days must be 0-{MAX_DAYS}")
+        changed["days"] = days
+    if fee is not _UNSET:
+        changed["fee"] = None if fee is None else fees.checked(int(fee))  # type: ignore[call-overload]
+    if documents is not None:
+        items = [clean_text(item, "tên giấy tờ", _LONG) for item in documents]
+        changed["documents"] = [item for item in items if item]
+    if online_level is not None:
+        changed["online_level"] = parse_online_level(online_level)
+    changed = {key: value for key, value in changed.items() if getattr(current, key) != value}
+    if not changed:
+        raise CounterError(f"Thủ tục {current.code} không có gì thay đổi.", "nothing to change")
+    updated = dataclasses.replace(current, **changed)
+    with write(session.db):
+        catalogue_table.upsert(session.db, [dict(updated.as_dict(), name_folded=fold(updated.name),
+                                                 cutoff=_stored_cutoff(updated.cutoff))], iso(now()))
+        audit.log(session, "procedure_updated", updated.code, changed)
+        session.note(Changes(catalogue=True))
+    return updated

@@ -31,6 +31,7 @@ from counter import backups, demo
 from counter.locations import default_database
 from counter.recovery import Recovery, recover_if_damaged
 from counter.session import Session
+from ui import language, print_preview
 from ui.first_run import FirstRunDialog
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
@@ -52,6 +53,7 @@ class Launcher(QObject):
         super().__init__()
         # Numbers and dates the Vietnamese way in every field (20.000 đồng).
         QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        language.install(QApplication.instance())  # and Qt's own dialogs and menus
         self.preferences = preferences or Preferences()
         self.officer = getattr(args, "officer", None)
         self.username = getattr(args, "user", None) or ""
@@ -162,7 +164,8 @@ class Launcher(QObject):
                                  sync_desk=self.sync_desk)
         self.window.logout_requested.connect(self.log_out)
         self.window.user_changed.connect(self._adopt)
-        self.window.show()
+        self.window.show_as_remembered()
+        print_preview.warm_up()
         QApplication.instance().setQuitOnLastWindowClosed(True)
         window = self.window
         QTimer.singleShot(0, lambda: self.shown.emit(window))
