@@ -27,14 +27,17 @@ from datetime import datetime
 from pathlib import Path
 
 import counter
-from counter import audit, crypto, export_archive, keys, package, private
+from counter import audit, crypto, export_archive, keys, package, private, sync_records
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
-from counter.dossier import ReplayError, replay
+from counter.dossier import RECEIVED_KEYS, ReplayError, replay
 from counter.errors import CounterError
 from counter.session import Session
+from counter.transitions import EventKind
 from db import chain as chain_table
+from db import dossiers as dossier_table
 from db import export as export_table
+from db import sync as sync_table
 from db.connection import write
 
 BATCH = 1000
@@ -57,6 +60,8 @@ class _Plan:
     sequence: int
     after: int
     through: int
+    # Issue 12: origin -> (last seq before, last seq carried) of this station and its former selves.
+    marks: dict[str, tuple[int, int]]
     period_from: str | None
     period_to: str
     audit_after: dict | None  # {"id", "hash"}: the row the previous export ended at, as it is now
@@ -84,7 +89,8 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
     db = session.db
     with export_table.snapshot(db):
         plan = _resent(session, settings.workstation, resend) if resend is not None else _next(session, started)
-        changed = export_table.changed_dossiers(db, plan.after, plan.through)
+        station = sync_table.station(db)
+        changed = export_table.changed_by_origins(db, plan.marks)
         name = f"motcua-{settings.unit_code}-q{settings.workstation}-{plan.sequence:06d}.zip"
         target = folder / (name + (ENCRYPTED_SUFFIX if recipient and recipient.encryption else ""))
         manifest = {
@@ -100,6 +106,11 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
             "with_files": with_files,
             "signer": signer.signer(),
             "audit": {"after": plan.audit_after, "head": plan.audit_head, "rows": 0},
+            # Issue 12: the station (and its former selves) whose own records the file carries, and for each
+            # the range of its log they cover; the province merges every station's into one dossier.
+            "ws_id": station["ws_id"],
+            "lineage": list(station.get("lineage", [])),
+            "origins": {origin: {"after": a, "through": b} for origin, (a, b) in sorted(plan.marks.items())},
         }
         # The plain archive of an encrypted export stays beside the database (counter/private.py).
         encrypting = recipient is not None and recipient.encryption is not None
@@ -109,7 +120,7 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
             files = _scans(session, changed) if with_files else []
             written = export_archive.write(
                 plain, manifest, _dossier_lines(session, changed, progress, plan.resend),
-                _event_lines(session, changed, plan.after, plan.through), files,
+                _event_lines(session, changed, plan.marks), files,
                 _audit_lines(session, plan), lambda body: signer.sign(export_archive.SIGNATURE_PURPOSE, body),
                 durable=not encrypting,
             )
@@ -127,15 +138,16 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
 def _next(session: Session, started: datetime) -> _Plan:
     db = session.db
     workstation = session.settings.workstation
-    after = export_table.last_event_exported(db)
-    through = export_table.last_event_id(db)
+    marks = _marks(db, sync_table.station(db))
+    low, high, first_at = export_table.event_span(db, marks)
+    before = export_table.last_event_exported(db)
+    after, through = (low - 1, high or low) if low is not None else (before, before)
     sequence = export_table.last_sequence(db, workstation) + 1
     previous = export_table.last_export(db)
     anchored = export_table.previous_export(db, workstation, sequence)
     head_id, head_hash = chain_table.audit_head(db)
     return _Plan(
-        sequence, after, through,
-        previous["finished_at"] if previous else export_table.first_event_at(db, after, through), iso(started),
+        sequence, after, through, marks, previous["finished_at"] if previous else first_at, iso(started),
         _anchor(session, anchored["audit_head_id"]) if anchored and anchored["audit_head_id"] is not None else None,
         {"id": head_id, "hash": head_hash})
 
@@ -155,10 +167,23 @@ def _resent(session: Session, workstation: int, sequence: int) -> _Plan:
     else:
         after = _anchor(session, row["audit_after_id"]) if row["audit_after_id"] is not None else None
         head = _anchor(session, row["audit_head_id"])
-    return _Plan(sequence, row["after_event"], row["through_event"],
-                 previous["finished_at"] if previous else export_table.first_event_at(
-                     db, row["after_event"], row["through_event"]),
+    # Exports recorded before the unit sync (format 1) kept an id range only.
+    marks = ({origin: (a, b) for origin, (a, b) in json.loads(row["origins"]).items()} if row["format_version"] >= 2
+             else export_table.origin_spans(db, row["after_event"], row["through_event"]))
+    return _Plan(sequence, row["after_event"], row["through_event"], marks,
+                 previous["finished_at"] if previous else export_table.event_span(db, marks)[2],
                  row["started_at"], after, head, resend=True)
+
+
+def _marks(db, station: dict) -> dict[str, tuple[int, int]]:
+    """(last seq exported, last seq now) of this station and each of its former selves: what this export
+    carries of each (format 2: a station exports what it originated; the first such export, all of it)."""
+    exported = export_table.origins_exported(db)
+    marks = {}
+    for origin in [station["ws_id"], *station.get("lineage", [])]:
+        last = station["seq"] if origin == station["ws_id"] else sync_table.applied(db, origin)
+        marks[origin] = (min(exported.get(origin, 0), last), last)
+    return marks
 
 
 def _anchor(session: Session, row_id: int) -> dict:
@@ -187,7 +212,8 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
             final = _encrypted(plain, target, recipient)
         with write(db):
             workstation, sequence = written["workstation"], written["sequence"]
-            if not plan.resend and (export_table.last_event_exported(db) != plan.after
+            exported = export_table.origins_exported(db)
+            if not plan.resend and (any(exported.get(origin, 0) > a for origin, (a, _b) in plan.marks.items())
                                     or export_table.last_sequence(db, workstation) + 1 != sequence):
                 raise CounterError(
                     "Một lần xuất dữ liệu khác vừa chạy cùng lúc; hãy xuất lại.", "another export ran at the same time"
@@ -209,7 +235,8 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
                         "sha256": verified.seal, "after_event": plan.after, "through_event": plan.through,
                         "dossiers": written["counts"]["dossiers"], "events": written["counts"]["events"],
                         "files": written["counts"]["files"], "started_at": iso(started), "finished_at": iso(now()),
-                        "officer": session.officer,
+                        "officer": session.officer, "format_version": export_archive.FORMAT_VERSION,
+                        "origins": json.dumps({o: [a, b] for o, (a, b) in plan.marks.items()}, sort_keys=True),
                         "audit_after_id": plan.audit_after["id"] if plan.audit_after else None,
                         "audit_after_hash": plan.audit_after["hash"] if plan.audit_after else None,
                         "audit_head_id": plan.audit_head["id"], "audit_head_hash": plan.audit_head["hash"],
@@ -263,12 +290,15 @@ def last_export_at(session: Session) -> datetime | None:
     return from_iso(last["finished_at"]) if last else None
 
 
-def dossier_record(row: dict, documents: list[dict], version: int) -> dict:
-    """A dossier as the export file carries it (docs/export-format.md, "dossier record")."""
+def dossier_record(row: dict, documents: list[dict], version: int, lamport: int | None = None) -> dict:
+    """A dossier as the export file carries it (docs/export-format.md, "dossier record"); `lamport`: the
+    greatest Lamport time among its events this station held (format 2)."""
     record = {key: value for key, value in row.items() if key not in _LOCAL}
     for key in _BOOLEANS:
         record[key] = bool(record[key])
     record["version"] = version
+    if lamport is not None:
+        record["lamport"] = lamport
     record["documents"] = [
         {"position": d["position"], "name": d["name"], "copy_kind": d["copy_kind"], "quantity": d["quantity"],
          "file_sha256": d["file_sha256"], "not_required": bool(d["not_required"]), "reused_from": d["reused_from"]}
@@ -287,24 +317,25 @@ def _dossier_lines(session: Session, changed: list[tuple[int, int]], progress, r
         rows = export_table.dossier_rows(session.db, ids)
         documents = export_table.documents_of(session.db, ids)
         latest = export_table.latest_events(session.db, ids) if resend else {}
+        known = export_table.known_lamport(session.db, ids)
         lines = []
         for i, version in chunk:
-            row, docs = rows[i], documents[i]
+            row, docs, lamport = rows[i], documents[i], known[i]
             if resend and latest[i] != version:
-                row, docs = _as_of(session, row, docs, version)
-            lines.append(export_archive.line(dossier_record(row, docs, version)))
+                row, docs, lamport = _as_of(session, row, docs, version)
+            lines.append(export_archive.line(dossier_record(row, docs, version, lamport)))
         yield lines
         if progress:
             progress(start + len(chunk), total)
 
 
-def _as_of(session: Session, row: dict, documents: list[dict], version: int) -> tuple[dict, list[dict]]:
+def _as_of(session: Session, row: dict, documents: list[dict], version: int) -> tuple[dict, list[dict], int]:
     """A dossier changed since an export being sent again, as it was at `version`: its events
     up to there, replayed (counter.dossier.replay), over the columns no event changes."""
     events = export_table.events_up_to(session.db, row["id"], version)
     try:
         state = replay([{"at": at, "kind": kind, "officer": officer, "detail": json.loads(detail)}
-                        for _, at, kind, officer, detail in events])
+                        for _, at, kind, officer, detail, _lamport in events])
     except (ReplayError, ValueError):
         state = None
     if state is None or state.unknown:
@@ -317,17 +348,31 @@ def _as_of(session: Session, row: dict, documents: list[dict], version: int) -> 
     docs = [{"position": d.position, "name": d.name, "copy_kind": d.copy_kind, "quantity": d.quantity,
              "file_sha256": d.file_sha256, "not_required": d.not_required,
              "reused_from": reused_from.get(d.position) if d.reused else None} for d in state.documents]
-    return then, docs
+    return then, docs, max(event[5] for event in events)
 
 
-def _event_lines(session: Session, changed: list[tuple[int, int]], after: int, through: int):
+def _event_lines(session: Session, changed: list[tuple[int, int]], marks: dict[str, tuple[int, int]]):
     """The events, dossier by dossier in the order of the dossiers part: the province stores
-    each dossier's events of one file together."""
+    each dossier's events of one file together. Each carries its place in the unit's log; a
+    receipt written before receipts carried the dossier's first state gets it from the row (as the
+    unit sync sends it, counter/sync_records.py)."""
     for start in range(0, len(changed), BATCH):
         ids = [dossier_id for dossier_id, _ in changed[start:start + BATCH]]
-        for event_id, code, at, kind, officer, detail in export_table.events_of(session.db, ids, after, through):
+        for event_id, code, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in \
+                export_table.events_by_origins(session.db, ids, marks):
+            record = sync_records.event_record(origin, (seq, lamport, at, kind, officer, json.loads(detail), code,
+                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail, code))
             yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
-                                       "detail": json.loads(detail)})
+                                       "detail": record["detail"], "origin": origin, "seq": seq, "lamport": lamport,
+                                       "receipt": record["receipt"]})
+
+
+def _legacy(session: Session, kind: str, detail: str, code: str) -> dict | None:
+    if kind != EventKind.RECEIVED or set(RECEIVED_KEYS) <= json.loads(detail).keys():
+        return None
+    row = dossier_table.by_code(session.db, code)
+    assert row is not None  # the event's dossier, read in the same snapshot
+    return {"row": row, "documents": dossier_table.documents_of(session.db, row["id"])}
 
 
 def _audit_lines(session: Session, plan: _Plan):

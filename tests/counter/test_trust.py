@@ -607,16 +607,16 @@ def test_a_damaged_key_file_is_set_aside_and_written_again_from_the_database(uni
     assert b"h\xe1\xbb\x8fng" in aside.read_bytes()
 
 
-def test_the_schema_6_fixture_keeps_its_key_and_its_next_export_continues_the_chain(tmp_path):
+def test_the_schema_7_fixture_keeps_its_key_and_its_next_export_continues_the_chain(tmp_path):
     path = tmp_path / "unit.sqlite3"
-    shutil.copy(Path(__file__).resolve().parents[1] / "db" / "fixtures" / "schema-v6.sqlite3", path)
+    shutil.copy(Path(__file__).resolve().parents[1] / "db" / "fixtures" / "schema-v7.sqlite3", path)
     with Session(path) as session:
         from counter import accounts
 
         accounts.login(session, "lan", "mat-khau-fixture")
-        assert keys.current(session).fingerprint == "P6SQ-F4PY-52J3-XBVL-EG3U"
+        assert keys.current(session).fingerprint == "2NF2-TUUR-5VJU-KXS4-7XDF"
         manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out")["file"]))["manifest.json"])
-    assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 20
+    assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 23
 
 
 def _hostile_documents(good: Path, key: crypto.SigningKey, tmp_path: Path) -> dict[str, Path]:
