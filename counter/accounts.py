@@ -23,7 +23,7 @@ from counter import audit, sync_log
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
-from counter.roles import ROLES
+from counter.roles import ROLES, Account
 from counter.session import Session
 from counter.text import NAME, clean_text, nfc
 from db import officers as officer_table
@@ -75,11 +75,11 @@ def create(session: Session, username: str, full_name: str, role: str, password:
     return public(officer_table.by_username(session.db, name))
 
 
-def login(session: Session, username: str, password: str, at: datetime | None = None) -> dict:
+def login(session: Session, username: str, password: str, at: datetime | None = None) -> Account:
     row = _checked_password(session, username, password, at or now())
     with write(session.db):
         _after_success(session, row, password)
-        session.user = public(row)
+        session.user = Account.of(row)
         audit.log(session, "login", row["username"])
         session.note(Changes(accounts=True))
     return session.user
@@ -113,7 +113,7 @@ def change_password(session: Session, username: str, password: str, current: str
 
 def is_own(session: Session, username: str) -> bool:
     """Whether `username` is the logged-in officer's own account."""
-    return session.user is not None and session.user["username"] == nfc(username).lower()
+    return session.user is not None and session.user.username == nfc(username).lower()
 
 
 def set_active(session: Session, username: str, active: bool) -> None:

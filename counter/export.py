@@ -54,6 +54,20 @@ def default_folder(session: Session) -> Path:
 
 
 @dataclass(frozen=True)
+class Exported:
+    """One export file written: its path, sequence and counts, the key that signed it, whether it is
+    encrypted to the province, and whether it was an earlier export written again."""
+
+    file: str
+    sequence: int
+    dossiers: int
+    events: int
+    encrypted: bool
+    signed_by: str
+    resent: bool
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What one file holds: a new export, or an earlier one written again."""
 
@@ -70,9 +84,8 @@ class _Plan:
 
 
 def export_changes(session: Session, out_dir: Path | None = None, with_files: bool = False, progress=None,
-                   resend: int | None = None) -> dict:
-    """Write the changes since the last export (or, with `resend`, that earlier export again);
-    returns {"file", "sequence", "dossiers", "events", "encrypted", "signed_by", "resent"}.
+                   resend: int | None = None) -> Exported:
+    """Write the changes since the last export (or, with `resend`, that earlier export again).
 
     `progress(done, total)` is called as dossiers are written (total: dossiers to write).
     """
@@ -257,9 +270,8 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
         stale += session.path.resolve().parent.glob(f".motcua-export-{target.name}.*.partial")
     for path in stale:
         path.unlink(missing_ok=True)
-    return {"file": str(target), "sequence": written["sequence"], "dossiers": written["counts"]["dossiers"],
-            "events": written["counts"]["events"], "encrypted": recipient is not None,
-            "signed_by": written["signer"]["fingerprint"], "resent": plan.resend}
+    return Exported(str(target), written["sequence"], written["counts"]["dossiers"], written["counts"]["events"],
+                    recipient is not None, written["signer"]["fingerprint"], plan.resend)
 
 
 def _encrypted(plain: Path, target: Path, recipient: "package.Pinned") -> Path:

@@ -2,6 +2,7 @@
 
 import json
 import re
+from typing import TypedDict
 from collections.abc import Iterator
 
 import sqlite_utils
@@ -128,7 +129,21 @@ def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, of
     ).lastrowid
 
 
-def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
+class EventRow(TypedDict):
+    """One event of a dossier as the log holds it; `receipt`: [origin, seq] of the receipt it was taken on."""
+
+    id: int
+    at: str
+    kind: str
+    officer: str
+    detail: dict
+    origin: str
+    seq: int
+    lamport: int
+    receipt: list | None
+
+
+def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[EventRow]:
     """A dossier's events in the unit's one order (counter/dossier.py: order_key)."""
     return [
         {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail), "origin": origin,

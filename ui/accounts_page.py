@@ -26,7 +26,7 @@ HEADERS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
 
 
 class AccountsPage(QWidget):
-    logged_in = Signal(dict)  # the first account was made in set-up mode and is now logged in
+    logged_in = Signal(object)  # the first account was made in set-up mode and is now logged in
 
     def __init__(self, runner: Runner, access: Access, parent: QWidget | None = None):
         super().__init__(parent)
@@ -117,7 +117,7 @@ class AccountsPage(QWidget):
     def _selected(self) -> None:
         account = self.current()
         mine = account is not None and self.access.user is not None and \
-            account["username"] == self.access.user["username"]
+            account["username"] == self.access.user.username
         self.toggle_button.setText("Cho dùng lại tài khoản" if account and not account["active"]
                                    else "Ngừng sử dụng tài khoản")
         self.toggle_button.setEnabled(account is not None and not mine)  # never lock oneself out

@@ -42,7 +42,7 @@ UNSAVED = "Thiết lập đơn vị có thay đổi chưa lưu (Ctrl+S: lưu)."
 
 
 class SettingsScreen(QWidget):
-    logged_in = Signal(dict)
+    logged_in = Signal(object)
 
     def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
                  access: Access | None = None, reads: Runner | None = None, background: Runner | None = None,

@@ -1,5 +1,6 @@
 """How commands print: one JSON value with --json, short Vietnamese text otherwise."""
 
+import dataclasses
 import json
 import sys
 import unicodedata
@@ -8,6 +9,9 @@ from counter.dossier import CHANNELS, PAYMENTS, RATED_BY, RATINGS, SEXES, STATUS
 
 
 def emit_json(value) -> None:
+    """A typed result (a dataclass) prints as the object of its fields, in their order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

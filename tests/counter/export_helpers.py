@@ -43,7 +43,7 @@ def key_of(database: Path) -> crypto.SigningKey:
 
 
 def export_file(session: Session, folder: Path) -> Path:
-    return Path(export_changes(session, folder)["file"])
+    return Path(export_changes(session, folder).file)
 
 
 def codes(session: Session) -> list[str]:

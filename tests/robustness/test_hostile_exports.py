@@ -872,7 +872,7 @@ def world(tmp_path_factory):
         scan = root / "scan.pdf"
         scan.write_bytes(b"%PDF-1.4 to khai " + bytes(range(256)) + random.Random(3).randbytes(16 << 10))
         first = intake.receive(unit, "1.004873", "Nguyễn Văn An", at=datetime(2025, 3, 3, 9, 0))
-        first_file = Path(export_changes(unit, root / "unit" / "out")["file"])
+        first_file = Path(export_changes(unit, root / "unit" / "out").file)
         enrol(province, unit)
         intake.receive(unit, "1.004873", "Lê Thị Hoa", channel="online", phone="0912345678",
                        at=datetime(2025, 3, 4, 9, 0), documents=[intake.DocumentInput("Tờ khai", file=scan)])
@@ -883,7 +883,7 @@ def world(tmp_path_factory):
         lifecycle.return_result(unit, first.code, at=datetime(2025, 3, 11, 9, 0), channel="postal",
                                 rating="satisfied")
         digitization.attach(unit, late.code, document=1, not_required=True)
-        second_file = Path(export_changes(unit, root / "unit" / "out", with_files=True)["file"])
+        second_file = Path(export_changes(unit, root / "unit" / "out", with_files=True).file)
         key = keys.current(unit).key
     assert import_files(province, [first_file])["files"] == 1
     (home / "sentinel.txt").write_text("không được chạm vào")

@@ -200,7 +200,7 @@ def test_the_admin_creates_stops_unlocks_and_resets_accounts(started, unit_with_
     started.idle()
     assert "Đã đặt lại mật khẩu cho lan.tt" in page.message.text()
     with Session(unit_with_accounts.path) as check:
-        assert accounts.login(check, "lan.tt", "lan-moi-2025")["role"] == "officer"
+        assert accounts.login(check, "lan.tt", "lan-moi-2025").role == "officer"
         assert not [a for a in accounts.all_accounts(check) if a["username"] == "mai.lt"][0]["active"]
 
 
@@ -270,4 +270,4 @@ def test_an_officer_changes_her_own_password_only_with_the_current_one(started, 
     with Session(unit_with_accounts.path) as check:
         actions = [row[0] for row in check.db.execute("SELECT action FROM audit WHERE target = 'lan.tt' ORDER BY id")]
         assert actions[-3:] == ["login", "login_failed", "password_changed"]  # the wrong current one counted
-        assert accounts.login(check, "lan.tt", "lan-doi-2026")["username"] == "lan.tt"
+        assert accounts.login(check, "lan.tt", "lan-doi-2026").username == "lan.tt"
