@@ -72,7 +72,7 @@ def create(session: Session, username: str, full_name: str, role: str, password:
         audit.log(session, "account_created", name, {"full_name": person, "role": role})
         session.note(Changes(accounts=True))
     session.forget_cached()
-    return public(officer_table.by_username(session.db, name))
+    return public(_account(session, name))
 
 
 def login(session: Session, username: str, password: str, at: datetime | None = None) -> Account:
@@ -161,7 +161,8 @@ def check_password(password: str) -> None:
         raise CounterError("Mật khẩu không được là một nhóm ký tự ngắn lặp lại.", "password is a short block repeated")
     if _plain_sequence(lowered):
         raise CounterError(
-            "Mật khẩu không được là một dãy liên tiếp (như 1234567890, abcdefghij, qwertyuiop); hãy chọn mật khẩu khó đoán hơn.",
+            "Mật khẩu không được là một dãy liên tiếp (như 1234567890, abcdefghij, qwertyuiop); "
+            "hãy chọn mật khẩu khó đoán hơn.",
             "password is a plain sequence",
         )
 
@@ -235,7 +236,7 @@ def replicated(row: dict) -> dict:
 
 
 def _replicate(session: Session, username: str) -> None:
-    sync_log.unit_change(session, sync_log.ACCOUNT, username, replicated(officer_table.by_username(session.db, username)))
+    sync_log.unit_change(session, sync_log.ACCOUNT, username, replicated(_account(session, username)))
 
 
 def _locked(username: str, until: datetime) -> CounterError:

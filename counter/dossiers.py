@@ -13,8 +13,8 @@ from counter.session import Session
 from counter.text import CODE, clean_text, fold
 from counter.transitions import TABLE, EventKind
 from db import dossiers as dossier_table
-from db.dossiers import EventRow
 from db import sync as sync_table
+from db.dossiers import EventRow
 
 
 def get(session: Session, code: str, with_documents: bool = True) -> Dossier:

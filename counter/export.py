@@ -212,7 +212,7 @@ def _cannot_write(folder: Path, exc: OSError) -> CounterError:
 
 
 def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written: dict, started: datetime,
-              recipient: "package.Pinned | None") -> dict:
+              recipient: "package.Pinned | None") -> Exported:
     """Verify the written file (encrypt it and read that back), then rename it and mark the
     changes exported together."""
     db = session.db
@@ -292,7 +292,8 @@ def _encrypted(plain: Path, target: Path, recipient: "package.Pinned") -> Path:
     # The plain archive was verified whole; what was encrypted is what reads back.
     if read_back != sealed.plaintext_sha256:
         sealed_path.unlink(missing_ok=True)
-        raise CounterError("Tệp xuất đã mã hóa đọc lại không khớp dữ liệu đã ghi.", "the encrypted export did not read back")
+        raise CounterError("Tệp xuất đã mã hóa đọc lại không khớp dữ liệu đã ghi.",
+                           "the encrypted export did not read back")
     return sealed_path
 
 
@@ -373,7 +374,8 @@ def _event_lines(session: Session, changed: list[tuple[int, int]], marks: dict[s
         for event_id, code, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in \
                 export_table.events_by_origins(session.db, ids, marks):
             record = sync_records.event_record(origin, (seq, lamport, at, kind, officer, json.loads(detail), code,
-                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail, code))
+                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail,
+                                                                                                  code))
             yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
                                        "detail": record["detail"], "origin": origin, "seq": seq, "lamport": lamport,
                                        "receipt": record["receipt"]})

@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TypedDict
 
@@ -407,7 +407,7 @@ def schema_difference(conn: sqlite3.Connection, version: int) -> str | None:
 _KINDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_schema(version: int) -> dict:
     """sqlite_master of a fresh database built by the migrations up to `version`."""
     conn = sqlite3.connect(":memory:", isolation_level=None)

@@ -2,12 +2,13 @@
 
 import json
 import re
-from typing import TypedDict
 from collections.abc import Iterator
+from typing import TypedDict
 
 import sqlite_utils
 
 from db import rows
+from db.rows import inserted_id
 
 DOSSIER_COLUMNS = (
     "id", "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
@@ -57,7 +58,7 @@ def insert(db: sqlite_utils.Database, dossier: dict) -> int:
     values["code_rev"] = values["code"][::-1]
     names = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
-    return db.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})", values).lastrowid
+    return inserted_id(db.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})", values))
 
 
 def update(db: sqlite_utils.Database, dossier_id: int, changes: dict) -> None:
@@ -121,12 +122,12 @@ def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, of
     it was taken on, None for a receipt."""
     origin, seq, lamport = stamp
     receipt_origin, receipt_seq = receipt or (None, None)
-    return db.execute(
+    return inserted_id(db.execute(
         "INSERT INTO events (dossier_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [dossier_id, at, kind, officer, json.dumps(detail, ensure_ascii=False), origin, seq, lamport,
          receipt_origin, receipt_seq],
-    ).lastrowid
+    ))
 
 
 class EventRow(TypedDict):

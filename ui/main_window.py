@@ -242,11 +242,14 @@ class MainWindow(QMainWindow):
             return
         name = self.access.user.username
         self.password_dialog = PasswordDialog(f"Đổi mật khẩu của {name}", self, ask_current=True)
-        self.password_dialog.accepted.connect(lambda: self.runner.run(
-            lambda s, secret=self.password_dialog.password(), current=self.password_dialog.current_password():
-            accounts.change_password(s, name, secret, current),
-            done=lambda _r: self.statusBar().showMessage("Đã đổi mật khẩu.", 8000),
-            failed=lambda error: self.statusBar().showMessage(message_of(error), 10000)))
+
+        def change() -> None:
+            secret, current = self.password_dialog.password(), self.password_dialog.current_password()
+            self.runner.run(lambda s: accounts.change_password(s, name, secret, current),
+                            done=lambda _r: self.statusBar().showMessage("Đã đổi mật khẩu.", 8000),
+                            failed=lambda error: self.statusBar().showMessage(message_of(error), 10000))
+
+        self.password_dialog.accepted.connect(change)
         self.password_dialog.open()
 
     def backed_up(self, path) -> None:

@@ -16,8 +16,23 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
-    QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import catalogue, unit
@@ -28,8 +43,8 @@ from ui.audit_page import AuditPage
 from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
-from ui.procedure_editor import ProcedureDialog
 from ui.printer import FormPrinter
+from ui.procedure_editor import ProcedureDialog
 from ui.recomputed import RecomputedDialog
 from ui.refresh import Refresh
 from ui.sync_desk import SyncDesk

@@ -62,13 +62,13 @@ def dossier_text(dossier: Dossier, as_of) -> str:
         ("Hẹn trả", when(dossier.appointment_at)),
         ("Trạng thái", STATUS_LABELS[dossier.status]),
     ]
-    if dossier.result_at:
+    if dossier.result_at and dossier.timeliness:
         judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness]
         rows.append(("Có kết quả", f"{when(dossier.result_at)} ({judged})"))
     elif dossier.overdue(as_of):
         rows.append(("Cảnh báo", "đã quá hạn giải quyết"))
     if dossier.returned_at:
-        rating = RATINGS.get(dossier.rating, "chưa đánh giá")
+        rating = RATINGS.get(dossier.rating or "", "chưa đánh giá")
         if dossier.rating_by:
             rating += f", {RATED_BY[dossier.rating_by].lower()}"
         rows.append(("Đã trả", f"{when(dossier.returned_at)} cho {dossier.returned_to} ({rating})"))

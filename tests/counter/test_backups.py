@@ -241,8 +241,10 @@ def _leftovers(db_path: Path) -> tuple[list[Path], list[Path]]:
     folder = backup_db.folder_for(db_path)
     folder.mkdir(exist_ok=True)
     ours = [db_path.with_name(db_path.name + ".restoring"), db_path.with_name(db_path.name + ".restoring-journal"),
-            folder / "motcua-20250303-090000-a5.sqlite3.partial", folder / "motcua-20250303-090000.sqlite3.k3j_x.partial",
-            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial-journal", folder / "motcua-backups.json.ab12.partial"]
+            folder / "motcua-20250303-090000-a5.sqlite3.partial",
+            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial",
+            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial-journal",
+            folder / "motcua-backups.json.ab12.partial"]
     others = [folder / "ghi-chu.partial", db_path.with_name("thu.restoring"), folder / "motcua-20250303-090000.sqlite3",
               db_path.parent / "elsewhere" / "motcua-x.partial"]
     for path in ours + others:

@@ -13,8 +13,8 @@ from counter.province import dossiers as province_dossiers
 from counter.province import figures
 from counter.province.importing import import_files
 from counter.session import Session
-from tests.counter.helpers import at, receive
 from tests.counter.export_helpers import as_format_1, enrol
+from tests.counter.helpers import at, receive
 from tests.counter.sync_helpers import PERIOD, station, sync_all
 
 

@@ -32,11 +32,11 @@ from counter import (
     peers,
     signed_document,
 )
-from counter.errors import CounterError
 from counter import export as export_module
+from counter.errors import CounterError
 from counter.export import export_changes
-from counter.province import enrolment
 from counter.province import dossiers as province_dossiers
+from counter.province import enrolment
 from counter.province.importing import import_files
 from counter.session import Session
 from db import audit as audit_table

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from counter import accounts, dossiers, intake
 from counter.clock import now
+from counter.errors import CounterError
 from counter.session import Session
 from tests.ui.conftest import launch
 from tests.ui.helpers import press, type_text
@@ -185,7 +186,7 @@ def test_the_admin_creates_stops_unlocks_and_resets_accounts(started, unit_with_
     assert page.table.item(page.table.currentRow(), 3).text() == "Ngừng sử dụng"
 
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(CounterError):
             accounts.login(unit_with_accounts, "lan.tt", "sai-mat-khau")
     page.start()
     started.idle()
