@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from counter import corrections, digitization, dossiers, intake, lifecycle, maintenance, sync, sync_log
 from counter import unit as unit_service
 from counter.errors import CounterError
-from tests.counter.sync_helpers import picture, station
+from tests.counter.sync_helpers import picture, unit_of
 
 EXAMPLES = int(os.environ.get("MOTCUA_SYNC_EXAMPLES", "15"))
 STEPS = int(os.environ.get("MOTCUA_SYNC_STEPS", "50"))
@@ -40,7 +40,7 @@ class UnitOfCounters(RuleBasedStateMachine):
         self.share = self.root / "share"
         self.stick = self.root / "stick"
         self.share.mkdir()
-        self.counters = [station(self.root, k) for k in range(1, COUNTERS + 1)]
+        self.counters = unit_of(self.root, tuple(range(1, COUNTERS + 1)))
         self.online = [True] * COUNTERS  # can see the share
         self.clock = datetime(2025, 3, 3, 8, 0)
         self.codes: list[str] = []
