@@ -200,6 +200,7 @@ class _Run:
         self.sign = sync_trust.signing(session)
         self.found: dict[str, dict] = {}
         self.verdicts: dict[str, peers.Verdict] = {}  # station -> its station.json's signature checked
+        self.signers: dict[str, str | None] = {}  # station -> the key that signed its station.json, if sound
         self.untrusted: dict[str, str] = {}  # station -> why its segments were not trusted in this run
         self.warnings: list[dict] = []
 
@@ -258,14 +259,16 @@ class _Run:
                     self.skipped.append({"file": self._shown(path), "reason": str(exc)})
                 continue
             # Listed (and told apart by its number) whatever its signature; trusted only when approved.
-            self.verdicts[ws] = sync_trust.check(self.session, found[ws])
+            data = sync_trust.signed_bytes(found[ws])
+            self.signers[ws] = sync_trust.signer(found[ws], data)
+            self.verdicts[ws] = sync_trust.check(self.session, found[ws], data)
         return found
 
     def _keys(self, before: dict) -> dict[str, dict]:
         """station -> {"fingerprint", "approved_as"} of the key its station.json was signed with, for `sync status`."""
         known = dict(before.get("keys") or {})
-        for ws, station in self.found.items():
-            known[ws] = {"fingerprint": sync_trust.signer(station), "approved_as": self.verdicts[ws].fingerprint}
+        for ws in self.found:
+            known[ws] = {"fingerprint": self.signers[ws], "approved_as": self.verdicts[ws].fingerprint}
         return known
 
     # The audit chain between counters (issue 13) ----------------------------------------------------
@@ -286,7 +289,7 @@ class _Run:
 
     def _warn(self, ws: str, station: dict, reason: str, sent) -> None:
         warning = {"ws_id": ws, "workstation": station["workstation"], "name": station["name"],
-                   "fingerprint": sync_trust.signer(station), "reason": reason, "at": iso(self.started)}
+                   "fingerprint": self.signers[ws], "reason": reason, "at": iso(self.started)}
         self.warnings.append(warning)
         audit.log(self.session, "sync_peer_audit_broken", ws, {"workstation": station["workstation"],
                                                                "reason": reason})
@@ -524,7 +527,7 @@ class _Run:
             stations.append({"workstation": station["workstation"], "name": station["name"], "ws_id": ws,
                              "last_seen": station["updated_at"], "events": self.received.get(ws, 0),
                              "applied": sync_table.applied(self.db, ws), "last_seq": station["last_seq"],
-                             "waiting": self.waiting.get(ws), "fingerprint": sync_trust.signer(station),
+                             "waiting": self.waiting.get(ws), "fingerprint": self.signers.get(ws),
                              "approved": verdict is not None and verdict.reason is None})
         return {"ok": problem is None, "problem": problem, "folder": str(self.base), "sent": self.sent,
                 "received": sum(self.received.values()), "workstations": stations,

@@ -36,9 +36,10 @@ def signing(session: Session) -> Callable[[dict], dict]:
     return sign
 
 
-def check(session: Session, value: dict) -> peers.Verdict:
-    """Whether a sync file read from the folder may be used; the verdict's reason (Vietnamese) says why not."""
-    data = signed_bytes(value)
+def check(session: Session, value: dict, data: bytes | None = None) -> peers.Verdict:
+    """Whether a sync file read from the folder may be used; the verdict's reason (Vietnamese) says why not.
+    `data`: `signed_bytes(value)` when the caller has it already."""
+    data = signed_bytes(value) if data is None else data
     own = signer(value, data)
     if own is not None and own in own_fingerprints(session):
         return peers.Verdict(own, None)
