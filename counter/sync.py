@@ -499,7 +499,10 @@ class _Run:
         """Why a segment's header (signature) is not to be trusted; None when it may be read on."""
         reason = sync_trust.check(self.session, header).reason
         if reason:
-            self.untrusted[ws] = f"chờ tệp có chữ ký hợp lệ của quầy {self.found[ws]['workstation']}: {reason}"
+            number = self.found[ws]["workstation"]
+            self.untrusted[ws] = (f"quầy {number} chưa được duyệt khóa {self.signers[ws]}"
+                                  if self.verdicts[ws].reason and self.signers[ws] else
+                                  f"chờ tệp có chữ ký hợp lệ của quầy {number}: {reason}")
         return reason
 
     def _ready(self, records: list[dict], causal: list, own: str) -> tuple[list[dict], str | None]:

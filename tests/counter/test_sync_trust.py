@@ -46,7 +46,7 @@ def test_a_counter_not_yet_approved_is_listed_with_its_fingerprint_and_applied_o
     assert f"keys approve {fingerprint}" in skipped["reason"]
     [found] = report["workstations"]
     assert (found["workstation"], found["fingerprint"], found["approved"]) == (1, fingerprint, False)
-    assert "chờ tệp có chữ ký hợp lệ của quầy 1" in found["waiting"]
+    assert found["waiting"] == f"quầy 1 chưa được duyệt khóa {fingerprint}"
     assert data_dump(two) == before  # nothing of the file, nor of anything else but the sync's own notes
     # Skipped again at the next sync, still changing nothing.
     assert sync.sync(two, share)["received"] == 0 and data_dump(two) == before

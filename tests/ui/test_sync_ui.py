@@ -203,6 +203,7 @@ def test_the_admin_approves_a_counter_on_the_sync_page_and_its_dossiers_arrive(q
         assert page.table.item(1, 4).text() == fingerprint and page.table.item(1, 5).text() == "chưa duyệt khóa"
         assert page.own_key.text().startswith(f"Mã khóa của máy này: {keys.current(session).fingerprint}")
         assert "1 quầy chưa được duyệt" in page.problem.text()
+        assert f"quầy 2 chưa được duyệt khóa {fingerprint}" in app.window.sync_label.text()
         found = []
         app.launcher.runner.run(lambda s: s.db.execute("SELECT count(*) FROM dossiers").fetchone()[0],
                                 done=found.append)
