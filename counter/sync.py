@@ -239,7 +239,9 @@ class _Run:
             sync_table.save_status(self.db, {"last_ok": iso(self.started), "last_attempt": iso(self.started),
                                              "folder": str(self.base), "problem": None, "missing_since": None,
                                              "clash": None, "keys": self._keys(before),
-                                             "warnings": before.get("warnings", [])})
+                                             "warnings": before.get("warnings", []),
+                                             "anchors": before.get("anchors", {}),
+                                             "station_writes": before.get("station_writes", 0)})
         self.session.note(self.applied.changes())
         if before.get("clash") or self.applied.settings or self.applied.calendar or self.applied.accounts:
             self.session.forget_cached()
@@ -275,17 +277,22 @@ class _Run:
     def _check_chains(self, found: dict[str, dict]) -> None:
         """Each trusted station's audit head must continue the one seen from it before: a trail cut or rewritten
         there is reported here (the result's `warnings`, `sync status`, this counter's audit), once, and the new
-        head is taken as the one later files must continue."""
+        head is taken as the one later files must continue. A station.json written no later than the one the
+        stored head came from (its `writes`: a stale copy on a USB stick, or files copied back onto the share) is
+        not compared."""
         with write(self.db):
+            anchored = dict(sync_table.status(self.db).get("anchors") or {})
             for ws, station in found.items():
                 if self.verdicts[ws].reason:
                     continue
                 sent, seen = station.get("audit"), key_table.peer_head(self.db, ws)
-                if seen is not None and _not_carried(sent, seen[0]):
-                    continue  # the writer has not yet read that this counter saw row seen[0]: checked next time
+                if seen is not None and (station.get("writes", 0) <= anchored.get(ws, -1) or _not_carried(sent, seen[0])):
+                    continue  # a stale copy, or the writer has not yet read that this counter saw row seen[0]
                 reason = peers.extends(self.session, ws, sent)
                 if reason:
                     self._warn(ws, station, reason, sent)
+                anchored[ws] = station.get("writes", 0)
+            sync_table.save_status(self.db, dict(sync_table.status(self.db), anchors=anchored))
 
     def _warn(self, ws: str, station: dict, reason: str, sent) -> None:
         warning = {"ws_id": ws, "workstation": station["workstation"], "name": station["name"],
@@ -425,13 +432,17 @@ class _Run:
 
     def _write_station(self, own: Path, last: int | None = None) -> None:
         me = sync_table.station(self.db)
+        with write(self.db):  # `writes` numbers this station's station.json files: a stale copy tells itself apart
+            found = sync_table.status(self.db)
+            writes = found.get("station_writes", 0) + 1
+            sync_table.save_status(self.db, dict(found, station_writes=writes))
         sync_folder.write_station(own, {
             "unit": {"code": self.unit_code, "name": self.settings.unit_name}, "ws_id": me["ws_id"],
             "workstation": self.settings.workstation, "name": self.settings.station_name,
             "lineage": me.get("lineage", []), "software": f"motcua {_version()}",
             "last_seq": me["seq"] if last is None else last,
             "seen": sync_log.seen(self.db), "updated_at": iso(now()),
-            "audit": self._anchor(), "audit_seen": self._audit_seen()}, self.sign)
+            "audit": self._anchor(), "audit_seen": self._audit_seen(), "writes": writes}, self.sign)
 
     # Reading the others -------------------------------------------------------------------------------
     def _read(self, found: dict[str, dict]) -> None:

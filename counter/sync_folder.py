@@ -257,7 +257,8 @@ def read_station(path: Path, ws_id: str, unit_code: str) -> dict:
             and _text(unit.get("name")) and isinstance(lineage, list) and len(lineage) <= MAX_PEERS
             and all(isinstance(w, str) and sync_records.WS_ID.fullmatch(w) for w in lineage)
             and _int(value.get("last_seq"), 0, MAX_INT) and _seen(seen) and is_time(value.get("updated_at"))
-            and _text(value.get("software")) and _audit_seen(value.get("audit_seen", {}))):
+            and _text(value.get("software")) and _audit_seen(value.get("audit_seen", {}))
+            and _int(value.get("writes", 0), 0, MAX_INT)):
         raise SyncFileError("station.json thiếu trường hoặc có giá trị sai")
     return value
 
