@@ -51,7 +51,8 @@ _verified: dict[tuple, tuple[int, int]] = {}  # own segments checked by this pro
 def sync(session: Session, folder: str | Path | None = None, scans: bool = True) -> dict:
     """One sync with the unit's folder (`folder`, else the setting `sync_folder`); the contract's summary
     {"sent", "received", "workstations", "conflicts", "skipped"} plus "ok", "problem", "folder", "waiting",
-    "warnings" (peers whose audit trail was found cut or rewritten). `scans=False` leaves the scans to `fetch_scans` (the desk does them second)."""
+    "warnings" (peers whose audit trail was found cut or rewritten). `scans=False` leaves the scans to
+    `fetch_scans` (the desk does them second)."""
     settings = session.require_unit()
     chosen = str(folder) if folder else settings.sync_folder
     if not chosen:
