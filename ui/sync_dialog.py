@@ -27,7 +27,7 @@ class SyncFolderDialog(QDialog):
         super().__init__(parent)
         self.runner, self.reads = runner, reads
         self.setWindowTitle("Đồng bộ giữa các quầy của đơn vị")
-        self.resize(760, 520)
+        self.resize(860, 520)
         self.unit_code = ""
         self.own = ""
         self.found: list[dict] = []
@@ -47,7 +47,7 @@ class SyncFolderDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("ví dụ: Quầy 2 – Đất đai")
         self.name.setMaxLength(120)
-        self.table = row_table(list(HEADERS), (60, 200, 150, 200, 200))
+        self.table = row_table(list(HEADERS), (55, 210, 140, 200, 150))
         self.approve_button = QPushButton("&Duyệt khóa của quầy đã chọn")
         self.approve_button.setToolTip("Chỉ duyệt khi mã khóa trùng với mã hiện ở quầy đó (Cài đặt → Đồng bộ các quầy).")
         self.approve_button.clicked.connect(self.approve)
@@ -70,7 +70,10 @@ class SyncFolderDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Bước 2: các quầy đã có trong thư mục"))
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.approve_button)
+        approve_row = QHBoxLayout()
+        approve_row.addWidget(self.approve_button)
+        approve_row.addStretch(1)
+        layout.addLayout(approve_row)
         layout.addWidget(self.verdict)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
