@@ -287,7 +287,8 @@ class _Run:
                 if self.verdicts[ws].reason:
                     continue
                 sent, seen = station.get("audit"), key_table.peer_head(self.db, ws)
-                if seen is not None and (station.get("writes", 0) <= anchored.get(ws, -1) or _not_carried(sent, seen[0])):
+                stale = station.get("writes", 0) <= anchored.get(ws, -1)
+                if seen is not None and (stale or _not_carried(sent, seen[0])):
                     continue  # a stale copy, or the writer has not yet read that this counter saw row seen[0]
                 reason = peers.extends(self.session, ws, sent)
                 if reason:

@@ -7,9 +7,9 @@
 Each station writes only its own folder, every file under a temporary name in the same folder, flushed
 and renamed, so a reader sees a whole file or none. Everything read from another station's folder is
 hostile input: sizes and line lengths are capped, the gzip stream is inflated in chunks against the caps,
-the header's signature (counter/sync_trust.py) and the body's SHA-256 are checked, and every record is checked
-against its schema (counter/sync_records.py) before anything is applied. No name read from a file is ever joined to a path,
-except a scan's `files/<64 hex digits>`, checked as such.
+the header's signature (counter/sync_trust.py) and the body's SHA-256 are checked, and every record is
+checked against its schema (counter/sync_records.py) before anything is applied. No name read from a file
+is ever joined to a path, except a scan's `files/<64 hex digits>`, checked as such.
 """
 
 import gzip

@@ -9,8 +9,18 @@ found once (issue 13), having read its fingerprint with the officer there: only 
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import peers, sync, unit
@@ -49,7 +59,8 @@ class SyncFolderDialog(QDialog):
         self.name.setMaxLength(120)
         self.table = row_table(list(HEADERS), (55, 210, 140, 200, 150))
         self.approve_button = QPushButton("&Duyệt khóa của quầy đã chọn")
-        self.approve_button.setToolTip("Chỉ duyệt khi mã khóa trùng với mã hiện ở quầy đó (Cài đặt → Đồng bộ các quầy).")
+        self.approve_button.setToolTip(
+            "Chỉ duyệt khi mã khóa trùng với mã hiện ở quầy đó (Cài đặt → Đồng bộ các quầy).")
         self.approve_button.clicked.connect(self.approve)
         self.verdict = MessageLine()
         self.message = MessageLine()

@@ -3,15 +3,22 @@
 Đồng bộ: where this counter syncs, how fresh its data is, and every counter of the unit with what this one
 holds of it and the fingerprint of its key; the folder dialog and "sync now" (F9) are here, and so is the
 admin's one step per counter (issue 13): having read a counter's fingerprint with the officer there, approve
-it, and its dossiers arrive at the next sync. A counter whose audit trail was found cut is shown in red. Xung đột: the steps two counters took on one
-dossier before seeing each other, set aside by the unit's one fold and the same on every counter; the head of
-unit marks each one dealt with, giving the reason (usually after a correction, or after entering the
-dossier again).
+it, and its dossiers arrive at the next sync. A counter whose audit trail was found cut is shown in red.
+Xung đột: the steps two counters took on one dossier before seeing each other, set aside by the unit's one
+fold and the same on every counter; the head of unit marks each one dealt with, giving the reason (usually
+after a correction, or after entering the dossier again).
 """
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import peers, sync
@@ -198,8 +205,8 @@ class ConflictsPage(QWidget):
         for row, c in enumerate(shown):
             resolved = f"Đã xử lý: {c['resolution']['reason']}" if c["resolved"] else ""
             cells = (c["id"], c["code"], str(c["workstation"] or "?"), shown_time(c["at"]),
-                     EVENT_LABELS.get(c["event"], c["event"] or ""), f"{KINDS.get(c['kind'], c['kind'])}: {c['reason']}",
-                     resolved)
+                     EVENT_LABELS.get(c["event"], c["event"] or ""),
+                     f"{KINDS.get(c['kind'], c['kind'])}: {c['reason']}", resolved)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
