@@ -201,6 +201,7 @@ ACTIONS = dict(EVENT_LABELS, **{
     "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
     "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
     "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn hồ sơ (không tiếp nhận)",
+    "sync_peer_audit_broken": "Nhật ký kiểm tra của quầy khác bị cắt hoặc sửa",
 })
 
 
@@ -263,6 +264,9 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
     "demo_applicants": lambda t, d: _join("Tạo người nộp thử", _count(d.get("count"), "người")),
     "province_file_imported": lambda t, d: _join(f"Nhập tệp {t}", _count(d.get("dossiers"), "hồ sơ"),
                                                  _count(d.get("events"), "sự kiện")),
+    "sync_peer_audit_broken": lambda t, d: _join(
+        f"Đồng bộ phát hiện nhật ký kiểm tra của quầy {d.get('workstation', '?')} bị cắt bớt hoặc sửa",
+        d.get("reason", "")),
 }
 # What an edit of one procedure changes (counter/catalogue.py: update_procedure).
 PROCEDURE_FIELDS = {"name": "Tên", "days": "Thời hạn (ngày làm việc)", "fee": "Phí, lệ phí",
