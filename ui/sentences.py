@@ -201,6 +201,7 @@ ACTIONS = dict(EVENT_LABELS, **{
     "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
     "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
     "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn hồ sơ (không tiếp nhận)",
+    "sync_peer_audit_broken": "Nhật ký kiểm tra của quầy khác bị cắt hoặc sửa",
 })
 
 
@@ -267,8 +268,7 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
     "export_resent": lambda t, d: _join(f"Gửi lại tệp xuất số {d.get('sequence', '')} ({t})",
                                         _count((d.get("counts") or {}).get("dossiers"), "hồ sơ")),
     "station_key_created": lambda t, d: f"Tạo khóa ký của quầy, mã nhận dạng {t}.",
-    "station_key_adopted": lambda t,
-    d: f"Dùng lại khóa ký của quầy trong tệp bên cạnh cơ sở dữ liệu, mã nhận dạng {t}.",
+    "station_key_adopted": lambda t, d: f"Dùng lại khóa ký của quầy (tệp bên cạnh cơ sở dữ liệu), mã {t}.",
     "station_key_exported": lambda t, d: f"Xuất tệp đăng ký khóa {t} để gửi tỉnh.",
     "station_key_rotated": lambda t, d: _join(f"Đổi khóa ký của quầy sang {t}",
                                               f"khóa cũ {d['previous']}" if d.get("previous") else ""),
@@ -299,6 +299,9 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
     "sync_applied": lambda t, d: f"Nhận các thay đổi số {d.get('first', '')}–{d.get('last', '')} của một quầy khác.",
     "sync_conflict_resolved": lambda t, d: _join(f"Xử lý xung đột của hồ sơ {t}",
                                                  f"lý do: {d['reason']}" if d.get("reason") else ""),
+    "sync_peer_audit_broken": lambda t, d: _join(
+        f"Đồng bộ phát hiện nhật ký kiểm tra của quầy {d.get('workstation', '?')} bị cắt bớt hoặc sửa",
+        d.get("reason", "")),
 }
 # What an edit of one procedure changes (counter/catalogue.py: update_procedure).
 PROCEDURE_FIELDS = {"name": "Tên", "days": "Thời hạn (ngày làm việc)", "fee": "Phí, lệ phí",

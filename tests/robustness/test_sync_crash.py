@@ -20,7 +20,7 @@ from counter import demo, maintenance, sync, sync_folder, sync_log
 from counter.province.records import code_pattern
 from counter.session import Session
 from db import sync as sync_table
-from tests.counter.sync_helpers import picture, station
+from tests.counter.sync_helpers import approve_each_other, picture, station
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = max(1, int(os.environ.get("MOTCUA_SYNC_KILLS", "6")))
@@ -59,6 +59,7 @@ def test_sigkill_while_writing_and_while_applying_never_leaves_half_a_segment(tm
     share = tmp_path / "share"
     share.mkdir()
     one, two = station(tmp_path, 1), station(tmp_path, 2)
+    approve_each_other([one, two])
     demo.fill(one, 3000, seed=3)
     ws, unit_code = sync_log.ws_id(one), one.settings.unit_code
     paths = one.path, two.path

@@ -189,13 +189,14 @@ def open_sync_folder(app, qtbot, tmp_path):
     share.mkdir()
     (tmp_path / "c").mkdir()
     for k in range(2, 11):
-        with station(tmp_path / "c", k, catalogue_too=False, name=f"Quầy {k} – Chứng thực, hộ tịch") as counter:
-            sync.sync(counter, share)
+        with station(tmp_path / "c", k, catalogue_too=False, name=f"Quầy {k} – Đất đai, xây dựng, tài nguyên") as c:
+            sync.sync(c, share)
     dialog = SyncFolderDialog(app.launcher.runner, app.launcher.reads, app.window)
-    dialog.open()
+    app.idle()
     dialog.folder.setText(str(share))
     dialog.look()
     app.idle()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 9, timeout=10000)
     yield dialog
 
 
