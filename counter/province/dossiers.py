@@ -6,14 +6,13 @@ from counter.dossier import Dossier
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import nfc
-from db import province as province_table
 from db.dossiers import DOSSIER_COLUMNS
 
 
 def get(session: Session, code: str) -> tuple[Dossier, dict]:
     """(the dossier, its source {"unit", "workstation", "version"})."""
     session.require("reports")
-    found = province_table.dossier(session.db, nfc(code))
+    found = session.province.dossier(nfc(code))
     if found is None:
         raise CounterError(f"Cấp tỉnh chưa nhận hồ sơ có mã «{nfc(code)}».", f"no dossier with code {code!r}")
     row_id, unit, workstation, version, text = found
@@ -29,7 +28,7 @@ def events(session: Session, code: str) -> list[dict]:
     """The dossier's events as the unit recorded them, oldest first, each once."""
     session.require("reports")
     found = {}
-    for group in province_table.events_of(session.db, nfc(code)):
+    for group in session.province.events_of(nfc(code)):
         for event in orjson.loads(group):
             found[event["id"]] = event
     return [found[key] for key in sorted(found)]

@@ -1,0 +1,114 @@
+"""The province's storage, whatever the engine: what counter/province/ asks of it.
+
+Two engines keep the province's copy of every unit's dossiers: the embedded
+SQLite file (db/province.py, the default: `--db FILE.sqlite3`) and a
+PostgreSQL server for a province with many analysts (db/province_pg.py:
+`--db postgresql://USER@HOST/DB`). Both take the same rows and answer the
+same questions with the same values, so counter/province/ never knows which
+one it talks to, and a test holds the two to identical reports.
+
+Times go in and come out as ISO 8601 text (`YYYY-MM-DDTHH:MM:SS`), as the
+export files carry them.
+"""
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from db.files import Readable
+
+# The fields of a dossier record the reports and checks query; the whole record is kept as received.
+QUERIED_FIELDS = (
+    "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
+    "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
+)
+# Where a stored dossier came from and which state of it is stored.
+SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
+# A dossier row as `insert_dossiers` and `replace_dossiers` take it.
+STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
+FILE_FIELDS = ("sha256", "unit_id", "workstation", "sequence", "name", "created_at", "software", "dossiers",
+               "events", "files", "imported_at")
+LATE_COLUMNS = ("unit", "unit_name", "code", "procedure_code", "received_at", "due_at", "result_at", "apology_at",
+                "record")
+
+
+class ProvinceStore(Protocol):
+    """One province database. Writes happen only inside `importing()`; reads that must agree
+    with each other (a report's several aggregates) inside `reading()`."""
+
+    engine: str  # "sqlite" or "postgresql"
+
+    def importing(self, units: list[str]) -> AbstractContextManager[None]:
+        """One write transaction for a whole import command: everything or nothing. The files'
+        `units` (codes) are named up front, so that an engine with several writers at once
+        can keep two imports of the same unit from running side by side."""
+
+    def reading(self) -> AbstractContextManager[None]:
+        """One consistent snapshot: an import that commits meanwhile is seen whole or not at all."""
+
+    def known_files(self, seals: list[str]) -> set[str]: ...
+
+    def unit_id(self, code: str, name: str, now: str) -> int:
+        """The unit's id, creating it; its name follows the latest file."""
+
+    def add_file(self, values: dict) -> int:
+        """A file record (FILE_FIELDS); its id."""
+
+    def stored(self, codes: list[str]) -> dict[str, tuple]:
+        """code -> (unit code, source workstation, version, record sha256, received_at, ledger year,
+        ledger number) of the stored dossiers among `codes`."""
+
+    def insert_dossiers(self, rows: list[tuple]) -> None:
+        """New dossiers, in STORED_FIELDS order."""
+
+    def replace_dossiers(self, rows: list[tuple]) -> None:
+        """Newer states of stored dossiers, in STORED_FIELDS order: the whole stored state is replaced.
+        A newer state always has the stored receipt time (another one is a conflict)."""
+
+    def event_groups(self, codes: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
+        """(code, first event id) -> (last event id, number of events) of the stored groups."""
+
+    def add_event_groups(self, rows: list[tuple]) -> None:
+        """New groups of a dossier's events: (unit_id, workstation, code, first_id, last_id, events,
+        records JSON) rows."""
+
+    def extend_event_groups(self, rows: list[tuple]) -> None:
+        """Stored groups made longer (an export that was cut short, then made again): rows as
+        `add_event_groups` takes them, each replacing the group of its code and first id."""
+
+    def add_conflicts(self, rows: list[tuple]) -> None:
+        """(file_id, code, reason, record, found_at) rows."""
+
+    def add_scan(self, stream: Readable, sha256: str, now: str) -> int:
+        """Store a scanned file sent with an export, undone if the import fails; its size in bytes.
+        Content whose SHA-256 is not `sha256` raises ValueError."""
+
+    def log(self, at: str, officer: str, action: str, target: str, detail: dict) -> None:
+        """One row of the province's audit trail, in the import's transaction."""
+
+    def missing_sequences(self) -> list[tuple[str, int, int, int]]:
+        """(unit code, workstation, first, last) of every run of export numbers never received."""
+
+    def units(self) -> dict[int, tuple[str, str]]:
+        """id -> (code, name) of every unit that ever sent a file, by code."""
+
+    def counts(self, start: str, end: str, paused: str) -> dict[int, dict]:
+        """unit id -> every count of db/indicators.py (NAMES) over [start, end), the open ones at
+        `end` (`paused`: the status whose clock is stopped)."""
+
+    def late_rows(self, start: str, end: str, paused: str) -> list[dict]:
+        """LATE_COLUMNS of dossiers resolved late within [start, end), and still open past due at
+        `end` (clock not stopped: not in status `paused`), by unit code then dossier code."""
+
+    def dossier(self, code: str) -> tuple | None:
+        """(row id, unit code, source workstation, version, record JSON) of one stored dossier."""
+
+    def events_of(self, code: str) -> list[str]:
+        """The stored event groups (JSON arrays) of one dossier, oldest first."""
+
+    def close(self) -> None: ...
+
+
+def batches(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
