@@ -174,6 +174,9 @@ def upgrade(conn: psycopg.Connection) -> None:
                 "CREATE TABLE IF NOT EXISTS province_schema ("
                 " version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), step text NOT NULL)"
             )
+            # Anyone who may connect may learn the version: a user without rights is told so, not
+            # that the schema is missing.
+            conn.execute("GRANT SELECT ON province_schema TO PUBLIC")
             current = version(conn)
             if current >= LATEST:
                 return

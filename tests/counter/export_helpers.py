@@ -35,8 +35,13 @@ def codes(session: Session) -> list[str]:
     return [row[0] for row in session.db.execute("SELECT code FROM dossiers ORDER BY code")]
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of a database, as SQL text: equal dumps, equal databases."""
+def dump(path: Path | str) -> list:
+    """Every row of a database, as SQL text: equal dumps, equal databases. A PostgreSQL
+    address (the province server's tests) is dumped table by table (tests/postgres.py)."""
+    if isinstance(path, str) and path.startswith("postgresql://"):
+        from tests.postgres import pg_dump
+
+        return pg_dump(path)
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())
