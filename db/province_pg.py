@@ -34,7 +34,6 @@ from db.connection import DatabaseError, WriteFailed
 from db.files import Readable
 from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 _CHUNK = 1 << 20
 
 _KEY_FIELDS = ("code", "received_at", "unit_id", "source_workstation", "file_id", "version", "record_sha256",
@@ -52,11 +51,6 @@ _UPDATE_KEYS = ("UPDATE province_dossier_keys SET " + ", ".join(f"{name} = %s" f
 _UPDATE_DOSSIERS = ("UPDATE province_dossiers SET " + ", ".join(f"{name} = %s" for name in _DOSSIER_FIELDS[2:])
                     + " WHERE code = %s AND received_at = %s")
 _EVENT_FIELDS = ("unit_id", "workstation", "code", "first_id", "last_id", "events", "records")
-
-
-def is_url(database) -> bool:
-    """Whether `--db` names a PostgreSQL server rather than a SQLite file."""
-    return isinstance(database, str) and database.startswith(URL_SCHEMES)
 
 
 def shown(url: str) -> str:

@@ -9,32 +9,34 @@ README.md "Province server"). The working calendar is the national one.
 """
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from counter import roles
 from counter.errors import CounterError
 from counter.text import nfc
 from counter.working_calendar import WorkingCalendar
-from db import province_pg
-from db.province_pg import PgProvince
+
+if TYPE_CHECKING:
+    from db.province_pg import PgProvince
 
 # motcua's permissions (counter/roles.py) as privileges on the server.
 PRIVILEGES = {"province": ("INSERT", "nhập tệp"), "reports": ("SELECT", "xem báo cáo")}
+URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def is_url(database) -> bool:
-    return province_pg.is_url(database)
+    """Whether `--db` names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(database, str) and database.startswith(URL_SCHEMES)
 
 
 class ServerSession:
     def __init__(self, url: str, officer: str | None = None):
+        from db import province_pg  # psycopg is loaded only by a command that needs a server
+
         self.path = url  # what `--db` said; shown without its password by `where`
         self.province: PgProvince = province_pg.connect(url)
         self.desk_name = nfc(officer) if officer else ""
         self.user = None
-
-    @property
-    def where(self) -> str:
-        return province_pg.shown(self.path)
 
     @cached_property
     def username(self) -> str:
