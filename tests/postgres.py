@@ -19,6 +19,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,17 +82,24 @@ def _as_owner(folder_owner: str | None, command: list[str]) -> list[str]:
     return ["runuser", "-u", folder_owner, "--", *command] if folder_owner else command
 
 
-@pytest.fixture(scope="session")
-def postgres():
+class ClusterUnavailable(Exception):
+    """PostgreSQL is missing or would not start: why."""
+
+
+@contextmanager
+def cluster(settings: dict[str, str] | None = None) -> Iterator[Cluster]:
+    """A new cluster in a temporary folder, listening only on a unix socket there, removed at the end.
+
+    `settings` are server options (`-c name=value`); the tests' own make it fast and not durable."""
     binaries = _postgres_bin()
     if binaries is None or not (binaries / "initdb").exists():
-        unavailable("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+        raise ClusterUnavailable("PostgreSQL is not installed (Debian: apt-get install postgresql)")
     runner = None
     if os.geteuid() == 0:  # PostgreSQL refuses root: run the cluster as Debian's postgres user
         try:
             pwd.getpwnam("postgres")
         except KeyError:
-            unavailable("running as root and no 'postgres' user to run PostgreSQL as")
+            raise ClusterUnavailable("running as root and no 'postgres' user to run PostgreSQL as") from None
         runner = "postgres"
     base = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
     base.chmod(0o755)
@@ -102,11 +111,12 @@ def postgres():
     superuser = "postgres" if runner else pwd.getpwuid(os.geteuid()).pw_name
     port = _free_port()
     log = base / "server.log"
+    options = f"-k {sockets} -p {port} -c listen_addresses=''"
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     try:
         subprocess.run(_as_owner(runner, [str(binaries / "initdb"), "-D", str(data), "-U", superuser,
                                           "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
                        check=True, capture_output=True)
-        options = f"-k {sockets} -p {port} -c listen_addresses='' -c fsync=off -c max_connections=60"
         subprocess.run(_as_owner(runner, [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
                                           "-w", "-t", "60", "start"]), check=True, capture_output=True)
     except subprocess.CalledProcessError as exc:
@@ -114,13 +124,29 @@ def postgres():
         if log.exists():
             detail += log.read_text(errors="replace")[-400:]
         shutil.rmtree(base, ignore_errors=True)
-        unavailable(f"could not start a PostgreSQL cluster: {detail}")
+        raise ClusterUnavailable(f"could not start a PostgreSQL cluster: {detail}") from None
     try:
         yield Cluster(binaries, sockets, port, superuser)
     finally:
         subprocess.run(_as_owner(runner, [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+TEST_SETTINGS = {"fsync": "off", "max_connections": "60"}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    try:
+        started = cluster(TEST_SETTINGS)
+        found = started.__enter__()
+    except ClusterUnavailable as exc:
+        unavailable(str(exc))
+    try:
+        yield found
+    finally:
+        started.__exit__(None, None, None)
 
 
 @pytest.fixture
