@@ -122,12 +122,13 @@ class Smoke:
                 raise Failed(f"the receipt's text lacks {expected!r}:\n{text[:1500]}")
 
     def calendar(self) -> None:
-        days = json.loads(self.motcua("calendar", "show", "2026", "--json"))["non_working_weekdays"]
+        # 2030 has no official schedule shipped: its days come from the `holidays` package, named
+        # from holidays/locale/vi/LC_MESSAGES/VN.mo (without it `holidays` raises).
+        days = json.loads(self.motcua("calendar", "show", "2030", "--json"))["non_working_weekdays"]
         reasons = {day["reason"] for day in days}
-        # Names from holidays/locale/vi/LC_MESSAGES/VN.mo: without it `holidays` raises.
         for expected in ("Tết Nguyên Đán", "Quốc khánh", "Ngày Quốc tế Lao động"):
-            if expected not in reasons:
-                raise Failed(f"no {expected!r} among the 2026 holidays: {sorted(reasons)}")
+            if not any(expected in reason for reason in reasons):
+                raise Failed(f"no {expected!r} among the 2030 holidays: {sorted(reasons)}")
 
     def accounts(self) -> None:
         """A password hashed and checked with argon2, in a database of its own (the GUI runs on the
