@@ -56,13 +56,16 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
 
         -- One row per dossier code: where it came from and which state is stored. Codes are
         -- unique here; the partitioned table below can only be unique per (code, month).
+        -- The unit and file ids of this table, the dossiers and the events are those the import
+        -- wrote a moment before in the same transaction: no foreign key checks them row by row,
+        -- which would cost a lookup per row of a load of millions.
         CREATE TABLE province_dossier_keys (
             code text COLLATE "C" PRIMARY KEY,
             id bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000) UNIQUE,
             received_at timestamp NOT NULL,
-            unit_id integer NOT NULL REFERENCES province_units (id),
+            unit_id integer NOT NULL,
             source_workstation integer NOT NULL,
-            file_id integer NOT NULL REFERENCES province_files (id),
+            file_id integer NOT NULL,
             version bigint NOT NULL,
             record_sha256 bytea NOT NULL,
             ledger_year integer NOT NULL,
@@ -98,7 +101,7 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             code text COLLATE "C" NOT NULL,
             first_id bigint NOT NULL,
             last_id bigint NOT NULL,
-            unit_id integer NOT NULL REFERENCES province_units (id),
+            unit_id integer NOT NULL,
             workstation integer NOT NULL,
             events integer NOT NULL,
             records text NOT NULL,
