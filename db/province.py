@@ -85,7 +85,7 @@ class SqliteProvince:
         return self.db.execute("SELECT id FROM province_units WHERE code = ?", [code]).fetchone()[0]
 
     def add_file(self, values: dict) -> int:
-        return self.db.execute(
+        return self.db.execute(  # type: ignore[return-value]  # an INSERT always gives a rowid
             f"INSERT INTO province_files ({', '.join(FILE_FIELDS)}) VALUES ({', '.join(':' + f for f in FILE_FIELDS)})",
             values,
         ).lastrowid

@@ -149,11 +149,11 @@ class PgProvince:
 
     @property
     def user(self) -> str:
-        return self.conn.execute("SELECT current_user").fetchone()[0]
+        return _value(self.conn.execute("SELECT current_user"))
 
     def may(self, privilege: str) -> bool:
         """Whether the connected user holds `privilege` (SELECT, INSERT) on the province's tables."""
-        return all(self.conn.execute("SELECT has_table_privilege(current_user, %s, %s)", [table, privilege]).fetchone()[0]
+        return all(_value(self.conn.execute("SELECT has_table_privilege(current_user, %s, %s)", [table, privilege]))
                    for table in ("province_dossiers", "province_dossier_keys", "province_files", "province_events"))
 
     @contextmanager
@@ -182,19 +182,19 @@ class PgProvince:
             "SELECT sha256 FROM province_files WHERE sha256 = ANY(%s)", [seals])}
 
     def unit_id(self, code: str, name: str, now: str) -> int:
-        return self.conn.execute(
+        return _value(self.conn.execute(
             "INSERT INTO province_units (code, name, updated_at) VALUES (%s, %s, %s)"
             " ON CONFLICT (code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at RETURNING id",
             [code, name, _time(now)],
-        ).fetchone()[0]
+        ))
 
     def add_file(self, values: dict) -> int:
         row = dict(values, imported_at=_time(values["imported_at"]))
-        return self.conn.execute(
+        return _value(self.conn.execute(
             f"INSERT INTO province_files ({', '.join(FILE_FIELDS)})"
             f" VALUES ({', '.join(f'%({name})s' for name in FILE_FIELDS)}) RETURNING id",
             row,
-        ).fetchone()[0]
+        ))
 
     def stored(self, codes: list[str]) -> dict[str, tuple]:
         return {
@@ -375,6 +375,13 @@ def _time(text: str | None) -> datetime | None:
 def _iso(moment: datetime | None) -> str | None:
     """As the export files and SQLite keep a time: `YYYY-MM-DDTHH:MM:SS`."""
     return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def _value(cursor: psycopg.Cursor):
+    """The one value of a query that always returns one row."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -161,11 +161,18 @@ STEPS = [upgrade_version_1]
 LATEST = len(STEPS)
 
 
+def _value(cursor: psycopg.Cursor):
+    """The one value of a query that always returns one row."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
 def version(conn: psycopg.Connection) -> int:
     """The schema version: 0 for a database motcua never used."""
-    if conn.execute("SELECT to_regclass('province_schema')").fetchone()[0] is None:
+    if _value(conn.execute("SELECT to_regclass('province_schema')")) is None:
         return 0
-    return conn.execute("SELECT coalesce(max(version), 0) FROM province_schema").fetchone()[0]
+    return _value(conn.execute("SELECT coalesce(max(version), 0) FROM province_schema"))
 
 
 def upgrade(conn: psycopg.Connection) -> None:

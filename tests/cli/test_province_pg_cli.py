@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tests.cli import test_province_cli as sqlite_suite
 from tests.cli.test_province_cli import (  # noqa: F401 (the tests and fixtures run here again)
     test_a_damaged_file_exits_non_zero_with_a_message_and_imports_nothing,
     test_a_long_gap_is_one_short_line,
@@ -13,10 +14,11 @@ from tests.cli.test_province_cli import (  # noqa: F401 (the tests and fixtures 
     test_one_bad_file_in_an_import_stores_nothing_from_the_good_ones,
     test_province_import_report_late_and_show,
     test_text_output_names_gaps_and_skipped_files,
-    unit_file,
 )
 from tests.conftest import CLI
 from tests.counter.export_helpers import dump
+
+unit_file = sqlite_suite.unit_file  # the unit's export, a fixture
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from tests.counter.export_helpers import (
     unit_state,
     with_dossier_lines,
 )
+from tests.counter import test_province_import as sqlite_suite
 from tests.counter.test_province_import import (  # noqa: F401 (tests and fixtures run here again)
     _day_of_work,
     _started,
@@ -42,8 +43,9 @@ from tests.counter.test_province_import import (  # noqa: F401 (tests and fixtur
     test_the_same_file_twice_changes_nothing,
     test_the_same_file_twice_in_one_command_counts_once,
     test_two_copies_of_a_unit_that_diverged_are_a_conflict,
-    unit,
 )
+
+unit = sqlite_suite.unit  # the unit fixture
 
 
 @pytest.fixture

@@ -25,10 +25,11 @@ from counter.province.importing import import_files
 from counter.province.server import ServerSession
 from counter.session import Session
 from tests.conftest import CLI
+from tests.counter import test_province_report
 from tests.counter.test_province_report import EXPECTED_FIRST
-from tests.counter.test_province_report import province as report_province  # noqa: F401 (the units)
 from tests.postgres import chromium
 
+report_province = test_province_report.province  # the report tests' units, a fixture
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NAMES = ("Nguyễn Văn An", "Trần Văn Bình", "Lê Thị Cúc", "Phạm Văn Dũng", "Hoàng Thị Én", "Vũ Văn Phúc",
          "Đặng Thị Giang", "Bùi Văn Hải", "Ngô Văn Khoa")
@@ -110,7 +111,7 @@ class Dom(HTMLParser):
 
 
 @pytest.fixture
-def page(report_province, tmp_path, capsys):  # noqa: F811
+def page(report_province, tmp_path, capsys):
     cli = CLI(report_province.path, capsys)
     result = cli.json("province", "publish", "--month", "2025-03", "-o", str(tmp_path / "site"),
                       "--authority", "UBND TỈNH BẮC NINH")
@@ -118,7 +119,7 @@ def page(report_province, tmp_path, capsys):  # noqa: F811
     return Path(result["file"])
 
 
-def test_the_page_shows_each_unit_s_figures_against_the_targets(page, report_province):  # noqa: F811
+def test_the_page_shows_each_unit_s_figures_against_the_targets(page, report_province):
     dom = Dom(rendered(page))
     first, second, total = dom.tables["don-vi"]["rows"]
     assert first["attrs"]["data-unit"] == "000.00.53.H48" and "total" in total["attrs"]["class"]
@@ -146,7 +147,7 @@ def test_the_page_shows_each_unit_s_figures_against_the_targets(page, report_pro
     assert not [name for name in NAMES if name in text]  # no applicant is named anywhere
 
 
-def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, report_province):  # noqa: F811
+def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, report_province):
     codes = report_province.codes
     unsorted = Dom(rendered(page)).tables["tre-han"]
     rows = {row["attrs"]["data-code"]: row for row in unsorted["rows"]}
@@ -177,7 +178,7 @@ def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, rep
     assert plain.tables["don-vi"]["rows"][0]["cells"] == Dom(rendered(page)).tables["don-vi"]["rows"][0]["cells"]
 
 
-def test_the_page_is_the_same_from_sqlite_and_postgresql(report_province, pg_url, tmp_path, monkeypatch):  # noqa: F811
+def test_the_page_is_the_same_from_sqlite_and_postgresql(report_province, pg_url, tmp_path, monkeypatch):
     monkeypatch.setattr(publish, "now", lambda: publish.from_iso("2025-04-01T08:00:00"))
     with Session(tmp_path / "copy.sqlite3") as on_sqlite, ServerSession(pg_url) as on_pg:
         files = sorted((report_province.path.parent / "out").glob("*.zip"))
@@ -188,7 +189,7 @@ def test_the_page_is_the_same_from_sqlite_and_postgresql(report_province, pg_url
     assert pages[0] == pages[1]
 
 
-def test_a_hostile_name_stays_text(report_province, tmp_path):  # noqa: F811
+def test_a_hostile_name_stays_text(report_province, tmp_path):
     report = {"from": "2025-03-01T00:00:00", "to": "2025-04-01T00:00:00", "total": dict(EXPECTED_FIRST),
               "units": [dict(EXPECTED_FIRST, unit="000.00.53.H48", name='<img src=x onerror="alert(1)">&')]}
     html = publish.render(report, [], '<script>alert("x")</script>')
@@ -196,7 +197,7 @@ def test_a_hostile_name_stays_text(report_province, tmp_path):  # noqa: F811
     assert '<script>alert("x")' not in html
 
 
-def test_the_page_prints_on_a4_landscape_with_every_row(page, report_province, tmp_path):  # noqa: F811
+def test_the_page_prints_on_a4_landscape_with_every_row(page, report_province, tmp_path):
     pdf = tmp_path / "page.pdf"
     done = subprocess.run(_browser(page.as_uri(), "--no-pdf-header-footer", f"--print-to-pdf={pdf}"),
                           capture_output=True, text=True, timeout=120)
