@@ -155,6 +155,14 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             FOR EACH STATEMENT EXECUTE FUNCTION province_audit_append_only();
         """
     )
+    # Records and events compressed by LZ4 where the server was built with it: a few times
+    # faster to write than the default pglz, for about the same size.
+    try:
+        with conn.transaction():
+            conn.execute("ALTER TABLE province_dossiers ALTER COLUMN record SET COMPRESSION lz4")
+            conn.execute("ALTER TABLE province_events ALTER COLUMN records SET COMPRESSION lz4")
+    except psycopg.errors.FeatureNotSupported:
+        pass
 
 
 STEPS = [upgrade_version_1]
