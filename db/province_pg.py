@@ -9,8 +9,9 @@ several analysts at once:
   unit codes, so they never deadlock): files of one unit are stored by one
   import at a time, and each checks again, under the lock, which files are
   stored already, so a file sent twice at once is stored once;
-- new dossiers are loaded with COPY into the dossier directory and the
-  monthly partitions (db/province_pg_schema.py), made as rows need them;
+- new dossiers are loaded with COPY into the records (one row per code)
+  and the monthly partitions of the queried fields (db/province_pg_schema.py),
+  made as rows need them;
 - a report reads one REPEATABLE READ snapshot, and its aggregates the same
   definitions as SQLite's (db/indicators.py), written for PostgreSQL by
   `pg_aggregate`.
@@ -36,17 +37,17 @@ from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS
 
 _CHUNK = 1 << 20
 
-_KEY_FIELDS = ("code", "received_at", "unit_id", "source_workstation", "file_id", "version", "record_sha256",
-               "ledger_year", "ledger_number")
+_RECORD_FIELDS = ("code", "received_at", "unit_id", "source_workstation", "file_id", "version", "record_sha256",
+               "ledger_year", "ledger_number", "record")
 _DOSSIER_FIELDS = ("code", "received_at", "unit_id", "procedure_code", "channel", "return_channel", "status",
                    "due_at", "result_at", "returned_at", "apology_at", "rating", "digitized", "result_digitized",
-                   "reused", "record")
-_KEYS_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _KEY_FIELDS))
+                   "reused")
+_RECORD_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _RECORD_FIELDS))
 _DOSSIER_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _DOSSIER_FIELDS))
 _RECEIVED = STORED_FIELDS.index("received_at")
-_COPY_KEYS = f"COPY province_dossier_keys ({', '.join(_KEY_FIELDS)}) FROM STDIN"
+_COPY_RECORDS = f"COPY province_dossier_records ({', '.join(_RECORD_FIELDS)}) FROM STDIN"
 _COPY_DOSSIERS = f"COPY province_dossiers ({', '.join(_DOSSIER_FIELDS)}) FROM STDIN"
-_UPDATE_KEYS = ("UPDATE province_dossier_keys SET " + ", ".join(f"{name} = %s" for name in _KEY_FIELDS[2:])
+_UPDATE_RECORDS = ("UPDATE province_dossier_records SET " + ", ".join(f"{name} = %s" for name in _RECORD_FIELDS[2:])
                 + " WHERE code = %s")
 _UPDATE_DOSSIERS = ("UPDATE province_dossiers SET " + ", ".join(f"{name} = %s" for name in _DOSSIER_FIELDS[2:])
                     + " WHERE code = %s AND received_at = %s")
@@ -125,8 +126,9 @@ _AGGREGATES = [
      " WHERE result_at >= %(end)s AND received_at < %(end)s) s GROUP BY g"),
 ]
 _LATE_SELECT = (
-    "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at, d.record"
+    "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at, r.record"
     " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
+    " JOIN province_dossier_records r ON r.code = d.code"
 )
 _LATE = (
     _LATE_SELECT + " WHERE d.result_at >= %(start)s AND d.result_at < %(end)s AND d.result_at > d.due_at"
@@ -154,7 +156,7 @@ class PgProvince:
     def may(self, privilege: str) -> bool:
         """Whether the connected user holds `privilege` (SELECT, INSERT) on the province's tables."""
         return all(_value(self.conn.execute("SELECT has_table_privilege(current_user, %s, %s)", [table, privilege]))
-                   for table in ("province_dossiers", "province_dossier_keys", "province_files", "province_events"))
+                   for table in ("province_dossiers", "province_dossier_records", "province_files", "province_events"))
 
     @contextmanager
     def importing(self, units: list[str]) -> Iterator[None]:
@@ -201,7 +203,7 @@ class PgProvince:
             row[0]: (row[1], row[2], row[3], row[4], _iso(row[5]), row[6], row[7])
             for row in self.conn.execute(
                 "SELECT k.code, u.code, k.source_workstation, k.version, k.record_sha256, k.received_at, k.ledger_year,"
-                " k.ledger_number FROM province_dossier_keys k JOIN province_units u ON u.id = k.unit_id"
+                " k.ledger_number FROM province_dossier_records k JOIN province_units u ON u.id = k.unit_id"
                 " WHERE k.code = ANY(%s)",
                 [codes],
             )
@@ -212,9 +214,9 @@ class PgProvince:
         for month in sorted({row[_RECEIVED][:7] for row in rows} - self._months):
             self._add_partition(month)
         with self.conn.cursor() as cursor:
-            with cursor.copy(_COPY_KEYS) as copy:
+            with cursor.copy(_COPY_RECORDS) as copy:
                 for row in rows:
-                    copy.write_row(_KEYS_OF(row))
+                    copy.write_row(_RECORD_OF(row))
             with cursor.copy(_COPY_DOSSIERS) as copy:
                 for row in rows:
                     copy.write_row(_DOSSIER_OF(row))
@@ -231,7 +233,7 @@ class PgProvince:
 
     def replace_dossiers(self, rows: list[tuple]) -> None:
         with self.conn.cursor() as cursor:
-            cursor.executemany(_UPDATE_KEYS, [keys[2:] + keys[:1] for keys in map(_KEYS_OF, rows)])
+            cursor.executemany(_UPDATE_RECORDS, [keys[2:] + keys[:1] for keys in map(_RECORD_OF, rows)])
             cursor.executemany(_UPDATE_DOSSIERS, [fields[2:] + fields[:2] for fields in map(_DOSSIER_OF, rows)])
 
     def event_groups(self, codes: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
@@ -354,9 +356,8 @@ class PgProvince:
 
     def dossier(self, code: str) -> tuple | None:
         return self.conn.execute(
-            "SELECT k.id, u.code, k.source_workstation, k.version, d.record FROM province_dossier_keys k"
-            " JOIN province_units u ON u.id = k.unit_id"
-            " JOIN province_dossiers d ON d.code = k.code AND d.received_at = k.received_at WHERE k.code = %s",
+            "SELECT k.id, u.code, k.source_workstation, k.version, k.record FROM province_dossier_records k"
+            " JOIN province_units u ON u.id = k.unit_id WHERE k.code = %s",
             [code],
         ).fetchone()
 

@@ -5,12 +5,14 @@ runs in one transaction with its row, under an advisory lock, so two
 commands starting at once on a new database upgrade it once, and a failed
 step leaves the schema as it was. Never edit a released step: add the next.
 
-Dossiers are partitioned by month of receipt (`province_dossiers_YYYY_MM`),
-made during an import as its rows need them: a report over a month reads
-one partition, and a year can be detached and archived whole. Their record
-(the whole JSON as received) is moved out of line (`toast_tuple_target`), so
-the aggregates scan narrow rows. Codes and hashes compare byte by byte
-(COLLATE "C"), as SQLite compares them, whatever the database's locale.
+A dossier is two rows. `province_dossier_records`, one per code, holds where
+it came from, which state is stored and the record as received (the whole
+JSON, 1–2 kB); `province_dossiers` holds the fields the reports query, about
+130 bytes, partitioned by month of receipt (`province_dossiers_YYYY_MM`,
+made during an import as its rows need them): a report over a month scans
+one narrow partition, and a year can be detached and archived whole.
+Codes and hashes compare byte by byte (COLLATE "C"), as SQLite compares
+them, whatever the database's locale.
 """
 
 import re
@@ -24,7 +26,6 @@ PARTITION_LOCK = (0x6D637561, 2)  # creating a month's partition
 AUDIT_LOCK = (0x6D637561, 3)  # appending to the audit chain
 UNIT_LOCK_CLASS = 0x6D637562  # with hashtext(unit code): importing that unit's files
 
-PARTITION_OPTIONS = "toast_tuple_target = 128"
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
@@ -54,12 +55,13 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
         );
         CREATE INDEX province_files_source ON province_files (unit_id, workstation, sequence);
 
-        -- One row per dossier code: where it came from and which state is stored. Codes are
-        -- unique here; the partitioned table below can only be unique per (code, month).
+        -- One row per dossier code: where it came from, which state is stored, the record as
+        -- received. Codes are unique here; the partitioned table below can only be unique per
+        -- (code, month).
         -- The unit and file ids of this table, the dossiers and the events are those the import
         -- wrote a moment before in the same transaction: no foreign key checks them row by row,
         -- which would cost a lookup per row of a load of millions.
-        CREATE TABLE province_dossier_keys (
+        CREATE TABLE province_dossier_records (
             code text COLLATE "C" PRIMARY KEY,
             id bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000) UNIQUE,
             received_at timestamp NOT NULL,
@@ -69,10 +71,11 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             version bigint NOT NULL,
             record_sha256 bytea NOT NULL,
             ledger_year integer NOT NULL,
-            ledger_number bigint NOT NULL
+            ledger_number bigint NOT NULL,
+            record text NOT NULL
         );
 
-        -- The queried fields of every dossier's stored state, and its record as received.
+        -- The queried fields of every dossier's stored state.
         CREATE TABLE province_dossiers (
             code text COLLATE "C" NOT NULL,
             received_at timestamp NOT NULL,
@@ -89,7 +92,6 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             digitized boolean NOT NULL,
             result_digitized boolean NOT NULL,
             reused boolean NOT NULL,
-            record text NOT NULL,
             PRIMARY KEY (code, received_at)
         ) PARTITION BY RANGE (received_at);
         CREATE INDEX province_dossiers_result ON province_dossiers (result_at) WHERE result_at IS NOT NULL;
@@ -155,11 +157,11 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             FOR EACH STATEMENT EXECUTE FUNCTION province_audit_append_only();
         """
     )
-    # Records and events compressed by LZ4 where the server was built with it: a few times
-    # faster to write than the default pglz, for about the same size.
+    # A record or events long enough to be compressed (over 2 kB) by LZ4 where the server was
+    # built with it: a few times faster to write than the default pglz, for about the same size.
     try:
         with conn.transaction():
-            conn.execute("ALTER TABLE province_dossiers ALTER COLUMN record SET COMPRESSION lz4")
+            conn.execute("ALTER TABLE province_dossier_records ALTER COLUMN record SET COMPRESSION lz4")
             conn.execute("ALTER TABLE province_events ALTER COLUMN records SET COMPRESSION lz4")
     except psycopg.errors.FeatureNotSupported:
         pass
@@ -236,7 +238,7 @@ def add_partition(conn: psycopg.Connection, month: str) -> None:
     start, end = partition_bounds(month)
     conn.execute(
         f"CREATE TABLE {name} (LIKE province_dossiers INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
-        f" INCLUDING COMPRESSION) WITH ({PARTITION_OPTIONS})"
+        " INCLUDING COMPRESSION)"
     )
     conn.execute(f"ALTER TABLE province_dossiers ATTACH PARTITION {name}"
                  f" FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')")

@@ -190,6 +190,6 @@ def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, p
     assert results[0]["dossiers"] + results[1]["dossiers"] == 2400
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM province_files").fetchone() == (4, 4)
-        assert conn.execute("SELECT count(*) FROM province_dossier_keys").fetchone()[0] == 2400
+        assert conn.execute("SELECT count(*) FROM province_dossier_records").fetchone()[0] == 2400
         assert conn.execute("SELECT count(*) FROM province_dossiers").fetchone()[0] == 2400
     assert _total(pg_url) == _total_of_a_fresh_import(postgres, unit_files)
