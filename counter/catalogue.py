@@ -41,13 +41,31 @@ class Procedure:
     documents: list[str] = dataclasses.field(default_factory=list)
     cutoff: bool | None = None  # None: the unit's cut-off rule applies
     note: str = ""
+    online_level: str = ""  # "full" (toàn trình), "partial" (một phần) or "" (no online service)
+
+    @property
+    def lci(self) -> bool:
+        """Land, construction or investment (đất đai, xây dựng, đầu tư): its own satisfaction target."""
+        return land_construction_investment(self.field)
 
     def as_dict(self) -> dict:
         return {
             "code": self.code, "name": self.name, "field": self.field, "days": self.days,
             "fee": self.fee, "level": self.level, "documents": list(self.documents),
-            "cutoff": self.cutoff, "note": self.note,
+            "cutoff": self.cutoff, "note": self.note, "online_level": self.online_level,
         }
+
+
+# Kế hoạch 3/KH-UBND (2024), section II.6 and annex 1.2: satisfaction at least 90%, "trong đó, mức
+# độ hài lòng về giải quyết các TTHC lĩnh vực đất đai, xây dựng, đầu tư đạt tối thiểu 85%". A
+# procedure is in that class when its catalogue field (lĩnh vực) names one of the three: the field
+# is how the national catalogue groups procedures (docs/rules.md, "Chỉ tiêu", I7).
+LCI_FIELDS = ("dat dai", "xay dung", "dau tu")
+
+
+def land_construction_investment(field: str) -> bool:
+    folded = fold(field)
+    return any(re.search(rf"\b{re.escape(name)}\b", folded) for name in LCI_FIELDS)
 
 
 _HEADERS = {
@@ -61,6 +79,16 @@ _HEADERS = {
     "documents": "documents", "thanh phan ho so": "documents",
     "note": "note", "ghi chu": "note", "can cu phap ly": "note",
     "cutoff": "cutoff", "gio chot": "cutoff", "ap dung gio chot": "cutoff",
+    "online_level": "online_level", "online": "online_level", "muc do dvc": "online_level",
+    "muc do dich vu cong": "online_level", "dich vu cong truc tuyen": "online_level", "dvctt": "online_level",
+}
+# Online level as catalogues write it: the national portal's "toàn trình" / "một phần", or the
+# older levels 4 (full) and 3 (partial) of ND 43/2011; 1-2 and blanks offer no online filing.
+_ONLINE_LEVELS = {
+    "full": "full", "toan trinh": "full", "dvc toan trinh": "full", "4": "full", "muc 4": "full", "muc do 4": "full",
+    "partial": "partial", "mot phan": "partial", "dvc mot phan": "partial", "3": "partial", "muc 3": "partial",
+    "muc do 3": "partial",
+    "": "", "khong": "", "none": "", "1": "", "2": "", "muc 1": "", "muc 2": "", "muc do 1": "", "muc do 2": "",
 }
 _SAME_DAY = {"trong ngay", "ngay", "tra trong ngay", "giai quyet ngay"}
 _FREE = {"", "khong", "mien phi", "khong thu", "0"}
@@ -131,7 +159,20 @@ def _procedure(cells: dict) -> Procedure:
         documents=[d.lstrip("-•+ ").strip() for d in lines if d.lstrip("-•+ ").strip()],
         cutoff=_cutoff(cells.get("cutoff", "")),
         note=clean_text(cells.get("note"), "ghi chú", _LONG),
+        online_level=parse_online_level(cells.get("online_level", "")),
     )
+
+
+def parse_online_level(value: str) -> str:
+    """'full', 'partial' or '' from the catalogue's wording."""
+    text = fold(value).strip(" .")
+    if text not in _ONLINE_LEVELS:
+        raise CounterError(
+            f"mức độ dịch vụ công trực tuyến «{nfc(value)[:40]}» phải là toàn trình (full), một phần (partial) "
+            "hoặc để trống.",
+            "online_level must be full, partial or empty",
+        )
+    return _ONLINE_LEVELS[text]
 
 
 def parse_days(value: str) -> int:
@@ -239,6 +280,38 @@ def procedure(session: Session, code: str) -> Procedure:
             f"Không có thủ tục mã «{wanted}» trong danh mục của đơn vị.", f"unknown procedure {code!r}"
         )
     return Procedure(**row)
+
+
+MISSING_ITEMS = 50  # documents one supplement request or guidance lists
+MISSING_ITEM = 500
+
+
+def checklist_items(chosen: Procedure, given: list[str]) -> list[str]:
+    """The documents an officer asks for (ND 61/2018 art. 17 and 19: all at once): each a number
+    of the procedure's checklist (1, 2, …), which becomes its name, or free text; a typed name that
+    matches a checklist entry takes its spelling; blanks and repeats are dropped."""
+    if len(given) > MISSING_ITEMS:
+        raise CounterError(f"Một lần ghi tối đa {MISSING_ITEMS} giấy tờ còn thiếu.",
+                           f"at most {MISSING_ITEMS} missing documents")
+    by_name = {fold(name): name for name in chosen.documents}
+    items: list[str] = []
+    for raw in given:
+        text = clean_text(raw, "Giấy tờ còn thiếu", MISSING_ITEM)
+        if not text:
+            continue
+        if text.isdigit():
+            number = int(text)
+            if not 1 <= number <= len(chosen.documents):
+                raise CounterError(
+                    f"Thủ tục {chosen.code} có {len(chosen.documents)} giấy tờ trong thành phần hồ sơ; "
+                    f"không có giấy tờ số {number}.",
+                    f"no checklist document {number}",
+                )
+            text = chosen.documents[number - 1]
+        text = by_name.get(fold(text), text)
+        if text not in items:
+            items.append(text)
+    return items
 
 
 def all_procedures(session: Session) -> list[Procedure]:

@@ -4,14 +4,14 @@ Officers ask for this most: a mistyped name or ID is fixed, the event keeps
 the old and new values, and the receipt can be printed again.
 """
 
-from counter import applicants, dossiers, fees
+from counter import applicant_details, applicants, dossiers, fees, payments
 from counter.catalogue import procedure
 from counter.clock import from_iso, iso, now
-from counter.dossier import CHANNELS, EDITABLE, PROCEDURE_KEYS, Dossier
+from counter.dossier import CHANNELS, EDITABLE, PROCEDURE_ADDED, PROCEDURE_KEYS, Dossier
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
-from counter.text import ADDRESS, REASON, clean_text
+from counter.text import ADDRESS, NAME, REASON, clean_text
 from counter.transitions import CLOCK_STARTS, TABLE, EventKind, Status
 from db import dossiers as dossier_table
 from db.connection import write
@@ -39,7 +39,7 @@ def edit(session: Session, code: str, field: str, value: str, reason: str) -> Do
     if old == new:
         raise CounterError("Giá trị mới giống giá trị cũ, không có gì để sửa.", "the value did not change")
     detail = {"field": key, "old": old, "new": new, "reason": why}
-    detail.update({name: changes[name] for name in PROCEDURE_KEYS if name in changes})
+    detail.update({name: changes[name] for name in (*PROCEDURE_KEYS, *PROCEDURE_ADDED) if name in changes})
     stamp = iso(now())
     with write(session.db):
         local = {}
@@ -69,6 +69,20 @@ def _changes(session: Session, dossier: Dossier, key: str, value: str) -> dict:
         return {"channel": value}
     if key == "fee":
         return {"fee": fees.parse_amount(value)}
+    if key == "birth_date":
+        return {"birth_date": applicant_details.clean_birth_date(value)}
+    if key == "sex":
+        return {"sex": applicant_details.clean_sex(value)}
+    if key == "representative_name":
+        return {"representative_name": clean_text(value, "Họ tên người được ủy quyền", NAME)}
+    if key == "representative_id":
+        return {"representative_id": applicants.clean_id_number(value)}
+    if key == "representative_phone":
+        return {"representative_phone": applicants.clean_phone(value)}
+    if key == "payment":
+        return {"payment": payments.clean_payment(value or None, dossier.fee)[0]}
+    if key == "fee_receipt":
+        return {"fee_receipt": payments.clean_payment(dossier.payment, dossier.fee, value)[1]}
     return _procedure_change(session, dossier, value)
 
 
@@ -84,4 +98,5 @@ def _procedure_change(session: Session, dossier: Dossier, code: str) -> dict:
     return {
         "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,
         "clock_start_at": iso(due.clock_start), "due_at": iso(due.due_at),
+        "procedure_field": chosen.field, "online_level": chosen.online_level, "lci": int(chosen.lci),
     }

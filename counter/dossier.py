@@ -4,7 +4,9 @@ its events make it (`replay`).
 Early / on time / late compare the result time with the legal due date
 (shared/domain/indicators.md): a result on an earlier calendar day than
 `due_at` is early, on the same day and not after it on time, after it late.
-An apology moves `appointment_at` only, so a late dossier stays late.
+An apology moves `appointment_at` only, so a late dossier stays late; so does a
+dossier that was already past its due date when a supplement was asked for
+(`late_at_supplement`, issue 11 §2): the restarted clock does not rescue it.
 
 A dossier is the fold of its events through the state table
 (counter/transitions.py): every event carries its effects (the receipt the
@@ -29,6 +31,16 @@ STATUSES = tuple(Status)
 CHANNELS = {"counter": "Trực tiếp", "postal": "Bưu chính công ích", "online": "Trực tuyến"}
 RETURN_CHANNELS = {"counter": "Tại Bộ phận Một cửa", "postal": "Qua bưu chính công ích"}
 RATINGS = {"very-satisfied": "Rất hài lòng", "satisfied": "Hài lòng", "unsatisfied": "Không hài lòng"}
+# Who gave the rating (issue 15): the citizen on their own screen or device (ND 61/2018 art. 29
+# lists the rating device at the counter), or the officer keying what the citizen said.
+RATED_BY = {"citizen": "Công dân tự đánh giá", "officer": "Cán bộ nhập"}
+# How a fee was paid (shared/domain/README.md, "Channels": cash, transfer, postal operator, online).
+PAYMENTS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản", "online": "Trực tuyến", "postal": "Qua bưu chính"}
+SEXES = {"nam": "Nam", "nu": "Nữ"}
+# A procedure's online service (catalogue column `online_level`): toàn trình, một phần, none.
+ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "": "Không"}
+# Whether the apology came in time (ND 61/2018 art. 19: at the latest one working day before the due date).
+APOLOGY_STATES = {"none": "Chưa xin lỗi", "on_time": "Xin lỗi đúng hạn", "late": "Xin lỗi muộn"}
 
 
 class Timeliness(StrEnum):
@@ -37,10 +49,11 @@ class Timeliness(StrEnum):
     LATE = "late"
 
 
-def judge(result_at: datetime, due_at: datetime) -> Timeliness:
+def judge(result_at: datetime, due_at: datetime, late_before: bool = False) -> Timeliness:
     """Early, on time or late for a result at `result_at`: the one definition of the rule
-    (db/indicators.py counts the same, tests/db/test_indicators.py proves it)."""
-    if result_at > due_at:
+    (db/indicators.py counts the same, tests/db/test_indicators.py proves it). `late_before`:
+    the dossier was already late when a supplement was asked for, and stays late."""
+    if late_before or result_at > due_at:
         return Timeliness.LATE
     return Timeliness.EARLY if result_at.date() < due_at.date() else Timeliness.ON_TIME
 
@@ -107,6 +120,24 @@ class Dossier:
     reused: bool
     officer: str
     updated_at: datetime
+    # Added in schema 5 (issue 11, issue 15); a province record of an earlier version has none.
+    birth_date: str = ""
+    sex: str = ""
+    representative_name: str = ""
+    representative_id: str = ""
+    representative_phone: str = ""
+    payment: str | None = None
+    fee_receipt: str = ""
+    rating_by: str | None = None
+    procedure_field: str = ""
+    online_level: str = ""
+    lci: bool = False
+    returning_applicant: bool = False
+    data_reused: bool = False
+    late_at_supplement: bool = False
+    supplement_late: bool = False
+    apology_late: bool = False
+    complaints: int = 0
     documents: list[Document] = field(default_factory=list)
 
     @classmethod
@@ -115,8 +146,9 @@ class Dossier:
         for key in ("received_at", "clock_start_at", "due_at", "appointment_at", "result_at",
                     "returned_at", "apology_at", "updated_at"):
             values[key] = from_iso(values[key])
-        for key in ("digitized", "result_digitized", "reused"):
-            values[key] = bool(values[key])
+        for key in _BOOLEAN:
+            if key in values:
+                values[key] = bool(values[key])
         docs = [
             Document(
                 id=d["id"], position=d["position"], name=d["name"], copy_kind=d["copy_kind"],
@@ -134,16 +166,52 @@ class Dossier:
     @property
     def timeliness(self) -> Timeliness | None:
         """'early', 'on_time' or 'late' once a result exists."""
-        return None if self.result_at is None else judge(self.result_at, self.due_at)
+        return None if self.result_at is None else judge(self.result_at, self.due_at, self.late_at_supplement)
 
     def overdue(self, as_of: datetime) -> bool:
-        """No result yet and past the due time; the clock is paused while waiting for a supplement."""
+        """No result yet and past the due time; the clock is paused while waiting for a supplement,
+        unless the request came after the due date (then it stays late)."""
+        if self.result_at is None and self.late_at_supplement:
+            return True
         return self.status == Status.RECEIVED and as_of > self.due_at
 
     def late(self, as_of: datetime) -> bool:
+        if self.late_at_supplement and as_of >= self.received_at:
+            return True
         if self.result_at is not None and self.result_at <= as_of:
             return self.result_at > self.due_at
         return as_of > self.due_at and self.status != Status.WAITING_SUPPLEMENT
+
+    @property
+    def has_result(self) -> bool:
+        """A result proper: ended neither rejected nor stopped (those have their own columns)."""
+        return self.result_at is not None and self.status not in (Status.REJECTED, Status.STOPPED)
+
+    @property
+    def progress_on_time(self) -> bool | None:
+        """QĐ 766/QĐ-TTg progress, as the national portal computes it (shared/domain/indicators.md):
+        every end status counts; on time when it ended by the due date (the supplement wait is not
+        counted: the clock restarted), with at most one supplement request. None while open."""
+        if self.result_at is None:
+            return None
+        return self.result_at <= self.due_at and not self.late_at_supplement and self.supplements <= 1
+
+    @property
+    def satisfaction_failed(self) -> bool:
+        """QĐ 766/QĐ-TTg satisfaction: a dossier late, rated unsatisfied or complained about."""
+        return self.timeliness == Timeliness.LATE or self.rating == "unsatisfied" or self.complaints > 0
+
+    @property
+    def supplement_repeat(self) -> bool:
+        """More than one supplement request: not everything was asked for at once (ND 61/2018 art. 19)."""
+        return self.supplements > 1
+
+    @property
+    def apology_state(self) -> str:
+        """'none', 'on_time' or 'late' (APOLOGY_STATES)."""
+        if self.apology_at is None:
+            return "none"
+        return "late" if self.apology_late else "on_time"
 
     def as_dict(self, as_of: datetime, with_documents: bool = True) -> dict:
         result = {
@@ -184,6 +252,25 @@ class Dossier:
             "result_file": self.result_file,
             "reused": self.reused,
             "officer": self.officer,
+            "birth_date": self.birth_date,
+            "sex": self.sex,
+            "representative_name": self.representative_name,
+            "representative_id": self.representative_id,
+            "representative_phone": self.representative_phone,
+            "payment": self.payment,
+            "fee_receipt": self.fee_receipt,
+            "rating_by": self.rating_by,
+            "procedure_field": self.procedure_field,
+            "online_level": self.online_level,
+            "lci": self.lci,
+            "returning_applicant": self.returning_applicant,
+            "data_reused": self.data_reused,
+            "late_at_supplement": self.late_at_supplement,
+            "supplement_late": self.supplement_late,
+            "supplement_repeat": self.supplement_repeat,
+            "apology_late": self.apology_late,
+            "apology_state": self.apology_state,
+            "complaints": self.complaints,
         }
         if with_documents:
             result["documents"] = [d.as_dict() for d in self.documents]
@@ -199,29 +286,47 @@ REPLAYED = (
     "result_file", "returned_at", "returned_to", "return_channel", "rating", "apology_at",
     "apology_reason", "decision_reason", "supplements", "ledger_year", "ledger_number",
     "digitized", "result_digitized", "reused", "officer",
+    "birth_date", "sex", "representative_name", "representative_id", "representative_phone", "payment",
+    "fee_receipt", "rating_by", "procedure_field", "online_level", "lci", "returning_applicant", "data_reused",
+    "late_at_supplement", "supplement_late", "apology_late", "complaints",
 )
 # What the receipt's event carries: the dossier's first state, beside its documents.
-RECEIVED_KEYS = (
+_FIRST_RECEIVED_KEYS = (
     "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
     "applicant_name", "id_number", "phone", "address", "email", "channel", "fee",
     "received_at", "clock_start_at", "due_at", "appointment_at", "ledger_year", "ledger_number", "reused",
 )
-_RECEIVED_SET = frozenset(RECEIVED_KEYS)
-# A new dossier has no result, return, apology or decision yet.
+# Carried by receipts since schema 5; before it no dossier had them, so a receipt without them
+# means their empty value (which is what the migration gave every earlier row).
+RECEIVED_ADDED = {
+    "birth_date": "", "sex": "", "representative_name": "", "representative_id": "", "representative_phone": "",
+    "payment": None, "fee_receipt": "", "procedure_field": "", "online_level": "", "lci": 0, "returning_applicant": 0,
+    "data_reused": 0,
+}
+RECEIVED_KEYS = (*_FIRST_RECEIVED_KEYS, *RECEIVED_ADDED)
+_RECEIVED_SET = frozenset(_FIRST_RECEIVED_KEYS)
+# A new dossier has no result, return, apology, decision, flag or complaint yet.
 _FRESH = {
     "result_at": None, "result_file": None, "returned_at": None, "returned_to": "", "return_channel": None,
     "rating": None, "apology_at": None, "apology_reason": "", "decision_reason": "", "supplements": 0,
-    "result_digitized": 0,
+    "result_digitized": 0, "rating_by": None, "late_at_supplement": 0, "supplement_late": 0, "apology_late": 0,
+    "complaints": 0,
 }
 # Correctable fields (counter/corrections.py) and the column each one changes.
 EDITABLE = {
     "name": "applicant_name", "id_number": "id_number", "phone": "phone", "address": "address",
     "email": "email", "channel": "channel", "fee": "fee", "procedure": "procedure_code",
+    "birth_date": "birth_date", "sex": "sex", "representative_name": "representative_name",
+    "representative_id": "representative_id", "representative_phone": "representative_phone",
+    "payment": "payment", "fee_receipt": "fee_receipt",
 }
-# A corrected procedure carries its name, days and the due date computed again.
+# A corrected procedure carries its name, days and the due date computed again; since schema 5
+# also its field, online level and class (PROCEDURE_ADDED: absent in earlier events).
 PROCEDURE_KEYS = ("procedure_name", "days", "clock_start_at", "due_at")
+PROCEDURE_ADDED = ("procedure_field", "online_level", "lci")
 DOCUMENTS = "documents"  # in `unknown`: the events do not say what the documents are
-_BOOLEAN = ("digitized", "result_digitized", "reused")
+_BOOLEAN = ("digitized", "result_digitized", "reused", "lci", "returning_applicant", "data_reused",
+            "late_at_supplement", "supplement_late", "apology_late")
 
 
 class ReplayError(ValueError):
@@ -274,7 +379,8 @@ class DossierState:
         result_at, due_at = self.row["result_at"], self.row["due_at"]
         if result_at is None or "result_at" in self.unknown or "due_at" in self.unknown:
             return None
-        return judge(datetime.fromisoformat(result_at), datetime.fromisoformat(due_at))
+        return judge(datetime.fromisoformat(result_at), datetime.fromisoformat(due_at),
+                     bool(self.row["late_at_supplement"]))
 
     @classmethod
     def of_row(cls, row: Mapping, documents: Iterable[Mapping]) -> "DossierState":
@@ -303,7 +409,8 @@ class DossierState:
 def received_detail(row: Mapping, documents: Iterable[Mapping]) -> dict:
     """The receipt's event detail: the new dossier's first state (`row`: the stored
     columns) and its documents (stored rows, `file_sha256` and `reused_from`)."""
-    detail = {key: row[key] for key in RECEIVED_KEYS}
+    detail = {key: row[key] for key in _FIRST_RECEIVED_KEYS}
+    detail.update({key: row.get(key, empty) for key, empty in RECEIVED_ADDED.items()})
     detail[DOCUMENTS] = [DocumentState.of_row(d).detail() for d in documents]
     return detail
 
@@ -346,10 +453,11 @@ class _Fold:
         fold.row.update(_FRESH)
         detail = _detail(event)
         if detail.keys() >= _RECEIVED_SET:
-            fold.row.update({key: detail[key] for key in RECEIVED_KEYS})
+            fold.row.update({key: detail[key] for key in _FIRST_RECEIVED_KEYS})
         else:  # a receipt of an earlier version: only what it carries
-            for key in RECEIVED_KEYS:
+            for key in _FIRST_RECEIVED_KEYS:
                 fold.take(detail, key)
+        fold.row.update({key: detail.get(key, empty) for key, empty in RECEIVED_ADDED.items()})
         fold.row["received_at"] = _at(event, position)
         fold.unknown.discard("received_at")
         if "appointment_at" in fold.unknown and "due_at" not in fold.unknown:
@@ -417,6 +525,10 @@ class _Fold:
 
 def _supplement_requested(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
     fold.row["supplements"] += 1
+    # Facts of the request, carried by its event (counter/lifecycle.py); once set they stay.
+    for flag in ("late_at_supplement", "supplement_late"):
+        if detail.get(flag):
+            fold.row[flag] = 1
 
 
 def _result_recorded(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
@@ -432,6 +544,8 @@ def _returned(fold: _Fold, detail: Mapping, at: str, position: int | None) -> No
     fold.take(detail, "to", "returned_to")
     fold.take(detail, "channel", "return_channel")
     fold.take(detail, "rating")
+    # Returns before schema 5 do not say who rated (the officer keyed every rating then).
+    fold.row["rating_by"] = detail.get("rating_by")
 
 
 def _decided(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
@@ -443,6 +557,7 @@ def _apologized(fold: _Fold, detail: Mapping, at: str, position: int | None) -> 
     fold.unknown.discard("apology_at")
     fold.take(detail, "reason", "apology_reason")
     fold.take(detail, "new_appointment", "appointment_at")
+    fold.row["apology_late"] = int(bool(detail.get("apology_late")))
 
 
 def _edited(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
@@ -454,6 +569,9 @@ def _edited(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None
         return
     for key in PROCEDURE_KEYS:
         fold.take(detail, key)
+    for key in PROCEDURE_ADDED:
+        if key in detail:
+            fold.set(key, detail[key])
     if fold.row["apology_at"] is None:
         # An apology's appointment stays; otherwise the appointment is the new due date.
         fold.set("appointment_at", fold.row["due_at"], "due_at" in fold.unknown or "apology_at" in fold.unknown)
@@ -481,6 +599,18 @@ def _result_digitized(fold: _Fold, detail: Mapping, at: str, position: int | Non
     fold.set("result_digitized", 1)
 
 
+def _due_recomputed(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    """The calendar changed: the clock counted again, and the appointment as the event says
+    (it follows the due date unless an apology had set one)."""
+    fold.take(detail, "clock_start_at")
+    fold.take(detail, "due_at")
+    fold.take(detail, "appointment_at")
+
+
+def _complained(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
+    fold.row["complaints"] += 1
+
+
 def _nothing(fold: _Fold, detail: Mapping, at: str, position: int | None) -> None:
     """The table's status and clock say all this step does."""
 
@@ -497,6 +627,8 @@ _EFFECTS = {
     EventKind.EDITED: _edited,
     EventKind.DIGITIZED: _digitized,
     EventKind.RESULT_DIGITIZED: _result_digitized,
+    EventKind.DUE_RECOMPUTED: _due_recomputed,
+    EventKind.COMPLAINED: _complained,
 }
 
 

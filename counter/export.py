@@ -24,7 +24,8 @@ from db import export as export_table
 from db.connection import write
 
 BATCH = 1000
-_BOOLEANS = ("digitized", "result_digitized", "reused")
+_BOOLEANS = ("digitized", "result_digitized", "reused", "lci", "returning_applicant", "data_reused",
+             "late_at_supplement", "supplement_late", "apology_late")
 # Local row ids mean nothing outside this database; the code identifies a dossier.
 _LOCAL = ("id", "applicant_id")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter import applicants, audit, codes, dossiers, fees
+from counter import applicant_details, applicants, audit, codes, dossiers, fees, payments
 from counter.catalogue import procedure
 from counter.changes import Changes
 from counter.clock import check_year, iso, now
@@ -54,18 +54,32 @@ def receive(
     at: datetime | None = None,
     documents: list[DocumentInput] | None = None,
     reuse: bool | dict[int, int] = False,
+    birth_date: str = "",
+    sex: str = "",
+    representative: applicant_details.Representative | None = None,
+    payment: str | None = None,
+    fee_receipt: str = "",
+    reuse_applicant: bool = False,
 ) -> Dossier:
     """Receive a dossier. `reuse`: True re-uses every earlier scan of the same document name;
-    a dict maps a document position to the earlier document id chosen by the officer."""
+    a dict maps a document position to the earlier document id chosen by the officer.
+    `reuse_applicant`: the applicant's details come from their earlier record (empty fields are
+    filled from it), which counts as data re-use (Kế hoạch 3/KH-UBND 2024, annex 1.3)."""
     session.require("receive")
     settings = session.require_unit()
     chosen = procedure(session, procedure_code)
     person = applicants.clean(name, id_number, phone, address, email)
+    born, sex = applicant_details.clean_birth_date(birth_date), applicant_details.clean_sex(sex)
+    proxy = representative or applicant_details.Representative()
+    proxy = applicant_details.clean_representative(proxy.name, proxy.id_number, proxy.phone)
+    if reuse_applicant:
+        person, born, sex = _earlier_details(session, person, born, sex)
     if channel not in CHANNELS:
         raise CounterError(
             f"Kênh tiếp nhận «{channel}» không hợp lệ; chọn counter, postal hoặc online.", "unknown channel"
         )
     fee = fees.checked((chosen.fee or 0) if fee is None else fee)
+    payment, fee_receipt = payments.clean_payment(payment, fee, fee_receipt)
     received_at = check_year(at or now(), "thời điểm tiếp nhận")
     if documents is None:
         documents = [DocumentInput(name) for name in chosen.documents]
@@ -79,6 +93,8 @@ def receive(
     stamp = iso(now())
     with write(session.db):
         applicant_id = applicants.remember(session, person, stamp)
+        # A returning applicant: one who had a dossier here before (the base of the data re-use rate).
+        returning = dossier_table.any_with_applicant(session.db, applicant_id)
         for i, (sha, size) in stored.items():
             file_table.record(session.db, sha, size, Path(documents[i].file).name, stamp)
             items[i]["file_sha256"] = sha
@@ -94,6 +110,11 @@ def receive(
             "ledger_number": dossier_table.next_ledger_number(session.db, received_at.year),
             "digitized": int(all(d["file_sha256"] or d["not_required"] for d in items)),
             "reused": int(reused), "officer": session.officer, "updated_at": stamp,
+            "birth_date": born, "sex": sex, "representative_name": proxy.name,
+            "representative_id": proxy.id_number, "representative_phone": proxy.phone,
+            "payment": payment, "fee_receipt": fee_receipt, "procedure_field": chosen.field,
+            "online_level": chosen.online_level, "lci": int(chosen.lci), "returning_applicant": int(returning),
+            "data_reused": int(reuse_applicant),
         }
         dossier_id = dossier_table.insert(session.db, row)
         dossier_table.insert_documents(session.db, dossier_id, items)
@@ -129,6 +150,25 @@ def _documents(session: Session, documents: list[DocumentInput], channel: str) -
             "file_sha256": None, "not_required": bool(not_required) and not doc.file, "reused_from": None,
         })
     return items
+
+
+def _earlier_details(session: Session, person: applicants.Applicant, born: str,
+                     sex: str) -> tuple[applicants.Applicant, str, str]:
+    """The applicant's details with the empty ones taken from their earlier record and dossier."""
+    key = person.id_number or person.phone
+    known = applicants.find(session, key) if key else []
+    if not known:
+        raise CounterError(
+            "Không có thông tin cũ của người nộp này để dùng lại (tìm theo số CCCD hoặc số điện thoại).",
+            "no earlier record of this applicant to re-use",
+        )
+    earlier = known[0]
+    last = dossier_table.latest_of_applicant(session.db, earlier.id) if earlier.id else None
+    filled = applicants.Applicant(
+        name=person.name, id_number=person.id_number or earlier.id_number, phone=person.phone or earlier.phone,
+        address=person.address or earlier.address, email=person.email or earlier.email,
+    )
+    return filled, born or (last or {}).get("birth_date", ""), sex or (last or {}).get("sex", "")
 
 
 def _reuse(session: Session, person: applicants.Applicant, items: list[dict], reuse) -> bool:

@@ -3,15 +3,22 @@
 receive -> (supplement requested <-> supplement received) -> result ready ->
 returned; or rejected; or stopped at the citizen's request. Each step is
 one transaction with its event, so the history always explains the state.
+
+The guards of ND 61/2018 art. 19 (issue 11 §2) never refuse a step the citizen needs; they record
+what the step did wrong, as facts its event carries (so replay needs no calendar): a supplement
+asked for after the due date (`late_at_supplement`: the dossier stays late), later than 3 working
+days after receipt (`supplement_late`), or a second time (`supplement_repeat`: the head of unit
+asks for it, with a reason); an apology later than one working day before the due date
+(`apology_late`). `flagged` lists them for the head of unit.
 """
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from counter import dossiers
-from counter.catalogue import procedure
+from counter.catalogue import checklist_items, procedure
 from counter.clock import iso, now
-from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS, Dossier, judge
+from counter.dossier import RATED_BY, RATINGS, RETURN_CHANNELS, STATUS_LABELS, Dossier, judge
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
@@ -22,12 +29,36 @@ from db import files as file_table
 from db.connection import write
 
 
-def request_supplement(session: Session, code: str, reason: str, at: datetime | None = None) -> Dossier:
-    """Phiếu yêu cầu bổ sung (Mẫu 02): the dossier waits and its clock stops."""
+# ND 61/2018 art. 19 (shared/domain/README.md, "Supplement after appraisal"): the deciding agency
+# asks for a supplement within 3 working days of receipt, listing everything at once.
+SUPPLEMENT_DAYS = 3
+
+
+def request_supplement(session: Session, code: str, reason: str, at: datetime | None = None,
+                       missing: list[str] | None = None, repeat_reason: str = "") -> Dossier:
+    """Phiếu yêu cầu bổ sung (Mẫu 02): the dossier waits and its clock stops. `missing`: the
+    documents asked for, each a number of the procedure's checklist (1, 2, …) or free text; the
+    slip lists them. A second request needs the head of unit and `repeat_reason`."""
     dossier, at = _step(session, code, at, EventKind.SUPPLEMENT_REQUESTED)
     why = _reason(reason)
+    chosen = procedure(session, dossier.procedure_code)
+    items = checklist_items(chosen, missing or [])
+    repeat = dossier.supplements >= 1
+    detail: dict = {"reason": why, "missing": items}
+    if repeat:
+        session.require(Permission.SUPPLEMENT_REPEAT)
+        detail["repeat_reason"] = _reason(repeat_reason, "Lý do phải yêu cầu bổ sung lần nữa")
+    limit = due_date(dossier.received_at, SUPPLEMENT_DAYS, session.calendar,
+                     TimeRules.of(session.settings, chosen.cutoff)).due_at
+    detail.update({
+        # Asked for after the due date: the dossier was late and stays so whatever follows (issue 11 §2).
+        "late_at_supplement": at > dossier.due_at,
+        "supplement_due_at": iso(limit),
+        "supplement_late": at > limit,
+        "supplement_repeat": repeat,
+    })
     with write(session.db):
-        dossiers.record(session, dossier, at, EventKind.SUPPLEMENT_REQUESTED, {"reason": why})
+        dossiers.record(session, dossier, at, EventKind.SUPPLEMENT_REQUESTED, detail)
     return dossiers.get(session, dossier.code)
 
 
@@ -46,29 +77,37 @@ def record_result(session: Session, code: str, at: datetime | None = None, file:
     """The result came back from the deciding agency; its time judges early / on time / late."""
     dossier, at = _step(session, code, at, EventKind.RESULT_RECORDED)
     stored = _store(session, file)
+    verdict = judge(at, dossier.due_at, dossier.late_at_supplement)
     with write(session.db):
         if stored and file:
             file_table.record(session.db, stored[0], stored[1], Path(file).name, iso(now()))
         dossiers.record(session, dossier, at, EventKind.RESULT_RECORDED,
-                        {"file": stored[0] if stored else None, "timeliness": judge(at, dossier.due_at)})
+                        {"file": stored[0] if stored else None, "timeliness": verdict})
     return dossiers.get(session, dossier.code)
 
 
 def return_result(session: Session, code: str, at: datetime | None = None, to: str = "",
-                  channel: str = "counter", rating: str | None = None) -> Dossier:
-    """Trả kết quả: handed over at the counter or sent by post, with the citizen's rating."""
+                  channel: str = "counter", rating: str | None = None, rating_by: str | None = None) -> Dossier:
+    """Trả kết quả: handed over at the counter or sent by post, with the citizen's rating and who
+    gave it (`rating_by`: the citizen on their own screen, or the officer keying it, the default)."""
     if channel not in RETURN_CHANNELS:
         raise CounterError("Kênh trả kết quả phải là counter hoặc postal.", "return channel must be counter or postal")
     if rating is not None and rating not in RATINGS:
         raise CounterError(
             "Mức đánh giá phải là very-satisfied, satisfied hoặc unsatisfied.", "unknown rating"
         )
+    if rating_by is not None and rating_by not in RATED_BY:
+        raise CounterError("Người đánh giá phải là citizen (công dân) hoặc officer (cán bộ).", "unknown rating_by")
+    if rating is None and rating_by is not None:
+        raise CounterError("Chưa có mức đánh giá thì không ghi người đánh giá.", "rating_by without a rating")
     given = clean_text(to, "Người nhận kết quả", NAME)
     dossier, at = _step(session, code, at, EventKind.RETURNED)
     receiver = given or dossier.applicant_name
     with write(session.db):
-        dossiers.record(session, dossier, at, EventKind.RETURNED,
-                        {"to": receiver, "channel": channel, "rating": rating})
+        dossiers.record(session, dossier, at, EventKind.RETURNED, {
+            "to": receiver, "channel": channel, "rating": rating,
+            "rating_by": (rating_by or "officer") if rating else None,
+        })
     return dossiers.get(session, dossier.code)
 
 
@@ -108,11 +147,49 @@ def apologize(session: Session, code: str, new_due: datetime, reason: str, at: d
             f"Ngày hẹn mới {new_due:%d/%m/%Y} là ngày không làm việc ({info.reason}).",
             "the new appointment falls on a non-working day",
         )
+    deadline = apology_deadline(session, dossier.due_at)
     with write(session.db):
         dossiers.record(session, dossier, at, EventKind.APOLOGIZED, {
             "reason": why, "old_appointment": iso(dossier.appointment_at), "new_appointment": iso(new_due),
+            # Still recorded when late: the citizen must get it (issue 11 §2).
+            "apology_due": deadline.isoformat(), "apology_late": at.date() > deadline,
         })
     return dossiers.get(session, dossier.code)
+
+
+def apology_deadline(session: Session, due_at: datetime) -> date:
+    """ND 61/2018 art. 19 (shared/domain/README.md, "Late dossiers"): the apology is written at the
+    latest one working day before the due date, i.e. on the last working day before the due day."""
+    day = due_at.date() - timedelta(days=1)
+    while not session.calendar.is_working(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def complain(session: Session, code: str, reason: str, at: datetime | None = None) -> Dossier:
+    """Phản ánh, kiến nghị of the citizen about the dossier (its receipt, processing or lateness):
+    recorded against it and counted by the QĐ 766 satisfaction index (docs/rules.md, "Chỉ tiêu")."""
+    rule = TABLE[EventKind.COMPLAINED]
+    session.require(rule.permission)
+    why = _reason(reason, "Nội dung phản ánh, kiến nghị")
+    dossier = dossiers.get(session, code, with_documents=False)
+    at = at or now()
+    if at < dossier.received_at:
+        raise CounterError(
+            f"Thời điểm {at:%H:%M %d/%m/%Y} trước thời điểm tiếp nhận hồ sơ ({dossier.received_at:%H:%M %d/%m/%Y}).",
+            "time before receipt",
+        )
+    with write(session.db):
+        dossiers.record(session, dossier, at, EventKind.COMPLAINED, {"reason": why})
+    return dossiers.get(session, dossier.code)
+
+
+def flagged(session: Session, start: datetime, end: datetime) -> list[dict]:
+    """The supplement requests and apologies of [start, end) that broke a guard, for the head of
+    unit: {"code", "kind", "at", "officer", "reason", "flags": [...], "repeat_reason"}."""
+    session.require(Permission.REPORTS)
+    return dossier_table.flagged_events(session.db, iso(start), iso(end), EventKind.SUPPLEMENT_REQUESTED,
+                                        EventKind.APOLOGIZED)
 
 
 def late(session: Session, as_of: datetime | None = None) -> list[Dossier]:
@@ -133,8 +210,9 @@ def due_soon(session: Session, as_of: datetime | None = None) -> list[Dossier]:
 def _close(session: Session, code: str, reason: str, at: datetime | None, kind: EventKind) -> Dossier:
     why = _reason(reason)
     dossier, at = _step(session, code, at, kind)
+    verdict = judge(at, dossier.due_at, dossier.late_at_supplement)
     with write(session.db):
-        dossiers.record(session, dossier, at, kind, {"reason": why, "timeliness": judge(at, dossier.due_at)})
+        dossiers.record(session, dossier, at, kind, {"reason": why, "timeliness": verdict})
     return dossiers.get(session, dossier.code)
 
 
@@ -164,10 +242,10 @@ def _step(session: Session, code: str, at: datetime | None, kind: EventKind) -> 
     return dossier, at
 
 
-def _reason(reason: str) -> str:
-    why = clean_text(reason, "Lý do", REASON)
+def _reason(reason: str, label: str = "Lý do") -> str:
+    why = clean_text(reason, label, REASON)
     if not why:
-        raise CounterError("Phải ghi rõ lý do.", "a reason is required")
+        raise CounterError(f"Phải ghi rõ {label[0].lower() + label[1:]}.", "a reason is required")
     return why
 
 

@@ -39,6 +39,13 @@ FIELD_LABELS = {
     "decision_reason": "lý do từ chối/dừng", "supplements": "số lần bổ sung", "ledger_year": "năm sổ theo dõi",
     "ledger_number": "số sổ theo dõi", "digitized": "đã số hóa hồ sơ", "result_digitized": "đã số hóa kết quả",
     "reused": "dùng lại giấy tờ", "officer": "cán bộ tiếp nhận", DOCUMENTS: "thành phần hồ sơ",
+    "birth_date": "ngày sinh", "sex": "giới tính", "representative_name": "người được ủy quyền",
+    "representative_id": "số định danh người được ủy quyền", "representative_phone": "điện thoại người được ủy quyền",
+    "payment": "hình thức thanh toán", "fee_receipt": "số biên lai", "rating_by": "người đánh giá",
+    "procedure_field": "lĩnh vực", "online_level": "mức độ dịch vụ công trực tuyến",
+    "lci": "thuộc đất đai, xây dựng, đầu tư", "returning_applicant": "người nộp đã có hồ sơ trước",
+    "data_reused": "dùng lại thông tin người nộp", "late_at_supplement": "yêu cầu bổ sung khi đã quá hạn",
+    "supplement_late": "yêu cầu bổ sung muộn", "apology_late": "xin lỗi muộn", "complaints": "số phản ánh, kiến nghị",
 }
 _SHOWN = 3  # differing columns shown with their values
 

@@ -54,6 +54,8 @@ class EventKind(StrEnum):
     EDITED = "edited"
     DIGITIZED = "digitized"
     RESULT_DIGITIZED = "result_digitized"
+    DUE_RECOMPUTED = "due_recomputed"
+    COMPLAINED = "complained"
 
 
 class Role(StrEnum):
@@ -72,6 +74,7 @@ class Permission(StrEnum):
 
     RECEIVE = "receive"
     SUPPLEMENT = "supplement"
+    SUPPLEMENT_REPEAT = "supplement_repeat"
     RESUME = "resume"
     RESULT = "result"
     RETURN = "return"
@@ -81,6 +84,7 @@ class Permission(StrEnum):
     EXPORT = "export"
     BACKUP = "backup"
     APOLOGIZE = "apologize"
+    COMPLAIN = "complain"
     EDIT = "edit"
     REJECT = "reject"
     STOP = "stop"
@@ -114,7 +118,10 @@ GRANTS: dict[Permission, Grant] = {
     Permission.VIEW: Grant(Role.OFFICER, "xem hồ sơ"),
     Permission.EXPORT: Grant(Role.OFFICER, "xuất dữ liệu"),
     Permission.BACKUP: Grant(Role.OFFICER, "sao lưu"),
+    Permission.COMPLAIN: Grant(Role.OFFICER, "ghi nhận phản ánh, kiến nghị"),
     Permission.APOLOGIZE: Grant(Role.HEAD, "xin lỗi, hẹn lại"),
+    # ND 61/2018 art. 19: everything missing is asked for at once; a second request is the head's call.
+    Permission.SUPPLEMENT_REPEAT: Grant(Role.HEAD, "yêu cầu bổ sung lần thứ hai trở đi"),
     Permission.EDIT: Grant(Role.HEAD, "sửa hồ sơ"),
     Permission.REJECT: Grant(Role.HEAD, "từ chối hồ sơ"),
     Permission.STOP: Grant(Role.HEAD, "dừng giải quyết"),
@@ -137,6 +144,7 @@ class Clock(StrEnum):
     STOPS = "stops"  # waiting for a supplement: paused
     RESTARTS = "restarts"  # ND 61/2018 art. 19.4: restarts in full from the complete dossier
     ENDS = "ends"  # a result or a decision: its time is judged against the due date
+    MOVES = "moves"  # a calendar change: the same clock counted again over the new working days
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,13 @@ TABLE: dict[EventKind, Transition] = {t.kind: t for t in (
                "số hóa giấy tờ của", "Số hóa giấy tờ", Clock.NONE, False),
     Transition(EventKind.RESULT_DIGITIZED, frozenset({Status.RESULT_READY, Status.RETURNED}), None,
                Permission.DIGITIZE, "số hóa kết quả của", "Số hóa kết quả", Clock.NONE, False),
+    # Issue 11: a calendar change counts an open dossier's working days again; closed ones keep
+    # their judgement. Recorded by the calendar change itself, not dated by an officer.
+    Transition(EventKind.DUE_RECOMPUTED, OPEN, None, Permission.CALENDAR,
+               "tính lại hạn giải quyết", "Tính lại hạn (lịch thay đổi)", Clock.MOVES, False),
+    # Phản ánh, kiến nghị (QĐ 766/QĐ-TTg, satisfaction group): recorded against any dossier.
+    Transition(EventKind.COMPLAINED, ANY, None, Permission.COMPLAIN,
+               "ghi nhận phản ánh, kiến nghị về", "Phản ánh, kiến nghị", Clock.NONE, False),
 )}
 
 STEPS = tuple(kind for kind, t in TABLE.items() if t.step)

@@ -1,20 +1,45 @@
-"""Setting up the unit: its identity, office hours and calendar overrides."""
+"""Setting up the unit: its identity, office hours and calendar overrides.
 
+A calendar change (a day set, unset or imported) counts again the working days of every open
+dossier whose counted days it touches, in the same transaction (issue 11 §1): each such dossier
+gets a `due_recomputed` event carrying its old and new clock start, due date and appointment,
+so its history explains the new date and replay gives the row. The appointment follows the due
+date unless an apology already set a new one (ND 61/2018 art. 19: the apology's date is the
+citizen's appointment). Closed dossiers (a result, a rejection, a stop) keep their judgement.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from counter import audit, private
+from counter import audit, dossiers, private
 from counter import settings as unit_settings
+from counter.catalogue import procedure
 from counter.changes import Changes
-from counter.clock import check_year
+from counter.clock import check_year, from_iso, iso, now
+from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import NAME, clean_text
+from counter.transitions import CLOCK_STARTS, OPEN, EventKind
 from counter.working_calendar import DayOverride, overrides_csv, parse_overrides_csv
 from db import calendar as calendar_table
 from db import dossiers as dossier_table
 from db import settings as settings_table
 from db.connection import write
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    """What a calendar change did: the days written (or removed) and the open dossiers whose due
+    date moved ({"code", "old_due_at", "new_due_at", "old_appointment_at", "new_appointment_at",
+    "provisional"})."""
+
+    days: int
+    override: DayOverride | None = None
+    changed: list[dict] = field(default_factory=list)
 
 
 def configure(session: Session, **changes) -> unit_settings.UnitSettings:
@@ -35,7 +60,7 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
     return session.settings
 
 
-def import_calendar(session: Session, path: str | Path) -> int:
+def import_calendar(session: Session, path: str | Path) -> CalendarChange:
     session.require("calendar")
     try:
         data = Path(path).read_bytes()
@@ -45,12 +70,13 @@ def import_calendar(session: Session, path: str | Path) -> int:
     for override in days:
         clean_text(override.reason, f"Lý do của ngày {override.day:%d/%m/%Y}", NAME)
         _refuse_official_conflict(session, override.day, override.working)
-    with write(session.db):
+    with _calendar_write(session):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
-        audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days]})
+        changed = _recompute(session, {o.day for o in days})
+        audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days],
+                                                             "recomputed": [c["code"] for c in changed]})
         session.note(Changes(calendar=True))
-    session.forget_cached()
-    return len(days)
+    return CalendarChange(len(days), changed=changed)
 
 
 def export_calendar(session: Session, path: str | Path) -> int:
@@ -61,28 +87,72 @@ def export_calendar(session: Session, path: str | Path) -> int:
     return len(overrides)
 
 
-def set_day(session: Session, day: date, working: bool, reason: str) -> DayOverride:
+def set_day(session: Session, day: date, working: bool, reason: str) -> CalendarChange:
     session.require("calendar")
     check_year(day, "ngày")
     why = clean_text(reason, "Lý do", NAME) or ("Ngày làm việc" if working else "Ngày nghỉ")
     _refuse_official_conflict(session, day, working)
-    with write(session.db):
+    with _calendar_write(session):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
-        audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why})
+        changed = _recompute(session, {day})
+        audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why,
+                                                                 "recomputed": [c["code"] for c in changed]})
         session.note(Changes(calendar=True))
-    session.forget_cached()
-    return DayOverride(day, working, why)
+    return CalendarChange(1, DayOverride(day, working, why), changed)
 
 
-def unset_day(session: Session, day: date) -> None:
+def unset_day(session: Session, day: date) -> CalendarChange:
     session.require("calendar")
-    with write(session.db):
+    with _calendar_write(session):
         if not calendar_table.remove(session.db, day.isoformat()):
             # Raised inside the transaction: nothing, not even the audit row, is written.
             raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
-        audit.log(session, "calendar_day_unset", day.isoformat())
-    session.note(Changes(calendar=True))
-    session.forget_cached()
+        changed = _recompute(session, {day})
+        audit.log(session, "calendar_day_unset", day.isoformat(), {"recomputed": [c["code"] for c in changed]})
+        session.note(Changes(calendar=True))
+    return CalendarChange(1, changed=changed)
+
+
+@contextmanager
+def _calendar_write(session: Session) -> Iterator[None]:
+    """One write transaction for the calendar and the due dates it moves; the cached calendar is
+    dropped whatever happens (inside, it was read with the uncommitted change)."""
+    try:
+        with write(session.db):
+            yield
+    finally:
+        session.forget_cached()
+
+
+def _recompute(session: Session, days: set[date]) -> list[dict]:
+    """Count again the open dossiers whose counted days (from the last clock start to the due
+    day) include one of `days`; record a `due_recomputed` event for each whose dates moved."""
+    if not days:
+        return []
+    session.forget_cached()  # the calendar as this transaction changed it
+    calendar, settings, stamp = session.calendar, session.settings, now()
+    first, last = min(days), max(days)
+    changed = []
+    for dossier in dossiers.many(session, dossier_table.ids_in_status(session.db, sorted(OPEN))):
+        started = from_iso(dossier_table.last_event_at(session.db, dossier.id, CLOCK_STARTS)) or dossier.received_at
+        if last < started.date() or first > dossier.due_at.date() or not any(
+                started.date() <= day <= dossier.due_at.date() for day in days):
+            continue
+        rules = TimeRules.of(settings, procedure(session, dossier.procedure_code).cutoff)
+        due = due_date(started, dossier.days, calendar, rules)
+        if due.due_at == dossier.due_at and due.clock_start == dossier.clock_start_at:
+            continue
+        appointment = dossier.appointment_at if dossier.apology_at is not None else due.due_at
+        dossiers.record(session, dossier, stamp, EventKind.DUE_RECOMPUTED, {
+            "old_clock_start_at": iso(dossier.clock_start_at), "clock_start_at": iso(due.clock_start),
+            "old_due_at": iso(dossier.due_at), "due_at": iso(due.due_at),
+            "old_appointment_at": iso(dossier.appointment_at), "appointment_at": iso(appointment),
+            "days": sorted(day.isoformat() for day in days if started.date() <= day <= dossier.due_at.date()),
+        })
+        changed.append({"code": dossier.code, "old_due_at": iso(dossier.due_at), "new_due_at": iso(due.due_at),
+                        "old_appointment_at": iso(dossier.appointment_at), "new_appointment_at": iso(appointment),
+                        "provisional": due.provisional})
+    return changed
 
 
 def _refuse_official_conflict(session: Session, day: date, working: bool) -> None:

@@ -4,7 +4,7 @@ import json
 
 import sqlite_utils
 
-_COLUMNS = "code, name, field, days, fee, level, documents, cutoff, note"
+_COLUMNS = "code, name, field, days, fee, level, documents, cutoff, note, online_level"
 
 
 def upsert(db: sqlite_utils.Database, procedures: list[dict], now: str) -> tuple[int, int]:
@@ -12,11 +12,12 @@ def upsert(db: sqlite_utils.Database, procedures: list[dict], now: str) -> tuple
     known = {row[0] for row in db.execute("SELECT code FROM procedures")}
     db.conn.executemany(
         "INSERT INTO procedures (code, name, name_folded, field, days, fee, level, documents, cutoff,"
-        " note, updated_at) VALUES (:code, :name, :name_folded, :field, :days, :fee, :level,"
-        " :documents, :cutoff, :note, :updated_at)"
+        " note, online_level, updated_at) VALUES (:code, :name, :name_folded, :field, :days, :fee, :level,"
+        " :documents, :cutoff, :note, :online_level, :updated_at)"
         " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_folded = excluded.name_folded,"
         " field = excluded.field, days = excluded.days, fee = excluded.fee, level = excluded.level,"
         " documents = excluded.documents, cutoff = excluded.cutoff, note = excluded.note,"
+        " online_level = excluded.online_level,"
         " updated_at = excluded.updated_at",
         [dict(p, documents=json.dumps(p["documents"], ensure_ascii=False), updated_at=now) for p in procedures],
     )
@@ -25,11 +26,11 @@ def upsert(db: sqlite_utils.Database, procedures: list[dict], now: str) -> tuple
 
 
 def _row(row: tuple) -> dict:
-    code, name, field, days, fee, level, documents, cutoff, note = row
+    code, name, field, days, fee, level, documents, cutoff, note, online_level = row
     return {
         "code": code, "name": name, "field": field, "days": days, "fee": fee, "level": level,
         "documents": json.loads(documents), "cutoff": None if cutoff is None else bool(cutoff),
-        "note": note,
+        "note": note, "online_level": online_level,
     }
 
 

@@ -46,7 +46,8 @@ def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[di
         "INSERT INTO code_reservations (code, day, workstation, number, reserved_at) VALUES (?, ?, ?, ?, ?)",
         reservations,
     )
-    columns = list(DOSSIER_COLUMNS) + ["name_folded", "code_rev"]
+    # The columns the demo fills; the others (the details of later versions) take their defaults.
+    columns = [c for c in (*DOSSIER_COLUMNS, "name_folded", "code_rev") if not dossiers or c in dossiers[0]]
     conn.executemany(
         f"INSERT INTO dossiers ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", dossiers
     )

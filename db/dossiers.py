@@ -15,6 +15,9 @@ DOSSIER_COLUMNS = (
     "result_file", "returned_at", "returned_to", "return_channel", "rating", "apology_at",
     "apology_reason", "decision_reason", "supplements", "ledger_year", "ledger_number",
     "digitized", "result_digitized", "reused", "officer", "updated_at",
+    "birth_date", "sex", "representative_name", "representative_id", "representative_phone", "payment",
+    "fee_receipt", "rating_by", "procedure_field", "online_level", "lci", "returning_applicant", "data_reused",
+    "late_at_supplement", "supplement_late", "apology_late", "complaints",
 )
 _SELECT = "SELECT " + ", ".join(DOSSIER_COLUMNS) + " FROM dossiers"
 DOCUMENT_COLUMNS = (
@@ -158,17 +161,45 @@ def literal(value: str) -> str:
 
 
 def late_ids(db: sqlite_utils.Database, as_of: str, running: str) -> list[int]:
-    """Dossiers with a result after due_at, or with their clock running (status `running`) past due_at."""
+    """Dossiers with a result after due_at, or with their clock running (status `running`) past due_at,
+    or asked for a supplement after their due date (late whatever followed: counter/dossier.py)."""
     return [
         row[0]
         for row in db.execute(
             "SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
             f" UNION SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < :as_of"
             " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of"
+            " UNION SELECT id FROM dossiers WHERE late_at_supplement = 1 AND received_at <= :as_of"
             " ORDER BY 1",
             {"as_of": as_of},
         )
     ]
+
+
+FLAGS = ("late_at_supplement", "supplement_late", "supplement_repeat", "apology_late")
+
+
+def flagged_events(db: sqlite_utils.Database, start: str, end: str, *kinds: str) -> list[dict]:
+    """Events of `kinds` in [start, end) whose detail sets one of FLAGS, oldest first."""
+    marks = ",".join("?" * len(kinds))
+    flagged = " OR ".join(f"json_extract(e.detail, '$.{flag}') = 1" for flag in FLAGS)
+    rows = db.execute(
+        "SELECT d.code, e.kind, e.at, e.officer, e.detail FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+        f" WHERE e.at >= ? AND e.at < ? AND e.kind IN ({marks}) AND ({flagged}) ORDER BY e.at, e.id",
+        [start, end, *kinds],
+    )
+    result = []
+    for code, kind, at, officer, detail in rows:
+        values = json.loads(detail)
+        result.append({"code": code, "kind": kind, "at": at, "officer": officer, "reason": values.get("reason", ""),
+                       "flags": [flag for flag in FLAGS if values.get(flag)],
+                       "repeat_reason": values.get("repeat_reason", "")})
+    return result
+
+
+def ids_in_status(db: sqlite_utils.Database, statuses: list[str]) -> list[int]:
+    marks = ",".join("?" * len(statuses))
+    return [row[0] for row in db.execute(f"SELECT id FROM dossiers WHERE status IN ({marks}) ORDER BY id", statuses)]
 
 
 def due_before(db: sqlite_utils.Database, limit: str, running: str) -> list[int]:
@@ -224,6 +255,17 @@ def fewer_events_than_audited(db: sqlite_utils.Database, kinds: tuple[str, ...])
         ") WHERE recorded > kept ORDER BY code",
         list(kinds),
     ).fetchall()
+
+
+def any_with_applicant(db: sqlite_utils.Database, applicant_id: int) -> bool:
+    return db.execute("SELECT 1 FROM dossiers WHERE applicant_id = ? LIMIT 1", [applicant_id]).fetchone() is not None
+
+
+def latest_of_applicant(db: sqlite_utils.Database, applicant_id: int) -> dict | None:
+    """The applicant's latest dossier (its stored columns)."""
+    found = _dicts(db.execute(_SELECT + " WHERE applicant_id = ? ORDER BY received_at DESC, id DESC LIMIT 1",
+                              [applicant_id]), DOSSIER_COLUMNS)
+    return found[0] if found else None
 
 
 def any_with_unit(db: sqlite_utils.Database, unit_code: str) -> bool:

@@ -318,7 +318,68 @@ def upgrade_version_4(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4]
+def upgrade_version_5(db: sqlite_utils.Database) -> None:
+    """Issue 11/15 data: applicant, representative, payment, rating source, procedure class, lifecycle flags,
+    complaints on dossiers (and their province copy); catalogue online level; the guidance register."""
+    _run(
+        db,
+        """
+        ALTER TABLE procedures ADD COLUMN online_level TEXT NOT NULL DEFAULT ''
+            CHECK (online_level IN ('', 'partial', 'full'));
+        ALTER TABLE dossiers ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN sex TEXT NOT NULL DEFAULT '' CHECK (sex IN ('', 'nam', 'nu'));
+        ALTER TABLE dossiers ADD COLUMN representative_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN representative_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN representative_phone TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN payment TEXT CHECK (payment IN ('cash', 'transfer', 'online', 'postal'));
+        ALTER TABLE dossiers ADD COLUMN fee_receipt TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN rating_by TEXT CHECK (rating_by IN ('citizen', 'officer'));
+        ALTER TABLE dossiers ADD COLUMN procedure_field TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN online_level TEXT NOT NULL DEFAULT ''
+            CHECK (online_level IN ('', 'partial', 'full'));
+        ALTER TABLE dossiers ADD COLUMN lci INTEGER NOT NULL DEFAULT 0 CHECK (lci IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN returning_applicant INTEGER NOT NULL DEFAULT 0
+            CHECK (returning_applicant IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN data_reused INTEGER NOT NULL DEFAULT 0 CHECK (data_reused IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN late_at_supplement INTEGER NOT NULL DEFAULT 0
+            CHECK (late_at_supplement IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN supplement_late INTEGER NOT NULL DEFAULT 0 CHECK (supplement_late IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN apology_late INTEGER NOT NULL DEFAULT 0 CHECK (apology_late IN (0, 1));
+        ALTER TABLE dossiers ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0 CHECK (complaints >= 0);
+        CREATE INDEX dossiers_late_at_supplement ON dossiers (received_at) WHERE late_at_supplement = 1;
+        ALTER TABLE province_dossiers ADD COLUMN fee INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN payment TEXT;
+        ALTER TABLE province_dossiers ADD COLUMN rating_by TEXT;
+        ALTER TABLE province_dossiers ADD COLUMN online_level TEXT NOT NULL DEFAULT '';
+        ALTER TABLE province_dossiers ADD COLUMN lci INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN returning_applicant INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN data_reused INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN supplements INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN late_at_supplement INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN apology_late INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE province_dossiers ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0;
+        UPDATE province_dossiers SET fee = coalesce(record ->> '$.fee', 0),
+            supplements = coalesce(record ->> '$.supplements', 0);
+        CREATE TABLE guidance (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            procedure_code TEXT NOT NULL REFERENCES procedures (code),
+            procedure_name TEXT NOT NULL,
+            applicant_name TEXT NOT NULL CHECK (applicant_name <> ''),
+            id_number TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            missing TEXT NOT NULL DEFAULT '[]',
+            refusal TEXT NOT NULL DEFAULT '',
+            officer TEXT NOT NULL DEFAULT '',
+            CHECK (missing <> '[]' OR refusal <> '')
+        );
+        CREATE INDEX guidance_at ON guidance (at);
+        """,
+    )
+
+
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5]
 LATEST = len(STEPS)
 
 

@@ -55,20 +55,23 @@ def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
 
 def figures(db: sqlite_utils.Database, start: str, end: str, receipt: str, handover: str) -> list[dict]:
     """Per officer: dossiers received (events of kind `receipt`), returned (`handover`),
-    resolved late, and ratings given at their returns."""
+    resolved late, and ratings given at their returns (and of them those the citizen gave)."""
     rows = db.execute(
         "SELECT e.officer,"
         " total(e.kind = :receipt),"
         " total(e.kind = :handover),"
-        " total(e.kind = :receipt AND d.result_at > d.due_at),"
+        " total(e.kind = :receipt AND (d.result_at > d.due_at OR d.late_at_supplement = 1)),"
         " total(e.kind = :handover AND d.rating = 'very-satisfied'),"
         " total(e.kind = :handover AND d.rating = 'satisfied'),"
-        " total(e.kind = :handover AND d.rating = 'unsatisfied')"
+        " total(e.kind = :handover AND d.rating = 'unsatisfied'),"
+        " total(e.kind = :handover AND d.rating IS NOT NULL AND d.rating_by = 'citizen'),"
+        " total(e.kind = :handover AND d.rating IN ('very-satisfied', 'satisfied') AND d.rating_by = 'citizen')"
         " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
         " WHERE e.at >= :start AND e.at < :end AND e.kind IN (:receipt, :handover)"
         " GROUP BY e.officer ORDER BY e.officer",
         {"start": start, "end": end, "receipt": receipt, "handover": handover},
     )
-    keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied")
+    keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied", "rated_citizen",
+            "satisfied_citizen")
     # total() is 0.0 where sum() would be NULL (no result yet); counts are whole numbers.
     return [dict(zip(keys, (row[0], *map(int, row[1:])))) for row in rows]

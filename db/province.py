@@ -163,24 +163,28 @@ class SqliteProvince:
         return {row[0]: (row[1], row[2])
                 for row in self.db.execute("SELECT id, code, name FROM province_units ORDER BY code")}
 
-    def counts(self, start: str, end: str, paused: str) -> dict[int, dict]:
-        return indicator_queries.counts(self.db, start, end, paused, indicator_queries.PROVINCE)
+    def counts(self, start: str, end: str, paused: str, ended: tuple[str, str]) -> dict[int, dict]:
+        return indicator_queries.counts(self.db, start, end, paused, ended, indicator_queries.PROVINCE)
 
     def late_rows(self, start: str, end: str, paused: str) -> list[dict]:
         select = (
             "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at,"
-            " d.record"
+            " d.apology_late, d.record"
             " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
         )
+        # A dossier asked for a supplement after its due date stays late (counter/dossier.py): listed
+        # in the month of its result, or while it is open.
         rows = self.db.execute(
-            select + " WHERE d.result_at >= :start AND d.result_at < :end AND d.result_at > d.due_at"
-            " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end AND d.due_at < :end"
-            " AND d.status <> :paused"
-            " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end AND d.due_at < :end"
+            select + " WHERE d.result_at >= :start AND d.result_at < :end"
+            " AND (d.result_at > d.due_at OR d.late_at_supplement = 1)"
+            " UNION ALL " + select + " WHERE d.result_at IS NULL AND d.received_at < :end"
+            " AND ((d.due_at < :end AND d.status <> :paused) OR d.late_at_supplement = 1)"
+            " UNION ALL " + select + " WHERE d.result_at >= :end AND d.received_at < :end"
+            " AND (d.due_at < :end OR d.late_at_supplement = 1)"
             " ORDER BY 1, 3",
             {"start": start, "end": end, "paused": paused},
         )
-        return [dict(zip(LATE_COLUMNS, row)) for row in rows]
+        return [dict(zip(LATE_COLUMNS, row), apology_late=bool(row[8])) for row in rows]
 
     def dossier(self, code: str) -> tuple | None:
         return self.db.execute(

@@ -33,7 +33,7 @@ from db import indicators as indicator_queries
 from db import province_pg_schema as schema
 from db.connection import DatabaseError, WriteFailed
 from db.files import Readable
-from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS
+from db.province_store import ADDED_FIELDS, FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS
 
 _CHUNK = 1 << 20
 
@@ -41,7 +41,7 @@ _RECORD_FIELDS = ("code", "received_at", "unit_id", "source_workstation", "file_
                "ledger_year", "ledger_number", "record")
 _DOSSIER_FIELDS = ("code", "received_at", "unit_id", "procedure_code", "channel", "return_channel", "status",
                    "due_at", "result_at", "returned_at", "apology_at", "rating", "digitized", "result_digitized",
-                   "reused")
+                   "reused", *(name for name, _ in ADDED_FIELDS))
 _RECORD_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _RECORD_FIELDS))
 _DOSSIER_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _DOSSIER_FIELDS))
 _RECEIVED = STORED_FIELDS.index("received_at")
@@ -93,19 +93,26 @@ def connect(url: str) -> "PgProvince":
 
 def pg_aggregate(expression: str) -> str:
     """One aggregate of db/indicators.py as PostgreSQL says it: SQLite sums a condition (true is
-    1), PostgreSQL counts the rows that meet it; a time's date is its first ten characters in
-    SQLite's ISO text, a cast of a timestamp here. Anything else SQLite-only is refused, so a
-    new definition there cannot silently mean something else here."""
+    1), PostgreSQL counts the rows that meet it; SQLite's flags are 0 and 1, booleans here; a
+    time's date is its first ten characters in SQLite's ISO text, a cast of a timestamp here;
+    `:name` parameters are psycopg's. Anything else SQLite-only is refused, so a new definition
+    there cannot silently mean something else here."""
     found = _SUM.fullmatch(expression)
     text = f"count(*) FILTER (WHERE {found[1]})" if found else expression
     text = _DAY.sub(r"\1::date", text)
-    if set(_FUNCTION.findall(text)) - {"count"}:
+    text = _FLAG.sub(lambda match: f"{match[1]} = {'true' if match[2] == '1' else 'false'}", text)
+    text = _PARAMETER.sub(r"%(\1)s", text)
+    if set(_FUNCTION.findall(text)) - {"count", "coalesce"}:
         raise ValueError(f"no PostgreSQL form for the aggregate {expression!r}")
     return text
 
 
 _SUM = re.compile(r"sum\((.*)\)", re.S)
 _DAY = re.compile(r"substr\(([a-z_]+), 1, 10\)")
+_FLAGS = ("digitized", "result_digitized", "reused", "lci", "returning_applicant", "data_reused",
+          "late_at_supplement", "apology_late")
+_FLAG = re.compile(rf"\b({'|'.join(_FLAGS)}) = ([01])\b")
+_PARAMETER = re.compile(r"(?<!:):([a-z_]+)")
 _FUNCTION = re.compile(r"([A-Za-z_]+)\(")
 
 
@@ -120,21 +127,25 @@ _AGGREGATES = [
     (tuple(indicator_queries.RETURNED), _aggregate_query(indicator_queries.RETURNED, "returned_at")),
     # db/indicators.py `_open`: still without a result at the moment, and resolved only after it.
     (indicator_queries.OPEN,
-     "SELECT g, count(*), count(*) FILTER (WHERE due_at < %(end)s AND status <> %(paused)s) FROM ("
-     " SELECT unit_id AS g, due_at, status FROM province_dossiers WHERE result_at IS NULL AND received_at < %(end)s"
-     " UNION ALL SELECT unit_id, due_at, status FROM province_dossiers"
+     "SELECT g, count(*), count(*) FILTER (WHERE (due_at < %(end)s AND status <> %(paused)s) OR late_at_supplement)"
+     " FROM (SELECT unit_id AS g, due_at, status, late_at_supplement FROM province_dossiers"
+     " WHERE result_at IS NULL AND received_at < %(end)s"
+     " UNION ALL SELECT unit_id, due_at, status, late_at_supplement FROM province_dossiers"
      " WHERE result_at >= %(end)s AND received_at < %(end)s) s GROUP BY g"),
 ]
 _LATE_SELECT = (
-    "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at, r.record"
-    " FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
+    "SELECT u.code, u.name, d.code, d.procedure_code, d.received_at, d.due_at, d.result_at, d.apology_at,"
+    " d.apology_late, r.record FROM province_dossiers d JOIN province_units u ON u.id = d.unit_id"
     " JOIN province_dossier_records r ON r.code = d.code"
 )
+# db/province.py `late_rows`: a dossier asked for a supplement after its due date stays late.
 _LATE = (
-    _LATE_SELECT + " WHERE d.result_at >= %(start)s AND d.result_at < %(end)s AND d.result_at > d.due_at"
-    " UNION ALL " + _LATE_SELECT + " WHERE d.result_at IS NULL AND d.received_at < %(end)s AND d.due_at < %(end)s"
-    " AND d.status <> %(paused)s"
-    " UNION ALL " + _LATE_SELECT + " WHERE d.result_at >= %(end)s AND d.received_at < %(end)s AND d.due_at < %(end)s"
+    _LATE_SELECT + " WHERE d.result_at >= %(start)s AND d.result_at < %(end)s"
+    " AND (d.result_at > d.due_at OR d.late_at_supplement)"
+    " UNION ALL " + _LATE_SELECT + " WHERE d.result_at IS NULL AND d.received_at < %(end)s"
+    " AND ((d.due_at < %(end)s AND d.status <> %(paused)s) OR d.late_at_supplement)"
+    " UNION ALL " + _LATE_SELECT + " WHERE d.result_at >= %(end)s AND d.received_at < %(end)s"
+    " AND (d.due_at < %(end)s OR d.late_at_supplement)"
     " ORDER BY 1, 3"
 )
 
@@ -339,8 +350,9 @@ class PgProvince:
         return {row[0]: (row[1], row[2])
                 for row in self.conn.execute("SELECT id, code, name FROM province_units ORDER BY code")}
 
-    def counts(self, start: str, end: str, paused: str) -> dict[int, dict]:
-        params = {"start": _time(start), "end": _time(end), "paused": paused}
+    def counts(self, start: str, end: str, paused: str, ended: tuple[str, str]) -> dict[int, dict]:
+        params = {"start": _time(start), "end": _time(end), "paused": paused, "rejected": ended[0],
+                  "stopped": ended[1]}
         merged: dict[int, dict] = {}
         with self.reading():
             for names, query in _AGGREGATES:
@@ -351,8 +363,8 @@ class PgProvince:
     def late_rows(self, start: str, end: str, paused: str) -> list[dict]:
         rows = self.conn.execute(_LATE, {"start": _time(start), "end": _time(end), "paused": paused})
         return [dict(zip(LATE_COLUMNS, (unit, name, code, procedure, _iso(received), _iso(due), _iso(result),
-                                        _iso(apology), record)))
-                for unit, name, code, procedure, received, due, result, apology, record in rows]
+                                        _iso(apology), apology_late, record)))
+                for unit, name, code, procedure, received, due, result, apology, apology_late, record in rows]
 
     def dossier(self, code: str) -> tuple | None:
         return self.conn.execute(

@@ -92,6 +92,17 @@ def upgrade_version_1(conn: psycopg.Connection) -> None:
             digitized boolean NOT NULL,
             result_digitized boolean NOT NULL,
             reused boolean NOT NULL,
+            fee bigint NOT NULL,
+            supplements bigint NOT NULL,
+            payment text,
+            rating_by text,
+            online_level text NOT NULL,
+            lci boolean NOT NULL,
+            returning_applicant boolean NOT NULL,
+            data_reused boolean NOT NULL,
+            late_at_supplement boolean NOT NULL,
+            apology_late boolean NOT NULL,
+            complaints bigint NOT NULL,
             PRIMARY KEY (code, received_at)
         ) PARTITION BY RANGE (received_at);
         CREATE INDEX province_dossiers_result ON province_dossiers (result_at) WHERE result_at IS NOT NULL;

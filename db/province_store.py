@@ -22,14 +22,21 @@ QUERIED_FIELDS = (
     "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
     "returned_at", "apology_at", "rating", "digitized", "result_digitized", "reused", "ledger_year", "ledger_number",
 )
+# Queried since schema 5 (issue 11's indicators), each with its value in a record that lacks it:
+# a unit of an earlier version sends none of them (docs/export-format.md: keys only get added).
+ADDED_FIELDS = (
+    ("fee", 0), ("supplements", 0), ("payment", None), ("rating_by", None), ("online_level", ""), ("lci", False),
+    ("returning_applicant", False), ("data_reused", False), ("late_at_supplement", False), ("apology_late", False),
+    ("complaints", 0),
+)
 # Where a stored dossier came from and which state of it is stored.
 SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_sha256")
 # A dossier row as `insert_dossiers` and `replace_dossiers` take it.
-STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + ("record",)
+STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + tuple(name for name, _ in ADDED_FIELDS) + ("record",)
 FILE_FIELDS = ("sha256", "unit_id", "workstation", "sequence", "name", "created_at", "software", "dossiers",
                "events", "files", "imported_at")
 LATE_COLUMNS = ("unit", "unit_name", "code", "procedure_code", "received_at", "due_at", "result_at", "apology_at",
-                "record")
+                "apology_late", "record")
 
 
 class ProvinceStore(Protocol):
@@ -92,13 +99,15 @@ class ProvinceStore(Protocol):
     def units(self) -> dict[int, tuple[str, str]]:
         """id -> (code, name) of every unit that ever sent a file, by code."""
 
-    def counts(self, start: str, end: str, paused: str) -> dict[int, dict]:
+    def counts(self, start: str, end: str, paused: str, ended: tuple[str, str]) -> dict[int, dict]:
         """unit id -> every count of db/indicators.py (NAMES) over [start, end), the open ones at
-        `end` (`paused`: the status whose clock is stopped)."""
+        `end` (`paused`: the status whose clock is stopped; `ended`: the statuses, rejected and
+        stopped, that end a dossier without a result proper)."""
 
     def late_rows(self, start: str, end: str, paused: str) -> list[dict]:
         """LATE_COLUMNS of dossiers resolved late within [start, end), and still open past due at
-        `end` (clock not stopped: not in status `paused`), by unit code then dossier code."""
+        `end` (clock not stopped: not in status `paused`), and of those asked for a supplement after
+        their due date, by unit code then dossier code."""
 
     def dossier(self, code: str) -> tuple | None:
         """(row id, unit code, source workstation, version, record JSON) of one stored dossier."""

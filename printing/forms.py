@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from counter import dossiers
+from counter import dossiers, guidance
 from counter.dossier import STATUS_LABELS, Dossier
 from counter.errors import CounterError
 from counter.session import Session
@@ -19,6 +19,7 @@ from counter.settings import UnitSettings
 from counter.transitions import EventKind, Status
 from db import ledger as ledger_table
 from printing import apology, control, ledger, receipt, rejection, stop_notice, supplement
+from printing.applicant import Applicant, Representative
 from printing.form_sets import CIRCULARS, MENU_TITLES
 from printing.wording import Defaults
 
@@ -44,14 +45,13 @@ def _signer(event: dict, session: Session) -> str:
 
 def _receipt(dossier: Dossier, settings: UnitSettings, session: Session) -> bytes:
     """The appointment is marked "(dự kiến)" when a year it counts has no official calendar yet.
-
-    The dossier records no authorised representative (người được ủy quyền) yet: the 2025 receipt
-    prints that line with blanks. Once it does, pass `representative=applicant.Representative(…)`
-    from the dossier's fields here.
-    """
+    The authorised representative (người được ủy quyền) the dossier records is printed on the 2025
+    receipt; without one that line keeps its dots."""
     provisional = session.calendar.provisional_years(dossier.received_at.date(), dossier.appointment_at.date())
+    representative = Representative(dossier.representative_name, dossier.representative_id,
+                                    dossier.representative_phone)
     return receipt.render(dossier, settings, dossier.officer or session.officer, bool(provisional),
-                          representative=None)
+                          representative=representative)
 
 
 REGISTRY = {form.key: form for form in (
@@ -107,6 +107,19 @@ def form_pdf(session: Session, form: str, code: str) -> bytes:
             f"the {form} form does not fit dossier {dossier.code}",
         )
     return chosen.draw(dossier, settings, history, event or {}, session)  # {} for a form of no event
+
+
+def guidance_pdf(session: Session, entry_id: int) -> bytes:
+    """The slip of a guidance register entry (counter/guidance.py), with no dossier code: Mẫu 02
+    listing what is missing, or Mẫu 03 with the refusal. Its number is the register's."""
+    session.require("print")
+    settings = session.require_unit()
+    entry = guidance.get(session, entry_id)
+    person = Applicant(entry.applicant_name, entry.id_number, entry.address, entry.phone)
+    if entry.refusal:
+        return rejection.render(settings, person, entry.procedure_name, entry.refusal, entry.at, entry.officer)
+    return supplement.render(settings, person, entry.procedure_name, entry.missing, entry.at, entry.officer,
+                             number=str(entry.id))
 
 
 def ledger_pdf(session: Session, start: date, end: date) -> bytes:

@@ -1,7 +1,9 @@
 """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02).
 
-ND 61/2018 art. 17: everything missing is listed at once. The officer writes the
-missing items as one reason, separated by ';'; each becomes a numbered line.
+ND 61/2018 art. 17: everything missing is listed at once. The officer picks the
+missing documents from the procedure's checklist (or types them); each becomes a
+numbered line, and the reason is printed after "Lý do". A request recorded before
+the checklist pick wrote the items as one reason, separated by ';'.
 `render` takes the fields the slip prints, so the same slip serves a received
 dossier (`for_dossier`) and the guidance given at the counter before anything is
 received, which has no code and no number.
@@ -40,15 +42,21 @@ def for_dossier(dossier: Dossier, settings: UnitSettings, request: dict, officer
     """`request` is the dossier's supplement_requested event: its time dates the slip and its reason
     lists what is missing; a second request is numbered after the first (1-2/HDHS)."""
     number = f"{dossier.ledger_number}-{dossier.supplements}" if dossier.supplements > 1 else str(dossier.ledger_number)
-    missing = [item.strip() for item in request["detail"].get("reason", "").split(";") if item.strip()]
+    detail = request["detail"]
+    picked = [item for item in detail.get("missing") or [] if isinstance(item, str) and item.strip()]
+    if picked:
+        missing, reason = picked, detail.get("reason", "")
+    else:
+        missing, reason = [item.strip() for item in detail.get("reason", "").split(";") if item.strip()], ""
     return render(settings, Applicant.of(dossier), dossier.procedure_name, missing,
-                  datetime.fromisoformat(request["at"]), officer, dossier.code, number)
+                  datetime.fromisoformat(request["at"]), officer, dossier.code, number, reason)
 
 
 def render(settings: UnitSettings, person: Applicant, procedure: str, missing: list[str], at: datetime,
-           officer: str, code: str = "", number: str = "") -> bytes:
+           officer: str, code: str = "", number: str = "", reason: str = "") -> bytes:
     """The slip dated `at`, listing `missing`. Without a `code` the "Mã hồ sơ" line is left out;
-    without a `number` the "Số" line keeps dots to number it by hand."""
+    without a `number` the "Số" line keeps dots to number it by hand; without a `reason` the
+    wording's default reason is printed."""
     w = wording.effective(settings, "supplement", defaults)
     sheet = frame.slip_sheet(settings)
     name = form_name(settings.form_set, "supplement", w["title"])
@@ -70,7 +78,7 @@ def render(settings: UnitSettings, person: Applicant, procedure: str, missing: l
         blocks += [scaled.text([(f"{i}. ", frame.REGULAR), (item, frame.BOLD)], "item")
                    for i, item in enumerate(missing, start=1)]
         blocks += [
-            scaled.field(w["reason"], w["reason_value"]),
+            scaled.field(w["reason"], reason or w["reason_value"]),
             scaled.text(w["contact"].format(officer=officer, unit=settings.unit_name)),
             frame.signatures(scaled, [("", "", ""), (*w["signature"], officer)]),
         ]

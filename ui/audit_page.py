@@ -33,7 +33,7 @@ ACTIONS = dict(EVENT_LABELS, **{
     "catalogue_imported": "Nhập danh mục", "settings_changed": "Sửa thiết lập",
     "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
     "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
-    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)",
+    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn hồ sơ (không tiếp nhận)",
 })
 
 

@@ -157,7 +157,9 @@ class DossierDialog(QDialog):
 
     def step(self, form: str) -> None:
         """Supplement request, rejection or stop: a reason, the step, then its form printed."""
-        calls = {"supplement": lifecycle.request_supplement, "rejection": lifecycle.reject, "stop": lifecycle.stop}
+        # A second supplement request (the head's, ND 61/2018 art. 19) takes the reason typed as its reason too.
+        calls = {"supplement": lambda s, code, why: lifecycle.request_supplement(s, code, why, repeat_reason=why),
+                 "rejection": lifecycle.reject, "stop": lifecycle.stop}
         titles = {"supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "rejection": "Từ chối giải quyết hồ sơ",
                   "stop": "Dừng giải quyết hồ sơ"}
         dialog = ReasonDialog(titles[form], "Lý do", self)

@@ -25,6 +25,7 @@ from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
 from ui.printer import FormPrinter
+from ui.recomputed import RecomputedDialog
 from ui.refresh import Refresh
 from ui.unit_form import UnitForm
 from ui.widgets import MessageLine, from_qdate, line
@@ -214,8 +215,15 @@ class SettingsScreen(QWidget):
             day = item.data(Qt.ItemDataRole.UserRole)
             self.runner.run(lambda s: unit.unset_day(s, day), done=self._day_changed, failed=self._refused)
 
-    def _day_changed(self, _result) -> None:
+    def _day_changed(self, change) -> None:
         self.message.ok("Đã cập nhật lịch làm việc của đơn vị.")
+        self._recomputed(change)
+
+    def _recomputed(self, change) -> None:
+        """Open dossiers whose due date the change moved: list them, with "In giấy hẹn mới"."""
+        if change.changed:
+            self.recomputed = RecomputedDialog(change.changed, self.printer, self)
+            self.recomputed.show()
 
     def import_calendar(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp lịch", "", "Tệp lịch (*.csv)")
@@ -223,8 +231,9 @@ class SettingsScreen(QWidget):
             self.runner.run(lambda s: unit.import_calendar(s, path), done=self._calendar_imported,
                             failed=self._refused)
 
-    def _calendar_imported(self, days: int) -> None:
-        self.message.ok(f"Đã nhập {days} ngày từ tệp lịch.")
+    def _calendar_imported(self, change) -> None:
+        self.message.ok(f"Đã nhập {change.days} ngày từ tệp lịch.")
+        self._recomputed(change)
 
     def export_calendar(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Xuất tệp lịch", "lich-lam-viec.csv", "Tệp lịch (*.csv)")

@@ -1,9 +1,12 @@
 """Hôm nay: the day's and the month's figures, and the end-of-day export.
 
 The figures are the unit's indicators (shared/domain/indicators.md) for
-today and for the month so far; a head of unit also sees the month per
+today and for the month so far, and the month's rates beside the province
+plan's targets (Kế hoạch 3/KH-UBND 2024; docs/rules.md, "Chỉ tiêu"), each
+marked where the unit falls short; a head of unit also sees the month per
 officer (received, returned, late, ratings: the staff evaluation of TT
-01/2018 art. 13-15). The export writes what changed since the last one into
+01/2018 art. 13-15). The three tables stand side by side so the screen fits
+a 1366×768 counter PC. The export writes what changed since the last one into
 a file for the province (issue 4), then a verified backup is taken (issue
 6); from half an hour before closing time the screen, and the window's
 status line, warn while today's work has not been exported.
@@ -12,7 +15,7 @@ status line, warn while today's work has not been exported.
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
 from counter import backups, export, staff_figures
 from counter.changes import Changes
 from counter.clock import now
-from counter.indicators import Period, figures
+from counter.indicators import RATE_LABELS, TARGETS, Period, figures
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
@@ -30,14 +33,21 @@ from ui.widgets import MessageLine
 ROWS = (
     ("received", "Tiếp nhận"), ("returned", "Đã trả kết quả"), ("resolved", "Đã giải quyết"),
     ("early", "  Trước hạn"), ("on_time", "  Đúng hạn"), ("late", "  Trễ hạn"),
+    ("rejected", "  Từ chối"), ("stopped", "  Dừng giải quyết"),
     ("digitized", "Hồ sơ đã số hóa"), ("result_digitized", "Kết quả đã số hóa"),
     ("online", "Nộp trực tuyến"), ("postal", "Qua bưu chính công ích"),
     ("in_progress", "Đang giải quyết (cuối kỳ)"), ("overdue", "  trong đó quá hạn"),
+    ("guidance", "Hướng dẫn, chưa tiếp nhận"),
 )
+# Early, on time and late are shares of the results proper; rejections and stops stand beside them.
 RATES = {"early": "early_rate", "on_time": "on_time_rate", "late": "late_rate", "digitized": "digitized_rate",
          "result_digitized": "result_digitized_rate", "online": "online_rate", "postal": "postal_rate"}
+# The month's rates, each with the plan's target (counter/indicators.py: TARGETS) where it has one.
+INDICATORS = tuple(RATE_LABELS)
+SHORT, MET = "Chưa đạt", "Đạt"
 STAFF_COLUMNS = (("officer", "Cán bộ"), ("received", "Tiếp nhận"), ("returned", "Trả kết quả"),
                  ("late", "Trễ hạn"), ("satisfaction_rate", "Hài lòng"))
+ROW_HEIGHT = 22
 WARN_BEFORE_CLOSING = timedelta(minutes=30)
 CHECK_EVERY_MS = 60_000
 
@@ -55,20 +65,25 @@ class TodayScreen(QWidget):
         self.now = now  # the warning's clock; tests set another
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.table = QTableWidget(len(ROWS), 2)
-        self.table.setHorizontalHeaderLabels(["Hôm nay", "Tháng này"])
-        self.table.setVerticalHeaderLabels([label for _, label in ROWS])
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumWidth(720)
-        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 31 * len(ROWS))
+        self.table = _table(len(ROWS), ["Hôm nay", "Tháng này"], [label for _, label in ROWS])
+        self.table.setMaximumWidth(420)
+        self.indicators_title = QLabel("Chỉ tiêu tháng này (Kế hoạch 3/KH-UBND)")
+        self.indicators_title.setStyleSheet("font-weight: bold;")
+        self.indicators = _table(len(INDICATORS), ["Tháng này", "Mục tiêu", ""],
+                                 [RATE_LABELS[key] for key in INDICATORS])
+        header = self.indicators.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for column, width in enumerate((78, 70, 70)):
+            header.resizeSection(column, width)
+        self.indicators.setFixedWidth(self.indicators.verticalHeader().sizeHint().width() + 78 + 70 + 70 + 4)
         self.staff_title = QLabel()
         self.staff_title.setStyleSheet("font-weight: bold;")
         self.staff = QTableWidget(0, len(STAFF_COLUMNS))
         self.staff.setHorizontalHeaderLabels([label for _, label in STAFF_COLUMNS])
         self.staff.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.staff.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.staff.setMaximumWidth(720)
+        self.staff.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.staff.setMaximumWidth(440)
         for widget in (self.staff_title, self.staff):
             widget.setVisible(self.access.may("reports"))
         self.export_button = QPushButton("Xuất dữ liệu cuối ngày cho tỉnh (Ctrl+E)")
@@ -83,12 +98,25 @@ class TodayScreen(QWidget):
         exports.addWidget(self.export_button)
         exports.addWidget(choose)
         exports.addWidget(self.folder, 1)
+        middle = QVBoxLayout()
+        middle.addWidget(self.indicators_title)
+        middle.addWidget(self.indicators)
+        middle.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.staff_title)
+        right.addWidget(self.staff)
+        right.addStretch(1)
+        tables = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.table)
+        left.addStretch(1)
+        tables.addLayout(left)
+        tables.addLayout(middle)
+        tables.addLayout(right)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.banner)
-        layout.addWidget(self.table)
-        layout.addWidget(self.staff_title)
-        layout.addWidget(self.staff)
+        layout.addLayout(tables)
         layout.addLayout(exports)
         layout.addWidget(self.last)
         layout.addWidget(self.message)
@@ -134,9 +162,11 @@ class TodayScreen(QWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+        self._indicators(month)
         self.staff_title.setText(f"Theo cán bộ, tháng {moment:%m/%Y}")
         self.staff.setRowCount(len(staff))
-        self.staff.setFixedHeight(self.staff.horizontalHeader().sizeHint().height() + 31 * min(5, max(1, len(staff))))
+        self.staff.setFixedHeight(self.staff.horizontalHeader().sizeHint().height() + 2
+                                  + ROW_HEIGHT * min(8, max(1, len(staff))))
         for row, values in enumerate(staff):
             for column, (key, _label) in enumerate(STAFF_COLUMNS):
                 value = values[key]
@@ -148,6 +178,24 @@ class TodayScreen(QWidget):
                 if key != "officer":
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.staff.setItem(row, column, item)
+
+    def _indicators(self, month: dict) -> None:
+        """The month's rates, the target beside each, and "Chưa đạt" in red where the unit falls short."""
+        short = set(month["short"])
+        for row, key in enumerate(INDICATORS):
+            rate, target = month.get(key), TARGETS.get(key)
+            cells = [_percent(rate), target.text if target else "", ""]
+            if target and rate is not None:
+                cells[2] = SHORT if key in short else MET
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if key in short:
+                    item.setForeground(QColor("#9c0006"))
+                    item.setBackground(QColor("#ffc7ce"))
+                if target and column == 1:
+                    item.setToolTip(target.source)
+                self.indicators.setItem(row, column, item)
 
     # End-of-day export -------------------------------------------------------------------
     def export(self) -> None:
@@ -214,3 +262,19 @@ class TodayScreen(QWidget):
         else:
             self.banner.clear()
             self.warning.emit("")
+
+
+def _table(rows: int, columns: list[str], labels: list[str]) -> QTableWidget:
+    """A read-only table of figures, tall enough for every row at ROW_HEIGHT without scrolling."""
+    table = QTableWidget(rows, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setVerticalHeaderLabels(labels)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 + ROW_HEIGHT * rows)
+    return table
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")

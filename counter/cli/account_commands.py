@@ -98,7 +98,8 @@ def officer_figures(session, args) -> None:
     for row in rows:
         rate = "—" if row["satisfaction_rate"] is None else f"{row['satisfaction_rate']:.0%}"
         line(f"{row['officer']}: tiếp nhận {row['received']}, trả {row['returned']}, trễ hạn {row['late']}, "
-             f"hài lòng {rate}")
+             f"hài lòng {rate} ({row['rated_citizen']} đánh giá do công dân tự chọn, "
+             f"{row['rated_officer']} do cán bộ nhập)")
 
 
 def audit_list(session, args) -> None:

@@ -4,7 +4,7 @@ import json
 import sys
 import unicodedata
 
-from counter.dossier import CHANNELS, RATINGS, STATUS_LABELS, Dossier
+from counter.dossier import CHANNELS, PAYMENTS, RATED_BY, RATINGS, SEXES, STATUS_LABELS, Dossier
 
 
 def emit_json(value) -> None:
@@ -43,8 +43,16 @@ def dossier_text(dossier: Dossier, as_of) -> str:
         ("CCCD/CMND", dossier.id_number or "—"),
         ("Điện thoại", dossier.phone or "—"),
         ("Địa chỉ", dossier.address or "—"),
+        *([("Ngày sinh, giới tính", ", ".join(filter(None, (
+            dossier.birth_date and f"{dossier.birth_date[8:10]}/{dossier.birth_date[5:7]}/{dossier.birth_date[:4]}",
+            SEXES.get(dossier.sex, "")))))] if dossier.birth_date or dossier.sex else []),
+        *([("Người được ủy quyền", ", ".join(filter(None, (dossier.representative_name, dossier.representative_id,
+                                                            dossier.representative_phone))))]
+          if dossier.representative_name else []),
         ("Kênh nộp", CHANNELS[dossier.channel]),
-        ("Phí, lệ phí", f"{dossier.fee:,} đồng".replace(",", ".")),
+        ("Phí, lệ phí", f"{dossier.fee:,} đồng".replace(",", ".")
+         + (f", {PAYMENTS[dossier.payment].lower()}" if dossier.payment else "")
+         + (f", biên lai số {dossier.fee_receipt}" if dossier.fee_receipt else "")),
         ("Tiếp nhận", when(dossier.received_at)),
         ("Hạn giải quyết", when(dossier.due_at)),
         ("Hẹn trả", when(dossier.appointment_at)),
@@ -57,11 +65,22 @@ def dossier_text(dossier: Dossier, as_of) -> str:
         rows.append(("Cảnh báo", "đã quá hạn giải quyết"))
     if dossier.returned_at:
         rating = RATINGS.get(dossier.rating, "chưa đánh giá")
+        if dossier.rating_by:
+            rating += f", {RATED_BY[dossier.rating_by].lower()}"
         rows.append(("Đã trả", f"{when(dossier.returned_at)} cho {dossier.returned_to} ({rating})"))
     if dossier.apology_at:
         rows.append(("Xin lỗi, hẹn lại", f"{when(dossier.apology_at)}: {dossier.apology_reason}"))
     if dossier.decision_reason:
         rows.append(("Lý do", dossier.decision_reason))
+    flags = [text for on, text in (
+        (dossier.late_at_supplement, "yêu cầu bổ sung khi đã quá hạn (vẫn tính trễ hạn)"),
+        (dossier.supplement_late, "yêu cầu bổ sung quá 3 ngày làm việc"),
+        (dossier.supplement_repeat, f"yêu cầu bổ sung {dossier.supplements} lần"),
+        (dossier.apology_late, "xin lỗi muộn"),
+        (dossier.complaints, f"{dossier.complaints} phản ánh, kiến nghị"),
+    ) if on]
+    if flags:
+        rows.append(("Lưu ý", "; ".join(flags)))
     rows.append(("Số hóa", "đủ" if dossier.digitized else "chưa đủ"))
     text = "\n".join(f"{label}: {value}" for label, value in rows)
     if dossier.documents:

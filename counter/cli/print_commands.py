@@ -1,8 +1,9 @@
-"""print FORM CODE -o OUT.pdf, print ledger --from DATE --to DATE -o OUT.pdf."""
+"""print FORM CODE -o OUT.pdf, print guide ID -o OUT.pdf, print ledger --from DATE --to DATE -o OUT.pdf."""
 
 from pathlib import Path
 
 from counter import private
+from counter.cli.arguments import whole
 from counter.cli.output import line
 from counter.clock import parse_date
 from printing import forms
@@ -16,6 +17,10 @@ def register(commands) -> None:
         s.add_argument("code")
         _out(s)
         s.set_defaults(handler=print_form)
+    s = sub.add_parser("guide", help="phiếu hướng dẫn (Mẫu 02) hoặc từ chối (Mẫu 03) của một lượt trong sổ hướng dẫn")
+    s.add_argument("id", type=whole(1, 10**12), help="số lượt trong sổ hướng dẫn (lệnh guides)")
+    _out(s)
+    s.set_defaults(handler=print_guide)
     s = sub.add_parser("ledger", help="Sổ theo dõi hồ sơ")
     s.add_argument("--from", dest="start", required=True, help="ngày đầu YYYY-MM-DD")
     s.add_argument("--to", dest="end", required=True, help="ngày cuối YYYY-MM-DD (tính cả ngày này)")
@@ -25,6 +30,10 @@ def register(commands) -> None:
 
 def print_form(session, args) -> None:
     _write(args.out, forms.form_pdf(session, args.form, args.code))
+
+
+def print_guide(session, args) -> None:
+    _write(args.out, forms.guidance_pdf(session, args.id))
 
 
 def print_ledger(session, args) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from counter.cli.output import dossier_text, emit_json, line
 from counter.clock import now
+from counter.dossier import APOLOGY_STATES
 from counter.errors import CounterError
+from counter.indicators import RATE_LABELS, TARGETS
 from counter.province import dossiers, figures, importing, late, publish, workbook
 from counter.text import NAME, clean_text
 from db.connection import DatabaseError
@@ -113,10 +115,15 @@ def report_command(session, args) -> None:
         emit_json(result)
         return
     line(f"Từ {result['from'][:10]} đến trước {result['to'][:10]}")
-    line("Đơn vị | tiếp nhận | giải quyết (trước/đúng/trễ hạn) | đã trả | đang giải quyết (quá hạn) | đúng hạn")
+    line("Đơn vị | tiếp nhận | giải quyết (kết quả trước/đúng/trễ hạn; từ chối; dừng) | đã trả"
+         " | đang giải quyết (quá hạn) | đúng hạn | tiến độ QĐ 766")
     for row in result["units"] + [dict(result["total"], unit="Toàn tỉnh", name="")]:
         line(f"{row['unit']} {row['name']} | {row['received']} | {row['resolved']} ({row['early']}/{row['on_time']}/"
-             f"{row['late']}) | {row['returned']} | {row['in_progress']} ({row['overdue']}) | {_percent(row['on_time_rate'])}")
+             f"{row['late']}; {row['rejected']}; {row['stopped']}) | {row['returned']} | {row['in_progress']}"
+             f" ({row['overdue']}) | {_percent(row['on_time_rate'])} | {_percent(row['progress_rate'])}")
+        line("    " + " · ".join(_rate(row, key) for key in RATE_LABELS))
+    line("Chỉ tiêu theo Kế hoạch 3/KH-UBND (2024): " + ", ".join(
+        f"{RATE_LABELS[key].strip()} {target.text}" for key, target in TARGETS.items()) + "; (!) là chưa đạt.")
     if args.xlsx:
         line(f"Đã ghi {args.xlsx}")
 
@@ -129,9 +136,10 @@ def late_command(session, args) -> None:
         emit_json(rows)
         return
     for row in rows:
-        apology = "đã xin lỗi" if row["apology"] else "chưa xin lỗi"
+        apology = APOLOGY_STATES[row["apology_state"]].lower()
+        reason = f" | lý do: {row['reason']}" if row["reason"] else ""
         line(f"{row['unit_name']} | {row['code']} | {row['procedure_name']} | trễ {row['days_late']} ngày làm việc"
-             f" | {apology}")
+             f" | {apology}{reason}")
     line(f"Tổng cộng {len(rows)} hồ sơ trễ hạn.")
     if args.xlsx:
         line(f"Đã ghi {args.xlsx}")
@@ -155,6 +163,12 @@ def _runs(numbers: list[int]) -> str:
         else:
             runs.append([number, number])
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _rate(row: dict, key: str) -> str:
+    """"Label 87,5% (!)": the rate, marked where the unit falls short of the plan's target."""
+    mark = " (!)" if key in row["short"] else ""
+    return f"{RATE_LABELS[key].strip()} {_percent(row[key])}{mark}"
 
 
 def _percent(value) -> str:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from counter import catalogue, unit
 from counter.cli.arguments import whole
 from counter.cli.output import emit_json, line, when
-from counter.clock import FIRST_YEAR, LAST_YEAR, iso, parse_date, parse_time
+from counter.clock import FIRST_YEAR, LAST_YEAR, from_iso, iso, parse_date, parse_time
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.settings import FORM_SETS, LEVELS
@@ -55,6 +55,7 @@ def register(commands) -> None:
     s.set_defaults(handler=calendar_show)
     s = sub.add_parser("import")
     s.add_argument("file")
+    s.add_argument("--json", action="store_true")
     s.set_defaults(handler=calendar_import)
     s = sub.add_parser("export")
     s.add_argument("file")
@@ -63,9 +64,11 @@ def register(commands) -> None:
     s.add_argument("date")
     s.add_argument("type", choices=["off", "work"])
     s.add_argument("--reason", default="")
+    s.add_argument("--json", action="store_true")
     s.set_defaults(handler=calendar_set)
     s = sub.add_parser("unset", help="bỏ một ngày riêng của đơn vị")
     s.add_argument("date")
+    s.add_argument("--json", action="store_true")
     s.set_defaults(handler=calendar_unset)
 
     p = commands.add_parser("due-date", help="tính hạn giải quyết")
@@ -155,12 +158,17 @@ def calendar_show(session, args) -> None:
 
 def calendar_import(session, args) -> None:
     before = session.calendar
-    count = unit.import_calendar(session, args.file)
-    line(f"Đã nhập {count} ngày vào lịch riêng của đơn vị.")
+    change = unit.import_calendar(session, args.file)
     after = session.calendar
-    for year in sorted({day.year for day in after.overrides}):
-        if before.is_provisional(year) and not after.is_provisional(year):
-            line(f"Năm {year} từ nay tính theo lịch chính thức ({'; '.join(after.decisions(year))}).")
+    official = [year for year in sorted({day.year for day in after.overrides})
+                if before.is_provisional(year) and not after.is_provisional(year)]
+    if args.json:
+        emit_json({"days": change.days, "official_years": official, "changed": _changed(change)})
+        return
+    line(f"Đã nhập {change.days} ngày vào lịch riêng của đơn vị.")
+    for year in official:
+        line(f"Năm {year} từ nay tính theo lịch chính thức ({'; '.join(after.decisions(year))}).")
+    _recomputed(change)
 
 
 def calendar_export(session, args) -> None:
@@ -169,15 +177,43 @@ def calendar_export(session, args) -> None:
 
 
 def calendar_set(session, args) -> None:
-    override = unit.set_day(session, parse_date(args.date), args.type == "work", args.reason)
+    change = unit.set_day(session, parse_date(args.date), args.type == "work", args.reason)
+    override = change.override
+    assert override is not None  # set_day always gives the day it set
+    if args.json:
+        emit_json({"date": override.day.isoformat(), "working": override.working, "reason": override.reason,
+                   "changed": _changed(change)})
+        return
     kind = "làm việc" if override.working else "nghỉ"
     line(f"Ngày {override.day:%d/%m/%Y}: {kind} ({override.reason}).")
+    _recomputed(change)
 
 
 def calendar_unset(session, args) -> None:
     day = parse_date(args.date)
-    unit.unset_day(session, day)
+    change = unit.unset_day(session, day)
+    if args.json:
+        emit_json({"date": day.isoformat(), "changed": _changed(change)})
+        return
     line(f"Đã bỏ ngày {day:%d/%m/%Y} khỏi lịch riêng của đơn vị.")
+    _recomputed(change)
+
+
+def _changed(change) -> list[dict]:
+    return [{"code": c["code"], "old_due_at": c["old_due_at"], "new_due_at": c["new_due_at"],
+             "old_appointment_at": c["old_appointment_at"], "new_appointment_at": c["new_appointment_at"],
+             "provisional": c["provisional"]} for c in change.changed]
+
+
+def _recomputed(change) -> None:
+    """The open dossiers whose due date the change moved: their citizens need a new appointment."""
+    if not change.changed:
+        return
+    line(f"Đã tính lại hạn giải quyết của {len(change.changed)} hồ sơ đang giải quyết (in lại giấy hẹn):")
+    for c in change.changed:
+        moved = "" if c["new_appointment_at"] == c["new_due_at"] else " (giữ ngày hẹn đã xin lỗi)"
+        line(f"  {c['code']}: hạn {when(from_iso(c['old_due_at']))} → {when(from_iso(c['new_due_at']))}"
+             f"{' (dự kiến)' if c['provisional'] else ''}{moved}")
 
 
 def due_date_command(session, args) -> None:

@@ -8,7 +8,7 @@ import re
 
 from counter.clock import iso
 from counter.errors import CounterError
-from counter.indicators import Period, rates
+from counter.indicators import ENDED, TARGETS, Period, rates, shortfalls
 from counter.session import Session
 from counter.transitions import Status
 from db import indicators as indicator_queries
@@ -36,15 +36,17 @@ def period_of(month: str | None = None, quarter: str | None = None) -> Period:
 
 
 def report(session: Session, period: Period) -> dict:
-    """{"from", "to", "units": [per unit: unit, name, counts, rates], "total": counts and rates}.
+    """{"from", "to", "units": [per unit: unit, name, counts, rates, "short"], "total": counts, rates
+    and "short", "targets": {rate: target}}: "short" lists the rates below the plan's target.
 
-    Every unit that ever sent a file is listed, with zeros when it had no activity.
+    Every unit that ever sent a file is listed, with zeros when it had no activity. The guidance
+    register stays at the units (counter/guidance.py), so the province counts no guidance.
     """
     session.require("reports")
     start, end = iso(period.start), iso(period.end)
     store = session.province
     with store.reading():  # one snapshot: an import committing meanwhile is counted whole or not at all
-        grouped = store.counts(start, end, Status.WAITING_SUPPLEMENT)
+        grouped = store.counts(start, end, Status.WAITING_SUPPLEMENT, ENDED)
         units = store.units()
     zero = dict.fromkeys(indicator_queries.NAMES, 0)
     rows, total = [], dict(zero)
@@ -52,5 +54,12 @@ def report(session: Session, period: Period) -> dict:
         counts = grouped.get(unit_id, zero)
         for key, value in counts.items():
             total[key] += value
-        rows.append({"unit": code, "name": name, **counts, **rates(counts)})
-    return {"from": start, "to": end, "units": rows, "total": {**total, **rates(total)}}
+        rows.append(_with_rates({"unit": code, "name": name, **counts}))
+    return {"from": start, "to": end, "units": rows, "total": _with_rates(total),
+            "targets": {key: target.as_dict() for key, target in TARGETS.items()}}
+
+
+def _with_rates(counts: dict) -> dict:
+    values = {**counts, **rates(counts)}
+    values["short"] = shortfalls(values)
+    return values

@@ -37,9 +37,10 @@ from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.province import records
 from counter.session import Session
-from db.province_store import QUERIED_FIELDS, STORED_FIELDS, ProvinceStore
+from db.province_store import ADDED_FIELDS, QUERIED_FIELDS, STORED_FIELDS, ProvinceStore
 
 _FIELDS = operator.itemgetter(*QUERIED_FIELDS)
+_ADDED = ADDED_FIELDS
 # Positions in a stored row (STORED_FIELDS).
 _VERSION = STORED_FIELDS.index("version")
 _SHA = STORED_FIELDS.index("record_sha256")
@@ -296,7 +297,7 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        return (version, *_FIELDS(record), raw)
+        return (version, *_FIELDS(record), *[record.get(name, absent) for name, absent in _ADDED], raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]

@@ -2,9 +2,10 @@
 
 A dossier is listed when its result came in the month after its legal due
 time, or when at the month's end it still had no result and was past due
-(its clock not stopped for a supplement). It is public, so it names no
-applicant (ND 61/2018 art. 19.9 asks the agency to apologise; the list shows
-whether it did).
+(its clock not stopped for a supplement), and whenever it was asked for a
+supplement after its due date. It is public, so it names no applicant and
+carries none of their data (ND 61/2018 art. 19.9 asks the agency to apologise;
+the list shows whether it did, in time or late, and the apology's reason).
 """
 
 from datetime import date, datetime, timedelta
@@ -39,8 +40,18 @@ def late_list(session: Session, period: Period) -> list[dict]:
             "days_late": counter.late(due, until),
             "apology": row["apology_at"] is not None, "apology_at": row["apology_at"],
             "apology_reason": record["apology_reason"],
+            # Kế hoạch 3/KH-UBND II.7: the public list gives the reason (the apology's) and whether
+            # the apology came in time (ND 61/2018 art. 19: one working day before the due date).
+            "reason": record["apology_reason"] or "",
+            "apology_state": _apology_state(row),
         })
     return result
+
+
+def _apology_state(row: dict) -> str:
+    if row["apology_at"] is None:
+        return "none"
+    return "late" if row["apology_late"] else "on_time"
 
 
 class _WorkingDays:

@@ -22,8 +22,9 @@ from pathlib import Path
 from string import Template
 
 from counter.clock import from_iso, now
+from counter.dossier import APOLOGY_STATES
 from counter.errors import CounterError
-from counter.indicators import TARGETS
+from counter.indicators import RATE_LABELS, TARGETS
 from counter.province import figures, late, workbook
 from counter.session import Session
 
@@ -70,8 +71,8 @@ def render(report: dict, rows: list[dict], authority: str = "") -> str:
 
 
 def _rates() -> list[tuple[str, str]]:
-    """(key, label) of every rate the plan sets a target for: "Tỷ lệ đúng hạn" as "Đúng hạn"."""
-    return [(key, label.removeprefix("Tỷ lệ ").capitalize()) for key, label in workbook.RATE_COLUMNS if key in TARGETS]
+    """(key, label) of every rate the plan sets a target for, the QĐ 766 progress first."""
+    return [(key, RATE_LABELS[key]) for key in TARGETS]
 
 
 def _count_label(key: str) -> str:
@@ -81,7 +82,7 @@ def _count_label(key: str) -> str:
 def _unit_header() -> str:
     cells = ['<th scope="col">Đơn vị</th>']
     cells += [f'<th scope="col">{_count_label(key)}</th>' for key in COUNTS]
-    cells += [f'<th scope="col">{label}<small>mục tiêu {_percent(TARGETS[key])}</small></th>' for key, label in _rates()]
+    cells += [f'<th scope="col">{label}<small>mục tiêu {TARGETS[key].text}</small></th>' for key, label in _rates()]
     return "".join(cells)
 
 
@@ -97,10 +98,10 @@ def _unit_row(row: dict, name: str, attributes: str) -> str:
         cells.append(f'<td class="n" data-field="{key}" data-label="{_count_label(key)}">{_number(row[key])}</td>')
     for key, label in _rates():
         value = row[key]
-        short = value is not None and value < TARGETS[key]
+        short = key in row["short"]  # below the plan's target (counter/indicators.py: shortfalls)
         mark = ' <span class="hidden-label">(chưa đạt mục tiêu)</span>' if short else ""
         cells.append(f'<td class="n{" short" if short else ""}" data-field="{key}"'
-                     f' data-label="{label} (mục tiêu {_percent(TARGETS[key])})">'
+                     f' data-label="{label} (mục tiêu {TARGETS[key].text})">'
                      f'{_percent(value)}{mark}</td>')
     unit = f' data-unit="{escape(row["unit"])}"' if row.get("unit") else ""
     return f"      <tr{attributes}{unit}>{''.join(cells)}</tr>"
@@ -109,20 +110,19 @@ def _unit_row(row: dict, name: str, attributes: str) -> str:
 def _late_row(row: dict) -> str:
     received, due, result = (from_iso(row[key]) for key in ("received_at", "due_at", "result_at"))
     state = workbook.STATES[row["state"]]
+    apology = APOLOGY_STATES[row["apology_state"]]
     if row["apology"]:
-        apology = f"Đã xin lỗi ngày {from_iso(row['apology_at']):%d/%m/%Y}"
-    else:
-        apology = "Chưa xin lỗi"
+        apology += f" (ngày {from_iso(row['apology_at']):%d/%m/%Y})"
     keys = {
         "code": row["code"], "unit": row["unit_name"], "procedure": row["procedure_name"],
         "received": row["received_at"], "due": row["due_at"], "result": row["result_at"] or "",
-        "days": str(row["days_late"]), "state": row["state"], "reason": row["apology_reason"],
-        "apology": "1" if row["apology"] else "0",
+        "days": str(row["days_late"]), "state": row["state"], "reason": row["reason"],
+        "apology": row["apology_state"],
     }
     shown = {
         "code": row["code"], "unit": row["unit_name"], "procedure": row["procedure_name"],
         "received": _moment(received), "due": _moment(due), "result": _moment(result) if result else "Chưa có",
-        "days": str(row["days_late"]), "state": state, "reason": row["apology_reason"] or "Chưa nêu lý do",
+        "days": str(row["days_late"]), "state": state, "reason": row["reason"] or "Chưa nêu lý do",
         "apology": apology,
     }
     data = "".join(f' data-{key}="{escape(value)}"' for key, value in keys.items())
@@ -143,9 +143,9 @@ def _chart(units: list[dict]) -> str:
         parts.append(f'<line x1="{x}" y1="18" x2="{x}" y2="{height}" stroke="#d0d5dc"/>'
                      f'<text x="{x}" y="12" text-anchor="middle">{tick}%</text>')
     for key in ("on_time_rate", "early_rate"):
-        x = LABEL_WIDTH + round(BAR_WIDTH * TARGETS[key])
+        x = LABEL_WIDTH + round(BAR_WIDTH * TARGETS[key].value)
         parts.append(f'<line x1="{x}" y1="18" x2="{x}" y2="{height}" stroke="#c07a00" stroke-width="2"'
-                     f' stroke-dasharray="5 3"><title>Mục tiêu {_percent(TARGETS[key])}</title></line>')
+                     f' stroke-dasharray="5 3"><title>Mục tiêu {TARGETS[key].text}</title></line>')
     y = 24
     for row in units:
         name = escape(row["name"])

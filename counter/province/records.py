@@ -13,7 +13,7 @@ import functools
 import operator
 import re
 
-from counter.dossier import CHANNELS, RATINGS, RETURN_CHANNELS, STATUSES
+from counter.dossier import CHANNELS, ONLINE_LEVELS, PAYMENTS, RATED_BY, RATINGS, RETURN_CHANNELS, SEXES, STATUSES
 from counter.export_archive import MAX_INT, are_times, is_time
 from counter.transitions import EventKind
 
@@ -48,6 +48,43 @@ _CHOICES = (
     ("channel", _CHANNELS, False), ("status", _STATUSES, False), ("return_channel", _RETURN_CHANNELS, True),
     ("rating", _RATINGS, True),
 )
+
+# Fields added since schema 5 (issue 11, issue 15), optional: a unit of an earlier version sends none.
+# Each is checked when present.
+_ADDED_TEXTS = (("representative_name", NAME), ("representative_id", SHORT), ("representative_phone", SHORT),
+                ("fee_receipt", SHORT), ("procedure_field", NAME))
+_BIRTH_DATE = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?")
+# (field, allowed values, whether null is allowed)
+_ADDED_CHOICES = (("sex", frozenset({"", *SEXES}), False), ("payment", frozenset(PAYMENTS), True),
+                  ("rating_by", frozenset(RATED_BY), True), ("online_level", frozenset(ONLINE_LEVELS), False))
+_ADDED_FLAGS = ("lci", "returning_applicant", "data_reused", "late_at_supplement", "supplement_late", "apology_late")
+_ADDED_COUNTS = ("complaints",)
+_ABSENT = object()
+
+
+def _added_problem(record: dict) -> str | None:
+    """The first added field present with a wrong type or value."""
+    get = record.get
+    for key, longest in _ADDED_TEXTS:
+        value = get(key, "")
+        if type(value) is not str or len(value) > longest:
+            return _wrong(key)
+    born = get("birth_date", "")
+    if type(born) is not str or not _BIRTH_DATE.fullmatch(born):
+        return _wrong("birth_date")
+    for key, allowed, nullable in _ADDED_CHOICES:
+        value = get(key, _ABSENT)
+        if value is not _ABSENT and not ((value is None and nullable) or (type(value) is str and value in allowed)):
+            return _wrong(key)
+    for key in _ADDED_FLAGS:
+        if type(get(key, False)) is not bool:
+            return _wrong(key)
+    for key in _ADDED_COUNTS:
+        value = get(key, 0)
+        if type(value) is not int or not 0 <= value <= MAX_INT:
+            return _wrong(key)
+    return None
+
 
 # The fast path reads every field at once, in this order, and checks each group by C-level maps.
 _ORDER = ("code", "unit_code", *(key for key, _, _ in _TEXTS), *(key for key, _, _ in _INTEGERS), *_TIMES,
@@ -105,7 +142,7 @@ def _valid_dossier(record, unit_code: str, codes: re.Pattern, times: list[str]) 
         # A list or an object is not hashable: the membership tests refuse it by TypeError.
         return channel in _CHANNELS and status in _STATUSES and (returned_by is None or returned_by in _RETURN_CHANNELS) \
             and (rating is None or rating in _RATINGS) and _sha_or_null(result_file) and type(documents) is list \
-            and len(documents) <= MAX_DOCUMENTS and all(map(_valid_document, documents))
+            and len(documents) <= MAX_DOCUMENTS and all(map(_valid_document, documents)) and not _added_problem(record)
     except (KeyError, TypeError):
         return False
 
@@ -156,6 +193,9 @@ def _dossier_explained(record, unit_code: str, codes: re.Pattern) -> str | None:
                 return _wrong(key)
         if not _sha_or_null(record["result_file"]):
             return _wrong("result_file")
+        added = _added_problem(record)
+        if added:
+            return added
         documents = record["documents"]
         if type(documents) is not list or len(documents) > MAX_DOCUMENTS:
             return _wrong("documents")

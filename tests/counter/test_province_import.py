@@ -394,3 +394,30 @@ def test_a_sequence_stored_before_the_limit_does_not_poison_later_imports(unit, 
     assert gap["missing"][:2] == [2, 3] and len(gap["missing"]) == export_archive.MAX_SEQUENCE - 1
     intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
     assert import_files(province, [export_file(unit, tmp_path / "out")])["files"] == 1
+
+
+def test_a_record_of_an_earlier_version_imports_without_the_fields_added_since(unit, province, tmp_path):
+    """docs/export-format.md: keys only get added; a unit not yet upgraded sends none of the schema 5
+    fields, and the province stores their empty values; a present one with a bad value is refused."""
+    added = ("birth_date", "sex", "representative_name", "representative_id", "representative_phone", "payment",
+             "fee_receipt", "rating_by", "procedure_field", "online_level", "lci", "returning_applicant", "data_reused",
+             "late_at_supplement", "supplement_late", "apology_late", "complaints")
+    dossier = intake.receive(unit, "2.001035", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0), payment="cash")
+    lifecycle.record_result(unit, dossier.code, at=datetime(2025, 7, 1, 10, 0))
+    lifecycle.return_result(unit, dossier.code, at=datetime(2025, 7, 1, 11, 0), rating="satisfied")
+    path = export_file(unit, tmp_path / "out")
+    [line] = members_of(path)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(line)
+    assert set(added) <= set(record)
+    old = {key: value for key, value in record.items() if key not in added}
+    import_files(province, [with_dossier_lines(path, [export_archive.line(old)], tmp_path)])
+    stored = province.db.execute("SELECT payment, rating_by, fee, supplements, complaints, lci FROM province_dossiers"
+                                 ).fetchone()
+    assert stored == (None, None, 50000, 0, 0, 0)
+    shown, _ = province_dossiers.get(province, dossier.code)
+    assert shown.payment is None and shown.birth_date == "" and shown.rating == "satisfied"
+    before = dump(province.path)
+    bad = dict(record, payment="bitcoin", version=record["version"])
+    with pytest.raises(CounterError, match="trường «payment»"):
+        import_files(province, [with_dossier_lines(path, [export_archive.line(bad)], tmp_path)])
+    assert dump(province.path) == before

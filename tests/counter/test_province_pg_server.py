@@ -117,12 +117,12 @@ def test_a_report_reads_one_snapshot_even_if_an_import_commits_in_between(pg_url
     before = _total(pg_url)
     real = PgProvince.counts
 
-    def counts_with_an_import_in_the_middle(self, start, end, paused):
+    def counts_with_an_import_in_the_middle(self, start, end, paused, ended):
         with self.reading():
             self.conn.execute("SELECT count(*) FROM province_units")  # the snapshot is taken here
             with ServerSession(pg_url) as other:
                 importing.import_files(other, unit_files[1:2])
-            return real(self, start, end, paused)
+            return real(self, start, end, paused, ended)
 
     monkeypatch.setattr(PgProvince, "counts", counts_with_an_import_in_the_middle)
     with ServerSession(pg_url) as session:

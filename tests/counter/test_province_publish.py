@@ -126,25 +126,34 @@ def test_the_page_shows_each_unit_s_figures_against_the_targets(page, report_pro
     assert first["cells"][0]["text"] == "UBND xã Tân Tiến (000.00.53.H48)"
     for key in publish.COUNTS:
         assert dom.field(first, key)["text"] == str(EXPECTED_FIRST[key]), key
-    # 60% on time against 90%, 40% early against 60%: both short, marked; every other rate too,
-    # but the postal share (12.5% < 20%) and satisfaction (66.7% < 90%) as well.
+    # 50% on time against > 90%, 25% early against > 60%: both short, marked; satisfaction
+    # (66.7% < 90%) too.
     on_time = dom.field(first, "on_time_rate")
-    assert on_time["text"] == "60% (chưa đạt mục tiêu)" and "short" in on_time["attrs"]["class"]
-    assert dom.field(first, "early_rate")["text"].startswith("40%")
+    assert on_time["text"] == "50% (chưa đạt mục tiêu)" and "short" in on_time["attrs"]["class"]
+    assert dom.field(first, "early_rate")["text"].startswith("25%")
     assert dom.field(first, "satisfaction_rate")["text"].startswith("66,7%")
-    assert "mục tiêu 90%" in on_time["attrs"]["data-label"]
+    assert dom.field(first, "progress_rate")["text"].startswith("60%")
+    assert "mục tiêu > 90%" in on_time["attrs"]["data-label"]
+    shown_short = {key for key in publish.TARGETS if "short" in dom.field(first, key)["attrs"]["class"]}
+    assert shown_short == set(_report(report_province)["units"][0]["short"]) and "on_time_rate" in shown_short
     # The second unit resolved its one dossier early: 100%, not short.
     assert dom.field(second, "on_time_rate")["text"] == "100%"
     assert "short" not in dom.field(second, "on_time_rate")["attrs"]["class"]
     assert dom.field(total, "received")["text"] == "9" and total["cells"][0]["text"] == "Toàn tỉnh"
     # The chart: two bars per unit, as long as their rates.
     bars = {(bar["data-unit"], bar["data-rate"]): float(bar["width"]) for bar in dom.bars}
-    assert bars[("000.00.53.H48", "on_time_rate")] == publish.BAR_WIDTH * 0.6
-    assert bars[("000.00.53.H48", "early_rate")] == publish.BAR_WIDTH * 0.4
+    assert bars[("000.00.53.H48", "on_time_rate")] == publish.BAR_WIDTH * 0.5
+    assert bars[("000.00.53.H48", "early_rate")] == publish.BAR_WIDTH * 0.25
     assert bars[("000.00.53.H49", "on_time_rate")] == publish.BAR_WIDTH
     text = " ".join(dom.text)
     assert "Công khai kết quả giải quyết thủ tục hành chính tháng 03/2025" in text and "UBND TỈNH BẮC NINH" in text
     assert not [name for name in NAMES if name in text]  # no applicant is named anywhere
+
+
+def _report(session) -> dict:
+    from counter.province import figures
+
+    return figures.report(session, figures.period_of(month="2025-03"))
 
 
 def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, report_province):
@@ -153,7 +162,7 @@ def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, rep
     rows = {row["attrs"]["data-code"]: row for row in unsorted["rows"]}
     assert list(rows) == sorted(rows) and set(rows) == {codes["c"], codes["d"], codes["g"]}
     c = [cell["text"] for cell in rows[codes["c"]]["cells"]]
-    assert c[6:] == ["3", "Đã giải quyết, trễ hạn", "Chờ xác minh", "Đã xin lỗi ngày 05/03/2025"]
+    assert c[6:] == ["3", "Đã giải quyết, trễ hạn", "Chờ xác minh", "Xin lỗi đúng hạn (ngày 05/03/2025)"]
     d = [cell["text"] for cell in rows[codes["d"]]["cells"]]
     assert d[5:] == ["Chưa có", "16", "Chưa giải quyết, quá hạn", "Chưa nêu lý do", "Chưa xin lỗi"]
     assert unsorted["attrs"]["data-sorted"] == ""
@@ -166,7 +175,7 @@ def test_the_late_list_has_reason_and_apology_and_sorts_by_the_address(page, rep
     [days] = [cell for cell in by_days["head"][0]["cells"] if cell["attrs"].get("data-key") == "days"]
     assert days["attrs"]["aria-sort"] == "descending"
     by_apology = Dom(rendered(page, "?sort=apology")).tables["tre-han"]
-    assert [row["attrs"]["data-apology"] for row in by_apology["rows"]] == ["0", "0", "1"]
+    assert [row["attrs"]["data-apology"] for row in by_apology["rows"]] == ["none", "none", "on_time"]
     # Without its script (headless Chromium cannot render with scripts off, so the page is loaded
     # without its <script> element): every row is there, in the printed order, unsorted.
     html = page.read_text(encoding="utf-8")
@@ -190,8 +199,9 @@ def test_the_page_is_the_same_from_sqlite_and_postgresql(report_province, pg_url
 
 
 def test_a_hostile_name_stays_text(report_province, tmp_path):
-    report = {"from": "2025-03-01T00:00:00", "to": "2025-04-01T00:00:00", "total": dict(EXPECTED_FIRST),
-              "units": [dict(EXPECTED_FIRST, unit="000.00.53.H48", name='<img src=x onerror="alert(1)">&')]}
+    values = {**dict.fromkeys(publish.TARGETS), **EXPECTED_FIRST, "short": []}
+    report = {"from": "2025-03-01T00:00:00", "to": "2025-04-01T00:00:00", "total": values,
+              "units": [dict(values, unit="000.00.53.H48", name='<img src=x onerror="alert(1)">&')]}
     html = publish.render(report, [], '<script>alert("x")</script>')
     assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;" in html
     assert '<script>alert("x")' not in html

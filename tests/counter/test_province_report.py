@@ -3,16 +3,18 @@
 Procedure 1.004873 takes 3 working days; March 2025 has no public holiday.
 """
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from counter import intake, lifecycle
+from counter import applicant_details, intake, lifecycle
 from counter import unit as unit_setup
 from counter.errors import CounterError
 from counter.intake import DocumentInput
+from counter.province import dossiers as province_dossiers
 from counter.province import figures, late
 from counter.province.importing import import_files
 from counter.session import Session
@@ -55,18 +57,27 @@ def _first_unit(session: Session, scan: Path) -> dict:
     g = receive("Đặng Thị Giang", at(5, 9), channel="online")
     lifecycle.record_result(session, g, at=at(10, 16))
     lifecycle.return_result(session, g, at=at(11, 9), channel="postal", rating="very-satisfied")
-    # H: rejected an hour after receipt -> resolved early.
+    # H: rejected an hour after receipt -> resolved, in its own column: not early (issue 11 §3).
     h = receive("Bùi Văn Hải", at(6, 9))
     lifecycle.reject(session, h, "Không thuộc thẩm quyền", at=at(6, 10))
     return {"c": c, "d": d, "g": g}
 
 
+# Resolved: A, B, C, G and H; results proper A, B, C, G (H is a rejection, beside them).
 EXPECTED_FIRST = {
     "received": 8, "digitized": 3, "online": 1, "postal": 1, "reused": 0,
-    "resolved": 5, "early": 2, "on_time": 1, "late": 2, "late_apologized": 1, "result_digitized": 1,
+    "resolved": 5, "results": 4, "rejected": 1, "stopped": 0, "early": 1, "on_time": 1, "late": 2,
+    "late_apologized": 1, "late_apologized_on_time": 1, "result_digitized": 1,
     "returned": 3, "very_satisfied": 1, "satisfied": 1, "unsatisfied": 1, "in_progress": 3, "overdue": 1,
-    "on_time_rate": 0.6, "early_rate": 0.4, "late_rate": 0.4, "apology_rate": 0.5, "digitized_rate": 0.375,
-    "result_digitized_rate": 0.2, "online_rate": 0.125, "postal_rate": 0.125, "satisfaction_rate": 0.6667,
+    "on_time_rate": 0.5, "early_rate": 0.25, "late_rate": 0.5, "apology_rate": 0.5, "apology_on_time_rate": 0.5,
+    "digitized_rate": 0.375, "result_digitized_rate": 0.25, "online_rate": 0.125, "postal_rate": 0.125,
+    "satisfaction_rate": 0.6667,
+    # QĐ 766 progress: A, B and the rejection H ended by their due date; C and G did not.
+    "progress_on_time": 3, "progress_rate": 0.6,
+    # QĐ 766 satisfaction: B unsatisfied, C and G late -> 1 - 3/5.
+    "satisfaction_failed": 3, "satisfaction_index": 0.4,
+    # Every rating here was keyed by the officer (the default of return_result).
+    "rated_officer": 3, "rated_citizen": 0, "officer_satisfaction_rate": 0.6667, "citizen_satisfaction_rate": None,
 }
 
 
@@ -97,9 +108,14 @@ def test_the_monthly_report_per_unit_and_in_total(province):
     assert {k: first[k] for k in EXPECTED_FIRST} == EXPECTED_FIRST
     assert (second["received"], second["resolved"], second["early"], second["postal"]) == (1, 1, 1, 1)
     total = report["total"]
-    assert (total["received"], total["resolved"], total["early"], total["late"]) == (9, 6, 3, 2)
+    assert (total["received"], total["resolved"], total["early"], total["late"]) == (9, 6, 2, 2)
     assert (total["in_progress"], total["overdue"], total["postal"]) == (3, 1, 2)
-    assert total["on_time_rate"] == round(4 / 6, 4) and total["digitized_rate"] == round(3 / 9, 4)
+    assert total["on_time_rate"] == round(3 / 5, 4) and total["digitized_rate"] == round(3 / 9, 4)
+    # The plan's targets beside the figures, and what each unit misses (Kế hoạch 3/KH-UBND, 2024).
+    assert report["targets"]["on_time_rate"] == {"value": 0.9, "op": ">", "text": "> 90%",
+                                                 "source": report["targets"]["on_time_rate"]["source"]}
+    assert {"on_time_rate", "early_rate", "apology_rate", "satisfaction_rate", "progress_rate"} <= set(first["short"])
+    assert "postal_rate" in first["short"] and "postal_rate" not in second["short"]
 
 
 def test_a_quarter_and_a_month_without_activity(province):
@@ -125,6 +141,9 @@ def test_the_late_list_counts_working_days_and_shows_apologies(province):
     c, d, g = by_code[codes["c"]], by_code[codes["d"]], by_code[codes["g"]]
     assert (c["state"], c["days_late"], c["apology"]) == ("resolved_late", 3, True)
     assert (g["state"], g["days_late"], g["apology"]) == ("resolved_late", 1, False)
+    # Kế hoạch 3/KH-UBND II.7: the reason and the apology state (C apologised Wed 5/3, due Thu 6/3).
+    assert (c["reason"], c["apology_state"]) == ("Chờ xác minh", "on_time")
+    assert (g["reason"], g["apology_state"], d["apology_state"]) == ("", "none", "none")
     # Working days after Fri 7/3 up to Mon 31/3: 10-14, 17-21, 24-28 and 31 March.
     assert (d["state"], d["days_late"], d["result_at"]) == ("overdue", 16, None)
     assert c["unit_name"] == "UBND xã Tân Tiến" and c["procedure_name"].startswith("Cấp Giấy xác nhận")
@@ -146,11 +165,55 @@ def test_the_workbooks_hold_the_same_figures(province, tmp_path):
     header = [cell.value for cell in sheet[2]]
     first = dict(zip(header, [cell.value for cell in sheet[3]]))
     assert first["Mã đơn vị"] == "000.00.53.H48" and first["Tiếp nhận"] == 8 and first["Trễ hạn"] == 2
-    assert first["Tỷ lệ đúng hạn"] == 0.6
+    assert first["Tỷ lệ đúng hạn"] == 0.5 and first["Từ chối"] == 1 and first["Tỷ lệ đúng tiến độ (QĐ 766)"] == 0.6
     assert [cell.value for cell in sheet[5]][1] == "Toàn tỉnh"
+    # The targets under the total, and the shortfalls marked red and named in the last column.
+    targets = dict(zip(header, [cell.value for cell in sheet[6]]))
+    assert targets["Đơn vị"] == "Mục tiêu" and targets["Tỷ lệ đúng hạn"] == "> 90%"
+    assert targets["Tỷ lệ hài lòng: đất đai, xây dựng, đầu tư"] == "≥ 85%"
+    on_time = sheet.cell(row=3, column=header.index("Tỷ lệ đúng hạn") + 1)
+    assert on_time.fill.start_color.rgb.endswith("FFC7CE")
+    assert "Kết quả trước và đúng hạn" in first["Chưa đạt chỉ tiêu"]
+    assert openpyxl.load_workbook(tmp_path / "report.xlsx")["Chỉ tiêu"].max_row == 1 + len(workbook.RATE_COLUMNS)
 
     rows = late.late_list(province, figures.period_of(month="2025-03"))
     workbook.late_workbook(rows, "2025-03", tmp_path / "late.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "late.xlsx").active
     assert sheet.max_row == 2 + len(rows)
     assert {row[9].value for row in sheet.iter_rows(min_row=3)} == {"Có", "Không"}
+    assert {row[11].value for row in sheet.iter_rows(min_row=3)} == {"Xin lỗi đúng hạn", "Chưa xin lỗi"}
+
+
+def test_the_new_fields_reach_the_province_and_its_figures(tmp_path):
+    """Issue 11 §3 and issue 15: payment, who rated, complaints, a supplement after the due date and
+    the apology's timeliness travel in the export, are stored and counted; the public late list
+    carries no applicant data (ND 61/2018 art. 19.9 lists dossiers, not people)."""
+    with unit_session(tmp_path / "a.sqlite3") as unit:
+        paid = intake.receive(unit, "2.001035", "Nguyễn Văn An", at=at(3, 9), payment="online",
+                              fee_receipt="BL-0001", birth_date="1985-02-14", sex="nam",
+                              representative=applicant_details.Representative("Lê Văn Tâm", "", "0987654321"))
+        lifecycle.record_result(unit, paid.code, at=at(4, 9))
+        lifecycle.return_result(unit, paid.code, at=at(4, 10), rating="satisfied", rating_by="citizen")
+        lifecycle.complain(unit, paid.code, "Phải đi lại", at=at(4, 11))
+        slow = intake.receive(unit, PROCEDURE, "Trần Thị Bình", at=at(3, 9), birth_date="1990-01-01")  # due 6/3
+        lifecycle.apologize(unit, slow.code, at(12, 9), "Chờ xác minh", at=at(6, 8))  # the due day: late
+        lifecycle.request_supplement(unit, slow.code, "Thiếu", at=at(7, 9))
+        lifecycle.resume(unit, slow.code, at=at(10, 9))
+        lifecycle.record_result(unit, slow.code, at=at(11, 9))
+        files = [export_file(unit, tmp_path / "out")]
+    with Session(tmp_path / "province.sqlite3") as province:
+        import_files(province, files)
+        stored, _ = province_dossiers.get(province, paid.code)
+        assert (stored.payment, stored.fee_receipt, stored.rating_by, stored.complaints) == (
+            "online", "BL-0001", "citizen", 1)
+        assert (stored.birth_date, stored.sex, stored.representative_name) == ("1985-02-14", "nam", "Lê Văn Tâm")
+        report = figures.report(province, figures.period_of(month="2025-03"))
+        [row] = report["units"]
+        assert (row["with_fee"], row["paid_online"], row["online_payment_rate"]) == (1, 1, 1.0)
+        assert (row["rated_citizen"], row["complained"], row["satisfaction_index"]) == (1, 1, 0.0)
+        assert (row["late"], row["early"], row["late_apologized"], row["late_apologized_on_time"]) == (1, 1, 1, 0)
+        [listed] = late.late_list(province, figures.period_of(month="2025-03"))
+        assert listed["code"] == slow.code and listed["apology_state"] == "late"
+        assert listed["reason"] == "Chờ xác minh" and listed["state"] == "resolved_late"
+        assert not {"birth_date", "sex", "applicant_name", "id_number", "phone", "address"} & set(listed)
+        assert "1990-01-01" not in json.dumps(listed, ensure_ascii=False)

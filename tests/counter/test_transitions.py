@@ -49,7 +49,7 @@ def test_the_stored_values_did_not_change():
                                          "stopped"]
     assert [k.value for k in EventKind] == [
         "received", "supplement_requested", "supplement_received", "result_recorded", "returned", "rejected",
-        "stopped", "apologized", "edited", "digitized", "result_digitized"]
+        "stopped", "apologized", "edited", "digitized", "result_digitized", "due_recomputed", "complained"]
 
 
 def test_every_event_kind_has_one_complete_row():
@@ -78,7 +78,7 @@ def test_the_clock_column():
     assert clocks == {
         EventKind.RECEIVED: Clock.STARTS, EventKind.SUPPLEMENT_REQUESTED: Clock.STOPS,
         EventKind.SUPPLEMENT_RECEIVED: Clock.RESTARTS, EventKind.RESULT_RECORDED: Clock.ENDS,
-        EventKind.REJECTED: Clock.ENDS, EventKind.STOPPED: Clock.ENDS,
+        EventKind.REJECTED: Clock.ENDS, EventKind.STOPPED: Clock.ENDS, EventKind.DUE_RECOMPUTED: Clock.MOVES,
     }
     assert CLOCK_STARTS == (EventKind.RECEIVED, EventKind.SUPPLEMENT_RECEIVED)
     # The clock stops only while waiting, and ends in a status that has a result.
@@ -87,13 +87,17 @@ def test_the_clock_column():
         Status.RESULT_READY, Status.REJECTED, Status.STOPPED}
 
 
-def test_closed_dossiers_take_only_corrections_and_scans():
+def test_closed_dossiers_take_only_corrections_scans_and_complaints():
+    """Issue 11 §1: a calendar change recomputes open dossiers only; resolved ones keep their judgement."""
     for status in (Status.RETURNED, Status.REJECTED, Status.STOPPED):
-        assert set(kinds_from(status)) <= {EventKind.EDITED, EventKind.DIGITIZED, EventKind.RESULT_DIGITIZED}
+        assert set(kinds_from(status)) <= {EventKind.EDITED, EventKind.DIGITIZED, EventKind.RESULT_DIGITIZED,
+                                           EventKind.COMPLAINED}
     assert set(kinds_from(Status.WAITING_SUPPLEMENT)) == {
-        EventKind.SUPPLEMENT_RECEIVED, EventKind.REJECTED, EventKind.STOPPED, EventKind.EDITED, EventKind.DIGITIZED}
-    assert OPEN == {Status.RECEIVED, Status.WAITING_SUPPLEMENT}
-    assert set(STEPS) == set(EventKind) - {EventKind.EDITED, EventKind.DIGITIZED, EventKind.RESULT_DIGITIZED}
+        EventKind.SUPPLEMENT_RECEIVED, EventKind.REJECTED, EventKind.STOPPED, EventKind.EDITED, EventKind.DIGITIZED,
+        EventKind.DUE_RECOMPUTED, EventKind.COMPLAINED}
+    assert TABLE[EventKind.DUE_RECOMPUTED].sources == OPEN == {Status.RECEIVED, Status.WAITING_SUPPLEMENT}
+    assert set(STEPS) == set(EventKind) - {EventKind.EDITED, EventKind.DIGITIZED, EventKind.RESULT_DIGITIZED,
+                                           EventKind.DUE_RECOMPUTED, EventKind.COMPLAINED}
 
 
 def test_role_sets_are_read_from_the_grants_and_nest():
@@ -101,7 +105,10 @@ def test_role_sets_are_read_from_the_grants_and_nest():
     officer_steps = {k for k, rule in TABLE.items() if rule.permission in roles.OFFICER}
     assert officer_steps == {EventKind.RECEIVED, EventKind.SUPPLEMENT_REQUESTED, EventKind.SUPPLEMENT_RECEIVED,
                              EventKind.RESULT_RECORDED, EventKind.RETURNED, EventKind.DIGITIZED,
-                             EventKind.RESULT_DIGITIZED}
+                             EventKind.RESULT_DIGITIZED, EventKind.COMPLAINED}
+    # ND 61/2018 art. 19: a second supplement request is the head's call; a calendar change the admin's.
+    assert roles.allows("head", "supplement_repeat") and not roles.allows("officer", "supplement_repeat")
+    assert TABLE[EventKind.DUE_RECOMPUTED].permission == Permission.CALENDAR
     assert roles.allows("head", "reject") and not roles.allows("officer", "apologize")
     assert not roles.allows("officer", "accounts") and roles.allows("admin", "demo") and not roles.allows("x", "view")
     assert roles.LABELS["reject"] == "từ chối hồ sơ"

@@ -200,7 +200,7 @@ def test_a_unit_day_contradicting_the_official_file_is_refused_and_changes_nothi
 def test_calendar_import_and_export_through_the_database(session, tmp_path):
     source = tmp_path / "tinh.csv"
     source.write_text("date,type,reason\n2026-03-02,off,Bầu cử\n", encoding="utf-8")
-    assert unit.import_calendar(session, source) == 1
+    assert unit.import_calendar(session, source).days == 1
     assert not session.calendar.is_working(date(2026, 3, 2))
     out = tmp_path / "xa.csv"
     unit.export_calendar(session, out)
@@ -215,7 +215,7 @@ def test_an_import_of_the_years_decision_makes_the_year_official(session, tmp_pa
         "2027-02-04,off,\"Tết Âm lịch, 28 tháng Chạp\",Thông báo 1234/TB-BNV ngày 20/10/2026\n"
         "2027-02-05,off,\"Tết Âm lịch, 29 tháng Chạp\",Thông báo 1234/TB-BNV ngày 20/10/2026\n",
         encoding="utf-8")
-    assert unit.import_calendar(session, source) == 2
+    assert unit.import_calendar(session, source).days == 2
     assert not session.calendar.is_provisional(2027)
     assert session.calendar.decisions(2027) == ["Thông báo 1234/TB-BNV ngày 20/10/2026"]
     assert session.calendar.info(date(2027, 2, 4)).reason == \

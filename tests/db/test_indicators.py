@@ -1,7 +1,8 @@
 """One rule, one place: the fast SQL counts of db/indicators.py and the late list of
-db/dossiers.py say what counter/dossier.py's `judge` and `Dossier.late` say, dossier by
-dossier, over random dossiers (times on the same day, a minute either side of the due
-time, days apart)."""
+db/dossiers.py say what counter/dossier.py's `judge`, `Dossier.late`, `progress_on_time` and
+`satisfaction_failed` say, dossier by dossier, over random dossiers (times on the same day, a
+minute either side of the due time, days apart; a supplement asked for after the due date,
+several supplements, ratings, complaints, rejections and stops: issue 11 §2-3)."""
 
 from collections import Counter
 from datetime import datetime, time, timedelta
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from counter.clock import iso
 from counter.dossier import Dossier, judge
+from counter.indicators import ENDED
 from counter.transitions import Status
 from db import dossiers as dossier_table
 from db import indicators, migrations
@@ -45,7 +47,11 @@ def dossier_rows(draw) -> dict:
         status = draw(st.sampled_from([Status.RESULT_READY, Status.RETURNED, Status.REJECTED, Status.STOPPED]))
     apology = received if draw(st.booleans()) else None
     return {"received_at": iso(received), "due_at": iso(due), "result_at": iso(result), "status": status,
-            "apology_at": iso(apology)}
+            "apology_at": iso(apology), "apology_late": int(apology is not None and draw(st.booleans())),
+            "late_at_supplement": int(draw(st.integers(0, 4)) == 0), "supplements": draw(st.integers(0, 3)),
+            "complaints": draw(st.sampled_from([0, 0, 0, 1, 2])),
+            "rating": draw(st.sampled_from([None, "very-satisfied", "satisfied", "unsatisfied"])),
+            "lci": int(draw(st.booleans()))}
 
 
 def _database(rows: list[dict]) -> sqlite_utils.Database:
@@ -55,9 +61,11 @@ def _database(rows: list[dict]) -> sqlite_utils.Database:
         db.execute(
             "INSERT INTO dossiers (id, code, code_rev, unit_code, workstation, procedure_code, procedure_name, days,"
             " applicant_name, name_folded, channel, received_at, clock_start_at, due_at, appointment_at, status,"
-            " result_at, apology_at, ledger_year, ledger_number, updated_at) VALUES (:id, :code, :code, 'U', 1,"
+            " result_at, apology_at, ledger_year, ledger_number, updated_at, apology_late, late_at_supplement,"
+            " supplements, complaints, rating, lci) VALUES (:id, :code, :code, 'U', 1,"
             " 'P', 'P', 1, 'A', 'a', 'counter', :received_at, :received_at, :due_at, :due_at, :status, :result_at,"
-            " :apology_at, 2025, :id, :received_at)",
+            " :apology_at, 2025, :id, :received_at, :apology_late, :late_at_supplement, :supplements, :complaints,"
+            " :rating, :lci)",
             dict(row, id=n, code=f"C{n}"),
         )
     return db
@@ -74,16 +82,34 @@ def test_the_sql_counts_judge_as_judge_does(rows, period):
     start, length = period
     db = _database(rows)
     begin, end = BASE + timedelta(minutes=start), BASE + timedelta(minutes=start + length)
-    counted = indicators.resolved(db, iso(begin), iso(end))
+    counted = indicators.resolved(db, iso(begin), iso(end), ENDED)
     judged: Counter = Counter()
     for dossier in _dossiers(db, rows):
-        if dossier.result_at is not None and begin <= dossier.result_at < end:
-            verdict = judge(dossier.result_at, dossier.due_at)
-            judged[verdict] += 1
-            judged["late_apologized"] += verdict == "late" and dossier.apology_at is not None
-    assert {k: counted[k] for k in ("early", "on_time", "late", "late_apologized")} == {
-        k: judged[k] for k in ("early", "on_time", "late", "late_apologized")}
-    assert counted["resolved"] == judged["early"] + judged["on_time"] + judged["late"]
+        if dossier.result_at is None or not begin <= dossier.result_at < end:
+            continue
+        judged["resolved"] += 1
+        judged["progress_on_time"] += dossier.progress_on_time
+        judged["satisfaction_failed"] += dossier.satisfaction_failed
+        judged["lci_resolved"] += dossier.lci
+        judged["lci_failed"] += dossier.lci and dossier.satisfaction_failed
+        judged["complained"] += dossier.complaints > 0
+        if not dossier.has_result:
+            judged[dossier.status] += 1
+            continue
+        verdict = judge(dossier.result_at, dossier.due_at, dossier.late_at_supplement)
+        assert verdict == dossier.timeliness
+        judged["results"] += 1
+        judged[verdict] += 1
+        apologized = verdict == "late" and dossier.apology_at is not None
+        judged["late_apologized"] += apologized
+        judged["late_apologized_on_time"] += apologized and not dossier.apology_late
+    names = ("resolved", "results", "early", "on_time", "late", "late_apologized", "late_apologized_on_time",
+             "progress_on_time", "satisfaction_failed", "lci_resolved", "lci_failed", "complained")
+    assert {k: counted[k] for k in names} == {k: judged[k] for k in names}
+    assert (counted["rejected"], counted["stopped"]) == (judged[Status.REJECTED], judged[Status.STOPPED])
+    # Rejections and stops are never early (issue 11 §3): results split three ways, beside them.
+    assert counted["results"] == judged["early"] + judged["on_time"] + judged["late"]
+    assert counted["resolved"] == counted["results"] + counted["rejected"] + counted["stopped"]
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
@@ -91,7 +117,7 @@ def test_the_sql_counts_judge_as_judge_does(rows, period):
 def test_the_late_list_and_the_open_counts_agree_with_the_dossiers_own_rules(rows, data):
     db = _database(rows)
     # Any time, or exactly one of the dossiers' own times (a boundary of every rule).
-    times = [t for row in rows for t in row.values() if t and t[:4].isdigit()]
+    times = [t for row in rows for t in row.values() if isinstance(t, str) and t[:4].isdigit()]
     as_of = data.draw(st.one_of(st.integers(0, 30 * 24 * 60).map(lambda m: BASE + timedelta(minutes=m)),
                                 st.sampled_from(times).map(datetime.fromisoformat)))
     dossiers = _dossiers(db, rows)
@@ -100,5 +126,6 @@ def test_the_late_list_and_the_open_counts_agree_with_the_dossiers_own_rules(row
     still_open = [d for d in dossiers if d.received_at < as_of and (d.result_at is None or d.result_at >= as_of)]
     assert indicators.open_at(db, iso(as_of), Status.WAITING_SUPPLEMENT) == {
         "in_progress": len(still_open),
-        "overdue": sum(d.due_at < as_of and d.status != Status.WAITING_SUPPLEMENT for d in still_open),
+        "overdue": sum((d.due_at < as_of and d.status != Status.WAITING_SUPPLEMENT) or d.late_at_supplement
+                       for d in still_open),
     }

@@ -86,3 +86,26 @@ def test_a_database_that_had_accounts_stays_out_of_set_up_mode_after_the_upgrade
         assert session.accounts_exist
         with pytest.raises(CounterError, match="Cần đăng nhập"):
             session.require("receive")
+
+
+def test_version_5_gives_earlier_dossiers_the_empty_values_their_events_replay_to(tmp_path):
+    """Issue 11/15 columns: a v4 dossier gets the values its old events replay to (no field, no payment,
+    no rater: a rating keyed before schema 5 has none), and the v5 fixture keeps what it recorded."""
+    path = tmp_path / "unit.sqlite3"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v4.sqlite3", path)
+    with Session(path) as session:
+        accounts.login(session, "admin", "mat-khau-fixture")
+        returned = dossiers.get(session, "000.00.53.H48-250303-0001")
+        assert (returned.rating, returned.rating_by, returned.payment, returned.procedure_field) == (
+            "satisfied", None, None, "")
+        assert not returned.late_at_supplement and returned.complaints == 0 and returned.apology_state == "none"
+        assert session.db.execute("SELECT count(*) FROM guidance").fetchone()[0] == 0
+        assert maintenance.check(session) == []
+    copy = tmp_path / "v5.sqlite3"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v5.sqlite3", copy)
+    with Session(copy) as session:
+        accounts.login(session, "admin", "mat-khau-fixture")
+        dossier = dossiers.get(session, "000.00.53.H48-250307-0001")
+        assert (dossier.birth_date, dossier.sex, dossier.representative_name) == ("1990-04-12", "nam", "Đỗ Thị Lụa")
+        assert (dossier.payment, dossier.fee_receipt, dossier.complaints) == ("transfer", "BL-2025-0007", 1)
+        assert session.db.execute("SELECT applicant_name FROM guidance").fetchall() == [("Hà Văn Long",)]

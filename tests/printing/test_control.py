@@ -37,7 +37,8 @@ def test_every_hand_over_is_a_row(session, receive, form_set):
 def test_long_history_runs_over_to_a_second_page(session, receive, form_set):
     dossier = receive()
     for day in range(3, 13):
-        lifecycle.request_supplement(session, dossier.code, f"Lần {day}", datetime(2025, 3, day, 9, 0))
+        lifecycle.request_supplement(session, dossier.code, f"Lần {day}", datetime(2025, 3, day, 9, 0),
+                                     repeat_reason="Cơ quan chuyên môn yêu cầu thêm")
         lifecycle.resume(session, dossier.code, datetime(2025, 3, day, 10, 0))
     pdf = forms.form_pdf(session, "control", dossier.code)
     assert reading.page_count(pdf) >= 2

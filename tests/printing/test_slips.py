@@ -43,7 +43,8 @@ def test_second_supplement_request_gets_its_own_number(session, receive):
     dossier = receive()
     lifecycle.request_supplement(session, dossier.code, "Thiếu tờ khai", datetime(2025, 3, 3, 9, 20))
     lifecycle.resume(session, dossier.code, datetime(2025, 3, 4, 8, 0))
-    lifecycle.request_supplement(session, dossier.code, "Thiếu ảnh", datetime(2025, 3, 4, 9, 0))
+    lifecycle.request_supplement(session, dossier.code, "Thiếu ảnh", datetime(2025, 3, 4, 9, 0),
+                                 repeat_reason="Ảnh nộp lần trước bị mờ")
     text = read(session, "supplement", dossier.code)
     assert "Số: 1-2/HDHS" in text and "1. Thiếu ảnh" in text and "Thiếu tờ khai" not in text
     assert "ngày 04 tháng 3 năm 2025" in text

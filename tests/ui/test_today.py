@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from counter import intake, lifecycle
 from counter.clock import now
 from tests.ui.helpers import press
-from ui.today import ROWS
+from ui.today import INDICATORS, ROWS
 
 
 def cell(screen, key: str, column: int) -> str:
@@ -64,3 +64,51 @@ def test_no_warning_before_closing_time(app, session):
     screen.check_export()
     app.idle()
     assert screen.banner.kind == "" and app.window.warning_label.text() == ""
+
+
+def indicator(screen, key: str) -> list[str]:
+    row = INDICATORS.index(key)
+    return [screen.indicators.item(row, column).text() for column in range(3)]
+
+
+def test_the_month_s_indicators_stand_beside_the_plan_s_targets_with_shortfalls_marked(app, session):
+    """Issue 11 §3: each figure with the plan's target (Kế hoạch 3/KH-UBND 2024) and a mark where
+    the unit falls short; a rejection is in its own row, never early."""
+    moment = now()
+    on_time = intake.receive(session, "1.001193", "Trần Văn Nam", at=moment - timedelta(minutes=30))
+    lifecycle.record_result(session, on_time.code, at=moment - timedelta(minutes=20))
+    lifecycle.return_result(session, on_time.code, at=moment - timedelta(minutes=10), rating="satisfied",
+                            rating_by="citizen")
+    refused = intake.receive(session, "1.001193", "Lê Thị Mai", at=moment - timedelta(minutes=25))
+    lifecycle.reject(session, refused.code, "Không thuộc thẩm quyền", at=moment - timedelta(minutes=15))
+    screen = app.window.today
+    app.screen(screen)
+    assert cell(screen, "rejected", 0) == "1" and cell(screen, "resolved", 0) == "2"
+    assert cell(screen, "early", 0) == "0  (0,0%)" and cell(screen, "on_time", 0).startswith("1 ")
+    assert indicator(screen, "on_time_rate") == ["100,0%", "> 90%", "Đạt"]
+    assert indicator(screen, "citizen_satisfaction_rate") == ["100,0%", "", ""]
+    # Nothing was digitized: 0% against 100%.
+    digitized = indicator(screen, "digitized_rate")
+    assert digitized == ["0,0%", "100%", "Chưa đạt"]
+    row = INDICATORS.index("digitized_rate")
+    assert screen.indicators.item(row, 2).background().color().name() == "#ffc7ce"
+    assert screen.indicators.item(row, 1).toolTip().startswith("NĐ 107/2021")
+
+
+def test_the_screen_fits_a_1366x768_counter_pc(app, session):
+    """Issue 11 §3 and issue 15: the three tables side by side, nothing scrolled or cut at 1366×728."""
+    moment = now()
+    late = intake.receive(session, "2.001035", "Nguyễn Thị Thu Hương", at=moment - timedelta(days=40))
+    lifecycle.record_result(session, late.code, at=moment - timedelta(minutes=5))  # late: "Chưa đạt" rows
+    window = app.window
+    window.resize(1366, 728)
+    screen = window.today
+    app.screen(screen)
+    app.qtbot.waitUntil(lambda: window.size().height() <= 728)
+    for table in (screen.table, screen.indicators, screen.staff):
+        assert table.verticalScrollBar().maximum() == 0
+        assert table.horizontalScrollBar().maximum() == 0
+    bottom = screen.export_button.mapTo(window, screen.export_button.rect().bottomLeft()).y()
+    assert bottom < window.height() - window.statusBar().height()
+    right = screen.staff.mapTo(window, screen.staff.rect().topRight()).x()
+    assert right <= 1366
