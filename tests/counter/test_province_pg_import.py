@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from counter import export_archive, intake
+from counter import export_archive, intake, lifecycle
 from counter.errors import CounterError
 from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
@@ -190,3 +190,30 @@ def test_the_audit_trail_names_the_server_user_and_holds_its_chain(unit, provinc
     assert province.province.audit_broken() is None
     with psycopg.connect(province.path, autocommit=True) as conn, pytest.raises(psycopg.errors.RaiseException):
         conn.execute("UPDATE province_audit SET target = 'x'")
+
+
+def test_a_record_of_an_earlier_version_imports_without_the_fields_added_since(unit, province, tmp_path):
+    """As on SQLite (tests/counter/test_province_import.py): a unit not yet upgraded sends none of
+    the schema 5 fields; their empty values are stored; a present one with a bad value is refused."""
+    added = ("birth_date", "sex", "representative_name", "representative_id", "representative_phone", "payment",
+             "fee_receipt", "rating_by", "procedure_field", "online_level", "lci", "returning_applicant", "data_reused",
+             "late_at_supplement", "supplement_late", "apology_late", "complaints")
+    dossier = intake.receive(unit, "2.001035", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0), payment="cash")
+    lifecycle.record_result(unit, dossier.code, at=datetime(2025, 7, 1, 10, 0))
+    lifecycle.return_result(unit, dossier.code, at=datetime(2025, 7, 1, 11, 0), rating="satisfied")
+    path = export_file(unit, tmp_path / "out")
+    [line] = members_of(path)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(line)
+    old = {key: value for key, value in record.items() if key not in added}
+    import_files(province, [with_dossier_lines(path, [export_archive.line(old)], tmp_path)])
+    with psycopg.connect(province.path) as conn:
+        stored = conn.execute("SELECT payment, rating_by, fee, supplements, complaints, lci FROM province_dossiers"
+                              ).fetchone()
+    assert stored == (None, None, 50000, 0, 0, False)
+    shown, _ = province_dossiers.get(province, dossier.code)
+    assert shown.payment is None and shown.birth_date == "" and shown.rating == "satisfied"
+    before = dump(province.path)
+    bad = dict(record, payment="bitcoin", version=record["version"])
+    with pytest.raises(CounterError, match="trường «payment»"):
+        import_files(province, [with_dossier_lines(path, [export_archive.line(bad)], tmp_path)])
+    assert dump(province.path) == before
