@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter import audit, fees
+from counter import audit, fees, sync_log
 from counter.changes import Changes
 from counter.clock import iso, now
 from counter.errors import CounterError
@@ -265,8 +265,12 @@ def import_catalogue(session: Session, path: str | Path) -> dict:
     session.require("catalogue")
     procedures = read_catalogue(path)
     rows = [dict(p.as_dict(), name_folded=fold(p.name), cutoff=_stored_cutoff(p.cutoff)) for p in procedures]
+    known = {p.code: p.as_dict() for p in all_procedures(session)}
     with write(session.db):
         added, changed = catalogue_table.upsert(session.db, rows, iso(now()))
+        for p in procedures:
+            if known.get(p.code) != p.as_dict():  # every counter of the unit gets it (issue 12)
+                sync_log.unit_change(session, sync_log.PROCEDURE, p.code, p.as_dict())
         audit.log(session, "catalogue_imported", str(path), {"codes": [p.code for p in procedures]})
         session.note(Changes(catalogue=True))
     return {"file": str(path), "procedures": len(procedures), "added": added, "updated": changed}
@@ -320,3 +324,40 @@ def all_procedures(session: Session) -> list[Procedure]:
 
 def _stored_cutoff(value: bool | None) -> int | None:
     return None if value is None else int(value)
+
+
+_UNSET = object()
+
+
+def update_procedure(session: Session, code: str, days: int | None = None, fee: object = _UNSET,
+                     documents: list[str] | None = None, online_level: str | None = None) -> Procedure:
+    """Change one procedure of the unit's catalogue (an admin, in the window; issue 15): its time
+    limit in working days, its fee (None: not set), its checklist of documents, one per item, and
+    its online service (`online_level`: "full", "partial" or "").
+    Only what is given changes; the change is audited with the new values. A dossier already
+    received keeps the procedure's name, days and due date it was received with."""
+    session.require("catalogue")
+    current = procedure(session, code)
+    changed: dict = {}
+    if days is not None:
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DAYS:
+            raise CounterError(f"Thời hạn giải quyết phải từ 0 đến {MAX_DAYS} ngày làm việc.",
+                               f"days must be 0-{MAX_DAYS}")
+        changed["days"] = days
+    if fee is not _UNSET:
+        changed["fee"] = None if fee is None else fees.checked(int(fee))  # type: ignore[call-overload]
+    if documents is not None:
+        items = [clean_text(item, "tên giấy tờ", _LONG) for item in documents]
+        changed["documents"] = [item for item in items if item]
+    if online_level is not None:
+        changed["online_level"] = parse_online_level(online_level)
+    changed = {key: value for key, value in changed.items() if getattr(current, key) != value}
+    if not changed:
+        raise CounterError(f"Thủ tục {current.code} không có gì thay đổi.", "nothing to change")
+    updated = dataclasses.replace(current, **changed)
+    with write(session.db):
+        catalogue_table.upsert(session.db, [dict(updated.as_dict(), name_folded=fold(updated.name),
+                                                 cutoff=_stored_cutoff(updated.cutoff))], iso(now()))
+        audit.log(session, "procedure_updated", updated.code, changed)
+        session.note(Changes(catalogue=True))
+    return updated

@@ -1,7 +1,8 @@
 """The dossier list (danh sách hồ sơ): which dossiers a filter selects, and their rows.
 
 Built for a whole database of a million dossiers: `ids` returns only the
-ordered ids (newest first), `rows` reads the few the officer is looking at.
+ordered ids (newest first, or sorted by a column: the sort runs in SQL and
+reads no row), `rows` reads the few the officer is looking at.
 Text is read by search's one reading (counter/search.py: read): a code or its
 tail, a CCCD/CMND number, a phone number, or a name with or without diacritics.
 """
@@ -58,6 +59,7 @@ class ListRow:
     apology_at: datetime | None
     digitized: bool
     result_digitized: bool
+    days_late: int = 0  # working days late at the list's moment (`rows`); 0 when not late
 
     def due_state(self, as_of: datetime, horizon: datetime) -> str:
         """overdue / due_soon / running / paused / early / on_time / late / closed."""
@@ -78,11 +80,25 @@ def due_soon_horizon(session: Session, as_of: datetime) -> datetime:
     return datetime.combine(session.calendar.next_working_day(as_of.date()), session.settings.close_time)
 
 
+@dataclass(frozen=True)
+class ListOrder:
+    """Sorted by one of SORTABLE's columns; no column: newest first."""
+
+    column: str = ""
+    descending: bool = False
+
+
+# What a list may be sorted by: the list's columns (`due` is the due date).
+SORTABLE = (*list_queries.ORDER_COLUMNS, "status", "days_late")
+
+
 def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, limit: int | None = None,
-        keep_going: Callable[[], bool] | None = None) -> array | None:
-    """Ids of the dossiers the filter selects, newest first; at most `limit`. A long read
-    gives up (None) as soon as `keep_going()` is false: the officer typed on."""
+        keep_going: Callable[[], bool] | None = None, order: ListOrder | None = None) -> array | None:
+    """Ids of the dossiers the filter selects, newest first or in `order`; at most `limit`. A
+    long read gives up (None) as soon as `keep_going()` is false: the officer typed on."""
     moment = as_of or now()
+    if order is not None and order.column and order.column not in SORTABLE:
+        raise CounterError(f"Không sắp xếp được theo cột «{order.column}».", f"cannot sort by {order.column!r}")
     for status in chosen.statuses:
         if status not in STATUSES:
             raise CounterError(f"Trạng thái «{status}» không hợp lệ.", f"unknown status {status!r}")
@@ -111,15 +127,71 @@ def ids(session: Session, chosen: ListFilter, as_of: datetime | None = None, lim
         with_result=tuple(sorted(_WITH_RESULT)),
         **asdict(keys),
     )
-    return list_queries.ids(session.db, where, limit, keep_going)
+    sort = None
+    if order is not None and order.column:
+        counting = DaysLate(session)
+        sort = list_queries.Order(
+            column=order.column, descending=order.descending, statuses=STATUSES, late_at=iso(moment),
+            days_late=lambda due, result, status, at: counting.stored(due, result, status, at))
+    return list_queries.ids(session.db, where, limit, keep_going, sort)
 
 
-def rows(session: Session, wanted: list[int]) -> dict[int, ListRow]:
-    """The rows of the dossiers `wanted`, by id; an id that no longer exists is left out."""
+def rows(session: Session, wanted: list[int], as_of: datetime | None = None) -> dict[int, ListRow]:
+    """The rows of the dossiers `wanted`, by id, with their days late at `as_of`; an id that
+    no longer exists is left out."""
+    moment = as_of or now()
+    counting = DaysLate(session)
     found = {}
     for row in list_queries.rows(session.db, list(wanted)):
         for key in ("received_at", "due_at", "appointment_at", "result_at", "returned_at", "apology_at"):
             row[key] = from_iso(row[key])
         row["digitized"], row["result_digitized"] = bool(row["digitized"]), bool(row["result_digitized"])
+        row["days_late"] = counting.late(row["due_at"], row["result_at"], row["status"], moment)
         found[row["id"]] = ListRow(**row)
     return found
+
+
+class DaysLate:
+    """Working days late, as the province's public late list counts them (counter/province/late.py):
+    the working days after the due day up to the result, or up to now while there is none and
+    the clock runs; late within the due day itself counts as one. Not late: 0."""
+
+    def __init__(self, session: Session):
+        self.calendar = session.calendar
+        self.cache: dict[tuple[date, date], int] = {}
+
+    def late(self, due_at: datetime, result_at: datetime | None, status: str, as_of: datetime) -> int:
+        if result_at is not None:
+            if result_at <= due_at:
+                return 0
+            until = result_at.date()
+        elif status == Status.RECEIVED and as_of > due_at:
+            until = as_of.date()
+        else:
+            return 0  # running in time, or its clock stopped for a supplement
+        key = (due_at.date(), until)
+        if key not in self.cache:
+            count, day = 0, due_at.date() + timedelta(days=1)
+            while day <= until:
+                count += self.calendar.is_working(day)
+                day += timedelta(days=1)
+            self.cache[key] = max(1, count)
+        return self.cache[key]
+
+    def stored(self, due_at: str, result_at: str | None, status: str, as_of: str) -> int:
+        """The same from the stored ISO texts (the SQL sort calls it once per dossier)."""
+        if result_at is not None and result_at <= due_at:
+            return 0
+        if result_at is None and (status != Status.RECEIVED or as_of <= due_at):
+            return 0
+        return self.late(from_iso(due_at), from_iso(result_at), status, from_iso(as_of))
+
+
+USAGE_DAYS = 90
+
+
+def procedure_use(session: Session, as_of: datetime | None = None, days: int = USAGE_DAYS) -> dict[str, int]:
+    """How many dossiers of each procedure the unit received in the last `days` days: the
+    procedure picker offers the usual ones first (issue 15)."""
+    moment = as_of or now()
+    return list_queries.procedure_counts(session.db, iso(moment - timedelta(days=days)))

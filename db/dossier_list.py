@@ -1,8 +1,10 @@
 """The dossier list's queries: ordered id lists for a filter, and rows fetched by id.
 
-The list over a whole database holds only ids (newest first); rows are read a
-page at a time when they scroll into view. Every filter maps to an indexed
-condition where one exists; text goes through the same indexes as search.
+The list over a whole database holds only ids (newest first, or by a column the
+officer clicked); rows are read a page at a time when they scroll into view.
+Every filter maps to an indexed condition where one exists; text goes through
+the same indexes as search. A sort by a column runs here, over the ids the
+filter selects, and still returns only ids: no row is read to sort.
 """
 
 from array import array
@@ -40,11 +42,36 @@ class Where:
     phone: str = ""
 
 
+# The columns a list may be sorted by, and what each sorts on.
+ORDER_COLUMNS = {
+    "code": "code", "applicant_name": "name_folded", "procedure_name": "procedure_name",
+    "received_at": "received_at", "appointment_at": "appointment_at", "due": "due_at", "channel": "channel",
+    "digitized": "digitized",
+}
+DAYS_LATE = "motcua_days_late"
+
+
+@dataclass(frozen=True)
+class Order:
+    """A sort by one column; no column: newest first. `status` sorts by the order of
+    `statuses`; `days_late` by `days_late(due_at, result_at, status, late_at)`, a function
+    the domain gives (working days need its calendar)."""
+
+    column: str = ""
+    descending: bool = False
+    statuses: tuple[str, ...] = ()
+    late_at: str = ""
+    days_late: Callable[[str, str | None, str, str], int] | None = None
+
+
 def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
-        keep_going: Callable[[], bool] | None = None) -> array | None:
-    """Ids of the dossiers matching `where`, newest first, as a compact array; at most
-    `limit`. Read in batches: if `keep_going()` turns false the read stops and gives None."""
-    sql, params = _select(where, newest_only=limit is not None)
+        keep_going: Callable[[], bool] | None = None, order: Order | None = None) -> array | None:
+    """Ids of the dossiers matching `where`, newest first or in `order`, as a compact array;
+    at most `limit`. Read in batches: if `keep_going()` turns false the read stops and gives None."""
+    if order is not None and order.column:
+        sql, params = _sorted(db, where, order)
+    else:
+        sql, params = _select(where, newest_only=limit is not None)
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
@@ -56,6 +83,34 @@ def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
             cursor.close()
             return None
     return found
+
+
+def _sorted(db: sqlite_utils.Database, where: Where, order: Order) -> tuple[str, list]:
+    """The filter's ids sorted by one column (ties: newest first). Without a filter the table
+    is read once; with one, its ids are sorted (an IN over the filter's own query)."""
+    params: list = []
+    if order.column == "status":
+        expression = "CASE status " + " ".join("WHEN ? THEN ?" for _ in order.statuses) + " END"
+        for position, status in enumerate(order.statuses):
+            params += [status, position]
+    elif order.column == "days_late":
+        if order.days_late is None:
+            raise ValueError("a sort by days late needs the function that counts them")
+        db.conn.create_function(DAYS_LATE, 4, order.days_late, deterministic=True)
+        expression = f"{DAYS_LATE}(due_at, result_at, status, ?)"
+        params.append(order.late_at)
+    else:
+        expression = ORDER_COLUMNS[order.column]
+    direction = "DESC" if order.descending else "ASC"
+    inner, inner_params = _select(where)
+    filtered = inner != _EVERYTHING
+    sql = "SELECT id FROM dossiers"
+    if filtered:
+        sql += f" WHERE id IN ({inner})"
+    return f"{sql} ORDER BY {expression} {direction}, id DESC", [*(inner_params if filtered else []), *params]
+
+
+_EVERYTHING = "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY id DESC"
 
 
 def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
@@ -98,7 +153,7 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     if not newest_only and not conditions and not any(text_keys):
         if where.name_words:
             return "SELECT rowid FROM dossier_names WHERE dossier_names MATCH ? ORDER BY rowid DESC", [match]
-        return "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY id DESC", []
+        return _EVERYTHING, []
     if where.name_words and not selective:
         # Driven by the name index, newest first, stopping as soon as the page is full.
         sql = ("SELECT dossiers.id FROM dossier_names JOIN dossiers ON dossiers.id = dossier_names.rowid"
@@ -147,3 +202,10 @@ def rows(db: sqlite_utils.Database, wanted: list[int]) -> list[dict]:
         found += [dict(zip(LIST_COLUMNS, row)) for row in cursor]
     return found
 
+
+
+def procedure_counts(db: sqlite_utils.Database, since: str) -> dict[str, int]:
+    """Dossiers received from `since` (ISO) on, per procedure code (through dossiers_received)."""
+    cursor = db.conn.execute(
+        "SELECT procedure_code, count(*) FROM dossiers WHERE received_at >= ? GROUP BY procedure_code", [since])
+    return dict(cursor.fetchall())

@@ -7,6 +7,8 @@ step: add the next one, and keep a fixture database of every released
 version under `tests/db/fixtures/`.
 """
 
+import re
+import secrets
 import sqlite3
 
 import sqlite_utils
@@ -379,24 +381,305 @@ def upgrade_version_5(db: sqlite_utils.Database) -> None:
     )
 
 
-STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5]
+# Settings every counter of a unit shares (issue 12); the others (workstation number, print page size,
+# sync folder and interval, station name, the unit's code itself) belong to one workstation.
+_UNIT_SETTINGS = ("unit_name", "authority", "level", "place", "office_open", "office_close", "cutoff",
+                  "cutoff_enabled", "receipt_day_counts", "form_set", "ledger_volume", "form_wording")
+
+
+def upgrade_version_6(db: sqlite_utils.Database) -> None:
+    """Unit sync (issue 12): the station's identity; origin, sequence, Lamport time and receipt on every event;
+    the unit-wide changes log seeded from today's settings, catalogue, calendar and accounts; peers, conflicts,
+    causal history and scans to fetch; dossiers rebuilt with ledger numbers unique per workstation and station;
+    export format 2 (each station's own records, per origin) and the province's copy of every unit's events."""
+    conn = db.conn
+    station = secrets.token_hex(8)
+    now = conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')").fetchone()[0]
+    _run(
+        db,
+        """
+        ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN lamport INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN receipt_origin TEXT;
+        ALTER TABLE events ADD COLUMN receipt_seq INTEGER;
+        CREATE TEMP TABLE _numbered (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+        INSERT INTO _numbered (id, seq) SELECT id, row_number() OVER (ORDER BY id) FROM events;
+        """,
+    )
+    conn.execute("UPDATE events SET origin = ?, seq = n.seq, lamport = n.seq FROM _numbered n WHERE n.id = events.id",
+                 [station])
+    conn.execute("DROP TABLE _numbered")
+    # Every later step of a dossier names the receipt it was taken on (a code received twice keeps them apart).
+    conn.execute(
+        "UPDATE events SET receipt_origin = r.origin, receipt_seq = r.seq FROM (SELECT dossier_id, origin,"
+        " min(seq) AS seq FROM events WHERE kind = 'received' GROUP BY dossier_id) r"
+        " WHERE r.dossier_id = events.dossier_id AND events.kind <> 'received'"
+    )
+    _run(
+        db,
+        """
+        CREATE UNIQUE INDEX events_origin_seq ON events (origin, seq);
+        CREATE TABLE unit_changes (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq > 0),
+            lamport INTEGER NOT NULL CHECK (lamport > 0),
+            at TEXT NOT NULL,
+            officer TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX unit_changes_register ON unit_changes (kind, key, lamport, origin, seq);
+        CREATE TABLE sync_peers (
+            ws_id TEXT PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            workstation INTEGER NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            lineage TEXT NOT NULL DEFAULT '[]',
+            software TEXT NOT NULL DEFAULT '',
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            seen TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT,
+            checked_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_conflicts (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('step', 'code', 'ledger')),
+            reason TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_conflicts_code ON sync_conflicts (code);
+        CREATE TABLE sync_causal (
+            origin TEXT NOT NULL,
+            from_seq INTEGER NOT NULL,
+            seen TEXT NOT NULL,
+            PRIMARY KEY (origin, from_seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_missing_files (
+            sha256 TEXT PRIMARY KEY REFERENCES files (sha256)
+        ) WITHOUT ROWID;
+        ALTER TABLE exports ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE exports ADD COLUMN origins TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE province_unit_events (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            lamport INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            event_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            receipt_origin TEXT,
+            receipt_seq INTEGER,
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX province_unit_events_code ON province_unit_events (unit_id, code);
+        CREATE TABLE province_unit_ranges (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            after INTEGER NOT NULL,
+            through INTEGER NOT NULL CHECK (through >= after),
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, after, through)
+        ) WITHOUT ROWID;
+        """,
+    )
+    _seed_unit_changes(conn, station, now)
+    total = conn.execute("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM unit_changes)").fetchone()[0]
+    conn.execute("INSERT INTO settings (key, value) VALUES ('sync_station', json_object('ws_id', ?, 'lineage',"
+                 " json('[]'), 'seq', ?, 'lamport', ?)) ON CONFLICT (key) DO NOTHING", [station, total, total])
+    conn.execute("INSERT INTO sync_causal (origin, from_seq, seen) VALUES (?, 1, '{}')", [station])
+    _rebuild_dossiers(conn, station)
+
+
+def _seed_unit_changes(conn: sqlite3.Connection, station: str, now: str) -> None:
+    """Today's unit-wide state as this station's first unit changes, numbered after its events."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(procedures)")
+               if row[1] not in ("name_folded", "updated_at")]
+    parts = []
+    for column in columns:
+        if column == "documents":
+            parts.append("'documents', json(documents)")
+        elif column == "cutoff":
+            parts.append("'cutoff', CASE WHEN cutoff IS NULL THEN NULL ELSE json(iif(cutoff, 'true', 'false')) END")
+        else:
+            parts.append(f"'{column}', {column}")
+    procedure = "json_object(" + ", ".join(parts) + ")"
+    marks = ",".join("?" * len(_UNIT_SETTINGS))
+    conn.execute(
+        "CREATE TEMP TABLE _seed (n INTEGER PRIMARY KEY, at TEXT, kind TEXT, key TEXT, value TEXT)"
+    )
+    conn.execute(f"INSERT INTO _seed (at, kind, key, value) SELECT ?, 'setting', key, value FROM settings"
+                 f" WHERE key IN ({marks}) ORDER BY key", [now, *_UNIT_SETTINGS])
+    conn.execute(f"INSERT INTO _seed (at, kind, key, value) SELECT updated_at, 'procedure', code, {procedure}"
+                 " FROM procedures ORDER BY code")
+    conn.execute("INSERT INTO _seed (at, kind, key, value) SELECT ?, 'calendar', day, json_object('working',"
+                 " json(iif(working, 'true', 'false')), 'reason', reason) FROM calendar_days ORDER BY day", [now])
+    conn.execute("INSERT INTO _seed (at, kind, key, value) SELECT updated_at, 'account', username,"
+                 " json_object('full_name', full_name, 'role', role, 'password_hash', password_hash,"
+                 " 'active', json(iif(active, 'true', 'false'))) FROM officers ORDER BY username")
+    first = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    conn.execute("INSERT INTO unit_changes (origin, seq, lamport, at, officer, kind, key, value)"
+                 " SELECT ?, ? + n, ? + n, at, '', kind, key, value FROM _seed ORDER BY n", [station, first, first])
+    conn.execute("DROP TABLE _seed")
+
+
+def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
+    """SQLite's way to change a table constraint: a new table from the same definition (whatever columns
+    earlier steps added), the rows copied with their ids, the old table dropped and the new one renamed;
+    its indexes and full-text triggers made again. Run with foreign keys off (`upgrade`); the ids, and so
+    every reference from documents and events, stay the same."""
+    definition = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dossiers'").fetchone()[0]
+    old = "UNIQUE (ledger_year, ledger_number)"
+    if old not in definition:
+        raise ValueError("dossiers table without its ledger constraint")
+    created = re.sub(r'^CREATE TABLE "?dossiers"?', "CREATE TABLE dossiers_new", definition, count=1)
+    created = created.replace(old, "origin TEXT NOT NULL DEFAULT '',\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
+                                   "\n            UNIQUE (workstation, ledger_year, ledger_number, origin)")
+    extras = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers' AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name")]
+    columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(dossiers)"))
+    conn.execute(created)
+    conn.execute(
+        f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq) SELECT {', '.join('d.' + c for c in columns.split(', '))},"
+        " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
+        " FROM events WHERE kind = 'received' GROUP BY dossier_id) r ON r.dossier_id = d.id ORDER BY d.id",
+        [station],
+    )
+    conn.execute("DROP TABLE dossiers")
+    conn.execute("ALTER TABLE dossiers_new RENAME TO dossiers")
+    for sql in extras:
+        conn.execute(sql)
+
+
+def upgrade_version_7(db: sqlite_utils.Database) -> None:
+    """Trust: workstation keys, approved peer stations, province acknowledgements, audit anchors of
+    exports; at the province, enrolled keys, its own keys, chain anchors of files, packages."""
+    _run(
+        db,
+        """
+        CREATE TABLE station_keys (
+            id INTEGER PRIMARY KEY,
+            public_key TEXT NOT NULL UNIQUE,
+            fingerprint TEXT NOT NULL UNIQUE,
+            private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+            created_at TEXT NOT NULL,
+            retired_at TEXT,
+            rotation TEXT
+        );
+        CREATE UNIQUE INDEX station_keys_current ON station_keys ((retired_at IS NULL)) WHERE retired_at IS NULL;
+        CREATE TABLE approved_stations (
+            fingerprint TEXT PRIMARY KEY,
+            label TEXT NOT NULL DEFAULT '',
+            approved_at TEXT NOT NULL,
+            approved_by TEXT NOT NULL
+        );
+        CREATE TABLE station_chain_heads (
+            station TEXT PRIMARY KEY,
+            audit_id INTEGER NOT NULL,
+            audit_hash TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE TABLE province_acks (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            workstation INTEGER NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            missing TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        ALTER TABLE exports ADD COLUMN audit_after_id INTEGER;
+        ALTER TABLE exports ADD COLUMN audit_after_hash TEXT;
+        ALTER TABLE exports ADD COLUMN audit_head_id INTEGER;
+        ALTER TABLE exports ADD COLUMN audit_head_hash TEXT;
+        ALTER TABLE exports ADD COLUMN signer TEXT;
+        ALTER TABLE exports ADD COLUMN encrypted_to TEXT;
+        CREATE TABLE province_keys (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            workstation INTEGER NOT NULL CHECK (workstation BETWEEN 1 AND 10),
+            public_key TEXT NOT NULL UNIQUE,
+            fingerprint TEXT NOT NULL UNIQUE,
+            enrolled_at TEXT NOT NULL,
+            enrolled_by TEXT NOT NULL,
+            rotated_from INTEGER REFERENCES province_keys (id),
+            replaced_from_sequence INTEGER,
+            revoked_at TEXT,
+            revoked_by TEXT NOT NULL DEFAULT '',
+            revoked_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX province_keys_source ON province_keys (unit_code, workstation);
+        CREATE TABLE province_own_keys (
+            kind TEXT PRIMARY KEY CHECK (kind IN ('signing', 'encryption')),
+            private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+            public_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE province_chain (
+            file_id INTEGER PRIMARY KEY REFERENCES province_files (id),
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            workstation INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            events_after INTEGER NOT NULL,
+            events_through INTEGER NOT NULL,
+            audit_after_id INTEGER,
+            audit_after_hash TEXT,
+            audit_head_id INTEGER NOT NULL,
+            audit_head_hash TEXT NOT NULL,
+            signer TEXT NOT NULL
+        );
+        CREATE INDEX province_chain_source ON province_chain (unit_id, workstation, sequence);
+        CREATE TABLE province_packages (
+            sequence INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            file TEXT NOT NULL,
+            catalogue_sha256 TEXT,
+            calendar_sha256 TEXT,
+            made_at TEXT NOT NULL,
+            made_by TEXT NOT NULL
+        );
+        """,
+    )
+
+
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
+         upgrade_version_6, upgrade_version_7]
 LATEST = len(STEPS)
 
 
 def upgrade(db: sqlite_utils.Database) -> None:
-    """Bring the database to LATEST, one step per transaction."""
+    """Bring the database to LATEST, one step per transaction. Foreign keys are off while a step runs, as
+    SQLite's own procedure for rebuilding a table asks (it cannot be switched inside a transaction);
+    a step that rebuilds keeps every row id, and so every reference."""
     conn = db.conn
-    while True:
-        conn.execute("BEGIN EXCLUSIVE")
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version >= LATEST:
-                conn.execute("ROLLBACK")
-                return
-            STEPS[version](db)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            conn.execute("BEGIN EXCLUSIVE")
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= LATEST:
+                    conn.execute("ROLLBACK")
+                    return
+                STEPS[version](db)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")

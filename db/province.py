@@ -7,20 +7,28 @@ received, one row per dossier and file (keyed by the dossier and its first
 event id in the file), so importing them twice adds nothing. The tables are
 step 2 of db/migrations.py; db/province_store.py is the interface this class
 implements, db/province_pg.py the same on PostgreSQL.
+
+Format 2 files (issue 12) bring every station's own events, kept once each
+by (unit, origin, seq) in `province_unit_events` (step 6), with the part of
+each station's log every file covered; the trust tables (step 7: enrolled
+keys, the province's own keys, packages, chain anchors) are db/keys.py's and
+db/chain.py's, reached through this class too.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from db import audit as audit_table
+from db import chain as chain_table
 from db import files as file_table
 from db import indicators as indicator_queries
+from db import keys as key_table
 from db.connection import write
 from db.files import FileStore, Readable
-from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS, batches
+from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS, UNIT_EVENT_COLUMNS, batches
 
 _INSERT = (
     f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
@@ -197,6 +205,126 @@ class SqliteProvince:
         return [row[0] for row in self.db.execute(
             "SELECT records FROM province_events WHERE code = ? ORDER BY first_id", [code]
         )]
+
+    def writing(self) -> AbstractContextManager[None]:
+        return write(self.db)
+
+    # --- format 2: every station's own events, merged by replay (issue 12) ------------------------
+
+    def add_unit_events(self, rows: list[tuple]) -> int:
+        before = self.db.conn.total_changes
+        self.db.conn.executemany(
+            f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(UNIT_EVENT_COLUMNS))}) ON CONFLICT DO NOTHING", rows)
+        return self.db.conn.total_changes - before
+
+    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+        found = {}
+        for chunk in batches(keys, 300):
+            where = " OR ".join("(origin = ? AND seq = ?)" for _ in chunk)
+            for origin, seq, *values in self.db.execute(
+                    "SELECT origin, seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
+                    f" FROM province_unit_events WHERE unit_id = ? AND ({where})",
+                    [unit, *(v for key in chunk for v in key)]):
+                found[(origin, seq)] = tuple(values)
+        return found
+
+    def add_ranges(self, rows: list[tuple]) -> None:
+        self.db.conn.executemany("INSERT INTO province_unit_ranges (unit_id, origin, after, through, file_id)"
+                                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+
+    def ranges(self, unit: int) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
+        for origin, after, through in self.db.execute(
+                "SELECT origin, after, through FROM province_unit_ranges WHERE unit_id = ?"
+                " ORDER BY origin, after, through", [unit]):
+            found.setdefault(origin, []).append((after, through))
+        return found
+
+    def unit_events_of(self, unit: int, codes: list[str]) -> dict[str, list[tuple]]:
+        found: dict[str, list[tuple]] = {code: [] for code in codes}
+        for chunk in batches(codes):
+            marks = ",".join("?" * len(chunk))
+            for code, *values in self.db.execute(
+                    "SELECT code, origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+                    f" FROM province_unit_events WHERE unit_id = ? AND code IN ({marks}) ORDER BY code, origin, seq",
+                    [unit, *chunk]):
+                found[code].append(tuple(values))
+        return found
+
+    def unit_event_codes(self, unit: int) -> list[str]:
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT code FROM province_unit_events WHERE unit_id = ? ORDER BY code", [unit])]
+
+    def unit_events_of_code(self, code: str) -> list[tuple]:
+        return self.db.execute(
+            "SELECT origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+            " FROM province_unit_events WHERE code = ? ORDER BY at, lamport, origin, seq", [code]).fetchall()
+
+    def stored_records(self, codes: list[str]) -> dict[str, tuple]:
+        found = {}
+        for chunk in batches(codes):
+            marks = ",".join("?" * len(chunk))
+            for code, *values in self.db.execute(
+                    "SELECT code, unit_id, version, record_sha256, record FROM province_dossiers"
+                    f" WHERE code IN ({marks})", chunk):
+                found[code] = tuple(values)
+        return found
+
+    def upsert_dossiers(self, rows: list[tuple]) -> None:
+        updates = ", ".join(f"{name} = excluded.{name}" for name in STORED_FIELDS if name != "code")
+        self.db.conn.executemany(_INSERT + f" ON CONFLICT (code) DO UPDATE SET {updates}", rows)
+
+    # --- trust (issue 13): enrolled keys, the province's own keys, packages, chain anchors --------
+
+    def enrolled(self, fingerprint: str) -> dict | None:
+        return key_table.enrolled(self.db, fingerprint)
+
+    def enrolled_for(self, unit_code: str, workstation: int) -> list[dict]:
+        return key_table.enrolled_for(self.db, unit_code, workstation)
+
+    def all_enrolled(self) -> list[dict]:
+        return key_table.all_enrolled(self.db)
+
+    def enrol(self, unit_code: str, workstation: int, public_key: str, fingerprint: str, at: str, by: str,
+              rotated_from: int | None = None) -> int:
+        return key_table.enrol(self.db, unit_code, workstation, public_key, fingerprint, at, by, rotated_from)
+
+    def set_replaced(self, key_id: int, from_sequence: int) -> None:
+        key_table.set_replaced(self.db, key_id, from_sequence)
+
+    def successor(self, key_id: int) -> dict | None:
+        return key_table.successor(self.db, key_id)
+
+    def revoke(self, key_id: int, at: str, by: str, reason: str) -> None:
+        key_table.revoke(self.db, key_id, at, by, reason)
+
+    def own_key(self, kind: str) -> dict | None:
+        return key_table.own_key(self.db, kind)
+
+    def add_own_key(self, kind: str, private_key: bytes, public_key: str, fingerprint: str, at: str) -> None:
+        key_table.add_own_key(self.db, kind, private_key, public_key, fingerprint, at)
+
+    def next_package_sequence(self) -> int:
+        return key_table.next_package_sequence(self.db)
+
+    def add_package(self, values: dict) -> None:
+        key_table.add_package(self.db, values)
+
+    def add_anchor(self, values: dict) -> None:
+        chain_table.add_anchor(self.db, values)
+
+    def anchors_near(self, unit_id: int, workstation: int, sequence: int) -> dict[str, list[dict]]:
+        return chain_table.anchors_near(self.db, unit_id, workstation, sequence)
+
+    def same_export(self, unit_code: str, workstation: int, sequence: int) -> list[dict]:
+        return chain_table.same_export(self.db, unit_code, workstation, sequence)
+
+    def sources_of(self, seals: list[str]) -> set[tuple[str, int]]:
+        return chain_table.sources_of(self.db, seals)
+
+    def received(self, unit_code: str, workstation: int) -> list[int]:
+        return chain_table.received(self.db, unit_code, workstation)
 
     def close(self) -> None:
         """The database belongs to the session, which closes it."""

@@ -33,7 +33,15 @@ from db import indicators as indicator_queries
 from db import province_pg_schema as schema
 from db.connection import DatabaseError, WriteFailed
 from db.files import Readable
-from db.province_store import ADDED_FIELDS, FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS
+from db.province_store import (
+    ADDED_FIELDS,
+    ANCHOR_FIELDS,
+    ENROLLED_FIELDS,
+    FILE_FIELDS,
+    LATE_COLUMNS,
+    STORED_FIELDS,
+    UNIT_EVENT_COLUMNS,
+)
 
 _CHUNK = 1 << 20
 
@@ -51,6 +59,9 @@ _UPDATE_RECORDS = ("UPDATE province_dossier_records SET " + ", ".join(f"{name} =
                 + " WHERE code = %s")
 _UPDATE_DOSSIERS = ("UPDATE province_dossiers SET " + ", ".join(f"{name} = %s" for name in _DOSSIER_FIELDS[2:])
                     + " WHERE code = %s AND received_at = %s")
+# The types of UNIT_EVENT_COLUMNS, for the arrays a batch of them is sent as.
+_UNIT_EVENT_TYPES = ("integer", "text", "bigint", "bigint", "text", "bigint", "text", "text", "text", "text", "text",
+                     "bigint", "integer")
 _EVENT_FIELDS = ("unit_id", "workstation", "code", "first_id", "last_id", "events", "records")
 
 
@@ -222,15 +233,18 @@ class PgProvince:
 
     def insert_dossiers(self, rows: list[tuple]) -> None:
         """By COPY, into the partitions of their months of receipt (made first when missing)."""
+        with self.conn.cursor() as cursor, cursor.copy(_COPY_RECORDS) as copy:
+            for row in rows:
+                copy.write_row(_RECORD_OF(row))
+        self._copy_dossiers(rows)
+
+    def _copy_dossiers(self, rows: list[tuple]) -> None:
+        """The queried fields, into the partitions of their months of receipt (made first when missing)."""
         for month in sorted({row[_RECEIVED][:7] for row in rows} - self._months):
             self._add_partition(month)
-        with self.conn.cursor() as cursor:
-            with cursor.copy(_COPY_RECORDS) as copy:
-                for row in rows:
-                    copy.write_row(_RECORD_OF(row))
-            with cursor.copy(_COPY_DOSSIERS) as copy:
-                for row in rows:
-                    copy.write_row(_DOSSIER_OF(row))
+        with self.conn.cursor() as cursor, cursor.copy(_COPY_DOSSIERS) as copy:
+            for row in rows:
+                copy.write_row(_DOSSIER_OF(row))
 
     def _add_partition(self, month: str) -> None:
         """Under a lock held to the end of the import: two imports needing the same new month
@@ -376,6 +390,179 @@ class PgProvince:
     def events_of(self, code: str) -> list[str]:
         return [row[0] for row in self.conn.execute(
             "SELECT records FROM province_events WHERE code = %s ORDER BY first_id", [code])]
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        try:
+            with self.conn.transaction():
+                yield
+        except psycopg.Error as exc:
+            raise WriteFailed(f"Máy chủ PostgreSQL từ chối ghi ({_first_line(exc)}). Không thay đổi gì.") from exc
+
+    # --- format 2: every station's own events, merged by replay (issue 12) ------------------------
+
+    def add_unit_events(self, rows: list[tuple]) -> int:
+        """One statement per batch, its columns as arrays."""
+        if not rows:
+            return 0
+        columns = list(zip(*rows))
+        return self.conn.execute(
+            f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)}) SELECT * FROM unnest("
+            + ", ".join(f"%s::{kind}[]" for kind in _UNIT_EVENT_TYPES) + ") ON CONFLICT DO NOTHING",
+            [list(column) for column in columns]).rowcount
+
+    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+        if not keys:
+            return {}
+        origins, seqs = zip(*keys)
+        return {(origin, seq): tuple(values) for origin, seq, *values in self.conn.execute(
+            "SELECT e.origin, e.seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
+            " FROM province_unit_events e JOIN unnest(%s::text[], %s::bigint[]) AS k (origin, seq)"
+            " ON e.origin = k.origin AND e.seq = k.seq WHERE e.unit_id = %s",
+            [list(origins), list(seqs), unit])}
+
+    def add_ranges(self, rows: list[tuple]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany("INSERT INTO province_unit_ranges (unit_id, origin, after, through, file_id)"
+                               " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
+
+    def ranges(self, unit: int) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
+        for origin, after, through in self.conn.execute(
+                "SELECT origin, after, through FROM province_unit_ranges WHERE unit_id = %s"
+                " ORDER BY origin, after, through", [unit]):
+            found.setdefault(origin, []).append((after, through))
+        return found
+
+    def unit_events_of(self, unit: int, codes: list[str]) -> dict[str, list[tuple]]:
+        found: dict[str, list[tuple]] = {code: [] for code in codes}
+        for code, *values in self.conn.execute(
+                "SELECT code, origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+                " FROM province_unit_events WHERE code = ANY(%s) AND unit_id = %s ORDER BY code, origin, seq",
+                [codes, unit]):
+            found[code].append(tuple(values))
+        return found
+
+    def unit_event_codes(self, unit: int) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT code FROM province_unit_events WHERE unit_id = %s ORDER BY code", [unit])]
+
+    def unit_events_of_code(self, code: str) -> list[tuple]:
+        return self.conn.execute(
+            "SELECT origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+            " FROM province_unit_events WHERE code = %s ORDER BY at, lamport, origin, seq", [code]).fetchall()
+
+    def stored_records(self, codes: list[str]) -> dict[str, tuple]:
+        return {code: (unit_id, version, sha, record) for code, unit_id, version, sha, record in self.conn.execute(
+            "SELECT code, unit_id, version, record_sha256, record FROM province_dossier_records WHERE code = ANY(%s)",
+            [codes])}
+
+    def upsert_dossiers(self, rows: list[tuple]) -> None:
+        """A stored code's two rows are updated (its record keeps its id, as SQLite's does) and its
+        queried fields moved to the partition of its receipt time; a new code is loaded by COPY."""
+        if not rows:
+            return
+        code_at = STORED_FIELDS.index("code")
+        held = {row[0] for row in self.conn.execute(
+            "SELECT code FROM province_dossier_records WHERE code = ANY(%s)", [[row[code_at] for row in rows]])}
+        new = [row for row in rows if row[code_at] not in held]
+        stored = [row for row in rows if row[code_at] in held]
+        if stored:
+            self.conn.execute(
+                "DELETE FROM province_dossiers d USING province_dossier_records r"
+                " WHERE r.code = ANY(%s) AND d.code = r.code AND d.received_at = r.received_at",
+                [[row[code_at] for row in stored]])
+            with self.conn.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE province_dossier_records SET " + ", ".join(f"{name} = %s" for name in _RECORD_FIELDS[1:])
+                    + " WHERE code = %s", [keys[1:] + keys[:1] for keys in map(_RECORD_OF, stored)])
+            self._copy_dossiers(stored)
+        if new:
+            self.insert_dossiers(new)
+
+    # --- trust (issue 13): enrolled keys, the province's own keys, packages, chain anchors --------
+
+    def enrolled(self, fingerprint: str) -> dict | None:
+        found = self._keys("WHERE fingerprint = %s", [fingerprint])
+        return found[0] if found else None
+
+    def enrolled_for(self, unit_code: str, workstation: int) -> list[dict]:
+        return self._keys("WHERE unit_code = %s AND workstation = %s ORDER BY id", [unit_code, workstation])
+
+    def all_enrolled(self) -> list[dict]:
+        return self._keys("ORDER BY unit_code, workstation, id", [])
+
+    def _keys(self, condition: str, values: list) -> list[dict]:
+        return [dict(zip(ENROLLED_FIELDS, row, strict=True)) for row in self.conn.execute(
+            f"SELECT {', '.join(ENROLLED_FIELDS)} FROM province_keys {condition}", values)]
+
+    def enrol(self, unit_code: str, workstation: int, public_key: str, fingerprint: str, at: str, by: str,
+              rotated_from: int | None = None) -> int:
+        return _value(self.conn.execute(
+            "INSERT INTO province_keys (unit_code, workstation, public_key, fingerprint, enrolled_at, enrolled_by,"
+            " rotated_from) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [unit_code, workstation, public_key, fingerprint, at, by, rotated_from]))
+
+    def set_replaced(self, key_id: int, from_sequence: int) -> None:
+        self.conn.execute("UPDATE province_keys SET replaced_from_sequence = %s WHERE id = %s",
+                          [from_sequence, key_id])
+
+    def successor(self, key_id: int) -> dict | None:
+        found = self._keys("WHERE rotated_from = %s", [key_id])
+        return found[0] if found else None
+
+    def revoke(self, key_id: int, at: str, by: str, reason: str) -> None:
+        self.conn.execute("UPDATE province_keys SET revoked_at = %s, revoked_by = %s, revoked_reason = %s"
+                          " WHERE id = %s", [at, by, reason, key_id])
+
+    def own_key(self, kind: str) -> dict | None:
+        columns = ("kind", "private_key", "public_key", "fingerprint", "created_at")
+        row = self.conn.execute(f"SELECT {', '.join(columns)} FROM province_own_keys WHERE kind = %s",
+                                [kind]).fetchone()
+        return None if row is None else dict(zip(columns, row))
+
+    def add_own_key(self, kind: str, private_key: bytes, public_key: str, fingerprint: str, at: str) -> None:
+        self.conn.execute("INSERT INTO province_own_keys (kind, private_key, public_key, fingerprint, created_at)"
+                          " VALUES (%s, %s, %s, %s, %s)", [kind, private_key, public_key, fingerprint, at])
+
+    def next_package_sequence(self) -> int:
+        return _value(self.conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM province_packages"))
+
+    def add_package(self, values: dict) -> None:
+        columns = ("sequence", "sha256", "file", "catalogue_sha256", "calendar_sha256", "made_at", "made_by")
+        self.conn.execute(f"INSERT INTO province_packages ({', '.join(columns)})"
+                          f" VALUES ({', '.join(f'%({c})s' for c in columns)})", values)
+
+    def add_anchor(self, values: dict) -> None:
+        self.conn.execute(f"INSERT INTO province_chain ({', '.join(ANCHOR_FIELDS)})"
+                          f" VALUES ({', '.join(f'%({f})s' for f in ANCHOR_FIELDS)})", values)
+
+    def anchors_near(self, unit_id: int, workstation: int, sequence: int) -> dict[str, list[dict]]:
+        def at(condition: str, order: str) -> list[dict]:
+            return [dict(zip(ANCHOR_FIELDS, row)) for row in self.conn.execute(
+                f"SELECT {', '.join(ANCHOR_FIELDS)} FROM province_chain WHERE unit_id = %(unit)s"
+                " AND workstation = %(ws)s AND sequence = (SELECT sequence FROM province_chain WHERE"
+                f" unit_id = %(unit)s AND workstation = %(ws)s AND {condition} ORDER BY sequence {order} LIMIT 1)"
+                " ORDER BY file_id", {"unit": unit_id, "ws": workstation, "seq": sequence})]
+
+        return {"before": at("sequence < %(seq)s", "DESC"), "same": at("sequence = %(seq)s", "ASC"),
+                "after": at("sequence > %(seq)s", "ASC")}
+
+    def same_export(self, unit_code: str, workstation: int, sequence: int) -> list[dict]:
+        return [dict(zip(ANCHOR_FIELDS, row)) for row in self.conn.execute(
+            f"SELECT {', '.join('c.' + f for f in ANCHOR_FIELDS)} FROM province_chain c JOIN province_units u"
+            " ON u.id = c.unit_id WHERE u.code = %s AND c.workstation = %s AND c.sequence = %s ORDER BY c.file_id",
+            [unit_code, workstation, sequence])]
+
+    def sources_of(self, seals: list[str]) -> set[tuple[str, int]]:
+        return {(code, workstation) for code, workstation in self.conn.execute(
+            "SELECT u.code, f.workstation FROM province_files f JOIN province_units u ON u.id = f.unit_id"
+            " WHERE f.sha256 = ANY(%s)", [seals])}
+
+    def received(self, unit_code: str, workstation: int) -> list[int]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT f.sequence FROM province_files f JOIN province_units u ON u.id = f.unit_id"
+            " WHERE u.code = %s AND f.workstation = %s ORDER BY 1", [unit_code, workstation])]
 
     def close(self) -> None:
         self.conn.close()

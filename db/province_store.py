@@ -35,6 +35,15 @@ SOURCE_FIELDS = ("unit_id", "source_workstation", "file_id", "version", "record_
 STORED_FIELDS = SOURCE_FIELDS + QUERIED_FIELDS + tuple(name for name, _ in ADDED_FIELDS) + ("record",)
 FILE_FIELDS = ("sha256", "unit_id", "workstation", "sequence", "name", "created_at", "software", "dossiers",
                "events", "files", "imported_at")
+# A row of a unit's events (format 2), each kept once by (unit_id, origin, seq).
+UNIT_EVENT_COLUMNS = ("unit_id", "origin", "seq", "lamport", "code", "event_id", "at", "kind", "officer", "detail",
+                      "receipt_origin", "receipt_seq", "file_id")
+# A stored file's audit anchors (counter/province/trust.py).
+ANCHOR_FIELDS = ("file_id", "unit_id", "workstation", "sequence", "events_after", "events_through",
+                 "audit_after_id", "audit_after_hash", "audit_head_id", "audit_head_hash", "signer")
+# An enrolled workstation key.
+ENROLLED_FIELDS = ("id", "unit_code", "workstation", "public_key", "fingerprint", "enrolled_at", "enrolled_by",
+                   "rotated_from", "replaced_from_sequence", "revoked_at", "revoked_by", "revoked_reason")
 LATE_COLUMNS = ("unit", "unit_name", "code", "procedure_code", "received_at", "due_at", "result_at", "apology_at",
                 "apology_late", "record")
 
@@ -114,6 +123,82 @@ class ProvinceStore(Protocol):
 
     def events_of(self, code: str) -> list[str]:
         """The stored event groups (JSON arrays) of one dossier, oldest first."""
+
+    def writing(self) -> AbstractContextManager[None]:
+        """One write transaction for a change other than an import (enrolment, keys, packages)."""
+
+    # Format 2 (issue 12): every station's own events, folded into one dossier (counter/province/merging.py).
+
+    def add_unit_events(self, rows: list[tuple]) -> int:
+        """Rows in UNIT_EVENT_COLUMNS order; an event held already (same unit, origin and seq) stays.
+        Returns how many were new."""
+
+    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+        """(origin, seq) -> (lamport, code, at, kind, officer, detail, receipt origin, receipt seq) of those held."""
+
+    def add_ranges(self, rows: list[tuple]) -> None:
+        """(unit_id, origin, after, through, file_id): the part of a station's log a file covered."""
+
+    def ranges(self, unit: int) -> dict[str, list[tuple[int, int]]]:
+        """origin -> [(after, through)] of every range received, in order."""
+
+    def unit_events_of(self, unit: int, codes: list[str]) -> dict[str, list[tuple]]:
+        """code -> [(origin, seq, lamport, event_id, at, kind, officer, detail JSON, receipt origin, receipt seq)],
+        by origin and seq."""
+
+    def unit_event_codes(self, unit: int) -> list[str]: ...
+
+    def unit_events_of_code(self, code: str) -> list[tuple]:
+        """As `unit_events_of`, of one code whichever unit holds it, by time, Lamport time, origin and seq."""
+
+    def stored_records(self, codes: list[str]) -> dict[str, tuple]:
+        """code -> (unit id, version, record sha256, record JSON) of stored dossiers."""
+
+    def upsert_dossiers(self, rows: list[tuple]) -> None:
+        """Rows in STORED_FIELDS order, each replacing the stored dossier of its code (its receipt
+        time may differ) or added."""
+
+    # Trust (issue 13): enrolled keys (ENROLLED_FIELDS dicts), the province's keys, packages, anchors.
+
+    def enrolled(self, fingerprint: str) -> dict | None: ...
+
+    def enrolled_for(self, unit_code: str, workstation: int) -> list[dict]: ...
+
+    def all_enrolled(self) -> list[dict]:
+        """By unit code, workstation, id."""
+
+    def enrol(self, unit_code: str, workstation: int, public_key: str, fingerprint: str, at: str, by: str,
+              rotated_from: int | None = None) -> int: ...
+
+    def set_replaced(self, key_id: int, from_sequence: int) -> None: ...
+
+    def successor(self, key_id: int) -> dict | None: ...
+
+    def revoke(self, key_id: int, at: str, by: str, reason: str) -> None: ...
+
+    def own_key(self, kind: str) -> dict | None:
+        """{"kind", "private_key", "public_key", "fingerprint", "created_at"} of "signing" or "encryption"."""
+
+    def add_own_key(self, kind: str, private_key: bytes, public_key: str, fingerprint: str, at: str) -> None: ...
+
+    def next_package_sequence(self) -> int: ...
+
+    def add_package(self, values: dict) -> None: ...
+
+    def add_anchor(self, values: dict) -> None:
+        """ANCHOR_FIELDS of one stored file."""
+
+    def anchors_near(self, unit_id: int, workstation: int, sequence: int) -> dict[str, list[dict]]:
+        """The stored anchors of a workstation: "before" (the highest sequence below), "same" and
+        "after" (the lowest sequence above), each a list by file id."""
+
+    def same_export(self, unit_code: str, workstation: int, sequence: int) -> list[dict]: ...
+
+    def sources_of(self, seals: list[str]) -> set[tuple[str, int]]:
+        """(unit code, workstation) of the stored files with these seals."""
+
+    def received(self, unit_code: str, workstation: int) -> list[int]:
+        """The export sequences stored from one workstation, ascending, each once."""
 
     def close(self) -> None: ...
 

@@ -18,33 +18,22 @@ from PySide6.QtWidgets import (
 from counter import audit, maintenance
 from counter.changes import Changes
 from ui.access import Access
-from ui.dossier_view import EVENT_LABELS
 from ui.operations import Runner, message_of
 from ui.refresh import Refresh
+from ui.sentences import ACTIONS, audit_sentence, moment
 from ui.widgets import MessageLine, row_table
 
 SHOWN = 200
-HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Việc", "Đối tượng", "Chi tiết")
-ACTIONS = dict(EVENT_LABELS, **{
-    "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "account_created": "Tạo tài khoản",
-    "account_enabled": "Cho dùng lại tài khoản", "account_disabled": "Ngừng tài khoản",
-    "account_unlocked": "Mở khóa tài khoản", "password_changed": "Đổi mật khẩu", "restored": "Khôi phục dữ liệu",
-    "exported": "Xuất dữ liệu cho tỉnh", "file_stored": "Lưu tệp", "code_reserved": "Cấp mã hồ sơ",
-    "catalogue_imported": "Nhập danh mục", "settings_changed": "Sửa thiết lập",
-    "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
-    "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
-    "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn hồ sơ (không tiếp nhận)",
-})
+HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Việc", "Đối tượng", "Nội dung")
 
 
-def detail_text(detail: str) -> str:
+def detail_text(action: str, target: str, detail: str) -> str:
+    """The row's detail as a sentence (ui/sentences.py), never its stored JSON."""
     try:
         values = json.loads(detail or "{}")
     except ValueError:
-        return detail
-    if not isinstance(values, dict):
-        return str(values)
-    return ", ".join(f"{k}: {v}" for k, v in values.items() if v not in (None, "", [], {}))
+        values = {}
+    return audit_sentence(action, target, values if isinstance(values, dict) else {})
 
 
 class AuditPage(QWidget):
@@ -89,10 +78,13 @@ class AuditPage(QWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
-            cells = (str(entry["id"]), entry["at"].replace("T", " ")[:19], entry["officer"],
-                     ACTIONS.get(entry["action"], entry["action"]), entry["target"], detail_text(entry["detail"]))
+            sentence = detail_text(entry["action"], entry["target"], entry["detail"])
+            cells = (str(entry["id"]), moment(entry["at"]), entry["officer"], ACTIONS.get(entry["action"], ""),
+                     entry["target"], sentence)
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(sentence)
+                self.table.setItem(row, column, item)
 
     def check(self) -> None:
         if not self.check_button.isEnabled():

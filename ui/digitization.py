@@ -17,14 +17,17 @@ from counter.dossier_list import ListFilter
 from counter.transitions import EventKind, allows
 from ui.dossier_table import DossierTable
 from ui.operations import Runner, message_of
+from ui.preferences import Preferences
 from ui.refresh import Refresh
 from ui.widgets import FileDrop, MessageLine, line
 
 
 class DigitizationScreen(QWidget):
-    def __init__(self, runner: Runner, reads: Runner, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, reads: Runner, preferences: Preferences | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
+        self.preferences = preferences or Preferences()
         self.dossier = None
         self.missing = DossierTable(reads)
         self.missing.opened.connect(self.open_code)
@@ -110,7 +113,7 @@ class DigitizationScreen(QWidget):
         label.setWordWrap(True)
         status = QLabel(state)
         status.setStyleSheet("color: #1b5e20;" if state != "Chưa số hóa" else "color: #8b1a1a; font-weight: bold;")
-        drop = FileDrop("Thả tệp vào đây hoặc nhấn Enter để chọn")
+        drop = FileDrop("Thả tệp vào đây hoặc nhấn Enter để chọn", preferences=self.preferences)
         drop.dropped.connect(lambda path, k=key: self.attach(k, path))
         self.drops[key] = drop
         skip = QPushButton("Không cần")

@@ -2,10 +2,11 @@
 
 Typing waits for a short pause (≈250 ms, style.md) before the search runs, on
 the list's own worker thread, so the officer can type a whole name without
-the table redrawing under every letter.
+the table redrawing under every letter. Enter in the search field opens the
+top match (once the search typed so far has run); Down goes into the table.
 """
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget,
 )
@@ -56,6 +57,8 @@ class DossierListScreen(QWidget):
         self.table.counted.connect(self._counted)
         self.table.failed.connect(self.message.error)
         self.table.opened.connect(self.opened)
+        self.table.shown.connect(self._shown)
+        self.open_top = False  # Enter was pressed: open the top match once this search is shown
 
         filters = QHBoxLayout()
         for widget in (self.status, self.procedure, self.due, self.digitized, self.use_dates, self.date_from,
@@ -74,7 +77,8 @@ class DossierListScreen(QWidget):
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(lambda _text: self.debounce.start())
-        self.search.returnPressed.connect(self.apply)
+        self.search.returnPressed.connect(self.open_first)
+        self.search.installEventFilter(self)
         for combo in (self.status, self.procedure, self.due, self.digitized):
             combo.currentIndexChanged.connect(lambda _i: self.apply())
         self.use_dates.toggled.connect(self._dates_toggled)
@@ -97,6 +101,35 @@ class DossierListScreen(QWidget):
             self.loaded_procedures = False
         if changes.touches("dossiers", "catalogue", "settings", "calendar"):
             self.refresh()
+
+    def open_first(self) -> None:
+        """Enter in the search field: the top match, once the search typed so far has run."""
+        if self.debounce.isActive() or self.table.shown_filter != self.current_filter():
+            self.open_top = True
+            self.apply()
+            return
+        self._open_top()
+
+    def _shown(self) -> None:
+        if self.open_top:
+            self.open_top = False
+            self._open_top()
+
+    def _open_top(self) -> None:
+        code = self.table.model.code_at(0)
+        if code:
+            self.opened.emit(code)
+        elif not self.table.model.rowCount():
+            self.message.note("Không có hồ sơ nào khớp với nội dung tìm.")
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            view = self.table.view
+            view.setFocus()
+            if not view.currentIndex().isValid() and self.table.model.rowCount():
+                view.setCurrentIndex(self.table.model.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
 
     def current_filter(self) -> ListFilter:
         status = self.status.currentData()

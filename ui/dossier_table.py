@@ -4,11 +4,13 @@ First the newest ids of the filter (`FIRST` at most) and their first page of
 rows, in one worker call: the table shows them at once. Then, if there may be
 more, the whole id list, read in batches that give up as soon as a newer
 filter is asked for; the rows are appended without disturbing the view.
+A click on a header sorts by that column, a second click the other way; the
+sort runs in SQL over the filter's ids (counter/dossier_list.py).
 """
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from counter import dossier_list
@@ -23,6 +25,7 @@ class DossierTable(QWidget):
     counted = Signal(int, bool)  # number of dossiers, whether the count is final
     opened = Signal(str)  # a dossier code: Enter or double click
     failed = Signal(str)
+    shown = Signal()  # the first rows of a load are on screen
 
     def __init__(self, reads: Runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -36,16 +39,23 @@ class DossierTable(QWidget):
         self.view.setAlternatingRowColors(False)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((215, 170, 300, 120, 120, 115, 95, 110, 90)):
+        for column, width in enumerate((200, 170, 280, 120, 120, 110, 90, 85, 105, 90)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first until a header is clicked
+        self.view.setSortingEnabled(True)
+        self.model.sort_asked.connect(self._sort)
         self.view.activated.connect(lambda index: self._open(index.row()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.filter = dossier_list.ListFilter()
+        self.order = dossier_list.ListOrder()
+        self.shown_filter: dossier_list.ListFilter | None = None  # whose first rows are on screen
         self.generation = 0
         self.complete = False
         self.loaded_at: float | None = None
@@ -55,18 +65,24 @@ class DossierTable(QWidget):
         self.filter = chosen
         self.generation += 1
         self.complete = False
-        generation = self.generation
+        generation, order = self.generation, self.order
 
         def first(session):
             as_of = now()
-            head = dossier_list.ids(session, chosen, as_of, limit=FIRST)
-            rows = dossier_list.rows(session, list(head[:PAGE]))
+            head = dossier_list.ids(session, chosen, as_of, limit=FIRST, order=order)
+            rows = dossier_list.rows(session, list(head[:PAGE]), as_of)
             return head, rows, dossier_list.due_soon_horizon(session, as_of), as_of
 
         self.reads.run(first, done=lambda result: self._first(generation, *result), failed=self._failed)
 
     def reload(self) -> None:
         self.load(self.filter)
+
+    def _sort(self, column: str, descending: bool) -> None:
+        chosen = dossier_list.ListOrder(column, descending)
+        if chosen != self.order:
+            self.order = chosen
+            self.reload()
 
     def current_code(self) -> str | None:
         index = self.view.currentIndex()
@@ -76,16 +92,19 @@ class DossierTable(QWidget):
         if generation != self.generation:
             return
         self.model.show(head, horizon, as_of, rows)
+        self.shown_filter = self.filter
         if self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0, 0))
+        self.shown.emit()
         if len(head) < FIRST:
             self._done()
             return
         self.counted.emit(len(head), False)
-        chosen = self.filter
+        chosen, order = self.filter, self.order
 
         def full(session):
-            return dossier_list.ids(session, chosen, as_of, keep_going=lambda: generation == self.generation)
+            return dossier_list.ids(session, chosen, as_of, keep_going=lambda: generation == self.generation,
+                                    order=order)
 
         self.reads.run(full, done=lambda ids: self._all(generation, ids), failed=self._failed)
 

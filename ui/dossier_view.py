@@ -2,7 +2,8 @@
 
 Corrections after intake always carry a reason (counter/corrections.py) and
 the receipt can be printed again; a supplement request, a rejection or a
-stop prints its form (Mẫu 02, 03, 05) right after it is saved.
+stop prints its form (Mẫu 02, 03, 05) right after it is saved. An attached
+scan opens inside motcua (Enter on its row, ui/scan_viewer.py).
 """
 
 from PySide6.QtCore import Qt
@@ -11,13 +12,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from counter import corrections, dossiers, lifecycle
+from counter import catalogue, corrections, dossiers, lifecycle, scans
 from counter.changes import Changes
 from counter.dossier import CHANNELS, STATUS_LABELS
 from counter.transitions import EVENT_LABELS, TABLE, EventKind
 from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
+from ui.scan_viewer import ScanViewer
+from ui.supplement_dialog import SupplementDialog
+from ui.sentences import event_sentence, moment
 from ui.widgets import MessageLine, ReasonDialog, line
 
 # The buttons that take a step, and the step each takes (its status and permission: the state table).
@@ -27,16 +31,6 @@ EDIT_FIELDS = {"name": "Họ tên", "id_number": "Số CCCD/CMND", "phone": "Đi
                "email": "Email", "channel": "Kênh nộp (counter/postal/online)", "fee": "Phí, lệ phí",
                "procedure": "Mã thủ tục"}
 
-
-# The receipt's event carries the dossier's whole first state; the history shows what it decided.
-SHOWN_AT_RECEIPT = ("due_at", "channel", "fee")
-
-
-def _shown(event: dict) -> list[tuple[str, object]]:
-    detail = event.get("detail") or {}
-    if event["kind"] == EventKind.RECEIVED:
-        return [(key, detail[key]) for key in SHOWN_AT_RECEIPT if key in detail]
-    return list(detail.items())
 
 
 class DossierDialog(QDialog):
@@ -55,15 +49,34 @@ class DossierDialog(QDialog):
         self.documents = QTableWidget(0, 4)
         self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Bản", "Số lượng", "Số hóa"])
         self.events = QTableWidget(0, 4)
-        self.events.setHorizontalHeaderLabels(["Thời điểm", "Bước", "Cán bộ", "Chi tiết"])
+        self.events.setHorizontalHeaderLabels(["Thời điểm", "Bước", "Cán bộ", "Nội dung"])
         for table in (self.documents, self.events):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setStretchLastSection(True)
         self.documents.setColumnWidth(0, 420)
         self.events.setColumnWidth(0, 140)
         self.events.setColumnWidth(1, 130)
+        self.documents.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.documents.currentCellChanged.connect(lambda *_: self._document_chosen())
+        self.documents.itemActivated.connect(lambda _item: self.view_scan())
+        self.view_button = QPushButton("Xem bản số hóa (Enter)")
+        self.view_button.setEnabled(False)
+        self.view_button.clicked.connect(self.view_scan)
+        self.result_button = QPushButton("Xem tệp kết quả")
+        self.result_button.setEnabled(False)
+        self.result_button.clicked.connect(self.view_result)
+        documents_page = QWidget()
+        documents_layout = QVBoxLayout(documents_page)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.addWidget(self.documents, 1)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.view_button)
+        scan_row.addWidget(self.result_button)
+        scan_row.addStretch(1)
+        documents_layout.addLayout(scan_row)
+        self.viewer: ScanViewer | None = None
         tabs = QTabWidget()
-        tabs.addTab(self.documents, "Thành phần hồ sơ")
+        tabs.addTab(documents_page, "Thành phần hồ sơ")
         tabs.addTab(self.events, "Quá trình xử lý")
 
         self.field = QComboBox()
@@ -138,13 +151,47 @@ class DossierDialog(QDialog):
                 self.documents.setItem(row, column, QTableWidgetItem(text))
         self.events.setRowCount(len(events))
         for row, event in enumerate(events):
-            detail = ", ".join(f"{k}: {v}" for k, v in _shown(event) if v not in (None, ""))
-            for column, text in enumerate((event["at"].replace("T", " ")[:16],
-                                           EVENT_LABELS.get(event["kind"], event["kind"]),
-                                           event.get("officer") or "", detail)):
-                self.events.setItem(row, column, QTableWidgetItem(text))
+            sentence = event_sentence(event["kind"], event.get("detail"))
+            for column, text in enumerate((moment(event["at"]), EVENT_LABELS.get(event["kind"], ""),
+                                           event.get("officer") or "", sentence)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(sentence)
+                self.events.setItem(row, column, item)
         for key, kind in STEP_BUTTONS.items():
             self.actions[key].setEnabled(self.access.can(kind, dossier.status))
+        self.result_button.setEnabled(bool(dossier.result_file))
+        if dossier.documents and self.documents.currentRow() < 0:
+            self.documents.setCurrentCell(0, 0)
+        self._document_chosen()
+
+    # Scans -------------------------------------------------------------------------------
+    def _chosen_document(self):
+        row = self.documents.currentRow()
+        if self.dossier is None or not 0 <= row < len(self.dossier.documents):
+            return None
+        return self.dossier.documents[row]
+
+    def _document_chosen(self) -> None:
+        document = self._chosen_document()
+        self.view_button.setEnabled(document is not None and bool(document.file_sha256))
+
+    def view_scan(self) -> None:
+        document = self._chosen_document()
+        if document is None or not document.file_sha256:
+            return
+        code, position = self.code, document.position
+        self.runner.run(lambda s: scans.document_scan(s, code, position),
+                        done=lambda scan: self._show_scan(scan, f"giấy tờ {position}. {document.name}"),
+                        failed=self._refused, label="Đang mở bản số hóa…", parent=self)
+
+    def view_result(self) -> None:
+        code = self.code
+        self.runner.run(lambda s: scans.result_scan(s, code), done=lambda scan: self._show_scan(scan, "kết quả"),
+                        failed=self._refused, label="Đang mở tệp kết quả…", parent=self)
+
+    def _show_scan(self, scan, title: str) -> None:
+        self.viewer = ScanViewer(scan, f"{title} (hồ sơ {self.code})", self)
+        self.viewer.open()
 
     def edit(self) -> None:
         field, value = self.field.currentData(), self.value.text()
@@ -157,14 +204,39 @@ class DossierDialog(QDialog):
 
     def step(self, form: str) -> None:
         """Supplement request, rejection or stop: a reason, the step, then its form printed."""
-        # A second supplement request (the head's, ND 61/2018 art. 19) takes the reason typed as its reason too.
-        calls = {"supplement": lambda s, code, why: lifecycle.request_supplement(s, code, why, repeat_reason=why),
-                 "rejection": lifecycle.reject, "stop": lifecycle.stop}
-        titles = {"supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ", "rejection": "Từ chối giải quyết hồ sơ",
-                  "stop": "Dừng giải quyết hồ sơ"}
+        if form == "supplement":
+            self._ask_supplement()
+            return
+        calls = {"rejection": lifecycle.reject, "stop": lifecycle.stop}
+        titles = {"rejection": "Từ chối giải quyết hồ sơ", "stop": "Dừng giải quyết hồ sơ"}
         dialog = ReasonDialog(titles[form], "Lý do", self)
         dialog.accepted.connect(lambda: self._run(lambda s: calls[form](s, self.code, dialog.text()),
                                                   f"Đã lưu: {titles[form].lower()}.", form))
+        dialog.open()
+        self.reason_dialog = dialog
+
+    def _ask_supplement(self) -> None:
+        """The procedure's checklist first (read on the worker), then the documents ticked."""
+        code = self.code
+
+        def checklist(session):
+            dossier = dossiers.get(session, code, with_documents=False)
+            return catalogue.procedure(session, dossier.procedure_code).documents
+
+        self.runner.run(checklist, done=self._supplement_dialog, failed=self._refused)
+
+    def _supplement_dialog(self, checklist: list[str]) -> None:
+        dialog = SupplementDialog(checklist, self)
+
+        def request() -> None:
+            missing = dialog.missing()
+            # The slip states a reason; ticking the documents is reason enough when none is typed.
+            reason = dialog.text() or ("Hồ sơ còn thiếu giấy tờ cần bổ sung." if missing else "")
+            # A second request (the head's, ND 61/2018 art. 19) takes the reason typed as its reason too.
+            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing, repeat_reason=reason),
+                      "Đã lưu: yêu cầu bổ sung, hoàn thiện hồ sơ.", "supplement")
+
+        dialog.accepted.connect(request)
         dialog.open()
         self.reason_dialog = dialog
 

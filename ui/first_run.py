@@ -5,10 +5,12 @@ dossier code starts with the unit's identifier, TT 01/2018 art. 19); the
 starter catalogue of real commune procedures lets a counter work at once.
 A database without accounts lets anyone at the machine do anything (issue
 6), so the dialog offers to create the first admin account right away.
+Two columns, the unit on the left and the rest on the right, so that the
+buttons and every message stay on a 1366×768 screen (issue 15).
 """
 
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget,
 )
 
 from counter import accounts, catalogue, unit
@@ -28,7 +30,7 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         self.form = UnitForm(with_hours=True)
         self.form.show_settings(UnitSettings())
-        self.starter = QCheckBox("Nạp danh mục thủ tục hành chính mẫu cấp xã (có thể nhập danh mục riêng sau)")
+        self.starter = QCheckBox("Nạp danh mục thủ tục hành chính mẫu cấp xã\n(có thể nhập danh mục riêng sau)")
         self.starter.setChecked(True)
         admin = QGroupBox("Tài khoản quản trị (nên tạo ngay)")
         warning = QLabel("Khi chưa có tài khoản, ai dùng máy này cũng làm được mọi việc, kể cả khôi phục dữ liệu. "
@@ -51,12 +53,17 @@ class FirstRunDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        right = QVBoxLayout()
+        right.addWidget(self.starter)
+        right.addWidget(admin)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addWidget(self.form, 1)
+        columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.form)
-        layout.addWidget(self.starter)
-        layout.addWidget(admin)
-        layout.addWidget(self.message)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         self.form.unit_code.setFocus()
 

@@ -1,102 +1,71 @@
 """Tiếp nhận hồ sơ: the whole intake without touching the mouse.
 
-Type part of the procedure's name or code (diacritics optional) and Enter;
-the document checklist fills from the catalogue. The CCCD or phone of a
-returning citizen brings back their details and the documents they had
-scanned before, offered for re-use. Ctrl+S saves and prints the receipt.
+Type part of the procedure's name or code (diacritics optional) and Enter
+(ui/procedure_picker.py); the document checklist fills from the catalogue.
+The CCCD or phone of a returning citizen brings back their details and the
+documents they had scanned before, offered for re-use. A chip-based CCCD
+scanned with a 2D scanner, whatever field has the cursor, fills the
+applicant's fields at once (ui/card_scan.py, counter/cccd.py) and the cursor
+goes to the first field still empty. Ctrl+S saves and prints the receipt.
 """
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from counter import applicants, catalogue
+from counter import applicants, catalogue, cccd, dossier_list
 from counter.changes import Changes
 from counter.dossier import CHANNELS
+from counter.applicant_details import Representative
 from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
+from ui.card_scan import CardScanner
 from ui.operations import Runner, message_of
-from ui.widgets import SCAN_FILTER, MessageLine, file_name, line
+from ui.preferences import Preferences
+from ui.procedure_picker import ProcedurePicker
+from ui.widgets import MessageLine, WheelGuard, file_name, line, pick_scan
 
 NOT_SCANNED, NOT_REQUIRED, PICK = "none", "not-required", "pick"
 
 
-class ProcedurePicker(QWidget):
-    """A field and the matching procedures under it; Up/Down choose, Enter picks."""
-
-    picked = Signal(object)  # counter.catalogue.Procedure
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.field = line("Gõ tên hoặc mã thủ tục, có dấu hoặc không dấu (Ctrl+N: hồ sơ mới)")
-        self.matches = QListWidget()
-        self.matches.setMaximumHeight(130)
-        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.field)
-        layout.addWidget(self.matches)
-        self.procedures: list = []
-        self.field.textEdited.connect(self._filter)
-        self.field.returnPressed.connect(self._pick)
-        self.field.installEventFilter(self)
-        self.matches.itemActivated.connect(lambda _item: self._pick())
-
-    def set_procedures(self, procedures: list) -> None:
-        self.procedures = procedures
-        self._filter(self.field.text())
-
-    def _filter(self, text: str) -> None:
-        words = fold(text).split()
-        self.matches.clear()
-        for p in self.procedures:
-            # Each typed word starts a word of the name or field, or is part of the code.
-            key = fold(f"{p.name} {p.field}").split()
-            if all(word in p.code or any(k.startswith(word) for k in key) for word in words):
-                days = "trong ngày" if p.days == 0 else f"{p.days} ngày làm việc"
-                item = QListWidgetItem(f"{p.name} — {p.code} ({days})")
-                item.setData(Qt.ItemDataRole.UserRole, p)
-                self.matches.addItem(item)
-        if self.matches.count():
-            self.matches.setCurrentRow(0)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.field and event.type() == event.Type.KeyPress:
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(event.key())
-            if step and self.matches.count():
-                row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
-                self.matches.setCurrentRow(row)
-                return True
-        return super().eventFilter(watched, event)
-
-    def _pick(self) -> None:
-        item = self.matches.currentItem()
-        if item is not None:
-            chosen = item.data(Qt.ItemDataRole.UserRole)
-            self.field.setText(f"{chosen.name} ({chosen.code})")
-            self.picked.emit(chosen)
+DATE = QRegularExpression(r"[0-9]{0,2}/?[0-9]{0,2}/?[0-9]{0,4}")
+SEXES = ("", "Nam", "Nữ")
 
 
 class IntakeScreen(QWidget):
     received = Signal(object)  # the new Dossier, for its receipt to be printed
     open_requested = Signal(str)  # the last dossier, to correct or reprint
 
-    def __init__(self, runner: Runner, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, preferences: Preferences | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
+        self.preferences = preferences or Preferences()
         self.procedure = None
         self.earlier: list[dict] = []
+        self.card: cccd.Card | None = None
         self.picker = ProcedurePicker()
         self.picker.picked.connect(self._procedure_picked)
         self.due_note = QLabel()
         self.id_number = line("12 số CCCD hoặc 9 số CMND")
+        # Digits only, as typed (a CCCD has 12, a CMND 9); a card's QR code is caught before it.
+        self.id_number.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]{0,12}"), self))
         self.phone = line("Số điện thoại")
         self.name = line("Họ và tên người nộp")
+        self.birth_date = line("ngày/tháng/năm")
+        self.birth_date.setValidator(QRegularExpressionValidator(DATE, self))
+        self.sex = QComboBox()
+        for label in SEXES:
+            self.sex.addItem(label or "—", label)
         self.address = line("Địa chỉ")
         self.email = line("Email (nếu có)")
+        # The authorised representative the 2025 receipt names (TT 03/2025, Mẫu 01), when there is one.
+        self.proxy_name = line("Họ tên người được ủy quyền (nếu có)")
+        self.proxy_id = line("Số định danh")
+        self.proxy_id.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9]{0,12}"), self))
+        self.proxy_phone = line("Điện thoại")
         self.channel = QComboBox()
         for key, label in CHANNELS.items():
             self.channel.addItem(label, key)
@@ -108,7 +77,7 @@ class IntakeScreen(QWidget):
         self.documents = QTableWidget(0, 4)
         self.documents.setHorizontalHeaderLabels(["Giấy tờ", "Bản", "Số lượng", "Bản số hóa"])
         self.documents.horizontalHeader().setStretchLastSection(True)
-        self.documents.setColumnWidth(0, 380)
+        self.documents.setColumnWidth(0, 420)
         self.documents.setTabKeyNavigation(False)
         add = QPushButton("Thêm giấy tờ (Ctrl+D)")
         add.clicked.connect(lambda: self.add_document(""))
@@ -124,17 +93,33 @@ class IntakeScreen(QWidget):
         self.applicant_note = MessageLine()
         self.message = MessageLine()
 
-        form = QFormLayout()
-        form.addRow("&Thủ tục", self.picker)
-        form.addRow("", self.due_note)
-        form.addRow("Số &CCCD/CMND", self.id_number)
-        form.addRow("Điện thoại", self.phone)
-        form.addRow("", self.applicant_note)
-        form.addRow("&Họ tên", self.name)
-        form.addRow("Địa chỉ", self.address)
-        form.addRow("Email", self.email)
-        form.addRow("Kênh nộp", self.channel)
-        form.addRow("Phí, lệ phí", self.fee)
+        # Two columns, so the checklist keeps its room on a 1366×768 screen (issue 15).
+        top = QFormLayout()
+        top.addRow("&Thủ tục", self.picker)
+        top.addRow("", self.due_note)
+        left, right = QFormLayout(), QFormLayout()
+        left.addRow("Số &CCCD/CMND", self.id_number)
+        left.addRow("Điện thoại", self.phone)
+        left.addRow("&Họ tên", self.name)
+        born = QHBoxLayout()
+        born.addWidget(self.birth_date, 1)
+        born.addWidget(QLabel("Giới tính"))
+        born.addWidget(self.sex)
+        left.addRow("Ngày sinh", born)
+        right.addRow("Địa chỉ", self.address)
+        right.addRow("Email", self.email)
+        proxy = QHBoxLayout()
+        proxy.addWidget(self.proxy_name, 2)
+        proxy.addWidget(self.proxy_id, 1)
+        proxy.addWidget(self.proxy_phone, 1)
+        right.addRow("Ủy quyền", proxy)
+        right.addRow("Kênh nộp", self.channel)
+        right.addRow("Phí, lệ phí", self.fee)
+        columns = QGridLayout()
+        columns.addLayout(left, 0, 0)
+        columns.addLayout(right, 0, 1)
+        columns.setColumnStretch(0, 1)
+        columns.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -142,11 +127,20 @@ class IntakeScreen(QWidget):
         buttons.addWidget(self.open_last)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(top)
+        layout.addLayout(columns)
+        layout.addWidget(self.applicant_note)
         layout.addWidget(QLabel("Thành phần hồ sơ"))
         layout.addWidget(self.documents, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        for first, second in ((self.picker.field, self.id_number), (self.id_number, self.phone),
+                              (self.phone, self.name), (self.name, self.birth_date), (self.birth_date, self.sex),
+                              (self.sex, self.address), (self.address, self.email), (self.email, self.proxy_name),
+                              (self.proxy_name, self.proxy_id), (self.proxy_id, self.proxy_phone),
+                              (self.proxy_phone, self.channel),
+                              (self.channel, self.fee), (self.fee, self.documents)):
+            self.setTabOrder(first, second)
 
         for keys, action in (("Ctrl+S", self.save), ("Ctrl+Return", self.save),
                              ("Ctrl+D", lambda: self.add_document("")), ("Ctrl+Del", self.remove_document),
@@ -155,18 +149,32 @@ class IntakeScreen(QWidget):
         self.id_number.editingFinished.connect(lambda: self._look_up(self.id_number.text()))
         self.phone.editingFinished.connect(lambda: self._look_up(self.phone.text()))
         self.looked_up = ""
+        self.scanner = CardScanner(self)
+        self.scanner.scanned.connect(self.read_card)
+        self.wheel = WheelGuard(self)  # scrolling the checklist changes none of its rows
+        self.wheel.guard(self)
 
     def start(self) -> None:
         self.reload_catalogue()
-        (self.picker.field if self.procedure is None else self.name).setFocus()
+        (self.picker.field if self.procedure is None else self.first_empty()).setFocus()
 
     def reload_catalogue(self) -> None:
-        self.runner.run(catalogue.all_procedures, done=self.picker.set_procedures)
+        self.runner.run(lambda s: (catalogue.all_procedures(s), dossier_list.procedure_use(s)),
+                        done=lambda result: self.picker.set_procedures(*result))
 
     def on_changes(self, changes: Changes) -> None:
         """The procedure picker follows the catalogue (one small read, so at once, even hidden)."""
         if changes.touches("catalogue"):
             self.reload_catalogue()
+
+    def first_empty(self) -> QWidget:
+        """Where the cursor goes next: the procedure, else the first applicant field still empty."""
+        if self.procedure is None:
+            return self.picker.field
+        for field in (self.id_number, self.phone, self.name, self.address):
+            if not field.text().strip():
+                return field
+        return self.email if not self.email.text().strip() else self.documents
 
     # Procedure and applicant -------------------------------------------------------------
     def _procedure_picked(self, chosen) -> None:
@@ -177,7 +185,34 @@ class IntakeScreen(QWidget):
         self.documents.setRowCount(0)
         for name in chosen.documents:
             self.add_document(name)
-        self.id_number.setFocus()
+        self.first_empty().setFocus()
+
+    def read_card(self, payload: str) -> None:
+        """A CCCD's QR code: the card's fields, and what motcua knows of this citizen already."""
+        def read(session):
+            card = cccd.parse(payload)
+            found = applicants.find(session, card.id_number)
+            person = found[0] if found and found[0].id_number == card.id_number else None
+            return card, person, applicants.earlier_documents(session, person.id) if person else []
+
+        self.runner.run(read, done=lambda result: self._card_read(*result), failed=self._card_refused)
+
+    def _card_refused(self, error: Exception) -> None:
+        self.applicant_note.error(message_of(error))
+
+    def _card_read(self, card: cccd.Card, person, earlier: list[dict]) -> None:
+        self.card = card
+        self.id_number.setText(card.id_number)
+        self.name.setText(card.name)
+        self.address.setText(card.address)
+        self.birth_date.setText(f"{card.birth_date:%d/%m/%Y}")
+        self.sex.setCurrentIndex(max(0, self.sex.findData(card.sex)))
+        self.looked_up = card.id_number
+        if person is not None:
+            self._applicant_found(person, earlier)
+        else:
+            self.applicant_note.ok(f"Đã đọc CCCD của {card.name}: người nộp lần đầu.")
+        self.first_empty().setFocus()
 
     def _look_up(self, key: str) -> None:
         key = nfc(key)
@@ -222,6 +257,8 @@ class IntakeScreen(QWidget):
         scans = QComboBox()
         self.documents.setCellWidget(row, 3, scans)
         scans.activated.connect(lambda _i, box=scans: self._scan_chosen(box))
+        for widget in (kind, quantity, scans):
+            self.wheel.watch(widget)
         self._fill_scans(row)
         if not name:
             self.documents.setCurrentCell(row, 0)
@@ -244,7 +281,7 @@ class IntakeScreen(QWidget):
     def _scan_chosen(self, box: QComboBox) -> None:
         if box.currentData() != PICK:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp bản số hóa", "", SCAN_FILTER)
+        path = pick_scan(self, self.preferences)
         if path:
             self.attach_file(box, path)
         else:
@@ -289,6 +326,8 @@ class IntakeScreen(QWidget):
             procedure_code=self.procedure.code, name=self.name.text(), id_number=self.id_number.text(),
             phone=self.phone.text(), address=self.address.text(), email=self.email.text(),
             channel=self.channel.currentData(), fee=self.fee.value(), documents=documents, reuse=reuse or False,
+            birth_date=self.birth_date.text(), sex=self.sex.currentData(),
+            representative=Representative(self.proxy_name.text(), self.proxy_id.text(), self.proxy_phone.text()),
         )
         self.save_button.setEnabled(False)
         self.message.note("Đang lưu hồ sơ…")
@@ -311,6 +350,7 @@ class IntakeScreen(QWidget):
         )
         self.received.emit(dossier)
         self.clear(keep_message=True)
+        self.reload_catalogue()  # this procedure was used once more
 
     def _open_last(self) -> None:
         if self.last is not None:
@@ -325,9 +365,12 @@ class IntakeScreen(QWidget):
         self.procedure = None
         self.earlier = []
         self.looked_up = ""
-        for field in (self.picker.field, self.id_number, self.phone, self.name, self.address, self.email):
+        self.card = None
+        for field in (self.picker.field, self.id_number, self.phone, self.name, self.birth_date, self.address,
+                      self.email, self.proxy_name, self.proxy_id, self.proxy_phone):
             field.clear()
-        self.picker.set_procedures(self.picker.procedures)
+        self.sex.setCurrentIndex(0)
+        self.picker.filter("")
         self.due_note.clear()
         self.applicant_note.clear()
         self.channel.setCurrentIndex(0)

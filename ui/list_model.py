@@ -5,30 +5,35 @@ row from a page cache, or asks the list's own worker for that page and shows
 "…" until it arrives; the cache keeps the most recent pages. A row that
 cannot be read (gone since the search) is shown disabled. Results of an
 older search that arrive late are dropped by their generation number.
+A click on a column's header asks for the list sorted by it (`sort_asked`):
+the ids come back sorted from SQL (counter/dossier_list.py), never sorted here.
 """
 
 from array import array
 from collections import OrderedDict
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from counter import dossier_list
 from counter.clock import now
 from counter.dossier import CHANNELS, STATUS_LABELS
 from ui.operations import Runner
+from ui.sentences import TIMELINESS
 
 PAGE = 200
 CACHED_PAGES = 40
 COLUMNS = (
     ("code", "Mã hồ sơ"), ("applicant_name", "Người nộp"), ("procedure_name", "Thủ tục"),
     ("received_at", "Ngày nhận"), ("appointment_at", "Hẹn trả"), ("status", "Trạng thái"),
-    ("due", "Hạn"), ("channel", "Kênh"), ("digitized", "Số hóa"),
+    ("due", "Hạn"), ("days_late", "Số ngày trễ"), ("channel", "Kênh"), ("digitized", "Số hóa"),
 )
+# The first click on a header: dates and days late newest or most first, text A to Z.
+FIRST_DESCENDING = {"received_at", "appointment_at", "due", "days_late"}
 DUE_LABELS = {
     "overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "running": "Trong hạn", "paused": "Tạm dừng",
-    "early": "Sớm hạn", "on_time": "Đúng hạn", "late": "Trễ hạn", "closed": "",
+    **TIMELINESS, "closed": "",
 }
 # Coloured due-date state (issue 5, scope 3).
 DUE_COLOURS = {
@@ -39,6 +44,8 @@ LOADING = "…"
 
 
 class DossierTableModel(QAbstractTableModel):
+    sort_asked = Signal(str, bool)  # column key ("" newest first), descending
+
     def __init__(self, runner: Runner, parent=None):
         super().__init__(parent)
         self.runner = runner
@@ -101,11 +108,19 @@ class DossierTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.InitialSortOrderRole:
+            first = COLUMNS[section][0] in FIRST_DESCENDING
+            return (Qt.SortOrder.DescendingOrder if first else Qt.SortOrder.AscendingOrder).value
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][1]
         return str(section + 1)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """A header was clicked: ask for the ids in that order (a column of -1: newest first)."""
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else ""
+        self.sort_asked.emit(key, order == Qt.SortOrder.DescendingOrder)
 
     def flags(self, index: QModelIndex):
         page = self._pages.get(index.row() // PAGE)
@@ -131,6 +146,8 @@ class DossierTableModel(QAbstractTableModel):
             colour = DUE_COLOURS.get(state)
             return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if COLUMNS[index.column()][0] == "procedure_name":
+                return row.procedure_name  # elided in its column, whole here
             return f"Hạn giải quyết: {row.due_at:%H:%M %d/%m/%Y}"
         return _text(row, COLUMNS[index.column()][0], state)
 
@@ -141,7 +158,8 @@ class DossierTableModel(QAbstractTableModel):
         self._asked.add(number)
         wanted = list(self.ids[number * PAGE:(number + 1) * PAGE])
         generation = self.generation
-        self.runner.run(lambda s: dossier_list.rows(s, wanted),
+        as_of = self.as_of
+        self.runner.run(lambda s: dossier_list.rows(s, wanted, as_of),
                         done=lambda rows: self._arrived(generation, number, rows),
                         failed=lambda _error: self._arrived(generation, number, {}))
 
@@ -168,4 +186,6 @@ def _text(row: dossier_list.ListRow, key: str, state: str) -> str:
         return CHANNELS[row.channel]
     if key == "digitized":
         return "Đã số hóa" if row.digitized else "Chưa số hóa"
+    if key == "days_late":
+        return str(row.days_late) if row.days_late else ""
     return getattr(row, key)

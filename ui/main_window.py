@@ -16,13 +16,14 @@ open dossier, and each decides by itself whether to redraw; nothing here
 knows which screen shows what.
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget, QTabWidget
 
 from counter import accounts
 from counter.changes import Changes
 from ui.access import Access
+from ui.citizen_screen import CitizenWindow
 from ui.digitization import DigitizationScreen
 from ui.dossier_list import DossierListScreen
 from ui.dossier_view import DossierDialog
@@ -34,9 +35,12 @@ from ui.preferences import Preferences
 from ui.printer import FormPrinter
 from ui.returns import ReturnScreen
 from ui.settings_screen import SettingsScreen
+from ui.sync_desk import SyncDesk
 from ui.today import TodayScreen
 
 CHECKING = "Đang kiểm tra cơ sở dữ liệu…"
+# Every screen is usable down to this size: a 1366×768 screen less its taskbar, with room to spare.
+MINIMUM = QSize(1024, 600)
 
 
 class MainWindow(QMainWindow):
@@ -44,17 +48,20 @@ class MainWindow(QMainWindow):
     user_changed = Signal(object)  # the first account was created in set-up mode: now it is logged in
 
     def __init__(self, runner: Runner, reads: Runner, background: Runner, preferences: Preferences,
-                 title: str = ""):
+                 title: str = "", sync_desk: SyncDesk | None = None):
         super().__init__()
         self.runner, self.reads, self.background, self.preferences = runner, reads, background, preferences
+        self.sync_desk = sync_desk
+        self.freshness = ""
         self.setWindowTitle(title or "motcua — Bộ phận Một cửa")
-        self.resize(1280, 800)
+        self.setMinimumSize(MINIMUM)
         self.printer = FormPrinter(runner, preferences, self)
         self.access = Access()
         self.ready = False
         self.tabs: QTabWidget | None = None
         self.screens: list = []
         self.dialogs: list[DossierDialog] = []
+        self.citizen: CitizenWindow | None = None
         self.cover = QLabel(CHECKING)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setWordWrap(True)
@@ -75,8 +82,10 @@ class MainWindow(QMainWindow):
         self.logout_button.clicked.connect(self.log_out)
         self.warning_label = QLabel()
         self.warning_label.setStyleSheet("color: #8b1a1a; font-weight: bold;")
+        self.sync_label = QLabel()
         self.statusBar().addWidget(self.unit_label)
         self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.warning_label)
         self.statusBar().addPermanentWidget(self.password_button)
         self.statusBar().addPermanentWidget(self.logout_button)
@@ -87,6 +96,14 @@ class MainWindow(QMainWindow):
         runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         for worker in (runner, reads, background):
             worker.changed.connect(self._changed)
+        if sync_desk is not None:
+            # What other counters wrote reaches every screen the way this counter's own writes do.
+            sync_desk.runner.changed.connect(self._changed)
+            for worker in (runner, background):
+                worker.changed.connect(sync_desk.saved)
+            sync_desk.status.connect(self._sync_status)
+            sync_desk.synced.connect(self._synced)
+            QShortcut(QKeySequence("F9"), self, sync_desk.sync_now)
 
     # Locked and unlocked -----------------------------------------------------------------
     def lock(self, text: str) -> None:
@@ -97,6 +114,10 @@ class MainWindow(QMainWindow):
         self.cover.setText(text)
         self.stack.setCurrentWidget(self.cover)
         if self.tabs is not None:
+            if self.citizen is not None:
+                self.citizen.close()
+                self.citizen.deleteLater()
+                self.citizen = None
             self.today.clock.stop()
             self.list.debounce.stop()
             self.stack.removeWidget(self.tabs)
@@ -113,19 +134,23 @@ class MainWindow(QMainWindow):
         self._build()
         self.stack.addWidget(self.tabs)
         self.stack.setCurrentWidget(self.tabs)
+        if self.citizen is not None:
+            self.citizen.place()
         self.ready = True
         self._show_user()
         self.start()
 
     def _build(self) -> None:
         runner, reads, access = self.runner, self.reads, self.access
-        self.intake = IntakeScreen(runner)
+        self.intake = IntakeScreen(runner, self.preferences)
         self.list = DossierListScreen(runner, reads)
-        self.returns = ReturnScreen(runner)
+        self.citizen = CitizenWindow() if self.preferences.citizen_screen else None
+        self.returns = ReturnScreen(runner, self.preferences, self.citizen)
         self.late = LateWorkScreen(runner, self.printer, access)
-        self.digitization = DigitizationScreen(runner, reads)
+        self.digitization = DigitizationScreen(runner, reads, self.preferences)
         self.today = TodayScreen(runner, self.preferences, self.background, access)
-        self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background)
+        self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background,
+                                       sync=self.sync_desk)
         self.tabs = QTabWidget()
         self.screens = [
             (self.intake, "Tiếp nhận"), (self.list, "Danh sách hồ sơ"), (self.returns, "Trả kết quả"),
@@ -134,12 +159,15 @@ class MainWindow(QMainWindow):
         ]
         for number, (screen, label) in enumerate(self.screens, start=1):
             self.tabs.addTab(screen, f"{label}  (Ctrl+{number})")
+        self.shown_index = 0
         self.tabs.currentChanged.connect(self._entered)
         self.intake.received.connect(self._received)
         self.intake.open_requested.connect(self.open_dossier)
         self.list.opened.connect(self.open_dossier)
         self.today.warning.connect(self.warning_label.setText)
         self.settings.logged_in.connect(self._first_account)
+        for screen in (self.today, self.late):
+            screen.show_freshness(self.freshness)
 
     def _retire(self, tabs: QTabWidget) -> None:
         """Delete the last officer's screens once the calls they started have come back."""
@@ -174,8 +202,21 @@ class MainWindow(QMainWindow):
         for dialog in self.dialogs:
             dialog.on_changes(changes)
 
+    def _sync_status(self, text: str, problem: bool) -> None:
+        self.sync_label.setText(text)
+        self.sync_label.setStyleSheet("color: #8b1a1a; font-weight: bold;" if problem else "color: #1b5e20;")
+
+    def _synced(self, found: dict | None) -> None:
+        """Every figure screen says how fresh its data is."""
+        self.freshness = "" if found is None else f"Số liệu: {found['freshness']}"
+        if self.tabs is not None:
+            for screen in (self.today, self.late):
+                screen.show_freshness(self.freshness)
+
     def _unit(self, settings, officer: str) -> None:
         self.unit_label.setText(f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation}")
+        if self.citizen is not None:
+            self.citizen.set_unit(settings.unit_name)
         if self.access.user is None:
             self.user_label.setText(f"Cán bộ: {officer or '—'} · {self.access.who()}")
 
@@ -193,7 +234,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         if self.ready and self.access.user is not None:
-            self.logout_requested.emit()
+            self.settings.leave(self.logout_requested.emit)
 
     def change_password(self) -> None:
         if self.access.user is None:
@@ -220,7 +261,16 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def _entered(self, index: int) -> None:
-        """The other screens read their data when shown, if it changed (ui/refresh.py)."""
+        """The other screens read their data when shown, if it changed (ui/refresh.py). A screen
+        with unsaved changes (Settings) is left only once the officer saved or dropped them."""
+        left = self.screens[self.shown_index][0]
+        if index != self.shown_index and hasattr(left, "dirty") and left.dirty():
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(self.shown_index)
+            self.tabs.blockSignals(False)
+            left.leave(lambda: self.tabs.setCurrentIndex(index))
+            return
+        self.shown_index = index
         screen = self.screens[index][0]
         if screen in (self.intake, self.returns):
             screen.start()  # cheap, and puts the cursor where the work starts
@@ -248,7 +298,34 @@ class MainWindow(QMainWindow):
         self.dialogs.append(dialog)
         dialog.open()
 
+    # The window's size (issue 15) --------------------------------------------------------
+    def show_as_remembered(self) -> None:
+        """Maximised, unless the officer last left it as a window (then where it was)."""
+        if not self.preferences.geometry.isEmpty():
+            self.restoreGeometry(self.preferences.geometry)
+        else:
+            room = QApplication.primaryScreen().availableGeometry()
+            self.resize(min(1280, room.width()), min(800, room.height() - 40))
+        if self.preferences.maximized:
+            self.showMaximized()
+        else:
+            self.show()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.WindowStateChange and self.isVisible():
+            self.preferences.maximized = self.isMaximized()
+        super().changeEvent(event)
+
     def closeEvent(self, event) -> None:
+        if self.ready and self.settings.dirty():
+            event.ignore()
+            self.tabs.setCurrentWidget(self.settings)
+            self.settings.leave(self.close)
+            return
+        if self.isVisible() and not self.isMaximized():
+            self.preferences.geometry = self.saveGeometry()
         for dialog in list(self.dialogs):
             dialog.close()
+        if self.citizen is not None:
+            self.citizen.close()
         super().closeEvent(event)

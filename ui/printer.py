@@ -2,7 +2,8 @@
 
 The officer chooses, per workstation, between a print dialog with preview
 and straight printing to the default printer (Settings). Either way the
-pages are drawn from the PDF that `printing/` made (ui/print_preview.py).
+pages are drawn from the PDF that `printing/` made (ui/print_preview.py),
+on a printer set to the form's own paper.
 """
 
 from collections.abc import Callable
@@ -29,9 +30,9 @@ class FormPrinter(QObject):
         self.runner = runner
         self.preferences = preferences
         self.window = parent
-        # Where straight printing goes: the default printer unless a test or a setting says otherwise.
+        # Which printer: the default printer unless a test or a setting says otherwise.
         self.make_printer: Callable[[print_preview.PdfPages], QPrinter] = print_preview.printer_for
-        self.dialog = None
+        self.dialog: print_preview.PreviewDialog | None = None
 
     def form(self, form: str, code: str) -> None:
         """Print form `form` of dossier `code`."""
@@ -48,15 +49,18 @@ class FormPrinter(QObject):
 
     def output(self, data: bytes, title: str) -> None:
         self.ready.emit(title, data)
+        print_preview.warmed()  # done long before, unless the officer prints within a second of start-up
+        pages = print_preview.PdfPages(data)
+        printer = self.make_printer(pages)
         if self.preferences.direct_print:
-            pages = print_preview.PdfPages(data)
-            sent = print_preview.paint(pages, self.make_printer(pages))
+            sent = print_preview.paint(pages, printer)
             if sent:
                 self.printed.emit(title, sent)
             else:
                 self.failed.emit("Không in được: không tìm thấy máy in mặc định hoặc máy in không sẵn sàng.")
             return
-        self.dialog = print_preview.PreviewDialog(data, title, self.window)
-        self.dialog.finished.connect(lambda accepted: accepted and self.printed.emit(title, self.dialog.pages.count))
-        self.dialog.open()
-        self.previewed.emit(self.dialog)
+        dialog = print_preview.PreviewDialog(pages, title, self.window, printer)
+        dialog.accepted.connect(lambda: self.printed.emit(title, dialog.sent))
+        self.dialog = dialog
+        dialog.open()
+        self.previewed.emit(dialog)

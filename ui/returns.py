@@ -5,6 +5,11 @@ keyboard; that opens the dossier. If its result is not recorded yet, the
 officer attaches the result file; then who collects it, at the counter or by
 post, and the citizen's rating. Ctrl+Enter returns it, and the scan field is
 ready for the next citizen.
+
+The citizen rates on their own screen (ui/citizen_screen.py) while the result
+is handed over: that rating is recorded as the citizen's, with the reasons
+they ticked as a complaint. A rating the officer keys is recorded as keyed by
+the officer.
 """
 
 from dataclasses import replace
@@ -18,9 +23,11 @@ from PySide6.QtWidgets import (
 from counter import dossiers
 from counter.changes import Changes
 from counter.dossier import RATINGS, RETURN_CHANNELS, STATUS_LABELS
-from counter.lifecycle import record_result, return_result
+from counter.lifecycle import complain, record_result, return_result
 from counter.transitions import EventKind, allows
+from ui.citizen_screen import CitizenWindow
 from ui.operations import Runner, message_of
+from ui.preferences import Preferences
 from ui.widgets import FileDrop, MessageLine, file_name, line
 
 
@@ -34,9 +41,14 @@ def _can_hand_over(status: str) -> bool:
 
 
 class ReturnScreen(QWidget):
-    def __init__(self, runner: Runner, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, preferences: Preferences | None = None, citizen: CitizenWindow | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
+        self.preferences = preferences or Preferences()
+        self.citizen = citizen
+        self.rating_by: str | None = None  # "citizen" (their own screen) or "officer" (keyed here)
+        self.complaint = ""  # the reasons an unsatisfied citizen ticked
         self.dossier = None
         self.result_file: str | None = None
         self.scan = line("Quét mã vạch trên giấy tiếp nhận, hoặc gõ mã hồ sơ rồi nhấn Enter")
@@ -47,7 +59,8 @@ class ReturnScreen(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self.result_box = QGroupBox("Kết quả giải quyết")
-        self.drop = FileDrop("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
+        self.drop = FileDrop("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…",
+                             preferences=self.preferences)
         self.drop.dropped.connect(self._result_file_chosen)
         self.record_button = QPushButton("Chỉ ghi nhận kết quả")
         self.record_button.clicked.connect(self.record_only)
@@ -64,12 +77,16 @@ class ReturnScreen(QWidget):
         self.rating.addItem("Không đánh giá", None)
         for key, label in RATINGS.items():
             self.rating.addItem(label, key)
+        self.rating.activated.connect(self._officer_rated)
+        self.rated_note = QLabel()
+        self.rated_note.setWordWrap(True)
         self.return_button = QPushButton("Trả kết quả (Ctrl+Enter)")
         self.return_button.clicked.connect(self.hand_over)
         form = QFormLayout(self.return_box)
         form.addRow("Người nhận", self.receiver)
         form.addRow("Hình thức trả", self.channel)
         form.addRow("Đánh giá của người dân", self.rating)
+        form.addRow("", self.rated_note)
         form.addRow("", self.return_button)
 
         self.message = MessageLine()
@@ -85,6 +102,8 @@ class ReturnScreen(QWidget):
         layout.addStretch(1)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.hand_over,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if citizen is not None:
+            citizen.rated.connect(self._citizen_rated)
         self._show(None)
 
     def start(self) -> None:
@@ -96,7 +115,12 @@ class ReturnScreen(QWidget):
         if not code:
             return
         self.runner.run(lambda s: dossiers.get(s, code, with_documents=False), done=self._opened,
-                        failed=self._refused)
+                        failed=self._unknown)
+
+    def _unknown(self, error: Exception) -> None:
+        """A code that finds no dossier: the last citizen's dossier must not stay on screen."""
+        self._show(None)
+        self._refused(error)
 
     def on_changes(self, changes: Changes) -> None:
         """The open dossier, changed elsewhere (a dialog, another counter), is shown again;
@@ -118,6 +142,8 @@ class ReturnScreen(QWidget):
     def _opened(self, dossier) -> None:
         self.message.clear()
         self._show(dossier)
+        if self.citizen is not None and _can_hand_over(dossier.status):
+            self.citizen.ask(dossier.code, dossier.applicant_name, dossier.procedure_name)
         if allows(EventKind.RETURNED, dossier.status):
             self.receiver.setFocus()
         elif _needs_result(dossier.status):
@@ -127,8 +153,15 @@ class ReturnScreen(QWidget):
             self.start()
 
     def _show(self, dossier) -> None:
+        if self.citizen is not None and (dossier is None or dossier.code != self.citizen.code):
+            self.citizen.idle()
+        same = dossier is not None and self.dossier is not None and dossier.code == self.dossier.code
         self.dossier = dossier
         self.result_file = None
+        if not same:  # the same dossier shown again (its result recorded) keeps the rating given
+            self.rating_by, self.complaint = None, ""
+            self.rated_note.clear()
+            self.rating.setCurrentIndex(0)
         self.drop.setText("Thả tệp kết quả (bản điện tử hoặc bản quét) vào đây, hoặc nhấn để chọn…")
         can_record = dossier is not None and _needs_result(dossier.status)
         can_return = dossier is not None and _can_hand_over(dossier.status)
@@ -136,7 +169,6 @@ class ReturnScreen(QWidget):
         self.return_box.setEnabled(can_return)
         self.receiver.clear()
         self.channel.setCurrentIndex(0 if dossier is None or dossier.channel != "postal" else 1)
-        self.rating.setCurrentIndex(0)
         if dossier is None:
             self.summary.setText("Chưa mở hồ sơ nào.")
             return
@@ -148,6 +180,20 @@ class ReturnScreen(QWidget):
             f"Nhận: {dossier.received_at:%H:%M %d/%m/%Y} · Hẹn trả: {dossier.appointment_at:%H:%M %d/%m/%Y}"
             + (f" · Có kết quả: {dossier.result_at:%H:%M %d/%m/%Y}" if dossier.result_at else "")
         )
+
+    # The rating ------------------------------------------------------------------------
+    def _citizen_rated(self, rating: str, reasons: str) -> None:
+        if self.dossier is None or self.citizen is None or self.citizen.code != self.dossier.code:
+            return
+        self.rating.setCurrentIndex(self.rating.findData(rating))
+        self.rating_by, self.complaint = "citizen", reasons
+        self.rated_note.setText(f"Người dân đã tự đánh giá trên màn hình của mình: {RATINGS[rating]}"
+                                + (f" ({reasons})." if reasons else "."))
+
+    def _officer_rated(self, _index: int) -> None:
+        self.rating_by = "officer" if self.rating.currentData() else None
+        self.complaint = ""
+        self.rated_note.setText("Cán bộ ghi đánh giá của người dân." if self.rating_by else "")
 
     def _result_file_chosen(self, path: str) -> None:
         self.result_file = path
@@ -172,17 +218,24 @@ class ReturnScreen(QWidget):
         code, path = self.dossier.code, self.result_file
         needs_result = _needs_result(self.dossier.status)
         to, channel, rating = self.receiver.text(), self.channel.currentData(), self.rating.currentData()
+        rating_by = (self.rating_by or "officer") if rating else None
+        complaint = self.complaint if rating_by == "citizen" else ""
 
         def call(session):
             if needs_result:
                 record_result(session, code, file=path)
-            return return_result(session, code, to=to, channel=channel, rating=rating)
+            returned = return_result(session, code, to=to, channel=channel, rating=rating, rating_by=rating_by)
+            if complaint:  # what the unsatisfied citizen ticked: a complaint of their own (QĐ 766)
+                returned = complain(session, code, complaint)
+            return returned
 
         self.return_box.setEnabled(False)
         self.runner.run(call, done=self._returned, failed=self._refused, label="Đang trả kết quả…", parent=self)
 
     def _returned(self, dossier) -> None:
         self._show(None)
+        if self.citizen is not None:
+            self.citizen.thank_and_wait()
         self.message.ok(
             f"Đã trả kết quả hồ sơ {dossier.code} cho {dossier.returned_to} "
             f"({RETURN_CHANNELS[dossier.return_channel].lower()})."

@@ -4,9 +4,11 @@
 
 Opens a throwaway demo database the way `main.py --demo` does, walks through
 the screens with realistic input, and saves one PNG per screen (default
-docs/screenshots/).
+docs/screenshots/). The screen is the counter's common one, 1366×768, and the
+window opens maximised on it, as an officer sees it (issue 15).
 """
 
+import json
 import os
 import sys
 import tempfile
@@ -14,17 +16,25 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SCREEN = (1366, 768)
+if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _config = Path(tempfile.mkdtemp(prefix="motcua-shots-")) / "screens.json"
+    _config.write_text(json.dumps({"screens": [{"name": "counter", "x": 0, "y": 0, "width": SCREEN[0],
+                                               "height": SCREEN[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget  # noqa: E402
 
-from counter import accounts, dossier_list  # noqa: E402
+from counter import accounts, digitization, dossier_list  # noqa: E402
 from counter.dossier_list import ListFilter  # noqa: E402
 from counter.session import Session  # noqa: E402
 from counter.transitions import Status  # noqa: E402
+from printing import forms  # noqa: E402
 from ui.app import Launcher  # noqa: E402
 from ui.first_run import FirstRunDialog  # noqa: E402
+from ui.list_model import COLUMNS  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.operations import Runner  # noqa: E402
 from ui.preferences import Preferences  # noqa: E402
@@ -41,7 +51,8 @@ class Shooter:
                                  demo_dossiers=4000)
         self.wait(lambda: self.launcher.window is not None, 120)
         self.window = self.launcher.window
-        self.window.resize(1280, 800)
+        self.wait(lambda: self.window.ready, 120)
+        self.wait(lambda: self.window.isMaximized())
 
     def wait(self, condition, timeout: float = 30) -> None:
         deadline = time.time() + timeout
@@ -84,15 +95,20 @@ class Shooter:
         w = self.window
         self.screen(w.intake)
         intake = w.intake
-        intake.picker.field.setText("dang ky khai sinh")
-        intake.picker.field.textEdited.emit("dang ky khai sinh")
+        # A chip-based CCCD scanned (ui/card_scan.py hands the typed code to read_card), then the procedure.
+        intake.read_card("024190001234|125678901|Nguyễn Thị Hồng Nhung|05031990|Nữ|"
+                         "Thôn Đồng Sen, xã Tân Tiến, tỉnh Bắc Ninh|12072021")
+        self.idle()
+        intake.picker.field.setText("khai sinh")
+        intake.picker.field.textEdited.emit("khai sinh")
         intake.picker.field.returnPressed.emit()
-        for field, text in ((intake.id_number, "024190001234"), (intake.phone, "0912 345 678"),
-                            (intake.name, "Nguyễn Thị Hồng Nhung"), (intake.address, "Thôn Đồng Sen, xã Tân Tiến")):
-            field.setText(text)
+        intake.phone.setText("0912 345 678")
         self.save(w, "01-tiep-nhan")
 
         self.screen(w.list)
+        self.wait(lambda: w.list.table.complete)
+        header = w.list.table.view.horizontalHeader()
+        header.setSortIndicator([key for key, _ in COLUMNS].index("days_late"), Qt.SortOrder.DescendingOrder)
         self.wait(lambda: w.list.table.complete)
         self.save(w, "02-danh-sach")
         w.list.search.setText("nguyễn")
@@ -104,7 +120,12 @@ class Shooter:
         w.returns.scan.setText(self.first_one(ListFilter(statuses=(Status.RESULT_READY,))))
         w.returns.open_scanned()
         self.idle()
-        w.returns.rating.setCurrentIndex(1)
+        citizen = w.citizen
+        if citizen is not None:
+            citizen.showNormal()
+            citizen.resize(1024, 600)
+            self.save(citizen, "15-danh-gia-cua-nguoi-dan")
+            citizen.choose("satisfied")
         self.save(w, "04-tra-ket-qua")
 
         self.screen(w.late)
@@ -123,19 +144,67 @@ class Shooter:
 
         w.open_dossier(self.first_one(ListFilter(statuses=(Status.RETURNED,))))
         self.idle()
-        self.save(w.dialogs[0], "09-ho-so")
-        w.dialogs[0].close()
+        dossier = w.dialogs[0]
+        dossier.findChild(QTabWidget).setCurrentIndex(1)  # the history, in sentences
+        self.save(dossier, "09-ho-so")
+        dossier.close()
+        self.dialogs()
 
         w.printer.form("receipt", self.first_one(ListFilter(statuses=(Status.RECEIVED,))))
         self.wait(lambda: w.printer.dialog is not None and w.printer.dialog.isVisible())
-        w.printer.dialog.resize(900, 1000)
         self.save(w.printer.dialog, "10-xem-truoc-khi-in")
         w.printer.dialog.reject()
 
+        self.sync_folder()
         self.safety_pages()
         self.first_run()
         self.login()
         self.launcher.close()
+
+    def dialogs(self) -> None:
+        """The supplement request, an attached scan, one procedure edited."""
+        w = self.window
+        w.open_dossier(self.first_one(ListFilter(statuses=(Status.RECEIVED,))))
+        self.idle()
+        dossier = w.dialogs[-1]
+        dossier.step("supplement")
+        self.idle()
+        supplement = dossier.reason_dialog
+        for row in (0, 2):
+            if row < supplement.checklist.count():
+                supplement.checklist.item(row).setCheckState(Qt.CheckState.Checked)
+        supplement.others.setPlainText("Bản sao sổ hộ khẩu có chứng thực")
+        supplement.reason.setPlainText("Tờ khai chưa ghi nơi sinh; giấy chứng sinh là bản chụp")
+        self.save(supplement, "16-yeu-cau-bo-sung")
+        supplement.reject()
+        dossier.close()
+        code = self.first_one(ListFilter(digitized=False, statuses=(Status.RECEIVED,)))
+        scan = Path(tempfile.mkdtemp(prefix="motcua-shots-")) / "to-khai-da-ky.pdf"
+
+        def attach(session):  # a real PDF as the scan (the demo's stand-ins have no page to draw)
+            scan.write_bytes(forms.form_pdf(session, "receipt", code))
+            return digitization.attach(session, code, document=1, file=scan)
+
+        self.call(attach)
+        w.open_dossier(code)
+        self.idle()
+        dossier = w.dialogs[-1]
+        dossier.documents.setCurrentCell(0, 0)
+        dossier.view_scan()
+        self.idle()
+        if dossier.viewer is not None:
+            self.save(dossier.viewer, "17-ban-so-hoa")
+            dossier.viewer.reject()
+        dossier.close()
+        self.screen(w.settings)
+        w.settings.edit_procedure()
+        self.idle()
+        editor = w.settings.procedure_dialog
+        editor.picker.field.setText("chung thuc di chuc")
+        editor.picker.filter("chung thuc di chuc")
+        editor.picker.field.returnPressed.emit()
+        self.save(editor, "18-sua-thu-tuc")
+        editor.close()
 
     def safety_pages(self) -> None:
         """Accounts, backups and the audit trail (issue 6); the first account ends set-up mode."""
@@ -169,6 +238,30 @@ class Shooter:
         self.idle()
         settings.audit.check()
         self.save(w, "14-nhat-ky")
+
+    def sync_folder(self) -> None:
+        """The folder dialog (issue 12), on a share where two other counters of the unit already sync."""
+        from counter import sync, unit
+        from ui.sync_dialog import SyncFolderDialog
+
+        folder = Path(tempfile.mkdtemp(prefix="motcua-shots-share-"))
+        share = folder / "MAY-CHU-XA" / "motcua"
+        share.mkdir(parents=True)
+        settings = self.call(lambda s: s.settings)
+        for number, name in ((2, "Quầy 2 – Đất đai, xây dựng"), (3, "Quầy 3 – Hộ tịch, chứng thực")):
+            with Session(folder / f"quay{number}.sqlite3", "Cán bộ") as other:
+                unit.configure(other, unit_code=settings.unit_code, unit_name=settings.unit_name,
+                               workstation=number, station_name=name)
+                sync.sync(other, share)
+        dialog = SyncFolderDialog(self.launcher.runner, self.launcher.reads, self.window)
+        self.idle()
+        dialog.folder.setText(str(share))
+        dialog.name.setText("Quầy 1 – Tiếp nhận chung")
+        dialog.look()
+        self.wait(lambda: dialog.table.rowCount() == 2)
+        dialog.show()
+        self.save(dialog, "19-dong-bo")
+        dialog.close()
 
     def login(self) -> None:
         dialog = LoginDialog(self.launcher.runner, self.window.unit_label.text().split(" (")[0], "lan.tt")

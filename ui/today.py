@@ -9,18 +9,22 @@ officer (received, returned, late, ratings: the staff evaluation of TT
 a 1366×768 counter PC. The export writes what changed since the last one into
 a file for the province (issue 4), then a verified backup is taken (issue
 6); from half an hour before closing time the screen, and the window's
-status line, warn while today's work has not been exported.
+status line, warn while today's work has not been exported. After an export,
+"Mở thư mục" shows its folder and "Chép ra USB" copies the file onto the
+removable drive chosen, reading the copy back to compare (counter/usb.py).
 """
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
-from counter import backups, export, staff_figures
+from counter import acks, backups, export, staff_figures, usb
 from counter.changes import Changes
 from counter.clock import now
 from counter.indicators import RATE_LABELS, TARGETS, Period, figures
@@ -65,6 +69,7 @@ class TodayScreen(QWidget):
         self.now = now  # the warning's clock; tests set another
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.freshness = QLabel()  # the unit sync: "Số liệu: đồng bộ lúc 10:42, 5/6 quầy"
         self.table = _table(len(ROWS), ["Hôm nay", "Tháng này"], [label for _, label in ROWS])
         self.table.setMaximumWidth(420)
         self.indicators_title = QLabel("Chỉ tiêu tháng này (Kế hoạch 3/KH-UBND)")
@@ -92,12 +97,31 @@ class TodayScreen(QWidget):
         choose = QPushButton("Chọn thư mục xuất…")
         choose.clicked.connect(self.choose_folder)
         self.last = QLabel()
+        # What the province confirmed it holds (counter/acks.py): "Tỉnh đã nhận đến số 57 · thiếu số 52".
+        self.acknowledged = QLabel()
         self.banner = MessageLine()
         self.message = MessageLine()
         exports = QHBoxLayout()
         exports.addWidget(self.export_button)
         exports.addWidget(choose)
         exports.addWidget(self.folder, 1)
+        # After the export: its folder, and a copy onto a USB drive checked by SHA-256 (issue 15).
+        self.exported: str | None = None
+        self.open_folder = QPushButton("Mở thư mục")
+        self.open_folder.clicked.connect(self.show_folder)
+        self.drives = QComboBox()
+        self.drives.setMinimumWidth(240)
+        find = QPushButton("Tìm ổ USB")
+        find.clicked.connect(self.find_drives)
+        self.copy_button = QPushButton("Chép ra USB")
+        self.copy_button.clicked.connect(self.copy_to_drive)
+        self.after_export = QWidget()
+        after = QHBoxLayout(self.after_export)
+        after.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.open_folder, QLabel("Ổ USB:"), self.drives, find, self.copy_button):
+            after.addWidget(widget)
+        after.addStretch(1)
+        self.after_export.setVisible(False)
         middle = QVBoxLayout()
         middle.addWidget(self.indicators_title)
         middle.addWidget(self.indicators)
@@ -115,10 +139,13 @@ class TodayScreen(QWidget):
         tables.addLayout(right)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.freshness)
         layout.addWidget(self.banner)
         layout.addLayout(tables)
         layout.addLayout(exports)
+        layout.addWidget(self.after_export)
         layout.addWidget(self.last)
+        layout.addWidget(self.acknowledged)
         layout.addWidget(self.message)
         layout.addStretch(1)
         QShortcut(QKeySequence("Ctrl+E"), self, self.export, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -142,6 +169,10 @@ class TodayScreen(QWidget):
 
         self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
+
+    def show_freshness(self, text: str) -> None:
+        self.freshness.setText(text)
+        self.freshness.setVisible(bool(text))
 
     def on_changes(self, changes: Changes) -> None:
         """Dossiers (here or synced from another counter) change the figures; an export or the
@@ -211,6 +242,9 @@ class TodayScreen(QWidget):
 
     def _exported(self, result: dict) -> None:
         self.export_button.setEnabled(True)
+        self.exported = result["file"]
+        self.after_export.setVisible(True)
+        self.find_drives()
         text = (f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
                 f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh.")
         self.message.ok(text + " Đang sao lưu dữ liệu…")
@@ -230,6 +264,40 @@ class TodayScreen(QWidget):
         self.export_button.setEnabled(True)
         self.message.error(message_of(error))
 
+    def show_folder(self) -> None:
+        """The export's folder in the system's file manager, with the file in it."""
+        if self.exported:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.exported).parent)))
+
+    def find_drives(self) -> None:
+        self.background.run(lambda _s: usb.removable_drives(), done=self._drives, failed=self._refused)
+
+    def _drives(self, drives: list) -> None:
+        self.drives.clear()
+        for drive in drives:
+            self.drives.addItem(drive.describe(), str(drive.path))
+        self.copy_button.setEnabled(bool(drives))
+        if not drives:
+            self.drives.addItem("Chưa thấy ổ USB nào: cắm USB rồi bấm «Tìm ổ USB»", None)
+
+    def copy_to_drive(self) -> None:
+        drive = self.drives.currentData()
+        if not self.exported or not drive:
+            return
+        source = self.exported
+        self.copy_button.setEnabled(False)
+        self.background.run(lambda _s: usb.copy_verified(source, drive), done=self._copied, failed=self._copy_failed,
+                            label="Đang chép ra USB…", parent=self)
+
+    def _copied(self, target) -> None:
+        self.copy_button.setEnabled(True)
+        self.message.ok(f"Đã chép {Path(target).name} ra USB ({Path(target).parent}) và đọc lại: bản chép khớp "
+                        "với tệp xuất (SHA-256). Có thể rút USB.")
+
+    def _copy_failed(self, error: Exception) -> None:
+        self.copy_button.setEnabled(True)
+        self.message.error(message_of(error))
+
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Thư mục lưu tệp xuất", self.preferences.export_dir)
         if folder:
@@ -246,12 +314,14 @@ class TodayScreen(QWidget):
         clock = self.now
 
         def state(session):
-            return clock(), session.settings.close_time, export.last_export_at(session)
+            return (clock(), session.settings.close_time, export.last_export_at(session),
+                    acks.line(acks.status(session)))
 
         self.runner.run(state, done=lambda result: self._warn(*result), failed=lambda _e: None)
 
-    def _warn(self, moment: datetime, closing, last: datetime | None) -> None:
+    def _warn(self, moment: datetime, closing, last: datetime | None, acknowledged: str = "") -> None:
         self.last.setText(f"Lần xuất gần nhất: {last:%H:%M %d/%m/%Y}" if last else "Chưa xuất lần nào.")
+        self.acknowledged.setText(acknowledged)
         closing_at = datetime.combine(moment.date(), closing)
         exported_today = last is not None and last.date() == moment.date()
         if moment >= closing_at - WARN_BEFORE_CLOSING and not exported_today:

@@ -1,13 +1,17 @@
 """The unit's settings as a form: shared by the first-run dialog and the Settings screen."""
 
-from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpinBox, QTimeEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
+)
 
 from counter.settings import FORM_SETS, LEVELS, PAGE_SIZES, UnitSettings
 from ui.widgets import line
 
 
 class UnitForm(QWidget):
+    edited = Signal()  # any field changed (by the officer or by show_settings)
+
     def __init__(self, with_hours: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
         self.unit_code = line("Mã định danh đơn vị, ví dụ 000.00.53.H48")
@@ -55,6 +59,16 @@ class UnitForm(QWidget):
             hours_form.addRow("", self.cutoff_enabled)
             hours_form.addRow("", self.receipt_day_counts)
             layout.addWidget(hours)
+        for field in self.findChildren(QWidget):
+            if isinstance(field, QLineEdit) and not isinstance(field.parentWidget(), QAbstractSpinBox):
+                field.textChanged.connect(self.edited)
+            elif isinstance(field, QAbstractSpinBox):
+                field.editingFinished.connect(self.edited)
+                (field.valueChanged if isinstance(field, QSpinBox) else field.timeChanged).connect(self.edited)
+            elif isinstance(field, QComboBox):
+                field.currentIndexChanged.connect(self.edited)
+            elif isinstance(field, QCheckBox):
+                field.toggled.connect(self.edited)
 
     def show_settings(self, settings: UnitSettings) -> None:
         self.unit_code.setText(settings.unit_code)
@@ -72,6 +86,24 @@ class UnitForm(QWidget):
                 edit.setTime(QTime.fromString(text, "HH:mm"))
             self.cutoff_enabled.setChecked(settings.cutoff_enabled)
             self.receipt_day_counts.setChecked(settings.receipt_day_counts)
+
+    def show_settings_values(self, values: dict) -> None:
+        """Show values as `changes` gives them (the form as it was last saved)."""
+        self.unit_code.setText(values["unit_code"])
+        self.unit_name.setText(values["unit_name"])
+        self.authority.setText(values["authority"])
+        self.level.setCurrentIndex(max(0, self.level.findData(values["level"])))
+        self.place.setText(values["place"])
+        self.workstation.setValue(values["workstation"])
+        self.form_set.setCurrentIndex(max(0, self.form_set.findData(values["form_set"])))
+        self.page_size.setCurrentIndex(max(0, self.page_size.findData(values["slip_page_size"])))
+        self.ledger_volume.setText(values["ledger_volume"])
+        if self.with_hours:
+            for edit, key in ((self.office_open, "office_open"), (self.office_close, "office_close"),
+                              (self.cutoff, "cutoff")):
+                edit.setTime(QTime.fromString(values[key], "HH:mm"))
+            self.cutoff_enabled.setChecked(values["cutoff_enabled"])
+            self.receipt_day_counts.setChecked(values["receipt_day_counts"])
 
     def changes(self) -> dict:
         """The values as `counter.unit.configure` takes them (it validates them)."""

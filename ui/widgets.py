@@ -3,13 +3,14 @@
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QTableWidget, QWidget,
+    QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QDialog, QDialogButtonBox,
+    QFileDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QWidget,
 )
 
 from counter.text import nfc
+from ui.preferences import Preferences
 
 SCAN_FILTER = "Bản số hóa (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)"
 
@@ -43,20 +44,30 @@ class MessageLine(QLabel):
         self.setStyleSheet(f"color: {colour}; background: {background}; padding: 6px; border-radius: 3px;")
 
 
+def pick_scan(parent: QWidget, preferences: Preferences, title: str = "Chọn tệp bản số hóa") -> str:
+    """A scanned file chosen in the file dialog, which opens in the scanner's folder (a setting of
+    this workstation, default the user's Documents) and is the window's child, so no style of the
+    widget that asked leaks into it (issue 15). Empty when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent.window(), title, preferences.scan_dir, SCAN_FILTER)
+    return path
+
+
 class FileDrop(QLabel):
     """A box that takes a scanned file dropped from the file manager, or picked with Space/Enter."""
 
     dropped = Signal(str)
 
     def __init__(self, text: str = "Thả tệp bản số hóa vào đây, hoặc nhấn để chọn tệp…",
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, preferences: Preferences | None = None):
         super().__init__(text, parent)
+        self.preferences = preferences or Preferences()
+        self.setObjectName("drop")
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumHeight(36)
-        self.setStyleSheet("QLabel { border: 2px dashed #8a9bb5; padding: 6px; }"
-                           " QLabel:focus { border-color: #2a62c9; }")
+        # By its name: a type selector would reach every label of a dialog opened as its child.
+        self.setStyleSheet("#drop { border: 2px dashed #8a9bb5; padding: 6px; } #drop:focus { border-color: #2a62c9; }")
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -79,7 +90,7 @@ class FileDrop(QLabel):
             super().keyPressEvent(event)
 
     def pick(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp bản số hóa", "", SCAN_FILTER)
+        path = pick_scan(self, self.preferences)
         if path:
             self.dropped.emit(path)
 
@@ -145,3 +156,37 @@ def from_qdate(value: QDate) -> date:
 
 def file_name(path: str) -> str:
     return Path(path).name
+
+
+class WheelGuard(QObject):
+    """The mouse wheel changes a number, time or choice only once its field has the cursor;
+    otherwise it scrolls the page, as the officer meant (issue 15: scrolling the settings had
+    turned "Mở cửa" 07:30 into 00:30)."""
+
+    KINDS = (QAbstractSpinBox, QComboBox, QAbstractSlider)
+
+    def guard(self, root: QWidget) -> None:
+        """Every number, time and choice field inside `root` now."""
+        for widget in root.findChildren(QWidget):
+            if isinstance(widget, self.KINDS):
+                self.watch(widget)
+
+    def watch(self, widget: QWidget) -> None:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a turn of the wheel gives no focus
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            parent = watched.parentWidget()
+            if parent is not None:
+                QApplication.sendEvent(parent, event)  # up to the scroll area
+            return True
+        return False
+
+
+def shown_time(value: str | None) -> str:
+    """An ISO time as an officer reads it: 10:42 03/03/2025."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    return f"{moment:%H:%M %d/%m/%Y}"

@@ -19,6 +19,13 @@ Scanned files are copied into the file store last, once every record of
 every file has passed; a failure after that removes the copies again.
 Parsing and checking the records runs in a second process while this one
 writes the database, so an import uses two cores.
+
+Before any of that, an encrypted file is decrypted with the province's key into
+a private folder beside the database (removed afterwards, whatever happens), and
+inside the transaction every file passes the trust stage (counter/province/trust.py):
+its signer, and its audit anchors. The same export sent again (a resend, or a
+second copy) is skipped. Once committed, one signed acknowledgement per workstation
+is written (counter/acks.py).
 """
 
 import functools
@@ -27,15 +34,19 @@ import multiprocessing
 import operator
 import os
 import queue
+import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from counter import export_archive
+from counter import acks, audit, crypto, export_archive
 from counter.clock import iso, now
 from counter.errors import CounterError
-from counter.province import records
+from counter.province import enrolment, merging, records, server, trust
 from counter.session import Session
 from db.province_store import ADDED_FIELDS, QUERIED_FIELDS, STORED_FIELDS, ProvinceStore
 
@@ -49,43 +60,130 @@ _FILE = STORED_FIELDS.index("file_id")
 _BATCH = 500
 
 
-def import_files(session: Session, paths: list, progress=None) -> dict:
-    """Import export files; returns {"files", "dossiers", "events", "gaps", "conflicts", "skipped"}.
+def import_files(session: Session, paths: list, progress=None, accept_unsigned: bool = False,
+                 acks_folder: Path | None = None) -> dict:
+    """Import export files; returns {"files", "dossiers", "events", "gaps", "conflicts", "skipped", "acks"}.
 
-    `progress(done, total)` is called after each file.
+    `progress(done, total)` is called after each file. A format 1 (unsigned) file is refused
+    unless `accept_unsigned`; each one accepted is audited.
     """
     session.require("province")
     if not paths:
         raise CounterError("Chưa chọn tệp nào để nhập.", "no files given")
+    with _opened(session, [Path(p) for p in paths]) as opened:
+        summary = _import(session, opened, progress, accept_unsigned)
+    try:
+        summary["acks"] = acks.write_acks(session, summary.pop("sources"), acks_folder)
+    except CounterError as exc:
+        raise CounterError(
+            f"Đã nhập xong {summary['files']} tệp, nhưng chưa ghi được tệp xác nhận gửi đơn vị: {exc.message} Hãy chạy "
+            "lại lệnh nhập: các tệp đã nhập được bỏ qua và tệp xác nhận được ghi lại.", "acknowledgements not written"
+        ) from None
+    return summary
+
+
+@contextmanager
+def _opened(session: Session, paths: list[Path]) -> Iterator[list[tuple[Path, Path]]]:
+    """Each file as it can be read, with the path given: an encrypted one decrypted with the
+    province's key into a private folder beside the database, removed afterwards."""
+    opened: list[tuple[Path, Path]] = []
+    incoming = server.beside(session, "-incoming")
+    work: Path | None = None
+    try:
+        for path in paths:
+            if not _encrypted(path):
+                opened.append((path, path))
+                continue
+            if work is None:
+                incoming.mkdir(mode=0o700, exist_ok=True)
+                work = Path(tempfile.mkdtemp(dir=incoming))
+            opened.append((_decrypted(session, path, Path(tempfile.mkdtemp(dir=work))), path))
+        yield opened
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+            try:
+                incoming.rmdir()
+            except OSError:
+                pass
+
+
+def _encrypted(path: Path) -> bool:
+    try:
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+                           "rb")
+    except OSError:
+        return False  # seal_of reports it
+    with handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        return crypto.is_encrypted(handle.read(len(crypto.MAGIC)))
+
+
+def _decrypted(session: Session, path: Path, folder: Path) -> Path:
+    keys = enrolment.optional_own_keys(session)
+    if keys is None:
+        raise CounterError(f"Tệp {export_archive.shown(path.name)} đã được mã hóa, nhưng cơ sở dữ liệu tỉnh này chưa "
+                           "có khóa giải mã (province init-key). Không nhập gì.", "no province key to decrypt with")
+    name = path.name[:-len(".enc")] if path.name.endswith(".enc") else path.name
+    # The decrypted copy keeps the name the messages show; a name that is no file's is not used.
+    target = folder / (name if name not in ("", ".", "..") else "export.zip")
+    try:
+        with open(path, "rb") as source, open(target, "xb") as out:
+            crypto.decrypt(source, out, keys[1], path.name, _DECRYPTED_LIMIT)
+    except OSError as exc:
+        raise CounterError(f"Không đọc được tệp {export_archive.shown(path)}: {exc.strerror or exc}.",
+                           f"cannot read {path}") from None
+    return target
+
+
+_DECRYPTED_LIMIT = export_archive.MAX_TOTAL + (64 << 20)  # every member, and the ZIP's own headers
+
+
+def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_unsigned: bool) -> dict:
     store = session.province
-    paths = [Path(p) for p in paths]
+    paths = [read for read, _ in files]
+    opened = dict(files)
     # Hashing and inflating release the GIL: files are checked side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         seals = list(pool.map(export_archive.seal_of, paths))
         seen = store.known_files(seals)
         todo, skipped = {}, []
-        for path, seal in zip(paths, seals):
+        for (path, given), seal in zip(files, seals):
             if seal in seen or seal in todo:
-                skipped.append(str(path))
+                skipped.append(str(given))
             else:
                 todo[seal] = path
         # The parts' contents are checked as they are imported, in the same transaction.
-        verified = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
-                                 todo.keys()))
-    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
-    if not verified:
+        checked = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
+                                todo.keys()))
+    sources = store.sources_of([seal for seal in seals if seal in seen]) if seen else set()
+    for item in checked:
+        sources.add((item.manifest["unit"]["code"], item.manifest["workstation"]))
+    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped,
+                               "sources": sources}
+    if not checked:
         summary["gaps"] = gaps(session)
         return summary
-    with store.importing(sorted({item.manifest["unit"]["code"] for item in verified})):
-        # Another import may have stored some of the files while these were checked.
-        seen = store.known_files([item.seal for item in verified])
-        skipped += [str(item.path) for item in verified if item.seal in seen]
-        verified = [item for item in verified if item.seal not in seen]
+    with store.importing(sorted({item.manifest["unit"]["code"] for item in checked})):
+        # Another import may have stored some of the files, or the same export sent again, while
+        # these were checked: both are looked for under the import's locks.
+        seen = store.known_files([item.seal for item in checked])
+        verified = []
+        for item in checked:
+            if item.seal in seen or trust.duplicate(session, item):
+                skipped.append(str(opened[item.path]))
+            else:
+                verified.append(item)
         imported = []
         if verified:
             with _parser(verified) as parser:
                 for done, item in enumerate(verified, start=1):
-                    result = _FileImport(session, store, item).run(parser)
+                    trusted = trust.check(session, item, accept_unsigned)
+                    result = _FileImport(session, store, item, trusted).run(parser)
+                    audit.province_log(session, "province_file_imported", item.path.name,
+                                       {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events,
+                                        "signed_by": trusted.signer})
                     imported.append(result)
                     summary["files"] += 1
                     summary["dossiers"] += result.dossiers
@@ -94,9 +192,6 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
                     if progress:
                         progress(done, len(verified))
         _store_scans(store, imported)
-        for result in imported:
-            store.log(iso(now()), session.username, "province_file_imported", result.name,
-                      {"sha256": result.verified.seal, "dossiers": result.dossiers, "events": result.events})
         summary["gaps"] = gaps(session)
     return summary
 
@@ -135,8 +230,9 @@ def gaps(session: Session) -> list[dict]:
 class _FileImport:
     """One verified file, in the caller's transaction."""
 
-    def __init__(self, session: Session, store: ProvinceStore, verified: export_archive.Verified):
-        self.session, self.store, self.verified = session, store, verified
+    def __init__(self, session: Session, store: ProvinceStore, verified: export_archive.Verified,
+                 trusted: trust.Trusted):
+        self.session, self.store, self.verified, self.trusted = session, store, verified, trusted
         manifest = verified.manifest
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.name = verified.path.name
@@ -156,7 +252,11 @@ class _FileImport:
             "dossiers": manifest["counts"]["dossiers"], "events": manifest["counts"]["events"],
             "files": manifest["counts"]["files"], "imported_at": stamp,
         })
+        trust.record_chain(self.session, self.verified, unit_id, file_id, self.trusted.signer)
         self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
+        if manifest["format_version"] >= 2:
+            self._merge(parser, unit_id, file_id)
+            return self
         for kind, rows in parser.batches():
             if kind == "dossiers":
                 # The record's hash and text are made here: this process waits on the parser's.
@@ -165,11 +265,28 @@ class _FileImport:
                                 for row in rows])
             else:
                 self._events(rows)
+        self._check_scans(parser)
+        return self
+
+    def _merge(self, parser: "_Parser | _InProcess", unit_id: int, file_id: int) -> None:
+        """Format 2: the unit's counters each send their own events; one dossier from all (merging.py)."""
+        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest)
+        for kind, rows in parser.batches():
+            if kind == "dossiers":
+                merge.dossiers(rows)
+            else:
+                merge.event_groups(rows)
+        merge.finish()
+        self.dossiers, self.events = merge.changed, merge.events
+        self.conflicts += [dict(c, file=self.name) for c in merge.conflicts]
+        self._check_scans(parser)
+
+    def _check_scans(self, parser) -> None:
+        manifest = self.verified.manifest
         self.scans = [part for part in manifest["parts"] if part["name"].startswith(export_archive.FILES)]
         if manifest["with_files"] and {part["sha256"] for part in self.scans} != parser.referenced:
             raise _refused(self.name, "các tệp quét kèm theo không đúng với các tệp hồ sơ nhắc đến",
                            "the scans sent are not those the records refer to")
-        return self
 
     def _dossiers(self, incoming: list[tuple]) -> None:
         stored = self.store.stored([row[_CODE] for row in incoming])
@@ -233,6 +350,8 @@ class _Reader:
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.after, self.through = manifest["events_range"]["after"], manifest["events_range"]["through"]
         self.codes_of_unit = records.code_pattern(self.unit_code)
+        self.format = manifest["format_version"]
+        self.origins = manifest.get("origins", {})
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
         self.referenced: set[str] = set()
@@ -297,7 +416,13 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        return (version, *_FIELDS(record), *[record.get(name, absent) for name, absent in _ADDED], raw)
+        added = [record.get(name, absent) for name, absent in _ADDED]
+        if self.format >= 2:
+            problem = records.v2_dossier_problem(record)
+            if problem:
+                raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
+            return (version, *_FIELDS(record), *added, record["lamport"], raw)
+        return (version, *_FIELDS(record), *added, raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
@@ -307,6 +432,10 @@ class _Reader:
         if not self.after < event_id <= self.through:
             raise self._bad(f"sự kiện dòng {line} có số ngoài khoảng sự kiện của tệp",
                             f"event line {line}: id outside the file's event range")
+        if self.format >= 2:
+            problem = records.v2_event_problem(record, self.origins)
+            if problem:
+                raise self._bad(f"sự kiện dòng {line}: {problem}", f"event line {line} does not match format 2")
         return event_id, code
 
     def _close(self, group: list, done: set[str]) -> tuple:

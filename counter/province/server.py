@@ -6,12 +6,21 @@ there is no motcua login on it: what a user may do is what PostgreSQL grants
 them. Importing needs INSERT on the province's tables (the database's owner
 has it); reports and the public page need SELECT (an analyst's role,
 README.md "Province server"). The working calendar is the national one.
+
+What a SQLite province keeps beside its file (the province's key files, the
+acknowledgements written for the units, decrypted exports while they are
+imported) a server session keeps in a local folder of the user who runs the
+command: `$MOTCUA_PROVINCE_FILES`, else the user's data folder,
+`province/USER@HOST_PORT_DB` (`beside`).
 """
 
+import os
+import re
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from counter import roles
+from counter import private, roles
 from counter.errors import CounterError
 from counter.text import nfc
 from counter.working_calendar import WorkingCalendar
@@ -22,6 +31,14 @@ if TYPE_CHECKING:
 # motcua's permissions (counter/roles.py) as privileges on the server.
 PRIVILEGES = {"province": ("INSERT", "nhập tệp"), "reports": ("SELECT", "xem báo cáo")}
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def beside(session, suffix: str) -> Path:
+    """A file or folder of the province beside its database: `PATH-suffix` beside a SQLite
+    file, `suffix` in the local folder of a server session."""
+    if isinstance(session, ServerSession):
+        return session.folder / suffix.lstrip("-")
+    return session.path.with_name(session.path.name + suffix)
 
 
 def is_url(database) -> bool:
@@ -59,6 +76,21 @@ class ServerSession:
                 " bảng province_* ; xem README, mục máy chủ của tỉnh).",
                 f"user {self.username} lacks {privilege} on the province tables",
             )
+
+    @cached_property
+    def folder(self) -> Path:
+        """This server's local folder (made private on first use)."""
+        if os.environ.get("MOTCUA_PROVINCE_FILES"):
+            folder = Path(os.environ["MOTCUA_PROVINCE_FILES"])
+        else:
+            import platformdirs
+
+            from db.province_pg import shown
+
+            name = re.sub(r"[^A-Za-z0-9@._-]", "_", shown(self.path))
+            folder = Path(platformdirs.user_data_dir("motcua", appauthor=False)) / "province" / name
+        private.make_folder(folder)
+        return folder
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

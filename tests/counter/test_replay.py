@@ -160,6 +160,10 @@ def _weighted(status: Status) -> list[EventKind]:
 @given(data=st.data())
 def test_random_histories_through_the_services_are_the_replay_of_their_events(world, data):
     session, scans = world
+    # Every example starts from the same calendar: the days an earlier example changed would
+    # otherwise change this one's due dates, and with them which steps it can draw.
+    for day in list(session.calendar.overrides):
+        unit.unset_day(session, day)
     draw = data.draw
     start = datetime(2025, 1, 2, 7, 30) + timedelta(days=draw(st.integers(0, 300)), minutes=draw(st.integers(0, 600)))
     codes = []

@@ -157,6 +157,7 @@ OTHER_MEANINGS = {
     ("counter/dossier.py", "digitized"),  # the dossier's columns of the same names, set by replay
     ("counter/dossier.py", "result_digitized"),
     ("ui/list_model.py", "digitized"),  # the list's "Số hóa" column
+    ("db/dossier_list.py", "digitized"),  # the same column, sorted
     ("printing/ledger.py", "received"),  # the ledger's "Nhận hồ sơ" and "Trả kết quả" columns
     ("printing/ledger.py", "returned"),
 }

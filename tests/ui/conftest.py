@@ -1,5 +1,14 @@
-"""Qt fixtures: the real app on a test database, and a 100k-dossier demo database."""
+"""Qt fixtures: the real app on a test database, and a 100k-dossier demo database.
 
+Offscreen, the screen is the counter's common one: 1366×768 at 96 dpi (issue 15), with a
+second, smaller one beside it facing the citizen (the rating window, ui/citizen_screen.py).
+The offscreen platform reads its screens from a JSON file named in QT_QPA_PLATFORM; a test
+run on a real display (QT_QPA_PLATFORM=xcb) keeps that display.
+"""
+
+import json
+import os
+import tempfile
 from argparse import Namespace
 from pathlib import Path
 
@@ -9,10 +18,28 @@ from PySide6.QtPrintSupport import QPrinter
 
 from counter import demo
 from counter.session import Session
+from ui import print_preview
 from ui.app import Launcher
 from ui.preferences import Preferences
 
 OFFICER = "Trần Thị Lan"
+SCREEN = (1366, 768)
+CITIZEN_SCREEN = (1024, 600)
+
+
+def _counter_screen() -> None:
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        return
+    config = Path(tempfile.mkdtemp(prefix="motcua-screen-")) / "screens.json"
+    screens = [{"name": "counter", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1]},
+               {"name": "rating", "x": SCREEN[0], "y": 0, "width": CITIZEN_SCREEN[0], "height": CITIZEN_SCREEN[1]}]
+    for screen in screens:
+        screen.update(logicalDpi=96, logicalBaseDpi=96, dpr=1)
+    config.write_text(json.dumps({"screens": screens}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+_counter_screen()  # before pytest-qt makes the QApplication
 
 
 @pytest.fixture
@@ -45,16 +72,18 @@ class App:
         self.window.tabs.setCurrentWidget(widget)
         self.idle()
 
-    def printed_to_file(self, tmp_path: Path) -> list:
-        """Print straight to a PDF file instead of a printer; returns the (title, bytes) made."""
+    def printed_to_file(self, tmp_path: Path, direct: bool = True) -> list:
+        """Print to a PDF file instead of a printer (straight, or through the preview); returns
+        the (title, bytes) made. The file of the n-th form printed is printed-n.pdf."""
         made = []
-        self.launcher.preferences.direct_print = True
+        self.launcher.preferences.direct_print = direct
         self.window.printer.ready.connect(lambda title, data: made.append((title, data)))
 
         def file_printer(pages):
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
             printer.setOutputFileName(str(tmp_path / f"printed-{len(made)}.pdf"))
+            print_preview.keep_form_paper(printer, print_preview.form_layout(pages))
             return printer
 
         self.window.printer.make_printer = file_printer

@@ -108,5 +108,6 @@ def test_enter_on_a_row_opens_the_dossier(big):
     big.idle()
     dialog = big.window.dialogs[0]
     assert dialog.dossier.code == screen.table.model.code_at(0)
-    assert "Trần" in dialog.details.text()
+    # "Trần" finds every name with a word starting so, diacritics aside ("Trang" too).
+    assert any(word.startswith("tran") for word in fold(dialog.dossier.applicant_name).split())
     dialog.close()

@@ -104,3 +104,38 @@ def test_an_appointment_in_a_provisional_year_is_shown_as_a_forecast(app, qtbot,
     assert screen.message.kind == "ok", screen.message.text()
     assert screen.message.text().endswith("hẹn trả kết quả 09:00 ngày 03/03/2027 (dự kiến).")
     assert "ngày 03 tháng 3 năm 2027 (dự kiến)" in " ".join(pdf_text(made[0][1], tmp_path).split())
+
+
+def test_birth_date_sex_and_an_authorised_representative_are_stored(app, session, qtbot, tmp_path):
+    made = app.printed_to_file(tmp_path)
+    screen = app.window.intake
+    app.screen(screen)
+    type_text(screen.picker.field, "khai sinh")
+    press(screen.picker.field, Qt.Key.Key_Return)
+    type_text(screen.name, "Lò Thị Xuân")
+    type_text(screen.birth_date, "07/11/1988")
+    screen.sex.setCurrentIndex(screen.sex.findData("Nữ"))
+    type_text(screen.proxy_name, "Lò Văn Sáng")
+    type_text(screen.proxy_id, "011088001234")
+    type_text(screen.proxy_phone, "0912000111")
+    press(screen.proxy_phone, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(made), timeout=20000)
+    app.idle()
+    assert screen.message.kind == "ok", screen.message.text()
+    saved = dossiers.get(session, screen.last.code)
+    assert (saved.birth_date, saved.sex) == ("1988-11-07", "nu")
+    assert (saved.representative_name, saved.representative_id, saved.representative_phone) == (
+        "Lò Văn Sáng", "011088001234", "0912000111")
+    assert "Lò Văn Sáng" in " ".join(pdf_text(made[0][1], tmp_path).split())  # the 2025 receipt names them
+
+
+def test_a_birth_date_that_is_no_date_is_refused(app):
+    screen = app.window.intake
+    app.screen(screen)
+    type_text(screen.picker.field, "khai sinh")
+    press(screen.picker.field, Qt.Key.Key_Return)
+    type_text(screen.name, "Lò Thị Xuân")
+    type_text(screen.birth_date, "31/02/1988")
+    press(screen.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    app.idle()
+    assert screen.message.kind == "error" and "Ngày sinh" in screen.message.text()

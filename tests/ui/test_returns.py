@@ -75,3 +75,20 @@ def test_a_returned_dossier_has_nothing_left_to_return(app, session):
     press(screen.scan, Qt.Key.Key_Return)
     app.idle()
     assert screen.message.kind == "note" and not screen.return_box.isEnabled()
+
+
+def test_an_unknown_code_clears_the_previous_citizen(app, session):
+    dossier = received(session)
+    lifecycle.record_result(session, dossier.code, at=now() - timedelta(hours=2))
+    screen = app.window.returns
+    app.screen(screen)
+    type_text(screen.scan, dossier.code)
+    press(screen.scan, Qt.Key.Key_Return)
+    app.idle()
+    assert screen.dossier.code == dossier.code and "Phạm Thị Thu Hà" in screen.summary.text()
+    screen.scan.selectAll()
+    type_text(screen.scan, "000.00.53.H48-990101-0001")
+    press(screen.scan, Qt.Key.Key_Return)
+    app.idle()
+    assert screen.message.kind == "error" and screen.dossier is None
+    assert "Phạm Thị Thu Hà" not in screen.summary.text() and not screen.return_box.isEnabled()
