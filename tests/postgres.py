@@ -149,6 +149,12 @@ def postgres():
         started.__exit__(None, None, None)
 
 
+@pytest.fixture(autouse=True)
+def _province_files(tmp_path, monkeypatch):
+    """A server session's local folder (counter/province/server.py) inside the test's own."""
+    monkeypatch.setenv("MOTCUA_PROVINCE_FILES", str(tmp_path / "province-files"))
+
+
 @pytest.fixture
 def pg_url(postgres) -> str:
     """A new database for one test, as its owner (who may import): the --db address."""
