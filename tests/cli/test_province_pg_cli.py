@@ -22,8 +22,21 @@ unit_file = sqlite_suite.unit_file  # the unit's export, a fixture
 
 
 @pytest.fixture
-def province(pg_url, capsys):
-    return CLI(pg_url, capsys)
+def enrolment(cli, tmp_path):
+    """The unit's `keys export`, for `province enrol`."""
+    path = tmp_path / "enrolment.json"
+    code, _, err = cli("keys", "export", "-o", str(path))
+    assert code == 0, err
+    return path
+
+
+@pytest.fixture
+def province(pg_url, enrolment, capsys):
+    """The province server, with the unit's workstation key enrolled."""
+    runner = CLI(pg_url, capsys)
+    code, _, err = runner("province", "enrol", str(enrolment))
+    assert code == 0, err
+    return runner
 
 
 @pytest.fixture
@@ -73,8 +86,9 @@ def test_a_server_that_does_not_answer_is_one_line(postgres, capsys, tmp_path):
     assert "Không kết nối được cơ sở dữ liệu PostgreSQL motcua@" in err and "secret" not in err
 
 
-def test_the_json_of_an_import_is_the_same_as_on_sqlite(province, unit_file, tmp_path, capsys):
+def test_the_json_of_an_import_is_the_same_as_on_sqlite(province, enrolment, unit_file, tmp_path, capsys):
     on_sqlite = CLI(tmp_path / "province.sqlite3", capsys)
+    assert on_sqlite("province", "enrol", str(enrolment))[0] == 0
     assert province.json("province", "import", unit_file) == on_sqlite.json("province", "import", unit_file)
     for command in (("province", "report", "--month", "2025-03"), ("province", "late", "--month", "2025-03"),
                     ("province", "show", "000.00.53.H48-250303-0001")):

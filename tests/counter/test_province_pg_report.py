@@ -8,7 +8,7 @@ from counter.province import figures, late
 from counter.province.importing import import_files
 from counter.province.server import ServerSession
 from counter.session import Session
-from tests.counter.export_helpers import export_file, province_state, unit_session
+from tests.counter.export_helpers import enrol, enrol_files, enrolment_file, export_file, province_state, unit_session
 from tests.counter.test_province_report import (  # noqa: F401 (the tests run here again)
     PROCEDURE,
     _first_unit,
@@ -24,15 +24,18 @@ from tests.counter.test_province_report import (  # noqa: F401 (the tests run he
 def province(tmp_path, pg_url):
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4 scan")
-    files = []
+    files, enrolments = [], []
     with unit_session(tmp_path / "a.sqlite3") as first:
         codes = _first_unit(first, scan)
         files.append(export_file(first, tmp_path / "out"))
+        enrolments.append(enrolment_file(first))
     with unit_session(tmp_path / "b.sqlite3", code="000.00.53.H49", name="UBND xã Tân Lập") as second:
         code = intake.receive(second, PROCEDURE, "Ngô Văn Khoa", at=at(3, 9), channel="postal").code
         lifecycle.record_result(second, code, at=at(4, 9))
         files.append(export_file(second, tmp_path / "out"))
+        enrolments.append(enrolment_file(second))
     with ServerSession(pg_url) as session:
+        enrol_files(session, enrolments)
         import_files(session, files)
         session.codes = codes
         yield session
@@ -53,6 +56,9 @@ def test_the_new_fields_count_the_same_on_both_engines(tmp_path, pg_url):
         lifecycle.resume(unit, slow.code, at=at(10, 9))
         lifecycle.record_result(unit, slow.code, at=at(11, 9))
         files = [export_file(unit, tmp_path / "out")]
+        with Session(tmp_path / "province.sqlite3") as on_sqlite, ServerSession(pg_url) as on_pg:
+            enrol(on_sqlite, unit)
+            enrol(on_pg, unit)
     month = figures.period_of(month="2025-03")
     with Session(tmp_path / "province.sqlite3") as on_sqlite, ServerSession(pg_url) as on_pg:
         import_files(on_sqlite, files)

@@ -21,23 +21,41 @@ from counter.province import figures, importing
 from counter.province.server import ServerSession
 from db import province_pg
 from db.province_pg import PgProvince
-from tests.counter.export_helpers import export_file, unit_session
+from tests.counter.export_helpers import enrol_files, enrolment_file, export_file, unit_session
 
 ROOT = Path(__file__).resolve().parents[2]
 END = datetime(2025, 6, 27, 16, 0)
 
 
 @pytest.fixture(scope="module")
-def unit_files(tmp_path_factory):
-    """Four units' exports of 600 dossiers each, over seven months."""
+def units(tmp_path_factory):
+    """Four units' exports of 600 dossiers each, over seven months, and their enrolments."""
     folder = tmp_path_factory.mktemp("units")
-    made = []
+    made, enrolments = [], []
     for index in range(4):
         code = f"000.00.{40 + index}.H{60 + index}"
         with unit_session(folder / f"{index}.sqlite3", code=code, name=f"UBND xã Thử {index + 1}") as unit:
             demo.fill(unit, 600, seed=index + 7, end=END)
             made.append(export_file(unit, folder / "out"))
-    return made
+            enrolments.append(enrolment_file(unit))
+    return made, enrolments
+
+
+@pytest.fixture
+def unit_files(units):
+    return units[0]
+
+
+def _enrolled(url: str, units) -> str:
+    """A province database with the four units' workstation keys enrolled."""
+    with ServerSession(url) as session:
+        enrol_files(session, units[1])
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_url, units):
+    return _enrolled(pg_url, units)
 
 
 def _total(url: str, month: str = "2025-03") -> dict:
@@ -67,7 +85,7 @@ def test_a_monthly_report_reads_only_the_partitions_of_its_range(pg_url, unit_fi
     assert [name for name in months if name in plan] == months[:4], plan
 
 
-def test_a_report_never_sees_half_an_import(pg_url, postgres, unit_files, monkeypatch):
+def test_a_report_never_sees_half_an_import(pg_url, postgres, units, unit_files, monkeypatch):
     """An import paused between two batches of a file: another analyst's report sees none of it;
     once it commits, all of it."""
     with ServerSession(pg_url) as session:
@@ -97,15 +115,16 @@ def test_a_report_never_sees_half_an_import(pg_url, postgres, unit_files, monkey
     assert _total(pg_url) == before  # its dossiers are written, not committed: invisible
     resume.set()
     importer.join(60)
-    assert results[0]["dossiers"] == 600 and batches == [600]  # then its events, then the commit
+    # Format 2: the file's events first, then its dossiers folded 500 codes at a time, then the commit.
+    assert results[0]["dossiers"] == 600 and batches == [500, 100]
     after = _total(pg_url)
     assert after["received"] > before["received"]
-    assert after == _total_of_a_fresh_import(postgres, unit_files[:2])
+    assert after == _total_of_a_fresh_import(postgres, units, unit_files[:2])
 
 
-def _total_of_a_fresh_import(postgres, files: list[Path]) -> dict:
+def _total_of_a_fresh_import(postgres, units, files: list[Path]) -> dict:
     """The same files imported into another database in one go."""
-    other = postgres.url(postgres.new_database(), "motcua")
+    other = _enrolled(postgres.url(postgres.new_database(), "motcua"), units)
     with ServerSession(other) as session:
         importing.import_files(session, files)
     return _total(other)
@@ -178,7 +197,7 @@ def test_eight_reports_while_an_import_runs_see_no_error_and_no_wrong_total(pg_u
     assert before in seen and after in seen
 
 
-def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, postgres, unit_files):
+def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, postgres, units, unit_files):
     first = _cli(pg_url, "import", *map(str, unit_files[:3]), "--json")
     second = _cli(pg_url, "import", *map(str, reversed(unit_files[1:])), "--json")
     results = []
@@ -192,4 +211,4 @@ def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, p
         assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM province_files").fetchone() == (4, 4)
         assert conn.execute("SELECT count(*) FROM province_dossier_records").fetchone()[0] == 2400
         assert conn.execute("SELECT count(*) FROM province_dossiers").fetchone()[0] == 2400
-    assert _total(pg_url) == _total_of_a_fresh_import(postgres, unit_files)
+    assert _total(pg_url) == _total_of_a_fresh_import(postgres, units, unit_files)

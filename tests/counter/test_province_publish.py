@@ -26,6 +26,7 @@ from counter.province.server import ServerSession
 from counter.session import Session
 from tests.conftest import CLI
 from tests.counter import test_province_report
+from tests.counter.export_helpers import enrol_files
 from tests.counter.test_province_report import EXPECTED_FIRST
 from tests.postgres import chromium
 
@@ -191,6 +192,8 @@ def test_the_page_is_the_same_from_sqlite_and_postgresql(report_province, pg_url
     monkeypatch.setattr(publish, "now", lambda: publish.from_iso("2025-04-01T08:00:00"))
     with Session(tmp_path / "copy.sqlite3") as on_sqlite, ServerSession(pg_url) as on_pg:
         files = sorted((report_province.path.parent / "out").glob("*.zip"))
+        for session in (on_sqlite, on_pg):
+            enrol_files(session, sorted(report_province.path.parent.glob("*-enrolment.json")))
         import_files(on_sqlite, files)
         import_files(on_pg, files)
         pages = [Path(publish.publish(session, "2025-03", tmp_path / name)["file"]).read_text()
@@ -235,21 +238,22 @@ def refresh_screenshots() -> None:
     from datetime import datetime
 
     from counter import demo
-    from tests.counter.export_helpers import export_file, unit_session
+    from tests.counter.export_helpers import enrol, export_file, unit_session
 
     units = [("000.00.53.H48", "UBND xã Tân Tiến"), ("000.00.53.H49", "UBND xã Tân Lập"),
              ("000.00.61.H50", "UBND phường Đông Ngàn"), ("000.00.72.H51", "UBND xã Phù Chẩn")]
     with tempfile.TemporaryDirectory() as work:
         folder, files = Path(work), []
-        for index, (code, name) in enumerate(units):
-            with unit_session(folder / f"{index}.sqlite3", code=code, name=name) as unit:
-                demo.fill(unit, 400, seed=index + 1, end=datetime(2025, 4, 10, 16, 0))
-                files.append(export_file(unit, folder / "out"))
         with Session(folder / "province.sqlite3") as session:
+            for index, (code, name) in enumerate(units):
+                with unit_session(folder / f"{index}.sqlite3", code=code, name=name) as unit:
+                    demo.fill(unit, 400, seed=index + 1, end=datetime(2025, 4, 10, 16, 0))
+                    files.append(export_file(unit, folder / "out"))
+                    enrol(session, unit)
             import_files(session, files)
             made = Path(publish.publish(session, "2025-03", folder / "site", "UBND TỈNH BẮC NINH")["file"])
-        screenshot(made, SCREENSHOTS / "15-cong-khai-thang.png", 1280, 1700)
-        screenshot(made, SCREENSHOTS / "16-cong-khai-dien-thoai.png", 390, 1500, "?sort=days&order=desc")
+        screenshot(made, SCREENSHOTS / "20-cong-khai-thang.png", 1280, 1700)
+        screenshot(made, SCREENSHOTS / "21-cong-khai-dien-thoai.png", 390, 1500, "?sort=days&order=desc")
 
 
 if __name__ == "__main__":
