@@ -16,7 +16,7 @@ db/chain.py's, reached through this class too.
 """
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -206,8 +206,10 @@ class SqliteProvince:
             "SELECT records FROM province_events WHERE code = ? ORDER BY first_id", [code]
         )]
 
-    def writing(self) -> AbstractContextManager[None]:
-        return write(self.db)
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with write(self.db):
+            yield
 
     # --- format 2: every station's own events, merged by replay (issue 12) ------------------------
 

@@ -20,6 +20,7 @@ from counter import demo
 from counter.province import figures, importing
 from counter.province.server import ServerSession
 from db import province_pg
+from db import province_pg_schema as schema
 from db.province_pg import PgProvince
 from tests.counter.export_helpers import enrol_files, enrolment_file, export_file, unit_session
 
@@ -212,3 +213,23 @@ def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, p
         assert conn.execute("SELECT count(*) FROM province_dossier_records").fetchone()[0] == 2400
         assert conn.execute("SELECT count(*) FROM province_dossiers").fetchone()[0] == 2400
     assert _total(pg_url) == _total_of_a_fresh_import(postgres, units, unit_files)
+
+
+def test_a_database_of_schema_1_is_upgraded_in_place_and_keeps_what_it_held(postgres, units):
+    """A server database made before the unit sync and trust issues (schema step 1 only) gets step 2
+    at the next command, keeps its rows, and then takes enrolments and format 2 files."""
+    url = postgres.url(postgres.new_database(), "motcua")
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.execute("CREATE TABLE province_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL"
+                         " DEFAULT now(), step text NOT NULL)")
+            schema.upgrade_version_1(conn)
+            conn.execute("INSERT INTO province_schema (version, step) VALUES (1, 'step 1')")
+            conn.execute("INSERT INTO province_units (code, name, updated_at) VALUES ('000.00.99.H99', 'Cũ', now())")
+    with ServerSession(_enrolled(url, units)) as session:
+        assert importing.import_files(session, units[0][:1])["files"] == 1
+        assert [code for code, _ in session.province.units().values()][0] == "000.00.40.H60"
+    with psycopg.connect(url) as conn:
+        assert [row[0] for row in conn.execute("SELECT version FROM province_schema ORDER BY 1")] == [1, 2]
+        assert conn.execute("SELECT count(*) FROM province_units WHERE code = '000.00.99.H99'").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM province_unit_events").fetchone()[0] > 600
