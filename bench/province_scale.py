@@ -7,7 +7,10 @@ Each unit's export is made once by the demo generator (counter/demo.py: two
 fills of half a year each, so the year is covered; 15 s a unit here, a minute
 when the machine is loaded) and cached under bench/out/province-scale-PER/.
 With `--generated N` only N units are generated and the others are the same
-records under their own unit codes (`renamed_file`). Then, on each engine: the import of all
+records under their own unit codes (`renamed_file`), each signed by a key of
+its own. The files are format 2 (issue 12: the province folds every unit's
+events) and signed (issue 13): every unit's key is enrolled at the province
+before the import, as `keys export` + `province enrol` do. Then, on each engine: the import of all
 units but the last twentieth in one command (throughput), the monthly and
 quarterly reports and `late` (median of 5), and the import of the last
 twentieth while 8 processes run reports in a loop (their latency, errors, and whether
@@ -35,9 +38,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.demo_units import OUT  # noqa: E402
-from counter import demo, export_archive, unit  # noqa: E402
+from counter import crypto, demo, export_archive, keys, signed_document, unit  # noqa: E402
 from counter.export import export_changes  # noqa: E402
-from counter.province import figures, late  # noqa: E402
+from counter.province import enrolment, figures, late  # noqa: E402
 from counter.province.importing import import_files  # noqa: E402
 from counter.province.server import ServerSession  # noqa: E402
 from counter.session import Session  # noqa: E402
@@ -70,8 +73,13 @@ def unit_file(args: tuple[int, int, Path]) -> Path:
             demo.fill(session, first, seed=2 * index + 1, end=HALVES[0])
             demo.fill(session, count - first, seed=2 * index + 2, end=HALVES[1])
             result = export_changes(session, Path(work) / "exports")
+            keys.export_enrolment(session, enrolment_of(target))
         shutil.move(result["file"], target)
     return target
+
+
+def enrolment_of(export: Path) -> Path:
+    return export.with_suffix(".enrolment.json")
 
 
 def renamed_file(args: tuple[int, Path, Path]) -> Path:
@@ -87,12 +95,21 @@ def renamed_file(args: tuple[int, Path, Path]) -> Path:
         manifest = json.loads(archive.read(export_archive.MANIFEST))
         dossiers = archive.read(export_archive.DOSSIERS).replace(b'"' + old, b'"' + new)
         events = archive.read(export_archive.EVENTS).replace(b'"' + old, b'"' + new)
-    manifest = {key: value for key, value in manifest.items() if key not in ("counts", "parts")}
+        audit = archive.read(export_archive.AUDIT)
+    key = crypto.SigningKey.new()
+    manifest = {name: value for name, value in manifest.items() if name not in ("counts", "parts")}
     manifest["unit"] = {"code": new.decode(), "name": f"UBND xã Thử Nghiệm {index + 1}"}
+    manifest["signer"] = {"key": crypto.b64(key.public), "fingerprint": key.fingerprint, "rotations": []}
     partial = target.with_suffix(".partial")
     lines = dossiers.splitlines(keepends=True)
     export_archive.write(partial, manifest, (lines[start:start + 2000] for start in range(0, len(lines), 2000)),
-                         events.splitlines(keepends=True), [])
+                         events.splitlines(keepends=True), [], audit.splitlines(keepends=True),
+                         lambda body: key.sign(export_archive.SIGNATURE_PURPOSE, body))
+    signed_document.write(enrolment_of(target), keys.ENROLMENT, {
+        "format": "motcua-enrolment", "format_version": 1, "unit": manifest["unit"],
+        "workstation": manifest["workstation"], "key": crypto.b64(key.public), "fingerprint": key.fingerprint,
+        "key_created_at": manifest["created_at"], "exported_at": manifest["created_at"],
+        "software": manifest["software"]}, key)
     partial.rename(target)
     return target
 
@@ -100,7 +117,7 @@ def renamed_file(args: tuple[int, Path, Path]) -> Path:
 def build(units: int, total: int, generated: int) -> list[Path]:
     """`generated` units made by the demo generator, the others renamed copies of them."""
     per = total // units
-    folder = OUT / f"province-scale-{per}"  # a smaller run takes the first of the same files
+    folder = OUT / f"province-scale-v2-{per}"  # a smaller run takes the first of the same files
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with multiprocessing.Pool(2) as pool:
@@ -144,6 +161,8 @@ def measure(name: str, database, files: list[Path], work: Path) -> dict:
     main, rest = files[: len(files) * 19 // 20], files[len(files) * 19 // 20:]
     out: dict = {"engine": name}
     with session_of(database) as session:
+        for path in files:
+            enrolment.enrol(session, enrolment_of(path))
         started = time.perf_counter()
         result = import_files(session, main)
         out["import_s"] = time.perf_counter() - started
