@@ -30,8 +30,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import sqlite_utils
 
@@ -406,7 +407,7 @@ def schema_difference(conn: sqlite3.Connection, version: int) -> str | None:
 _KINDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_schema(version: int) -> dict:
     """sqlite_master of a fresh database built by the migrations up to `version`."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -475,7 +476,15 @@ def upgrade_staged(staged: Path, page_size: int) -> None:
                           "nguyên vẹn.") from exc
 
 
-def copy_in(conn: sqlite3.Connection, staged: Path) -> dict:
+class CopyReport(TypedDict):
+    """What a restore kept and what it could not: the codes reserved since, and the dossiers to see again."""
+
+    reservations_kept: int
+    only_in_safety_copy: list[str]
+    changed_since_backup: list[str]
+
+
+def copy_in(conn: sqlite3.Connection, staged: Path) -> CopyReport:
     """Put a checked, upgraded candidate INTO the live database through the backup API.
 
     First the current code reservations are carried into it (a code printed on a receipt is

@@ -122,7 +122,8 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
                      or where.received_from or where.received_to
                      or (where.statuses and where.few_statuses))
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list = []
     if where.statuses:
         # Most of a unit's dossiers are returned: for the newest ones its index only adds a sort.
         column = "status" if selective or not newest_only else "+status"
@@ -199,7 +200,7 @@ def rows(db: sqlite_utils.Database, wanted: list[int]) -> list[dict]:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         cursor = db.conn.execute(select + "(" + ",".join("?" * len(chunk)) + ")", chunk)
-        found += [dict(zip(LIST_COLUMNS, row)) for row in cursor]
+        found += [dict(zip(LIST_COLUMNS, row, strict=False)) for row in cursor]
     return found
 
 

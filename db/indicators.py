@@ -115,7 +115,7 @@ def _aggregate(db: sqlite_utils.Database, source: Source, columns: dict[str, str
         + f" FROM {source.table} WHERE {column} >= :start AND {column} < :end GROUP BY 1",
         {"start": start, "end": end, "rejected": ended[0], "stopped": ended[1]},
     )
-    return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:])} for row in rows}
+    return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:], strict=False)} for row in rows}
 
 
 def _open(db: sqlite_utils.Database, moment: str, paused: str, source: Source) -> dict:
@@ -129,7 +129,7 @@ def _open(db: sqlite_utils.Database, moment: str, paused: str, source: Source) -
         ") GROUP BY g",
         {"m": moment, "paused": paused},
     )
-    return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:])} for row in rows}
+    return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:], strict=False)} for row in rows}
 
 
 def _one(source: Source, grouped: dict, names: tuple[str, ...]) -> dict:

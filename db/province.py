@@ -192,7 +192,7 @@ class SqliteProvince:
             " ORDER BY 1, 3",
             {"start": start, "end": end, "paused": paused},
         )
-        return [dict(zip(LATE_COLUMNS, row), apology_late=bool(row[8])) for row in rows]
+        return [dict(zip(LATE_COLUMNS, row, strict=True), apology_late=bool(row[8])) for row in rows]
 
     def dossier(self, code: str) -> tuple | None:
         return self.db.execute(
@@ -248,8 +248,9 @@ class SqliteProvince:
         for chunk in batches(codes):
             marks = ",".join("?" * len(chunk))
             for code, *values in self.db.execute(
-                    "SELECT code, origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
-                    f" FROM province_unit_events WHERE unit_id = ? AND code IN ({marks}) ORDER BY code, origin, seq",
+                    "SELECT code, origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin,"
+                    " receipt_seq FROM province_unit_events"
+                    f" WHERE unit_id = ? AND code IN ({marks}) ORDER BY code, origin, seq",
                     [unit, *chunk]):
                 found[code].append(tuple(values))
         return found

@@ -270,7 +270,8 @@ class PgProvince:
         }
 
     def add_event_groups(self, rows: list[tuple]) -> None:
-        with self.conn.cursor() as cursor, cursor.copy(f"COPY province_events ({', '.join(_EVENT_FIELDS)}) FROM STDIN") as copy:
+        copying = f"COPY province_events ({', '.join(_EVENT_FIELDS)}) FROM STDIN"
+        with self.conn.cursor() as cursor, cursor.copy(copying) as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -371,13 +372,14 @@ class PgProvince:
         with self.reading():
             for names, query in _AGGREGATES:
                 for row in self.conn.execute(query, params):
-                    merged.setdefault(row[0], dict.fromkeys(indicator_queries.NAMES, 0)).update(zip(names, row[1:]))
+                    counts = merged.setdefault(row[0], dict.fromkeys(indicator_queries.NAMES, 0))
+                    counts.update(zip(names, row[1:], strict=True))
         return merged
 
     def late_rows(self, start: str, end: str, paused: str) -> list[dict]:
         rows = self.conn.execute(_LATE, {"start": _time(start), "end": _time(end), "paused": paused})
         return [dict(zip(LATE_COLUMNS, (unit, name, code, procedure, _iso(received), _iso(due), _iso(result),
-                                        _iso(apology), apology_late, record)))
+                                        _iso(apology), apology_late, record), strict=True))
                 for unit, name, code, procedure, received, due, result, apology, apology_late, record in rows]
 
     def dossier(self, code: str) -> tuple | None:
@@ -405,7 +407,7 @@ class PgProvince:
         """One statement per batch, its columns as arrays."""
         if not rows:
             return 0
-        columns = list(zip(*rows))
+        columns = list(zip(*rows, strict=True))
         return self.conn.execute(
             f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)}) SELECT * FROM unnest("
             + ", ".join(f"%s::{kind}[]" for kind in _UNIT_EVENT_TYPES) + ") ON CONFLICT DO NOTHING",
@@ -414,7 +416,7 @@ class PgProvince:
     def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
         if not keys:
             return {}
-        origins, seqs = zip(*keys)
+        origins, seqs = zip(*keys, strict=True)
         return {(origin, seq): tuple(values) for origin, seq, *values in self.conn.execute(
             "SELECT e.origin, e.seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
             " FROM province_unit_events e JOIN unnest(%s::text[], %s::bigint[]) AS k (origin, seq)"
@@ -519,7 +521,7 @@ class PgProvince:
         columns = ("kind", "private_key", "public_key", "fingerprint", "created_at")
         row = self.conn.execute(f"SELECT {', '.join(columns)} FROM province_own_keys WHERE kind = %s",
                                 [kind]).fetchone()
-        return None if row is None else dict(zip(columns, row))
+        return None if row is None else dict(zip(columns, row, strict=True))
 
     def add_own_key(self, kind: str, private_key: bytes, public_key: str, fingerprint: str, at: str) -> None:
         self.conn.execute("INSERT INTO province_own_keys (kind, private_key, public_key, fingerprint, created_at)"
@@ -539,7 +541,7 @@ class PgProvince:
 
     def anchors_near(self, unit_id: int, workstation: int, sequence: int) -> dict[str, list[dict]]:
         def at(condition: str, order: str) -> list[dict]:
-            return [dict(zip(ANCHOR_FIELDS, row)) for row in self.conn.execute(
+            return [dict(zip(ANCHOR_FIELDS, row, strict=True)) for row in self.conn.execute(
                 f"SELECT {', '.join(ANCHOR_FIELDS)} FROM province_chain WHERE unit_id = %(unit)s"
                 " AND workstation = %(ws)s AND sequence = (SELECT sequence FROM province_chain WHERE"
                 f" unit_id = %(unit)s AND workstation = %(ws)s AND {condition} ORDER BY sequence {order} LIMIT 1)"
@@ -549,7 +551,7 @@ class PgProvince:
                 "after": at("sequence > %(seq)s", "ASC")}
 
     def same_export(self, unit_code: str, workstation: int, sequence: int) -> list[dict]:
-        return [dict(zip(ANCHOR_FIELDS, row)) for row in self.conn.execute(
+        return [dict(zip(ANCHOR_FIELDS, row, strict=True)) for row in self.conn.execute(
             f"SELECT {', '.join('c.' + f for f in ANCHOR_FIELDS)} FROM province_chain c JOIN province_units u"
             " ON u.id = c.unit_id WHERE u.code = %s AND c.workstation = %s AND c.sequence = %s ORDER BY c.file_id",
             [unit_code, workstation, sequence])]

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from counter import backups, demo
 from counter.locations import default_database
 from counter.recovery import Recovery, recover_if_damaged
+from counter.roles import Account
 from counter.session import Session
 from ui import language, print_preview
 from ui.first_run import FirstRunDialog
@@ -130,7 +131,7 @@ class Launcher(QObject):
         self.login.rejected.connect(lambda: self.gave_up.emit(""))
         self.login.open()
 
-    def _unlock(self, user: dict | None) -> None:
+    def _unlock(self, user: Account | None) -> None:
         self._adopt(user)
         self._show_window()
         self.window.unlock(user)
@@ -144,7 +145,7 @@ class Launcher(QObject):
             self.background.run(lambda s: backups.automatic(s, "startup"), done=window.backed_up,
                                 failed=window.backup_failed)
 
-    def _adopt(self, user: dict | None) -> None:
+    def _adopt(self, user: Account | None) -> None:
         """The other workers act for the same officer (the login itself ran on `runner`)."""
         for runner in (self.reads, self.background):
             runner.run(lambda s: _act_for(s, user))
@@ -188,7 +189,7 @@ def _state(session: Session) -> tuple[bool, bool, str]:
     return session.settings.initialised, session.accounts_exist, session.settings.unit_name
 
 
-def _act_for(session: Session, user: dict | None) -> None:
+def _act_for(session: Session, user: Account | None) -> None:
     session.user = user
     session.forget_cached()
 

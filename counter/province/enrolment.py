@@ -48,7 +48,8 @@ def init_key(session: Session) -> dict:
                               signing.fingerprint, moment)
         session.province.add_own_key("encryption", encryption.private, crypto.b64(encryption.public),
                               encryption.fingerprint, moment)
-        audit.province_log(session, "province_keys_created", signing.fingerprint, {"encryption": encryption.fingerprint})
+        audit.province_log(session, "province_keys_created", signing.fingerprint,
+                           {"encryption": encryption.fingerprint})
     _write_files(session, signing, encryption)
     return describe(session)
 
@@ -77,7 +78,8 @@ def optional_own_keys(session: Session) -> tuple[crypto.SigningKey, crypto.Encry
     signing, encryption = session.province.own_key("signing"), session.province.own_key("encryption")
     if signing is None or encryption is None:
         return None
-    return crypto.SigningKey.of(bytes(signing["private_key"])), crypto.EncryptionKey.of(bytes(encryption["private_key"]))
+    return (crypto.SigningKey.of(bytes(signing["private_key"])),
+            crypto.EncryptionKey.of(bytes(encryption["private_key"])))
 
 
 def _write_files(session: Session, signing: crypto.SigningKey, encryption: crypto.EncryptionKey) -> None:
@@ -94,7 +96,8 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
     unit, workstation = body.get("unit"), body.get("workstation")
     key = crypto.from_b64(body.get("key"), crypto.KEY_BYTES)
     if body.get("format") != "motcua-enrolment" or body.get("format_version") != 1 \
-            or not isinstance(unit, dict) or type(unit.get("code")) is not str or not UNIT_CODE.fullmatch(unit["code"]) \
+            or not isinstance(unit, dict) or type(unit.get("code")) is not str \
+            or not UNIT_CODE.fullmatch(unit["code"]) \
             or not is_int(workstation, 1, 10) or key != document.key or body.get("fingerprint") != \
             crypto.fingerprint(document.key) or not is_time(body.get("exported_at")):
         raise _bad(path, "nội dung không đúng định dạng (đơn vị, quầy, khóa)")

@@ -149,7 +149,7 @@ def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_u
         seals = list(pool.map(export_archive.seal_of, paths))
         seen = store.known_files(seals)
         todo, skipped = {}, []
-        for (path, given), seal in zip(files, seals):
+        for (path, given), seal in zip(files, seals, strict=False):
             if seal in seen or seal in todo:
                 skipped.append(str(given))
             else:
@@ -548,12 +548,13 @@ def _conflict(before: tuple, unit: str, workstation: int, row: tuple) -> tuple[s
     """(kind, reason) when the stored dossier and the incoming one are not states of the same dossier."""
     stored_unit, stored_workstation, version, sha, received_at, ledger_year, ledger_number = before
     code = row[_CODE]
-    fields = dict(zip(QUERIED_FIELDS, row[_CODE:-1]))
+    fields = dict(zip(QUERIED_FIELDS, row[_CODE:-1], strict=False))
     if stored_unit != unit:
         return "other_unit", f"mã {code} đã có ở đơn vị {stored_unit}"
     if stored_workstation != workstation:
         return "other_workstation", f"mã {code} đã nhận từ quầy {stored_workstation}, nay lại đến từ quầy {workstation}"
-    if (received_at, ledger_year, ledger_number) != (fields["received_at"], fields["ledger_year"], fields["ledger_number"]):
+    if (received_at, ledger_year, ledger_number) != (fields["received_at"], fields["ledger_year"],
+                                                     fields["ledger_number"]):
         return "other_dossier", (
             f"mã {code} trùng với một hồ sơ khác đã nhận (tiếp nhận {received_at}, sổ số {ledger_number}/{ledger_year})"
         )

@@ -67,7 +67,8 @@ class ServerSession:
     def require(self, permission: str) -> None:
         if permission not in PRIVILEGES:
             action = roles.LABELS.get(permission, permission)
-            raise CounterError(f"Cơ sở dữ liệu PostgreSQL của tỉnh chỉ dùng cho các lệnh «province», không để {action}.",
+            raise CounterError(f"Cơ sở dữ liệu PostgreSQL của tỉnh chỉ dùng cho các lệnh «province», không để"
+                               f" {action}.",
                                f"{permission} is not available on a province server")
         privilege, action = PRIVILEGES[permission]
         if not self.province.may(privilege):

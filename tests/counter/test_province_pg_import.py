@@ -22,6 +22,7 @@ from counter.province import importing
 from counter.province.importing import gaps, import_files
 from counter.province.server import ServerSession
 from db.province_pg import PgProvince
+from tests.counter import test_province_import as sqlite_suite
 from tests.counter.export_helpers import (
     as_format_1,
     codes,
@@ -33,7 +34,6 @@ from tests.counter.export_helpers import (
     unit_state,
     with_dossier_lines,
 )
-from tests.counter import test_province_import as sqlite_suite
 from tests.counter.test_province_import import (  # noqa: F401 (tests and fixtures run here again)
     _day_of_work,
     _started,
@@ -198,7 +198,8 @@ def test_the_audit_trail_names_the_server_user_and_holds_its_chain(unit, provinc
     import_files(province, [first, export_file(unit, tmp_path / "out")])
     with psycopg.connect(province.path) as conn:
         rows = conn.execute("SELECT officer, action, target FROM province_audit ORDER BY id").fetchall()
-    assert [row[:2] for row in rows] == [("motcua", "province_key_enrolled")] + [("motcua", "province_file_imported")] * 2
+    assert [row[:2] for row in rows] == [("motcua", "province_key_enrolled")] + [
+        ("motcua", "province_file_imported")] * 2
     assert province.province.audit_broken() is None
     with psycopg.connect(province.path, autocommit=True) as conn, pytest.raises(psycopg.errors.RaiseException):
         conn.execute("UPDATE province_audit SET target = 'x'")

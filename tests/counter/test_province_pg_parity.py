@@ -69,9 +69,9 @@ def files(tmp_path_factory):
 
 def _synced_unit(folder: Path, rng: random.Random) -> tuple[list[Path], list[Session]]:
     """Three counters of one unit sharing a sync folder (issue 12), each exporting what it originated
-    (format 2): counter 1 receives 400 dossiers, counters 1 and 2 sixty more; after a sync counters 2 and 3 record results and
-    returns on them, counter 1 asks for supplements, and on some dossiers 1 and 3 act at once (a
-    conflict the unit's fold sets aside); every counter exports after each round."""
+    (format 2): counter 1 receives 400 dossiers, counters 1 and 2 sixty more; after a sync counters 2
+    and 3 record results and returns on them, counter 1 asks for supplements, and on some dossiers 1
+    and 3 act at once (a conflict the unit's fold sets aside); every counter exports after each round."""
     share, out = folder / "share", folder / "exports"
     share.mkdir(parents=True)
     counters = []

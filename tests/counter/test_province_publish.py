@@ -77,7 +77,8 @@ class Dom(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "table":
-            self._table = self.tables.setdefault(attributes.get("id", ""), {"attrs": attributes, "head": [], "rows": []})
+            self._table = self.tables.setdefault(attributes.get("id", ""),
+                                                 {"attrs": attributes, "head": [], "rows": []})
         elif tag == "tr" and self._table is not None:
             self._row = {"attrs": attributes, "cells": [], "head": "thead" in self._stack}
         elif tag in ("td", "th") and self._row is not None:
