@@ -74,7 +74,7 @@ def unit_file(args: tuple[int, int, Path]) -> Path:
             demo.fill(session, count - first, seed=2 * index + 2, end=HALVES[1])
             result = export_changes(session, Path(work) / "exports")
             keys.export_enrolment(session, enrolment_of(target))
-        shutil.move(result["file"], target)
+        shutil.move(result.file, target)
     return target
 
 

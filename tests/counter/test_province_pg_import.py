@@ -100,7 +100,7 @@ def test_scans_sent_with_the_file_are_stored_in_the_database(unit, province, tmp
     scan.write_bytes(b"%PDF-1.4 to khai" * 100_000)  # two chunks and a bit
     dossier = intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                              documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     assert import_files(province, [path])["dossiers"] == 1
     sha = dossier.documents[0].file_sha256
     assert province.province.scan(sha) == scan.read_bytes()
@@ -114,7 +114,7 @@ def test_good_files_before_a_bad_one_are_not_stored_nor_their_scans(unit, provin
     scan.write_bytes(b"%PDF-1.4 to khai")
     intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                    documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    good = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    good = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 8, 1, 10, 0))
     second = export_file(unit, tmp_path / "out")
     lines = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
@@ -135,7 +135,7 @@ def test_a_failure_after_the_scans_are_stored_stores_nothing(unit, province, tmp
     scan.write_bytes(b"%PDF-1.4 ket qua")
     intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                    documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     before = dump(province.path)
 
     def disk_full(*args):
@@ -152,7 +152,7 @@ def test_a_scan_whose_content_does_not_match_its_hash_is_refused(unit, province,
     scan.write_bytes(b"%PDF-1.4 to khai")
     intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                    documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     real = export_archive.scan
 
     def altered(verified, name):
