@@ -128,7 +128,8 @@ def _read_record(folder: Path) -> dict[str, dict]:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT or not isinstance(data.get("backups"), list):
+    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT \
+            or not isinstance(data.get("backups"), list):
         return {}
     entries = {}
     for entry in data["backups"]:
@@ -427,7 +428,8 @@ def _schema(conn: sqlite3.Connection, expected: dict | None) -> dict:
     index are written by SQLite's fts5 module, whose exact SQL text may change between SQLite
     releases: only their presence counts. ANALYZE's statistics tables are SQLite's own."""
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    virtual = {name for kind, name, _t, sql in rows if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL")}
+    virtual = {name for kind, name, _t, sql in rows
+               if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL")}
     schema = {}
     for kind, name, table, sql in rows:
         if kind == "table" and name.startswith("sqlite_stat"):
