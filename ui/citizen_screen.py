@@ -39,6 +39,8 @@ class CitizenWindow(QMainWindow):
     def __init__(self, unit_name: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Đánh giá sự hài lòng — motcua")
+        # The citizen taps; the officer's keyboard stays in the officer's window whenever this shows.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.code: str | None = None
         self.shared = False  # on the officer's own screen: shown only while asking
         self.welcome = QLabel()

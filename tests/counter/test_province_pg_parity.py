@@ -25,7 +25,7 @@ from counter.province import enrolment, importing
 from counter.province.server import ServerSession
 from counter.session import Session
 from tests.counter.export_helpers import enrol, enrol_files, enrolment_file, export_file, unit_session
-from tests.counter.sync_helpers import sync_all
+from tests.counter.sync_helpers import approve_each_other, sync_all
 
 END = datetime(2025, 6, 27, 16, 0)
 UNITS = [("000.00.53.H48", "UBND xã Tân Tiến", 1), ("000.00.53.H49", "UBND xã Tân Lập", 1),
@@ -81,6 +81,7 @@ def _synced_unit(folder: Path, rng: random.Random) -> tuple[list[Path], list[Ses
                        place="Tân Phú", workstation=number, station_name=f"Quầy {number}")
         catalogue.import_catalogue(counter, catalogue.STARTER)
         counters.append(counter)
+    approve_each_other(counters)
     one, two, three = counters
     demo.fill(one, 400, seed=21, end=END)
     for n in range(60):  # open ones, received at two counters

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from counter import accounts, dossiers, intake
 from counter.clock import now
@@ -121,16 +122,18 @@ def test_an_officer_cannot_reach_apology_corrections_rejection_or_settings(start
     assert window.today.staff.isHidden()
 
 
-def test_a_head_sees_per_officer_figures_but_not_accounts(started, unit_with_accounts, tmp_path):
+def test_a_head_sees_per_officer_figures_but_not_accounts(started, unit_with_accounts, tmp_path, qtbot):
     log_in(started, "lan.tt", PASSWORD)
     started.wait_shown()
     window = started.window
     code = _receive_through_the_window(started, "Đỗ Minh Châu", tmp_path)
     assert dossiers.events(unit_with_accounts, dossiers.get(unit_with_accounts, code))[0]["officer"] == "Trần Thị Lan"
 
+    window.activateWindow()  # the officer's window has the keyboard (offscreen, nothing activates it)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     press(window.intake.picker.field, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Đổi người dùng
-    started.idle()
-    assert not window.ready and started.launcher.login.isVisible()
+    # Leaving asks the settings screen first (a worker's answer): wait for it, a busy machine is slow.
+    qtbot.waitUntil(lambda: not window.ready and started.launcher.login.isVisible(), timeout=15000)
     log_in(started, "hung.nv", PASSWORD)
     started.wait_shown()
     assert "Nguyễn Văn Hùng (Lãnh đạo đơn vị)" in window.user_label.text()
