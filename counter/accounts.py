@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from counter import audit
+from counter import audit, sync_log
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
@@ -68,6 +68,7 @@ def create(session: Session, username: str, full_name: str, role: str, password:
         officer_table.insert(session.db, {"username": name, "full_name": person, "role": role,
                                           "password_hash": hasher.hash(password), "created_at": stamp})
         officer_table.mark_accounts_created(session.db, stamp)
+        _replicate(session, name)
         audit.log(session, "account_created", name, {"full_name": person, "role": role})
         session.note(Changes(accounts=True))
     session.forget_cached()
@@ -105,6 +106,7 @@ def change_password(session: Session, username: str, password: str, current: str
         if own:
             _after_success(session, row, None)
         officer_table.update(session.db, row["id"], {"password_hash": hasher.hash(password), "updated_at": iso(now())})
+        _replicate(session, row["username"])
         audit.log(session, "password_changed", row["username"])
         session.note(Changes(accounts=True))
 
@@ -119,6 +121,7 @@ def set_active(session: Session, username: str, active: bool) -> None:
     row = _account(session, username)
     with write(session.db):
         officer_table.update(session.db, row["id"], {"active": int(active), "updated_at": iso(now())})
+        _replicate(session, row["username"])
         audit.log(session, "account_enabled" if active else "account_disabled", row["username"])
         session.note(Changes(accounts=True))
 
@@ -220,6 +223,19 @@ def _after_success(session: Session, row: dict, password: str | None) -> None:
         changes["password_hash"] = hasher.hash(password)
     officer_table.update(session.db, row["id"], changes)
     officer_table.mark_accounts_created(session.db, row["created_at"])
+    if "password_hash" in changes:
+        _replicate(session, row["username"])
+
+
+def replicated(row: dict) -> dict:
+    """What every counter of the unit holds of an account (issue 12); failed logins and lock-outs stay
+    with the counter where they happened."""
+    return {"full_name": row["full_name"], "role": row["role"], "password_hash": row["password_hash"],
+            "active": bool(row["active"])}
+
+
+def _replicate(session: Session, username: str) -> None:
+    sync_log.unit_change(session, sync_log.ACCOUNT, username, replicated(officer_table.by_username(session.db, username)))
 
 
 def _locked(username: str, until: datetime) -> CounterError:

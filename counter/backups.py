@@ -19,13 +19,14 @@ app's other connections go on working on the restored data.
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from counter import audit
+from counter import audit, sync_log
 from counter.changes import Changes
 from counter.clock import now
 from counter.errors import CounterError
 from counter.session import Session
 from db import audit as audit_table
 from db import backup as backup_db
+from db import sync as sync_table
 from db.connection import write
 from db.lock import LockBusy
 from db.migrations import LATEST
@@ -129,6 +130,7 @@ def restore(session: Session, source: str | Path) -> dict:
             staged = backup_db.stage(source, session.path)
             try:
                 version = backup_db.inspect(staged, unit_code, source)
+                former = sync_table.station(session.db)["ws_id"]
                 with held.gate:
                     safety = _make(session, None, "before-restore")
                     backup_db.upgrade_staged(staged, backup_db.page_size(session.db.conn))
@@ -136,6 +138,8 @@ def restore(session: Session, source: str | Path) -> dict:
                     session.forget_cached()
                     session.note(Changes(everything=True))  # the screens show another file's data now
                     with write(session.db):
+                        # Never again the sequence numbers of the station it was (issue 12).
+                        sync_log.take_over(session.db, former, version)
                         audit.log(session, "restored", str(source), {
                             "safety_backup": str(safety), "schema_version": version,
                             "reservations_kept": report["reservations_kept"],

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter import audit, fees
+from counter import audit, fees, sync_log
 from counter.changes import Changes
 from counter.clock import iso, now
 from counter.errors import CounterError
@@ -265,8 +265,12 @@ def import_catalogue(session: Session, path: str | Path) -> dict:
     session.require("catalogue")
     procedures = read_catalogue(path)
     rows = [dict(p.as_dict(), name_folded=fold(p.name), cutoff=_stored_cutoff(p.cutoff)) for p in procedures]
+    known = {p.code: p.as_dict() for p in all_procedures(session)}
     with write(session.db):
         added, changed = catalogue_table.upsert(session.db, rows, iso(now()))
+        for p in procedures:
+            if known.get(p.code) != p.as_dict():  # every counter of the unit gets it (issue 12)
+                sync_log.unit_change(session, sync_log.PROCEDURE, p.code, p.as_dict())
         audit.log(session, "catalogue_imported", str(path), {"codes": [p.code for p in procedures]})
         session.note(Changes(catalogue=True))
     return {"file": str(path), "procedures": len(procedures), "added": added, "updated": changed}

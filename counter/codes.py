@@ -40,3 +40,16 @@ def sequence_number(workstation: int, nth: int) -> int:
 
 def format_code(unit_code: str, day: date, number: int) -> str:
     return f"{unit_code}-{day:%y%m%d}-{number:04d}"
+
+
+def nth_of(workstation: int, number: int) -> int | None:
+    """Which dossier of its day `number` is in workstation's block (the inverse of `sequence_number`), None
+    when the number is not in that block: a remote dossier's code is reserved with it (issue 12), so the
+    counter of that number never hands it out again, even after a restore."""
+    if not 1 <= workstation <= 10:
+        return None
+    if (workstation - 1) * BLOCK < number < workstation * BLOCK:
+        return number - (workstation - 1) * BLOCK
+    if workstation * OVERFLOW + BLOCK <= number < (workstation + 1) * OVERFLOW:
+        return number - workstation * OVERFLOW
+    return None

@@ -24,6 +24,7 @@ from counter.text import fold, number
 from counter.transitions import EventKind, Status
 from db import demo as demo_table
 from db import files as file_table
+from db import sync as sync_table
 from db.connection import write
 
 SURNAMES = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4), ("Phan", 4),
@@ -67,12 +68,32 @@ def fill(session: Session, count: int, seed: int = 1, end: datetime | None = Non
         size = min(batch, count - written)
         rows = generator.batch(size)
         with write(session.db):
+            _stamp(session, rows)
             demo_table.insert_many(session.db, **rows)
             audit.log(session, "demo_filled", "dossiers", {"count": size})
         written += size
         if progress:
             progress(written, count)
     return {"dossiers": written, "from": iso(generator.first_day), "to": iso(generator.end)}
+
+
+def _stamp(session: Session, rows: dict) -> None:
+    """Give the batch's events their places in the unit's log (counter/sync_log.py), as the services do."""
+    station = sync_table.station(session.db)
+    origin, seq, lamport = station["ws_id"], station["seq"], station["lamport"]
+    receipts: dict[int, int] = {}
+    events = []
+    for dossier_id, at, kind, officer, detail in rows["events"]:
+        seq, lamport = seq + 1, lamport + 1
+        if kind == EventKind.RECEIVED:
+            receipts[dossier_id] = seq
+            events.append((dossier_id, at, kind, officer, detail, origin, seq, lamport, None, None))
+        else:
+            events.append((dossier_id, at, kind, officer, detail, origin, seq, lamport, origin, receipts[dossier_id]))
+    rows["events"] = events
+    for values in rows["dossiers"]:
+        values.update(origin=origin, receipt_seq=receipts[values["id"]])
+    sync_table.save_station(session.db, dict(station, seq=seq, lamport=lamport))
 
 
 class _Generator:
@@ -95,7 +116,7 @@ class _Generator:
         self.first_day = datetime.combine(self.days[0], time())
         self.ids = demo_table.next_ids(session.db)
         self.day_numbers = demo_table.day_numbers(session.db, self.settings.workstation)
-        self.ledger = demo_table.ledger_numbers(session.db)
+        self.ledger = demo_table.ledger_numbers(session.db, self.settings.workstation)
         self.people = self._people(max(1, count // 3))
         self.files = self._demo_files()
         self.count = count

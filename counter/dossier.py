@@ -13,8 +13,9 @@ A dossier is the fold of its events through the state table
 dossier's whole first state, a restart its new clock, an edit the new value),
 so `replay` reads no database and no calendar. The services write a change
 through `apply` (counter/dossiers.py: record), the integrity check replays
-every dossier (counter/maintenance.py), and a unit's counters will merge
-each other's events by the same fold.
+every dossier (counter/maintenance.py), and a unit's counters merge each
+other's events by the same fold (`fold`: one order for every counter, the
+events it cannot apply set aside as conflicts, counter/sync.py).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -427,6 +428,48 @@ def replay(events: Iterable[Mapping]) -> DossierState | None:
         else:
             fold.apply(event, position)
     return fold.state() if fold else None
+
+
+def order_key(event: Mapping) -> tuple:
+    """The unit's one order of a dossier's events (issue 12): the officer's time, then Lamport time, then
+    origin station and its sequence, so every counter folds the same events the same way."""
+    return event["at"], event["lamport"], event["origin"], event["seq"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An event the fold could not apply (a conflict between counters), with why."""
+
+    event: Mapping
+    kind: str  # "code": a second receipt or a step of it; "step": the table does not allow it
+    reason: str
+
+
+def fold(events: Iterable[Mapping]) -> tuple[DossierState | None, list[Skipped]]:
+    """A dossier from the events of every counter, in `order_key` order: the first receipt makes the
+    dossier (a second receipt of the same code, and the steps taken on it, are set aside); an event the
+    state table does not allow from the state reached is set aside, never dropped. Each event also has
+    `origin`, `seq`, `lamport` and `receipt` ((origin, seq) of the receipt it was taken on; None for a
+    receipt, and for events written before the unit sync)."""
+    state: DossierState | None = None
+    receipt = None
+    skipped: list[Skipped] = []
+    for event in sorted(events, key=order_key):
+        if event.get("kind") == EventKind.RECEIVED and state is not None:
+            skipped.append(Skipped(event, "code", "mã hồ sơ đã cấp cho một hồ sơ khác tiếp nhận trước"))
+            continue
+        taken_on = event.get("receipt")
+        if state is not None and taken_on is not None and tuple(taken_on) != receipt:
+            skipped.append(Skipped(event, "code", "bước này thuộc một hồ sơ khác trùng mã"))
+            continue
+        try:
+            state = apply(state, event)
+        except ReplayError as exc:
+            skipped.append(Skipped(event, "step", str(exc)))
+            continue
+        if event.get("kind") == EventKind.RECEIVED:
+            receipt = (event["origin"], event["seq"])
+    return state, skipped
 
 
 def apply(state: DossierState | None, event: Mapping) -> DossierState:

@@ -15,12 +15,16 @@ from datetime import datetime
 from pathlib import Path
 
 import counter
-from counter import audit, export_archive, private
+from counter import audit, export_archive, private, sync_records
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
 from counter.session import Session
+from counter.dossier import RECEIVED_KEYS
+from counter.transitions import EventKind
+from db import dossiers as dossier_table
 from db import export as export_table
+from db import sync as sync_table
 from db.connection import write
 
 BATCH = 1000
@@ -50,11 +54,14 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
     started = now()
     db = session.db
     with export_table.snapshot(db):
-        after = export_table.last_event_exported(db)
-        through = export_table.last_event_id(db)
-        sequence = export_table.last_sequence(db, settings.workstation) + 1
+        station = sync_table.station(db)
+        marks = _marks(db, station)
+        low, high, first_at = export_table.event_span(db, marks)
         previous = export_table.last_export(db)
-        changed = export_table.changed_dossiers(db, after, through)
+        before = export_table.last_event_exported(db)
+        after, through = (low - 1, high or low) if low is not None else (before, before)
+        sequence = export_table.last_sequence(db, settings.workstation) + 1
+        changed = export_table.changed_by_origins(db, marks)
         target = folder / f"motcua-{settings.unit_code}-q{settings.workstation}-{sequence:06d}.zip"
         manifest = {
             "format": export_archive.FORMAT,
@@ -65,17 +72,22 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
             "sequence": sequence,
             "created_at": iso(started),
             "period": {
-                "from": previous["finished_at"] if previous else export_table.first_event_at(db, after, through),
+                "from": previous["finished_at"] if previous else first_at,
                 "to": iso(started),
             },
             "events_range": {"after": after, "through": through},
             "with_files": with_files,
+            # Issue 12: the station (and its former selves) whose own records the file carries, and for each
+            # the range of its log they cover; the province merges every station's into one dossier.
+            "ws_id": station["ws_id"],
+            "lineage": list(station.get("lineage", [])),
+            "origins": {origin: {"after": a, "through": b} for origin, (a, b) in sorted(marks.items())},
         }
         partial = _partial(folder, target)
         try:
             files = _scans(session, changed) if with_files else []
             written = export_archive.write(
-                partial, manifest, _dossier_lines(session, changed, progress), _event_lines(session, changed, after, through),
+                partial, manifest, _dossier_lines(session, changed, progress), _event_lines(session, changed, marks),
                 files,
             )
         except BaseException as exc:
@@ -84,9 +96,20 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
                 raise _cannot_write(folder, exc) from None
             raise
     try:
-        return _complete(session, partial, target, written, started, after, through)
+        return _complete(session, partial, target, written, started, after, through, marks)
     except OSError as exc:
         raise _cannot_write(folder, exc) from None
+
+
+def _marks(db, station: dict) -> dict[str, tuple[int, int]]:
+    """(last seq exported, last seq now) of this station and each of its former selves: what this export
+    carries of each (format 2: a station exports what it originated; the first such export, all of it)."""
+    exported = export_table.origins_exported(db)
+    marks = {}
+    for origin in [station["ws_id"], *station.get("lineage", [])]:
+        last = station["seq"] if origin == station["ws_id"] else sync_table.applied(db, origin)
+        marks[origin] = (min(exported.get(origin, 0), last), last)
+    return marks
 
 
 def _cannot_write(folder: Path, exc: OSError) -> CounterError:
@@ -97,7 +120,7 @@ def _cannot_write(folder: Path, exc: OSError) -> CounterError:
 
 
 def _complete(session: Session, partial: Path, target: Path, written: dict, started: datetime,
-              after: int, through: int) -> dict:
+              after: int, through: int, marks: dict[str, tuple[int, int]]) -> dict:
     """Verify the written file, then rename it and mark the changes exported together."""
     db = session.db
     try:
@@ -106,7 +129,9 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
             raise CounterError("Tệp xuất đọc lại không khớp dữ liệu đã ghi.", "the export file did not read back")
         with write(db):
             workstation, sequence = written["workstation"], written["sequence"]
-            if export_table.last_event_exported(db) != after or export_table.last_sequence(db, workstation) + 1 != sequence:
+            exported = export_table.origins_exported(db)
+            if any(exported.get(origin, 0) > a for origin, (a, _b) in marks.items()) \
+                    or export_table.last_sequence(db, workstation) + 1 != sequence:
                 raise CounterError(
                     "Một lần xuất dữ liệu khác vừa chạy cùng lúc; hãy xuất lại.", "another export ran at the same time"
                 )
@@ -120,6 +145,8 @@ def _complete(session: Session, partial: Path, target: Path, written: dict, star
                     "after_event": after, "through_event": through, "dossiers": written["counts"]["dossiers"],
                     "events": written["counts"]["events"], "files": written["counts"]["files"],
                     "started_at": iso(started), "finished_at": iso(now()), "officer": session.officer,
+                    "format_version": export_archive.FORMAT_VERSION,
+                    "origins": json.dumps({o: [a, b] for o, (a, b) in marks.items()}, sort_keys=True),
                 })
                 audit.log(session, "exported", target.name, {"sequence": sequence, "sha256": verified.seal,
                                                              "counts": written["counts"]})
@@ -142,12 +169,15 @@ def last_export_at(session: Session) -> datetime | None:
     return from_iso(last["finished_at"]) if last else None
 
 
-def dossier_record(row: dict, documents: list[dict], version: int) -> dict:
-    """A dossier as the export file carries it (docs/export-format.md, "dossier record")."""
+def dossier_record(row: dict, documents: list[dict], version: int, lamport: int | None = None) -> dict:
+    """A dossier as the export file carries it (docs/export-format.md, "dossier record"); `lamport`: the
+    greatest Lamport time among its events this station held (format 2)."""
     record = {key: value for key, value in row.items() if key not in _LOCAL}
     for key in _BOOLEANS:
         record[key] = bool(record[key])
     record["version"] = version
+    if lamport is not None:
+        record["lamport"] = lamport
     record["documents"] = [
         {"position": d["position"], "name": d["name"], "copy_kind": d["copy_kind"], "quantity": d["quantity"],
          "file_sha256": d["file_sha256"], "not_required": bool(d["not_required"]), "reused_from": d["reused_from"]}
@@ -165,19 +195,34 @@ def _dossier_lines(session: Session, changed: list[tuple[int, int]], progress):
         ids = [dossier_id for dossier_id, _ in chunk]
         rows = export_table.dossier_rows(session.db, ids)
         documents = export_table.documents_of(session.db, ids)
-        yield [export_archive.line(dossier_record(rows[i], documents[i], version)) for i, version in chunk]
+        known = export_table.known_lamport(session.db, ids)
+        yield [export_archive.line(dossier_record(rows[i], documents[i], version, known[i])) for i, version in chunk]
         if progress:
             progress(start + len(chunk), total)
 
 
-def _event_lines(session: Session, changed: list[tuple[int, int]], after: int, through: int):
+def _event_lines(session: Session, changed: list[tuple[int, int]], marks: dict[str, tuple[int, int]]):
     """The events, dossier by dossier in the order of the dossiers part: the province stores
-    each dossier's events of one file together."""
+    each dossier's events of one file together. Each carries its place in the unit's log; a
+    receipt written before receipts carried the dossier's first state gets it from the row (as the
+    unit sync sends it, counter/sync_records.py)."""
     for start in range(0, len(changed), BATCH):
         ids = [dossier_id for dossier_id, _ in changed[start:start + BATCH]]
-        for event_id, code, at, kind, officer, detail in export_table.events_of(session.db, ids, after, through):
+        for event_id, code, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in \
+                export_table.events_by_origins(session.db, ids, marks):
+            record = sync_records.event_record(origin, (seq, lamport, at, kind, officer, json.loads(detail), code,
+                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail, code))
             yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
-                                       "detail": json.loads(detail)})
+                                       "detail": record["detail"], "origin": origin, "seq": seq, "lamport": lamport,
+                                       "receipt": record["receipt"]})
+
+
+def _legacy(session: Session, kind: str, detail: str, code: str) -> dict | None:
+    if kind != EventKind.RECEIVED or set(RECEIVED_KEYS) <= json.loads(detail).keys():
+        return None
+    row = dossier_table.by_code(session.db, code)
+    assert row is not None  # the event's dossier, read in the same snapshot
+    return {"row": row, "documents": dossier_table.documents_of(session.db, row["id"])}
 
 
 def _scans(session: Session, changed: list[tuple[int, int]]) -> list[tuple[str, Path]]:

@@ -38,7 +38,8 @@ import orjson
 from counter.errors import CounterError
 
 FORMAT = "motcua-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each record's place in the unit's log (issue 12); 1 is still read
+READABLE_VERSIONS = (1, 2)
 DOSSIERS = "dossiers.jsonl"
 EVENTS = "events.jsonl"
 MANIFEST = "manifest.json"
@@ -433,9 +434,12 @@ def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> l
         if offset != position or len(header) != _LOCAL.size:
             raise _damaged(name, f"phần «{member_name}» không nằm liền sau phần trước (có dữ liệu lạ hoặc chồng lấn)",
                            f"{member_name}: gap or overlap before it")
-        signature, _, flags, local_method, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(header)
+        signature, _, flags, local_method, _, _, local_crc, local_compressed, local_size, name_length, extra_length = \
+            _LOCAL.unpack(header)
         if signature != b"PK\x03\x04" or raw.read(name_length) != member_name.encode() \
-                or local_method != method or flags & (_ENCRYPTED | 0x08):
+                or local_method != method or flags & (_ENCRYPTED | 0x08) \
+                or (local_crc, *_local_sizes(raw.read(extra_length), local_compressed, local_size)) \
+                != (crc, compressed, size):
             raise _damaged(name, f"phần «{member_name}» không khớp thư mục của tệp nén",
                            f"{member_name}: local header differs from the central directory")
         data = offset + _LOCAL.size + name_length + extra_length
@@ -445,6 +449,20 @@ def _laid_out(raw: BinaryIO, found: list[tuple], directory: int, name: str) -> l
         raise _damaged(name, "có dữ liệu lạ trước thư mục của tệp nén", "unexplained bytes before the directory")
     order = {entry[0]: index for index, entry in enumerate(found)}
     return sorted(members, key=lambda member: order[member.name])
+
+
+def _local_sizes(extra: bytes, compressed: int, size: int) -> tuple[int, int]:
+    """(compressed, inflated) sizes a local header states, from its ZIP64 extra field when it has one."""
+    if compressed != 0xFFFFFFFF and size != 0xFFFFFFFF:
+        return compressed, size
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 1 and length >= 16:
+            inflated, stored = struct.unpack_from("<QQ", extra, at + 4)
+            return stored, inflated
+        at += 4 + length
+    return -1, -1
 
 
 class _Inflating:
@@ -634,8 +652,10 @@ def _check_manifest(name: str, manifest: dict) -> None:
             raise refuse(key)
         return value
 
-    if manifest.get("format_version") != FORMAT_VERSION or type(manifest["format_version"]) is not int:
+    if manifest.get("format_version") not in READABLE_VERSIONS or type(manifest["format_version"]) is not int:
         raise refuse("format_version")
+    if manifest["format_version"] >= 2:
+        _check_origins(manifest, refuse)
     software, unit, period = part_of("software", dict), part_of("unit", dict), part_of("period", dict)
     if software.get("name") != "motcua" or not is_text(software.get("version"), 64):
         raise refuse("software")
@@ -673,6 +693,23 @@ def _check_manifest(name: str, manifest: dict) -> None:
                 part["name"] != FILES + part["sha256"] or part["records"] != 0 or not manifest["with_files"]):
             raise _damaged(name, "bản kê có phần mô tả sai (tệp quét phải mang tên là mã băm của nó)",
                            "malformed part in the manifest (a scan is named by its SHA-256)")
+
+
+_WS_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _check_origins(manifest: dict, refuse) -> None:
+    """Format 2: the station, its former selves, and the range of each one's log the file covers."""
+    ws_id, lineage, origins = manifest.get("ws_id"), manifest.get("lineage"), manifest.get("origins")
+    if not (type(ws_id) is str and _WS_ID.fullmatch(ws_id)):
+        raise refuse("ws_id")
+    if not (type(lineage) is list and len(lineage) <= 1000
+            and all(type(w) is str and _WS_ID.fullmatch(w) for w in lineage)):
+        raise refuse("lineage")
+    if not (type(origins) is dict and set(origins) <= {ws_id, *lineage} and all(
+            type(span) is dict and set(span) == {"after", "through"} and is_int(span["after"])
+            and is_int(span["through"]) and span["after"] <= span["through"] for span in origins.values())):
+        raise refuse("origins")
 
 
 def records(verified: Verified, part: str, batch: int = 2000) -> Iterator[list[tuple[bytes, dict]]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter import applicant_details, applicants, audit, codes, dossiers, fees, payments
+from counter import applicant_details, applicants, audit, codes, dossiers, fees, payments, sync_log
 from counter.catalogue import procedure
 from counter.changes import Changes
 from counter.clock import check_year, iso, now
@@ -98,6 +98,7 @@ def receive(
         for i, (sha, size) in stored.items():
             file_table.record(session.db, sha, size, Path(documents[i].file).name, stamp)
             items[i]["file_sha256"] = sha
+        place = sync_log.stamp(session)
         row = {
             "code": code, "unit_code": settings.unit_code, "workstation": settings.workstation,
             "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,
@@ -107,7 +108,7 @@ def receive(
             "received_at": iso(received_at), "clock_start_at": iso(due.clock_start),
             "due_at": iso(due.due_at), "appointment_at": iso(due.due_at), "status": Status.RECEIVED,
             "ledger_year": received_at.year,
-            "ledger_number": dossier_table.next_ledger_number(session.db, received_at.year),
+            "ledger_number": dossier_table.next_ledger_number(session.db, received_at.year, settings.workstation),
             "digitized": int(all(d["file_sha256"] or d["not_required"] for d in items)),
             "reused": int(reused), "officer": session.officer, "updated_at": stamp,
             "birth_date": born, "sex": sex, "representative_name": proxy.name,
@@ -116,11 +117,13 @@ def receive(
             "online_level": chosen.online_level, "lci": int(chosen.lci), "returning_applicant": int(returning),
             "data_reused": int(reuse_applicant),
         }
-        dossier_id = dossier_table.insert(session.db, row)
+        # The receipt that made the dossier, in the unit's log (issue 12).
+        dossier_id = dossier_table.insert(session.db, dict(row, origin=place[0], receipt_seq=place[1]))
         dossier_table.insert_documents(session.db, dossier_id, items)
         # The first state in full, so that replaying the events gives the row (counter/dossier.py).
         detail = received_detail(row, items)
-        dossier_table.add_event(session.db, dossier_id, iso(received_at), EventKind.RECEIVED, session.officer, detail)
+        dossier_table.add_event(session.db, dossier_id, iso(received_at), EventKind.RECEIVED, session.officer, detail,
+                                place, None)
         audit.log(session, EventKind.RECEIVED, code, {"due_at": iso(due.due_at), "channel": channel, "fee": fee,
                                                       "at": iso(received_at), "applicant": person.name})
         session.note(Changes.of_dossier(code))
@@ -200,6 +203,7 @@ def _reuse(session: Session, person: applicants.Applicant, items: list[dict], re
 
 def _reserve_code(session: Session, received_at: datetime) -> str:
     settings = session.settings
+    sync_log.refuse_if_clashing(session)
     day = received_at.date()
     with write(session.db):
         nth = dossier_table.next_day_number(session.db, day.isoformat(), settings.workstation)

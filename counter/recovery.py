@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from counter import sync_log
 from counter.clock import now
 from counter.errors import CounterError
 from db import backup as backup_db
 from db import lock
+from db import sync as sync_table
 
 BUSY = ("Cơ sở dữ liệu {path} bị hỏng nhưng đang được mở bởi motcua khác trên máy này; hãy đóng motcua trên "
         "máy này trước rồi mở lại để khôi phục.")
@@ -80,11 +82,18 @@ def _recover(path: Path) -> Recovery:
     try:
         changed = backup_db.codes_changed_after(path, candidate["at"].isoformat(timespec="seconds"))
         backup_db.carry_reservations(path, staged)
+        _take_over(staged, sync_table.station_of(path))
         aside = backup_db.move_aside(path, f".damaged-{now():%Y%m%d-%H%M%S}")
         backup_db.put_in_place(staged, path)
     finally:
         backup_db.discard(staged)
     return Recovery(aside, candidate["path"], candidate["at"], changed)
+
+
+def _take_over(staged: Path, former: str | None) -> None:
+    """The backup takes a new identity in the unit sync, with the damaged database's in its lineage."""
+    with sync_table.upgraded_file(staged) as (db, version):
+        sync_log.take_over(db, former, version)
 
 
 def _damaged(path: Path) -> bool:

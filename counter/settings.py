@@ -22,8 +22,16 @@ UNIT_CODE = re.compile(r"[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*")
 UNIT_CODE_LENGTH = 40
 _CLOCKS = {"office_open": "Giờ mở cửa", "office_close": "Giờ đóng cửa", "cutoff": "Giờ chốt tiếp nhận"}
 _LABELS = {"unit_code": "Mã định danh đơn vị", "unit_name": "Tên đơn vị", "authority": "Cơ quan cấp trên",
-           "place": "Địa danh", "ledger_volume": "Quyển sổ", "level": "Cấp đơn vị", "form_set": "Bộ biểu mẫu"}
+           "place": "Địa danh", "ledger_volume": "Quyển sổ", "level": "Cấp đơn vị", "form_set": "Bộ biểu mẫu",
+           "station_name": "Tên quầy"}
 _WORDING = 2000  # one line of a printed form
+# What belongs to one workstation and never replicates (issue 12): its number (the block of its codes and
+# its ledger), its print page size, its sync folder, interval and label; and the unit's code itself, which
+# names the unit's folder and is checked, not copied. Every other setting is the unit's, shared by its
+# counters (counter/sync.py); db/migrations.py step 6 seeds the same list.
+LOCAL = frozenset({"unit_code", "workstation", "slip_page_size", "sync_folder", "sync_interval", "station_name"})
+SYNC_INTERVALS = (5, 3600)  # seconds between automatic syncs
+_FOLDER = 1000
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class UnitSettings:
     ledger_volume: str = "01"
     # The unit's corrections to the printed forms, {form: {key: text}} (printing/unit_wording.py).
     form_wording: dict = field(default_factory=dict)
+    # The unit sync (issue 12): the shared folder, how often to sync, and this counter's label there.
+    sync_folder: str = ""
+    sync_interval: int = 30
+    station_name: str = ""
 
     @property
     def open_time(self) -> time:
@@ -83,8 +95,12 @@ def updated(settings: UnitSettings, **changes) -> UnitSettings:
             value = _form_wording(value)
         elif isinstance(default, bool):
             value = _boolean(key, value)
+        elif key == "sync_interval":
+            value = _interval(value)
         elif isinstance(default, int):
             value = _workstation(value)
+        elif key == "sync_folder":
+            value = clean_text(value, "Thư mục đồng bộ", _FOLDER)
         elif key in _CLOCKS:
             value = parse_clock(clean_text(value, _CLOCKS[key], 10), _CLOCKS[key].lower()).strftime("%H:%M")
         else:
@@ -152,6 +168,23 @@ def _form_wording(value) -> dict:
             for part in text if isinstance(text, (list, tuple)) else [text]:
                 clean_text(part, "Câu chữ trên biểu mẫu", _WORDING)
     return {form: dict(lines) for form, lines in value.items() if lines}
+
+
+def unit_wide(key: str) -> bool:
+    """A setting every counter of the unit shares (replicated by the unit sync)."""
+    return key not in LOCAL
+
+
+def _interval(value) -> int:
+    low, high = SYNC_INTERVALS
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if not low <= number <= high:
+        raise CounterError(f"Chu kỳ đồng bộ «{value}» không hợp lệ: phải từ {low} đến {high} giây.",
+                           f"sync_interval must be {low}-{high} seconds")
+    return number
 
 
 def _workstation(value) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from counter import audit, dossiers, private
+from counter import audit, dossiers, private, sync_log
 from counter import settings as unit_settings
 from counter.catalogue import procedure
 from counter.changes import Changes
@@ -52,8 +52,14 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
             f"Đơn vị đã có hồ sơ mang mã {current.unit_code}; không thể đổi mã định danh đơn vị.",
             "the unit code cannot change once dossiers exist",
         )
+    before, after = unit_settings.to_stored(current), unit_settings.to_stored(result)
+    # Only what changed is written: what another counter changed meanwhile stays (issue 12).
+    changed = {key: value for key, value in after.items() if before.get(key) != value}
     with write(session.db):
-        settings_table.save(session.db, unit_settings.to_stored(result))
+        settings_table.save(session.db, changed)
+        for key, value in changed.items():
+            if unit_settings.unit_wide(key):
+                sync_log.unit_change(session, sync_log.SETTING, key, value)
         audit.log(session, "settings_changed", "settings", {k: getattr(result, k) for k in changes})
         session.note(Changes(settings=True))
     session.forget_cached()
@@ -72,6 +78,8 @@ def import_calendar(session: Session, path: str | Path) -> CalendarChange:
         _refuse_official_conflict(session, override.day, override.working)
     with _calendar_write(session):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
+        for o in days:
+            sync_log.unit_change(session, sync_log.CALENDAR, o.day.isoformat(), {"working": o.working, "reason": o.reason})
         changed = _recompute(session, {o.day for o in days})
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days],
                                                              "recomputed": [c["code"] for c in changed]})
@@ -94,6 +102,7 @@ def set_day(session: Session, day: date, working: bool, reason: str) -> Calendar
     _refuse_official_conflict(session, day, working)
     with _calendar_write(session):
         calendar_table.upsert(session.db, [(day.isoformat(), working, why)])
+        sync_log.unit_change(session, sync_log.CALENDAR, day.isoformat(), {"working": working, "reason": why})
         changed = _recompute(session, {day})
         audit.log(session, "calendar_day_set", day.isoformat(), {"working": working, "reason": why,
                                                                  "recomputed": [c["code"] for c in changed]})
@@ -107,6 +116,7 @@ def unset_day(session: Session, day: date) -> CalendarChange:
         if not calendar_table.remove(session.db, day.isoformat()):
             # Raised inside the transaction: nothing, not even the audit row, is written.
             raise CounterError(f"Ngày {day:%d/%m/%Y} không có trong lịch riêng của đơn vị.", "no such override")
+        sync_log.unit_change(session, sync_log.CALENDAR, day.isoformat(), None)
         changed = _recompute(session, {day})
         audit.log(session, "calendar_day_unset", day.isoformat(), {"recomputed": [c["code"] for c in changed]})
         session.note(Changes(calendar=True))
@@ -122,6 +132,13 @@ def _calendar_write(session: Session) -> Iterator[None]:
             yield
     finally:
         session.forget_cached()
+
+
+def recompute_due_dates(session: Session, days: set[date]) -> list[dict]:
+    """A calendar change another counter made, just applied here by the unit sync (issue 12): the open
+    dossiers this counter holds are counted again too (that counter could not see them all). Inside the
+    caller's write transaction."""
+    return _recompute(session, days)
 
 
 def _recompute(session: Session, days: set[date]) -> list[dict]:

@@ -35,8 +35,9 @@ def day_numbers(db: sqlite_utils.Database, workstation: int) -> dict:
     }
 
 
-def ledger_numbers(db: sqlite_utils.Database) -> dict:
-    return dict(db.execute("SELECT ledger_year, max(ledger_number) FROM dossiers GROUP BY ledger_year").fetchall())
+def ledger_numbers(db: sqlite_utils.Database, workstation: int) -> dict:
+    return dict(db.execute("SELECT ledger_year, max(ledger_number) FROM dossiers WHERE workstation = ?"
+                           " GROUP BY ledger_year", [workstation]).fetchall())
 
 
 def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[dict], documents: list,
@@ -47,7 +48,8 @@ def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[di
         reservations,
     )
     # The columns the demo fills; the others (the details of later versions) take their defaults.
-    columns = [c for c in (*DOSSIER_COLUMNS, "name_folded", "code_rev") if not dossiers or c in dossiers[0]]
+    columns = [c for c in (*DOSSIER_COLUMNS, "name_folded", "code_rev", "origin", "receipt_seq")
+               if not dossiers or c in dossiers[0]]
     conn.executemany(
         f"INSERT INTO dossiers ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", dossiers
     )
@@ -56,4 +58,5 @@ def insert_many(db: sqlite_utils.Database, reservations: list, dossiers: list[di
         " reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         documents,
     )
-    conn.executemany("INSERT INTO events (dossier_id, at, kind, officer, detail) VALUES (?, ?, ?, ?, ?)", events)
+    conn.executemany("INSERT INTO events (dossier_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin,"
+                     " receipt_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)

@@ -44,8 +44,10 @@ def reserve_code(db: sqlite_utils.Database, code: str, day: str, workstation: in
     )
 
 
-def next_ledger_number(db: sqlite_utils.Database, year: int) -> int:
-    row = db.execute("SELECT max(ledger_number) FROM dossiers WHERE ledger_year = ?", [year]).fetchone()
+def next_ledger_number(db: sqlite_utils.Database, year: int, workstation: int) -> int:
+    """Each counter's ledger runs through the year (issue 12): the next number of its own volume."""
+    row = db.execute("SELECT max(ledger_number) FROM dossiers WHERE workstation = ? AND ledger_year = ?",
+                     [workstation, year]).fetchone()
     return (row[0] or 0) + 1
 
 
@@ -112,18 +114,28 @@ def update_document_at(db: sqlite_utils.Database, dossier_id: int, position: int
                dict(changes, _dossier=dossier_id, _position=position))
 
 
-def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, officer: str, detail: dict) -> int:
+def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, officer: str, detail: dict,
+              stamp: tuple[str, int, int], receipt: tuple[str, int] | None) -> int:
+    """`stamp`: the event's (origin, seq, lamport) in the unit's log; `receipt`: (origin, seq) of the receipt
+    it was taken on, None for a receipt."""
+    origin, seq, lamport = stamp
+    receipt_origin, receipt_seq = receipt or (None, None)
     return db.execute(
-        "INSERT INTO events (dossier_id, at, kind, officer, detail) VALUES (?, ?, ?, ?, ?)",
-        [dossier_id, at, kind, officer, json.dumps(detail, ensure_ascii=False)],
+        "INSERT INTO events (dossier_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [dossier_id, at, kind, officer, json.dumps(detail, ensure_ascii=False), origin, seq, lamport,
+         receipt_origin, receipt_seq],
     ).lastrowid
 
 
 def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
+    """A dossier's events in the unit's one order (counter/dossier.py: order_key)."""
     return [
-        {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail)}
-        for i, at, kind, officer, detail in db.execute(
-            "SELECT id, at, kind, officer, detail FROM events WHERE dossier_id = ? ORDER BY id", [dossier_id]
+        {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail), "origin": origin,
+         "seq": seq, "lamport": lamport, "receipt": None if receipt_origin is None else [receipt_origin, receipt_seq]}
+        for i, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in db.execute(
+            "SELECT id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq FROM events"
+            " WHERE dossier_id = ? ORDER BY at, lamport, origin, seq", [dossier_id]
         )
     ]
 
@@ -166,11 +178,12 @@ def late_ids(db: sqlite_utils.Database, as_of: str, running: str) -> list[int]:
     return [
         row[0]
         for row in db.execute(
-            "SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
+            "SELECT d.id FROM (SELECT id FROM dossiers WHERE result_at > due_at AND result_at <= :as_of"
             f" UNION SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < :as_of"
             " UNION SELECT id FROM dossiers WHERE result_at > :as_of AND due_at < :as_of"
-            " UNION SELECT id FROM dossiers WHERE late_at_supplement = 1 AND received_at <= :as_of"
-            " ORDER BY 1",
+            " UNION SELECT id FROM dossiers WHERE late_at_supplement = 1 AND received_at <= :as_of) late"
+            # Every counter of a unit lists them alike (issue 12): row ids are each database's own.
+            " JOIN dossiers d ON d.id = late.id ORDER BY d.received_at, d.code",
             {"as_of": as_of},
         )
     ]
@@ -207,14 +220,14 @@ def due_before(db: sqlite_utils.Database, limit: str, running: str) -> list[int]
     return [
         row[0]
         for row in db.execute(
-            f"SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < ? ORDER BY due_at",
+            f"SELECT id FROM dossiers WHERE status = {literal(running)} AND due_at < ? ORDER BY due_at, code",
             [limit],
         )
     ]
 
 
 def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], list[dict]]]:
-    """Every dossier with its documents and its events (oldest first), by id: three ordered
+    """Every dossier with its documents and its events (as written; the fold orders them), by id: three ordered
     scans merged as they stream, so memory stays flat over a million dossiers. Events whose
     dossier row is gone are skipped (the foreign-key check reports them)."""
     conn = db.conn
@@ -222,7 +235,8 @@ def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], lis
     document_rows = conn.execute(
         "SELECT " + ", ".join(DOCUMENT_COLUMNS) + " FROM documents ORDER BY dossier_id, position"
     )
-    event_rows = conn.execute("SELECT dossier_id, id, at, kind, officer, detail FROM events ORDER BY dossier_id, id")
+    event_rows = conn.execute("SELECT dossier_id, id, at, kind, officer, detail, origin, seq, lamport, receipt_origin,"
+                              " receipt_seq FROM events ORDER BY dossier_id, id")
     next_document, next_event = next(document_rows, None), next(event_rows, None)
     for values in dossier_rows:
         row = dict(zip(DOSSIER_COLUMNS, values, strict=True))
@@ -235,8 +249,10 @@ def histories(db: sqlite_utils.Database) -> Iterator[tuple[dict, list[dict], lis
         events = []
         while next_event is not None and next_event[0] <= dossier_id:
             if next_event[0] == dossier_id:
-                _, event_id, at, kind, officer, detail = next_event
-                events.append({"id": event_id, "at": at, "kind": kind, "officer": officer, "detail": detail})
+                _, event_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq = next_event
+                events.append({"id": event_id, "at": at, "kind": kind, "officer": officer, "detail": detail,
+                               "origin": origin, "seq": seq, "lamport": lamport,
+                               "receipt": None if receipt_origin is None else (receipt_origin, receipt_seq)})
             next_event = next(event_rows, None)
         yield row, documents, events
 

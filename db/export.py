@@ -6,6 +6,7 @@ above the last exported one": a range of the events' primary key, whose cost
 follows the number of changes, not the size of the database.
 """
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from db.dossiers import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 
 EXPORT_COLUMNS = (
     "workstation", "sequence", "file", "sha256", "after_event", "through_event", "dossiers", "events", "files",
-    "started_at", "finished_at", "officer",
+    "started_at", "finished_at", "officer", "format_version", "origins",
 )
 
 
@@ -103,6 +104,56 @@ def file_names(db: sqlite_utils.Database, shas: list[str]) -> dict[str, str]:
         marks = ",".join("?" * len(chunk))
         result.update(db.execute(f"SELECT sha256, name FROM files WHERE sha256 IN ({marks})", chunk).fetchall())
     return result
+
+
+def origins_exported(db: sqlite_utils.Database) -> dict[str, int]:
+    """Format 2 (issue 12): {origin: last seq exported} of the last export made in that format."""
+    row = db.execute("SELECT origins FROM exports WHERE format_version >= 2 ORDER BY id DESC LIMIT 1").fetchone()
+    return {origin: span[1] for origin, span in json.loads(row[0]).items()} if row else {}
+
+
+def _origin_filter(marks: dict[str, tuple[int, int]], alias: str = "") -> tuple[str, list]:
+    """SQL for "an event of one of these origins with its seq in (after, through]"."""
+    if not marks:
+        return "0", []
+    parts, values = [], []
+    for origin, (after, through) in sorted(marks.items()):
+        parts.append(f"({alias}origin = ? AND {alias}seq > ? AND {alias}seq <= ?)")
+        values += [origin, after, through]
+    return "(" + " OR ".join(parts) + ")", values
+
+
+def changed_by_origins(db: sqlite_utils.Database, marks: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
+    """(dossier id, id of its latest selected event) of every dossier with an event of these origins' ranges."""
+    where, values = _origin_filter(marks)
+    return db.execute(f"SELECT dossier_id, max(id) FROM events WHERE {where} GROUP BY dossier_id ORDER BY dossier_id",
+                      values).fetchall()
+
+
+def event_span(db: sqlite_utils.Database, marks: dict[str, tuple[int, int]]) -> tuple[int | None, int | None, str | None]:
+    """(smallest id, greatest id, earliest time) of the selected events."""
+    where, values = _origin_filter(marks)
+    return tuple(db.execute(f"SELECT min(id), max(id), min(at) FROM events WHERE {where}", values).fetchone())
+
+
+def events_by_origins(db: sqlite_utils.Database, ids: list[int], marks: dict[str, tuple[int, int]]) -> sqlite3.Cursor:
+    """(id, dossier code, at, kind, officer, detail JSON, origin, seq, lamport, receipt origin, receipt seq) of
+    these dossiers' selected events, dossier by dossier in the order of `ids` (ascending), each in id order."""
+    where, values = _origin_filter(marks, "e.")
+    id_marks = ",".join("?" * len(ids))
+    return db.execute(
+        "SELECT e.id, d.code, e.at, e.kind, e.officer, e.detail, e.origin, e.seq, e.lamport, e.receipt_origin,"
+        " e.receipt_seq FROM events e JOIN dossiers d ON d.id = e.dossier_id"
+        f" WHERE e.dossier_id IN ({id_marks}) AND {where} ORDER BY e.dossier_id, e.id",
+        [*ids, *values],
+    )
+
+
+def known_lamport(db: sqlite_utils.Database, ids: list[int]) -> dict[int, int]:
+    """dossier id -> the greatest Lamport time among all its events here (what this station knows of it)."""
+    id_marks = ",".join("?" * len(ids))
+    return dict(db.execute(f"SELECT dossier_id, max(lamport) FROM events WHERE dossier_id IN ({id_marks})"
+                           " GROUP BY dossier_id", ids).fetchall())
 
 
 def record(db: sqlite_utils.Database, export: dict) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.migrations import DAY_PARTS_V6, day_share
+from db.migrations import DAY_PARTS, day_share
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ def _whole_days(start: str, end: str) -> bool:
     return len(start) == len(end) == 19 and start.endswith("T00:00:00") and end.endswith("T00:00:00")
 
 
-# `daily_figures` holds, per day, each row's share of RECEIVED, RESOLVED and RETURNED as schema 6 froze
-# them (db/migrations.py); tests/db/test_indicators.py proves the sums equal the aggregates over the rows.
+# `daily_figures` holds, per day, each row's share of RECEIVED, RESOLVED and RETURNED as the step that made
+# the table froze them (db/migrations.py); tests/db/test_indicators.py proves the sums equal the aggregates.
 DAILY = (*RECEIVED, *RESOLVED, *RETURNED)
 
 
@@ -144,7 +144,7 @@ def _days(db: sqlite_utils.Database, start: str, end: str) -> dict:
 def daily_differences(db: sqlite_utils.Database) -> list[tuple[str, str, int, int]]:
     """(day, figure, kept, counted) wherever `daily_figures` differs from the dossiers themselves."""
     counted: dict[str, dict[str, int]] = {}
-    for column, figures in DAY_PARTS_V6:
+    for column, figures in DAY_PARTS:
         sums = ", ".join(f"sum({share})" for share in day_share(figures, "dossiers"))
         for day, *values in db.execute(f"SELECT substr({column}, 1, 10), {sums} FROM dossiers"
                                        f" WHERE {column} IS NOT NULL GROUP BY 1"):

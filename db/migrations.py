@@ -7,6 +7,8 @@ step: add the next one, and keep a fixture database of every released
 version under `tests/db/fixtures/`.
 """
 
+import re
+import secrets
 import sqlite3
 
 import sqlite_utils
@@ -379,9 +381,189 @@ def upgrade_version_5(db: sqlite_utils.Database) -> None:
     )
 
 
-# The day's figures of schema 6, as db/indicators.py defined them then (frozen here: a change of
+# Settings every counter of a unit shares (issue 12); the others (workstation number, print page size,
+# sync folder and interval, station name, the unit's code itself) belong to one workstation.
+_UNIT_SETTINGS = ("unit_name", "authority", "level", "place", "office_open", "office_close", "cutoff",
+                  "cutoff_enabled", "receipt_day_counts", "form_set", "ledger_volume", "form_wording")
+
+
+def upgrade_version_6(db: sqlite_utils.Database) -> None:
+    """Unit sync (issue 12): the station's identity; origin, sequence, Lamport time and receipt on every event;
+    the unit-wide changes log seeded from today's settings, catalogue, calendar and accounts; peers, conflicts,
+    causal history and scans to fetch; dossiers rebuilt with ledger numbers unique per workstation and station;
+    export format 2 (each station's own records, per origin) and the province's copy of every unit's events."""
+    conn = db.conn
+    station = secrets.token_hex(8)
+    now = conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')").fetchone()[0]
+    _run(
+        db,
+        """
+        ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN lamport INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE events ADD COLUMN receipt_origin TEXT;
+        ALTER TABLE events ADD COLUMN receipt_seq INTEGER;
+        CREATE TEMP TABLE _numbered (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+        INSERT INTO _numbered (id, seq) SELECT id, row_number() OVER (ORDER BY id) FROM events;
+        """,
+    )
+    conn.execute("UPDATE events SET origin = ?, seq = n.seq, lamport = n.seq FROM _numbered n WHERE n.id = events.id",
+                 [station])
+    conn.execute("DROP TABLE _numbered")
+    # Every later step of a dossier names the receipt it was taken on (a code received twice keeps them apart).
+    conn.execute(
+        "UPDATE events SET receipt_origin = r.origin, receipt_seq = r.seq FROM (SELECT dossier_id, origin,"
+        " min(seq) AS seq FROM events WHERE kind = 'received' GROUP BY dossier_id) r"
+        " WHERE r.dossier_id = events.dossier_id AND events.kind <> 'received'"
+    )
+    _run(
+        db,
+        """
+        CREATE UNIQUE INDEX events_origin_seq ON events (origin, seq);
+        CREATE TABLE unit_changes (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq > 0),
+            lamport INTEGER NOT NULL CHECK (lamport > 0),
+            at TEXT NOT NULL,
+            officer TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX unit_changes_register ON unit_changes (kind, key, lamport, origin, seq);
+        CREATE TABLE sync_peers (
+            ws_id TEXT PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            workstation INTEGER NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            lineage TEXT NOT NULL DEFAULT '[]',
+            software TEXT NOT NULL DEFAULT '',
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            seen TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT,
+            checked_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_conflicts (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('step', 'code', 'ledger')),
+            reason TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_conflicts_code ON sync_conflicts (code);
+        CREATE TABLE sync_causal (
+            origin TEXT NOT NULL,
+            from_seq INTEGER NOT NULL,
+            seen TEXT NOT NULL,
+            PRIMARY KEY (origin, from_seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_missing_files (
+            sha256 TEXT PRIMARY KEY REFERENCES files (sha256)
+        ) WITHOUT ROWID;
+        ALTER TABLE exports ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE exports ADD COLUMN origins TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE province_unit_events (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            lamport INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            event_id INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            receipt_origin TEXT,
+            receipt_seq INTEGER,
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX province_unit_events_code ON province_unit_events (unit_id, code);
+        CREATE TABLE province_unit_ranges (
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            origin TEXT NOT NULL,
+            after INTEGER NOT NULL,
+            through INTEGER NOT NULL CHECK (through >= after),
+            file_id INTEGER NOT NULL REFERENCES province_files (id),
+            PRIMARY KEY (unit_id, origin, after, through)
+        ) WITHOUT ROWID;
+        """,
+    )
+    _seed_unit_changes(conn, station, now)
+    total = conn.execute("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM unit_changes)").fetchone()[0]
+    conn.execute("INSERT INTO settings (key, value) VALUES ('sync_station', json_object('ws_id', ?, 'lineage',"
+                 " json('[]'), 'seq', ?, 'lamport', ?)) ON CONFLICT (key) DO NOTHING", [station, total, total])
+    conn.execute("INSERT INTO sync_causal (origin, from_seq, seen) VALUES (?, 1, '{}')", [station])
+    _rebuild_dossiers(conn, station)
+
+
+def _seed_unit_changes(conn: sqlite3.Connection, station: str, now: str) -> None:
+    """Today's unit-wide state as this station's first unit changes, numbered after its events."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(procedures)")
+               if row[1] not in ("name_folded", "updated_at")]
+    parts = []
+    for column in columns:
+        if column == "documents":
+            parts.append("'documents', json(documents)")
+        elif column == "cutoff":
+            parts.append("'cutoff', CASE WHEN cutoff IS NULL THEN NULL ELSE json(iif(cutoff, 'true', 'false')) END")
+        else:
+            parts.append(f"'{column}', {column}")
+    procedure = "json_object(" + ", ".join(parts) + ")"
+    marks = ",".join("?" * len(_UNIT_SETTINGS))
+    conn.execute(
+        "CREATE TEMP TABLE _seed (n INTEGER PRIMARY KEY, at TEXT, kind TEXT, key TEXT, value TEXT)"
+    )
+    conn.execute(f"INSERT INTO _seed (at, kind, key, value) SELECT ?, 'setting', key, value FROM settings"
+                 f" WHERE key IN ({marks}) ORDER BY key", [now, *_UNIT_SETTINGS])
+    conn.execute(f"INSERT INTO _seed (at, kind, key, value) SELECT updated_at, 'procedure', code, {procedure}"
+                 " FROM procedures ORDER BY code")
+    conn.execute("INSERT INTO _seed (at, kind, key, value) SELECT ?, 'calendar', day, json_object('working',"
+                 " json(iif(working, 'true', 'false')), 'reason', reason) FROM calendar_days ORDER BY day", [now])
+    conn.execute("INSERT INTO _seed (at, kind, key, value) SELECT updated_at, 'account', username,"
+                 " json_object('full_name', full_name, 'role', role, 'password_hash', password_hash,"
+                 " 'active', json(iif(active, 'true', 'false'))) FROM officers ORDER BY username")
+    first = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    conn.execute("INSERT INTO unit_changes (origin, seq, lamport, at, officer, kind, key, value)"
+                 " SELECT ?, ? + n, ? + n, at, '', kind, key, value FROM _seed ORDER BY n", [station, first, first])
+    conn.execute("DROP TABLE _seed")
+
+
+def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
+    """SQLite's way to change a table constraint: a new table from the same definition (whatever columns
+    earlier steps added), the rows copied with their ids, the old table dropped and the new one renamed;
+    its indexes and full-text triggers made again. Run with foreign keys off (`upgrade`); the ids, and so
+    every reference from documents and events, stay the same."""
+    definition = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dossiers'").fetchone()[0]
+    old = "UNIQUE (ledger_year, ledger_number)"
+    if old not in definition:
+        raise ValueError("dossiers table without its ledger constraint")
+    created = re.sub(r'^CREATE TABLE "?dossiers"?', "CREATE TABLE dossiers_new", definition, count=1)
+    created = created.replace(old, "origin TEXT NOT NULL DEFAULT '',\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
+                                   "\n            UNIQUE (workstation, ledger_year, ledger_number, origin)")
+    extras = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers' AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name")]
+    columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(dossiers)"))
+    conn.execute(created)
+    conn.execute(
+        f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq) SELECT {', '.join('d.' + c for c in columns.split(', '))},"
+        " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
+        " FROM events WHERE kind = 'received' GROUP BY dossier_id) r ON r.dossier_id = d.id ORDER BY d.id",
+        [station],
+    )
+    conn.execute("DROP TABLE dossiers")
+    conn.execute("ALTER TABLE dossiers_new RENAME TO dossiers")
+    for sql in extras:
+        conn.execute(sql)
+
+
+# The day's figures, as db/indicators.py defined them then (frozen here: a change of
 # definition is a new step that rebuilds the table). A row's share of each sum; NULL counts 0, as sum() does.
-_RECEIVED_V6 = {
+_DAY_RECEIVED = {
     "received": "1", "digitized": "{r}.digitized", "online": "{r}.channel = 'online'",
     "postal": "{r}.channel = 'postal' OR {r}.return_channel = 'postal'",
     "reused": "{r}.reused OR {r}.data_reused", "returning": "{r}.returning_applicant",
@@ -390,40 +572,40 @@ _RECEIVED_V6 = {
     "eligible_online": "{r}.online_level = 'full' AND {r}.channel = 'online'",
     "with_fee": "{r}.fee > 0", "paid_online": "{r}.fee > 0 AND {r}.payment = 'online'",
 }
-_RESULT_V6 = "{r}.status NOT IN ('rejected', 'stopped')"
-_LATE_V6 = "({r}.result_at > {r}.due_at OR {r}.late_at_supplement = 1)"
-_EARLY_V6 = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
+_DAY_RESULT = "{r}.status NOT IN ('rejected', 'stopped')"
+_DAY_LATE = "({r}.result_at > {r}.due_at OR {r}.late_at_supplement = 1)"
+_DAY_EARLY = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
              " AND substr({r}.result_at, 1, 10) < substr({r}.due_at, 1, 10)")
-_ON_TIME_V6 = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
+_DAY_ON_TIME = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
                " AND substr({r}.result_at, 1, 10) = substr({r}.due_at, 1, 10)")
-_FAILED_V6 = f"({_LATE_V6} OR {{r}}.rating = 'unsatisfied' OR {{r}}.complaints > 0)"
-_SATISFIED_V6 = "{r}.rating IN ('very-satisfied', 'satisfied')"
-_RESOLVED_V6 = {
-    "resolved": "1", "results": _RESULT_V6, "rejected": "{r}.status = 'rejected'",
+_DAY_FAILED = f"({_DAY_LATE} OR {{r}}.rating = 'unsatisfied' OR {{r}}.complaints > 0)"
+_DAY_SATISFIED = "{r}.rating IN ('very-satisfied', 'satisfied')"
+_DAY_RESOLVED = {
+    "resolved": "1", "results": _DAY_RESULT, "rejected": "{r}.status = 'rejected'",
     "stopped": "{r}.status = 'stopped'",
-    "early": f"{_RESULT_V6} AND {_EARLY_V6}", "on_time": f"{_RESULT_V6} AND {_ON_TIME_V6}",
-    "late": f"{_RESULT_V6} AND {_LATE_V6}",
-    "late_apologized": f"{_RESULT_V6} AND {_LATE_V6} AND {{r}}.apology_at IS NOT NULL",
-    "late_apologized_on_time": f"{_RESULT_V6} AND {_LATE_V6} AND {{r}}.apology_at IS NOT NULL"
+    "early": f"{_DAY_RESULT} AND {_DAY_EARLY}", "on_time": f"{_DAY_RESULT} AND {_DAY_ON_TIME}",
+    "late": f"{_DAY_RESULT} AND {_DAY_LATE}",
+    "late_apologized": f"{_DAY_RESULT} AND {_DAY_LATE} AND {{r}}.apology_at IS NOT NULL",
+    "late_apologized_on_time": f"{_DAY_RESULT} AND {_DAY_LATE} AND {{r}}.apology_at IS NOT NULL"
                                " AND {r}.apology_late = 0",
-    "result_digitized": f"{_RESULT_V6} AND {{r}}.result_digitized",
+    "result_digitized": f"{_DAY_RESULT} AND {{r}}.result_digitized",
     "progress_on_time": "{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0 AND {r}.supplements <= 1",
-    "complained": "{r}.complaints > 0", "satisfaction_failed": _FAILED_V6, "lci_resolved": "{r}.lci",
-    "lci_failed": f"{{r}}.lci AND {_FAILED_V6}",
+    "complained": "{r}.complaints > 0", "satisfaction_failed": _DAY_FAILED, "lci_resolved": "{r}.lci",
+    "lci_failed": f"{{r}}.lci AND {_DAY_FAILED}",
 }
-_RETURNED_V6 = {
+_DAY_RETURNED = {
     "returned": "1", "very_satisfied": "{r}.rating = 'very-satisfied'", "satisfied": "{r}.rating = 'satisfied'",
     "unsatisfied": "{r}.rating = 'unsatisfied'",
     "rated_citizen": "{r}.rating IS NOT NULL AND {r}.rating_by = 'citizen'",
-    "satisfied_citizen": f"{_SATISFIED_V6} AND {{r}}.rating_by = 'citizen'",
+    "satisfied_citizen": f"{_DAY_SATISFIED} AND {{r}}.rating_by = 'citizen'",
     "rated_officer": "{r}.rating IS NOT NULL AND coalesce({r}.rating_by, '') <> 'citizen'",
-    "satisfied_officer": f"{_SATISFIED_V6} AND coalesce({{r}}.rating_by, '') <> 'citizen'",
-    "lci_rated": "{r}.lci AND {r}.rating IS NOT NULL", "lci_satisfied": f"{{r}}.lci AND {_SATISFIED_V6}",
+    "satisfied_officer": f"{_DAY_SATISFIED} AND coalesce({{r}}.rating_by, '') <> 'citizen'",
+    "lci_rated": "{r}.lci AND {r}.rating IS NOT NULL", "lci_satisfied": f"{{r}}.lci AND {_DAY_SATISFIED}",
 }
 # Each part of a day's figures and the time that puts a dossier in that day.
-DAY_PARTS_V6 = (("received_at", _RECEIVED_V6), ("result_at", _RESOLVED_V6), ("returned_at", _RETURNED_V6))
+DAY_PARTS = (("received_at", _DAY_RECEIVED), ("result_at", _DAY_RESOLVED), ("returned_at", _DAY_RETURNED))
 # The dossier columns the figures read: an update of any other column leaves them as they are.
-_FIGURE_COLUMNS_V6 = (
+_DAY_FIGURE_COLUMNS = (
     "received_at", "digitized", "channel", "return_channel", "reused", "data_reused", "returning_applicant",
     "online_level", "fee", "payment", "status", "result_at", "due_at", "late_at_supplement", "apology_at",
     "apology_late", "result_digitized", "supplements", "complaints", "rating", "lci", "returned_at", "rating_by",
@@ -437,7 +619,7 @@ def day_share(columns: dict[str, str], row: str) -> list[str]:
 
 def _day_upserts(row: str, sign: str) -> str:
     statements = ""
-    for column, figures in DAY_PARTS_V6:
+    for column, figures in DAY_PARTS:
         names = ", ".join(f'"{name}"' for name in figures)
         shares = ", ".join(f"{sign}{share}" for share in day_share(figures, row))
         sets = ", ".join(f'"{name}" = "{name}" + excluded."{name}"' for name in figures)
@@ -446,11 +628,11 @@ def _day_upserts(row: str, sign: str) -> str:
     return statements
 
 
-def upgrade_version_6(db: sqlite_utils.Database) -> None:
+def upgrade_version_7(db: sqlite_utils.Database) -> None:
     """Indexes every list filter walks newest first; the open dossiers' figures from an index; the day's figures
     kept by triggers in `daily_figures`."""
-    counters = ", ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for _, figures in DAY_PARTS_V6 for name in figures)
-    changed = ", ".join(_FIGURE_COLUMNS_V6)
+    counters = ", ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for _, figures in DAY_PARTS for name in figures)
+    changed = ", ".join(_DAY_FIGURE_COLUMNS)
     _run(
         db,
         f"""
@@ -477,7 +659,7 @@ def upgrade_version_6(db: sqlite_utils.Database) -> None:
         END;
         """,
     )
-    for column, figures in DAY_PARTS_V6:
+    for column, figures in DAY_PARTS:
         names = ", ".join(f'"{name}"' for name in figures)
         sums = ", ".join(f"sum({share})" for share in day_share(figures, "dossiers"))
         sets = ", ".join(f'"{name}" = excluded."{name}"' for name in figures)
@@ -488,24 +670,31 @@ def upgrade_version_6(db: sqlite_utils.Database) -> None:
 
 
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
-         upgrade_version_6]
+         upgrade_version_6, upgrade_version_7]
 LATEST = len(STEPS)
 
 
 def upgrade(db: sqlite_utils.Database) -> None:
-    """Bring the database to LATEST, one step per transaction."""
+    """Bring the database to LATEST, one step per transaction. Foreign keys are off while a step runs, as
+    SQLite's own procedure for rebuilding a table asks (it cannot be switched inside a transaction);
+    a step that rebuilds keeps every row id, and so every reference."""
     conn = db.conn
-    while True:
-        conn.execute("BEGIN EXCLUSIVE")
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version >= LATEST:
-                conn.execute("ROLLBACK")
-                return
-            STEPS[version](db)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            conn.execute("BEGIN EXCLUSIVE")
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= LATEST:
+                    conn.execute("ROLLBACK")
+                    return
+                STEPS[version](db)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")

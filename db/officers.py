@@ -55,7 +55,9 @@ def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
 
 def figures(db: sqlite_utils.Database, start: str, end: str, receipt: str, handover: str) -> list[dict]:
     """Per officer: dossiers received (events of kind `receipt`), returned (`handover`),
-    resolved late, and ratings given at their returns (and of them those the citizen gave)."""
+    resolved late, and ratings given at their returns (and of them those the citizen gave). A step set
+    aside as a conflict between counters (issue 12: a second return of one dossier) did not happen and is
+    not counted."""
     rows = db.execute(
         "SELECT e.officer,"
         " total(e.kind = :receipt),"
@@ -68,6 +70,7 @@ def figures(db: sqlite_utils.Database, start: str, end: str, receipt: str, hando
         " total(e.kind = :handover AND d.rating IN ('very-satisfied', 'satisfied') AND d.rating_by = 'citizen')"
         " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
         " WHERE e.at >= :start AND e.at < :end AND e.kind IN (:receipt, :handover)"
+        " AND NOT EXISTS (SELECT 1 FROM sync_conflicts c WHERE c.origin = e.origin AND c.seq = e.seq AND c.kind <> 'ledger')"
         " GROUP BY e.officer ORDER BY e.officer",
         {"start": start, "end": end, "receipt": receipt, "handover": handover},
     )

@@ -210,3 +210,97 @@ def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> l
         {"start": start, "end": end, "paused": paused},
     )
     return [dict(zip(columns, row)) for row in rows]
+
+
+# --- format 2: every station's own events, merged by replay (issue 12) ----------------------------
+
+UNIT_EVENT_COLUMNS = ("unit_id", "origin", "seq", "lamport", "code", "event_id", "at", "kind", "officer", "detail",
+                      "receipt_origin", "receipt_seq", "file_id")
+
+
+def add_unit_events(db: sqlite_utils.Database, rows: list[tuple]) -> int:
+    """Rows in UNIT_EVENT_COLUMNS order; an event held already (same unit, origin and seq) stays. Returns how
+    many were new."""
+    before = db.conn.total_changes
+    db.conn.executemany(
+        f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(UNIT_EVENT_COLUMNS))}) ON CONFLICT DO NOTHING", rows)
+    return db.conn.total_changes - before
+
+
+def held_events(db: sqlite_utils.Database, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+    """(origin, seq) -> (lamport, code, at, kind, officer, detail, receipt origin, receipt seq) of those held."""
+    found = {}
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        where = " OR ".join("(origin = ? AND seq = ?)" for _ in chunk)
+        for origin, seq, *values in db.execute(
+                "SELECT origin, seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
+                f" FROM province_unit_events WHERE unit_id = ? AND ({where})",
+                [unit, *(v for key in chunk for v in key)]):
+            found[(origin, seq)] = tuple(values)
+    return found
+
+
+def add_ranges(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """(unit_id, origin, after, through, file_id): the part of a station's log a file covered."""
+    db.conn.executemany("INSERT INTO province_unit_ranges (unit_id, origin, after, through, file_id)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+
+
+def ranges(db: sqlite_utils.Database, unit: int) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for origin, after, through in db.execute(
+            "SELECT origin, after, through FROM province_unit_ranges WHERE unit_id = ? ORDER BY origin, after, through",
+            [unit]):
+        found.setdefault(origin, []).append((after, through))
+    return found
+
+
+def unit_events_of(db: sqlite_utils.Database, unit: int, codes: list[str]) -> dict[str, list[tuple]]:
+    """code -> [(origin, seq, lamport, event_id, at, kind, officer, detail JSON, receipt origin, receipt seq)]."""
+    found: dict[str, list[tuple]] = {code: [] for code in codes}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for code, *values in db.execute(
+                "SELECT code, origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+                f" FROM province_unit_events WHERE unit_id = ? AND code IN ({marks})", [unit, *chunk]):
+            found[code].append(tuple(values))
+    return found
+
+
+def unit_event_codes(db: sqlite_utils.Database, unit: int) -> list[str]:
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT code FROM province_unit_events WHERE unit_id = ? ORDER BY code", [unit])]
+
+
+def has_unit_events(db: sqlite_utils.Database, code: str) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM province_unit_events WHERE code = ?)", [code]).fetchone()[0] == 1
+
+
+def unit_events_of_code(db: sqlite_utils.Database, code: str) -> list[tuple]:
+    """(origin, seq, lamport, event_id, at, kind, officer, detail JSON, receipt origin, receipt seq) of one code,
+    of whichever unit holds it."""
+    return db.execute(
+        "SELECT origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq"
+        " FROM province_unit_events WHERE code = ? ORDER BY at, lamport, origin, seq", [code]).fetchall()
+
+
+def stored_records(db: sqlite_utils.Database, codes: list[str]) -> dict[str, tuple]:
+    """code -> (unit id, version, record sha256, record JSON) of stored dossiers."""
+    found = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for code, *values in db.execute(
+                f"SELECT code, unit_id, version, record_sha256, record FROM province_dossiers WHERE code IN ({marks})",
+                chunk):
+            found[code] = tuple(values)
+    return found
+
+
+def upsert_dossiers(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Rows in STORED_FIELDS order, replacing the stored row of the same code."""
+    updates = ", ".join(f"{name} = excluded.{name}" for name in STORED_FIELDS if name != "code")
+    db.conn.executemany(_INSERT + f" ON CONFLICT (code) DO UPDATE SET {updates}", rows)

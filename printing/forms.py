@@ -8,7 +8,7 @@ at all under TT 01/2018, which has no such form.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from counter import dossiers, guidance
@@ -122,8 +122,9 @@ def guidance_pdf(session: Session, entry_id: int) -> bytes:
                              number=str(entry.id))
 
 
-def ledger_pdf(session: Session, start: date, end: date) -> bytes:
-    """Sổ theo dõi hồ sơ: the dossiers received from `start` to `end` inclusive, by ledger number."""
+def ledger_pdf(session: Session, start: date, end: date, workstation: int | None = None) -> bytes:
+    """Sổ theo dõi hồ sơ: the dossiers received from `start` to `end` inclusive, by ledger number; the whole
+    unit's counters one after the other, or one counter's volume (`workstation`)."""
     session.require("print")
     settings = session.require_unit()
     if end < start:
@@ -132,8 +133,10 @@ def ledger_pdf(session: Session, start: date, end: date) -> bytes:
         )
     rows = ledger_table.received_between(
         session.db, datetime.combine(start, time()).isoformat(),
-        datetime.combine(end + timedelta(days=1), time()).isoformat(),
+        datetime.combine(end + timedelta(days=1), time()).isoformat(), workstation,
     )
+    if workstation:
+        settings = replace(settings, ledger_volume=f"{settings.ledger_volume} — Quầy {workstation}")
     return ledger.render([Dossier.from_row(row) for row in rows], settings, start, end)
 
 

@@ -37,6 +37,7 @@ from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
+from ui.sync_desk import SyncDesk
 
 DEMO_DOSSIERS = 3000
 
@@ -72,6 +73,10 @@ class Launcher(QObject):
         self.runner = Runner(self._open_checked)
         self.reads = Runner(self._open_after_check)
         self.background = Runner(self._open_after_check)
+        # The unit sync (issue 12) on its own worker and connection, so a slow share never holds up a save.
+        self.syncing = Runner(self._open_after_check)
+        self.sync_desk = SyncDesk(self.syncing)
+        self.sync_started = False
         if existing:
             self._show_window()  # an existing file may take a while to check: say so at once
         if self.demo_folder:
@@ -130,6 +135,9 @@ class Launcher(QObject):
         self._show_window()
         self.window.unlock(user)
         self.ready.emit(self.window)
+        if not self.sync_started:
+            self.sync_started = True
+            self.sync_desk.start()
         if not self.backed_up_at_start:
             self.backed_up_at_start = True
             window = self.window
@@ -152,7 +160,8 @@ class Launcher(QObject):
         if self.window is not None:
             return
         title = f"motcua — {self.path}" + (" (dữ liệu thử, sẽ bị xóa khi đóng)" if self.demo_folder else "")
-        self.window = MainWindow(self.runner, self.reads, self.background, self.preferences, title)
+        self.window = MainWindow(self.runner, self.reads, self.background, self.preferences, title,
+                                 sync_desk=self.sync_desk)
         self.window.logout_requested.connect(self.log_out)
         self.window.user_changed.connect(self._adopt)
         self.window.show_as_remembered()
@@ -166,9 +175,10 @@ class Launcher(QObject):
 
     def close(self) -> None:
         """Stop the workers (finishing what they were doing) and remove demo data."""
+        self.sync_desk.stop()
         if self.window is not None:
             self.window.close()
-        for runner in (self.reads, self.background, self.runner):
+        for runner in (self.syncing, self.reads, self.background, self.runner):
             runner.stop()
         if self.demo_folder:
             shutil.rmtree(self.demo_folder, ignore_errors=True)

@@ -40,6 +40,7 @@ class LateWorkScreen(QWidget):
         self.table = row_table(HEADERS, (215, 170, 280, 125, 125, 110))
         self.table.currentCellChanged.connect(lambda row, *_: self._select(row))
         self.count = QLabel()
+        self.freshness = QLabel()  # the unit sync: how fresh this list is
 
         self.form_box = QGroupBox("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
         self.reason = QPlainTextEdit()
@@ -69,6 +70,7 @@ class LateWorkScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Hồ sơ quá hạn hoặc đến hạn trong 1 ngày làm việc (F5: tải lại)"))
         top.addStretch(1)
+        top.addWidget(self.freshness)
         top.addWidget(self.count)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -78,6 +80,9 @@ class LateWorkScreen(QWidget):
         QShortcut(QKeySequence("Ctrl+P"), self, self.write_apology, context=here)
         QShortcut(QKeySequence("F5"), self, self.start, context=here)
         self._select(-1)
+
+    def show_freshness(self, text: str) -> None:
+        self.freshness.setText(text + "  ·  " if text else "")
         self.refresh = Refresh(self, self.start)
 
     def on_changes(self, changes: Changes) -> None:

@@ -35,6 +35,7 @@ from ui.preferences import Preferences
 from ui.printer import FormPrinter
 from ui.returns import ReturnScreen
 from ui.settings_screen import SettingsScreen
+from ui.sync_desk import SyncDesk
 from ui.today import TodayScreen
 
 CHECKING = "Đang kiểm tra cơ sở dữ liệu…"
@@ -47,9 +48,11 @@ class MainWindow(QMainWindow):
     user_changed = Signal(object)  # the first account was created in set-up mode: now it is logged in
 
     def __init__(self, runner: Runner, reads: Runner, background: Runner, preferences: Preferences,
-                 title: str = ""):
+                 title: str = "", sync_desk: SyncDesk | None = None):
         super().__init__()
         self.runner, self.reads, self.background, self.preferences = runner, reads, background, preferences
+        self.sync_desk = sync_desk
+        self.freshness = ""
         self.setWindowTitle(title or "motcua — Bộ phận Một cửa")
         self.setMinimumSize(MINIMUM)
         self.printer = FormPrinter(runner, preferences, self)
@@ -79,8 +82,10 @@ class MainWindow(QMainWindow):
         self.logout_button.clicked.connect(self.log_out)
         self.warning_label = QLabel()
         self.warning_label.setStyleSheet("color: #8b1a1a; font-weight: bold;")
+        self.sync_label = QLabel()
         self.statusBar().addWidget(self.unit_label)
         self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.warning_label)
         self.statusBar().addPermanentWidget(self.password_button)
         self.statusBar().addPermanentWidget(self.logout_button)
@@ -91,6 +96,14 @@ class MainWindow(QMainWindow):
         runner.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         for worker in (runner, reads, background):
             worker.changed.connect(self._changed)
+        if sync_desk is not None:
+            # What other counters wrote reaches every screen the way this counter's own writes do.
+            sync_desk.runner.changed.connect(self._changed)
+            for worker in (runner, background):
+                worker.changed.connect(sync_desk.saved)
+            sync_desk.status.connect(self._sync_status)
+            sync_desk.synced.connect(self._synced)
+            QShortcut(QKeySequence("F9"), self, sync_desk.sync_now)
 
     # Locked and unlocked -----------------------------------------------------------------
     def lock(self, text: str) -> None:
@@ -136,7 +149,8 @@ class MainWindow(QMainWindow):
         self.late = LateWorkScreen(runner, self.printer, access)
         self.digitization = DigitizationScreen(runner, reads, self.preferences)
         self.today = TodayScreen(runner, self.preferences, self.background, access)
-        self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background)
+        self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background,
+                                       sync=self.sync_desk)
         self.tabs = QTabWidget()
         self.screens = [
             (self.intake, "Tiếp nhận"), (self.list, "Danh sách hồ sơ"), (self.returns, "Trả kết quả"),
@@ -152,6 +166,8 @@ class MainWindow(QMainWindow):
         self.list.opened.connect(self.open_dossier)
         self.today.warning.connect(self.warning_label.setText)
         self.settings.logged_in.connect(self._first_account)
+        for screen in (self.today, self.late):
+            screen.show_freshness(self.freshness)
 
     def _retire(self, tabs: QTabWidget) -> None:
         """Delete the last officer's screens once the calls they started have come back."""
@@ -185,6 +201,17 @@ class MainWindow(QMainWindow):
             screen.on_changes(changes)
         for dialog in self.dialogs:
             dialog.on_changes(changes)
+
+    def _sync_status(self, text: str, problem: bool) -> None:
+        self.sync_label.setText(text)
+        self.sync_label.setStyleSheet("color: #8b1a1a; font-weight: bold;" if problem else "color: #1b5e20;")
+
+    def _synced(self, found: dict | None) -> None:
+        """Every figure screen says how fresh its data is."""
+        self.freshness = "" if found is None else f"Số liệu: {found['freshness']}"
+        if self.tabs is not None:
+            for screen in (self.today, self.late):
+                screen.show_freshness(self.freshness)
 
     def _unit(self, settings, officer: str) -> None:
         self.unit_label.setText(f"{settings.unit_name} ({settings.unit_code}) · Quầy {settings.workstation}")

@@ -155,6 +155,7 @@ class Shooter:
         self.save(w.printer.dialog, "10-xem-truoc-khi-in")
         w.printer.dialog.reject()
 
+        self.sync_folder()
         self.safety_pages()
         self.first_run()
         self.login()
@@ -237,6 +238,30 @@ class Shooter:
         self.idle()
         settings.audit.check()
         self.save(w, "14-nhat-ky")
+
+    def sync_folder(self) -> None:
+        """The folder dialog (issue 12), on a share where two other counters of the unit already sync."""
+        from counter import sync, unit
+        from ui.sync_dialog import SyncFolderDialog
+
+        folder = Path(tempfile.mkdtemp(prefix="motcua-shots-share-"))
+        share = folder / "MAY-CHU-XA" / "motcua"
+        share.mkdir(parents=True)
+        settings = self.call(lambda s: s.settings)
+        for number, name in ((2, "Quầy 2 – Đất đai, xây dựng"), (3, "Quầy 3 – Hộ tịch, chứng thực")):
+            with Session(folder / f"quay{number}.sqlite3", "Cán bộ") as other:
+                unit.configure(other, unit_code=settings.unit_code, unit_name=settings.unit_name,
+                               workstation=number, station_name=name)
+                sync.sync(other, share)
+        dialog = SyncFolderDialog(self.launcher.runner, self.launcher.reads, self.window)
+        self.idle()
+        dialog.folder.setText(str(share))
+        dialog.name.setText("Quầy 1 – Tiếp nhận chung")
+        dialog.look()
+        self.wait(lambda: dialog.table.rowCount() == 2)
+        dialog.show()
+        self.save(dialog, "19-dong-bo")
+        dialog.close()
 
     def login(self) -> None:
         dialog = LoginDialog(self.launcher.runner, self.window.unit_label.text().split(" (")[0], "lan.tt")

@@ -32,6 +32,8 @@ from ui.procedure_editor import ProcedureDialog
 from ui.printer import FormPrinter
 from ui.recomputed import RecomputedDialog
 from ui.refresh import Refresh
+from ui.sync_desk import SyncDesk
+from ui.sync_page import ConflictsPage, SyncPage
 from ui.unit_form import UnitForm
 from ui.widgets import MessageLine, WheelGuard, from_qdate, line
 
@@ -44,7 +46,7 @@ class SettingsScreen(QWidget):
 
     def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
                  access: Access | None = None, reads: Runner | None = None, background: Runner | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, sync: SyncDesk | None = None):
         super().__init__(parent)
         self.runner, self.preferences, self.printer = runner, preferences, printer
         self.access = access or Access()
@@ -177,10 +179,16 @@ class SettingsScreen(QWidget):
         self.accounts.logged_in.connect(self.logged_in)
         self.backups = BackupsPage(runner, reads, background, self.access)
         self.audit = AuditPage(reads, background, self.access)
+        pages = [(unit_page, UNIT_PAGE, None), (self.accounts, "Tài khoản", "accounts"),
+                 (self.backups, "Sao lưu", "backup"), (self.audit, "Nhật ký", "reports")]
+        self.sync_pages: list = []
+        if sync is not None:
+            self.sync_page = SyncPage(runner, reads, sync, self.access)
+            self.conflicts = ConflictsPage(runner, reads, self.access)
+            self.sync_pages = [self.sync_page, self.conflicts]
+            pages += [(self.sync_page, "Đồng bộ các quầy", None), (self.conflicts, "Xung đột", "edit")]
         self.pages = QTabWidget()
-        for page, label, permission in ((unit_page, UNIT_PAGE, None),
-                                        (self.accounts, "Tài khoản", "accounts"), (self.backups, "Sao lưu", "backup"),
-                                        (self.audit, "Nhật ký", "reports")):
+        for page, label, permission in pages:
             index = self.pages.addTab(page, label)
             if permission and not self.access.may(permission):
                 self.pages.setTabEnabled(index, False)
@@ -206,7 +214,7 @@ class SettingsScreen(QWidget):
             self.refresh_calendar()
         if changes.touches("catalogue"):
             self.refresh_count()
-        for page in (self.accounts, self.backups, self.audit):
+        for page in (self.accounts, self.backups, self.audit, *self.sync_pages):
             page.on_changes(changes)
 
     def show_page(self, page: QWidget) -> None:

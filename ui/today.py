@@ -69,6 +69,7 @@ class TodayScreen(QWidget):
         self.now = now  # the warning's clock; tests set another
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.freshness = QLabel()  # the unit sync: "Số liệu: đồng bộ lúc 10:42, 5/6 quầy"
         self.table = _table(len(ROWS), ["Hôm nay", "Tháng này"], [label for _, label in ROWS])
         self.table.setMaximumWidth(420)
         self.indicators_title = QLabel("Chỉ tiêu tháng này (Kế hoạch 3/KH-UBND)")
@@ -136,6 +137,7 @@ class TodayScreen(QWidget):
         tables.addLayout(right)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.freshness)
         layout.addWidget(self.banner)
         layout.addLayout(tables)
         layout.addLayout(exports)
@@ -164,6 +166,10 @@ class TodayScreen(QWidget):
 
         self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
+
+    def show_freshness(self, text: str) -> None:
+        self.freshness.setText(text)
+        self.freshness.setVisible(bool(text))
 
     def on_changes(self, changes: Changes) -> None:
         """Dossiers (here or synced from another counter) change the figures; an export or the

@@ -182,3 +182,11 @@ class WheelGuard(QObject):
                 QApplication.sendEvent(parent, event)  # up to the scroll area
             return True
         return False
+
+
+def shown_time(value: str | None) -> str:
+    """An ISO time as an officer reads it: 10:42 03/03/2025."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    return f"{moment:%H:%M %d/%m/%Y}"

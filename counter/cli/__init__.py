@@ -26,6 +26,7 @@ from counter.cli import (
     print_commands,
     province_commands,
     setup_commands,
+    sync_commands,
     wording_commands,
 )
 from counter.cli.output import printable
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands,
-                   export_commands, province_commands, account_commands):
+                   export_commands, province_commands, account_commands, sync_commands):
         module.register(commands)
     return parser
 

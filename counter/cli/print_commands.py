@@ -24,6 +24,7 @@ def register(commands) -> None:
     s = sub.add_parser("ledger", help="Sổ theo dõi hồ sơ")
     s.add_argument("--from", dest="start", required=True, help="ngày đầu YYYY-MM-DD")
     s.add_argument("--to", dest="end", required=True, help="ngày cuối YYYY-MM-DD (tính cả ngày này)")
+    s.add_argument("--workstation", type=whole(1, 10), default=None, help="chỉ sổ của một quầy (mặc định cả đơn vị)")
     _out(s)
     s.set_defaults(handler=print_ledger)
 
@@ -38,7 +39,7 @@ def print_guide(session, args) -> None:
 
 def print_ledger(session, args) -> None:
     start, end = parse_date(args.start, "ngày đầu"), parse_date(args.end, "ngày cuối")
-    _write(args.out, forms.ledger_pdf(session, start, end))
+    _write(args.out, forms.ledger_pdf(session, start, end, args.workstation))
 
 
 def _out(parser) -> None:

@@ -26,8 +26,15 @@ def get(session: Session, code: str) -> tuple[Dossier, dict]:
 
 
 def events(session: Session, code: str) -> list[dict]:
-    """The dossier's events as the unit recorded them, oldest first, each once."""
+    """The dossier's events as the unit recorded them, oldest first, each once; from every counter of the
+    unit, in the unit's one order, once its files are in format 2 (issue 12)."""
     session.require("reports")
+    merged = province_table.unit_events_of_code(session.db, nfc(code))
+    if merged:
+        return [{"id": event_id, "dossier": nfc(code), "at": at, "kind": kind, "officer": officer,
+                 "detail": orjson.loads(detail), "origin": origin, "seq": seq, "lamport": lamport,
+                 "receipt": None if receipt_origin is None else [receipt_origin, receipt_seq]}
+                for origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq in merged]
     found = {}
     for group in province_table.events_of(session.db, nfc(code)):
         for event in orjson.loads(group):

@@ -35,7 +35,7 @@ from typing import Any
 from counter import audit, export_archive
 from counter.clock import iso, now
 from counter.errors import CounterError
-from counter.province import records
+from counter.province import merging, records
 from counter.session import Session
 from db import files as file_table
 from db import province as province_table
@@ -140,6 +140,9 @@ class _FileImport:
             "files": manifest["counts"]["files"], "imported_at": stamp,
         })
         self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
+        if manifest["format_version"] >= 2:
+            self._merge(parser, unit_id, file_id)
+            return self
         for kind, rows in parser.batches():
             if kind == "dossiers":
                 # The record's hash and text are made here: this process waits on the parser's.
@@ -148,11 +151,28 @@ class _FileImport:
                                 for row in rows])
             else:
                 self._events(rows)
+        self._check_scans(parser)
+        return self
+
+    def _merge(self, parser: "_Parser | _InProcess", unit_id: int, file_id: int) -> None:
+        """Format 2: the unit's counters each send their own events; one dossier from all (merging.py)."""
+        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest)
+        for kind, rows in parser.batches():
+            if kind == "dossiers":
+                merge.dossiers(rows)
+            else:
+                merge.event_groups(rows)
+        merge.finish()
+        self.dossiers, self.events = merge.changed, merge.events
+        self.conflicts += [dict(c, file=self.name) for c in merge.conflicts]
+        self._check_scans(parser)
+
+    def _check_scans(self, parser) -> None:
+        manifest = self.verified.manifest
         self.scans = [part for part in manifest["parts"] if part["name"].startswith(export_archive.FILES)]
         if manifest["with_files"] and {part["sha256"] for part in self.scans} != parser.referenced:
             raise _refused(self.name, "các tệp quét kèm theo không đúng với các tệp hồ sơ nhắc đến",
                            "the scans sent are not those the records refer to")
-        return self
 
     def _dossiers(self, incoming: list[tuple]) -> None:
         stored = province_table.stored(self.db, [row[_CODE] for row in incoming])
@@ -222,6 +242,8 @@ class _Reader:
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.after, self.through = manifest["events_range"]["after"], manifest["events_range"]["through"]
         self.codes_of_unit = records.code_pattern(self.unit_code)
+        self.format = manifest["format_version"]
+        self.origins = manifest.get("origins", {})
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
         self.referenced: set[str] = set()
@@ -286,7 +308,13 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        return (version, *_FIELDS(record), *[record.get(name, absent) for name, absent in _ADDED], raw)
+        added = [record.get(name, absent) for name, absent in _ADDED]
+        if self.format >= 2:
+            problem = records.v2_dossier_problem(record)
+            if problem:
+                raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
+            return (version, *_FIELDS(record), *added, record["lamport"], raw)
+        return (version, *_FIELDS(record), *added, raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
@@ -296,6 +324,10 @@ class _Reader:
         if not self.after < event_id <= self.through:
             raise self._bad(f"sự kiện dòng {line} có số ngoài khoảng sự kiện của tệp",
                             f"event line {line}: id outside the file's event range")
+        if self.format >= 2:
+            problem = records.v2_event_problem(record, self.origins)
+            if problem:
+                raise self._bad(f"sự kiện dòng {line}: {problem}", f"event line {line} does not match format 2")
         return event_id, code
 
     def _close(self, group: list, done: set[str]) -> tuple:

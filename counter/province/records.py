@@ -280,6 +280,40 @@ def _event_explained(record) -> str | None:
     return None
 
 
+def v2_dossier_problem(record: dict) -> str | None:
+    """Format 2: the Lamport time the exporting station knew of the dossier."""
+    lamport = record.get("lamport") if type(record) is dict else None
+    if type(lamport) is not int or not 0 <= lamport <= MAX_INT:
+        return _wrong("lamport")
+    return None
+
+
+def v2_event_problem(record: dict, origins: dict) -> str | None:
+    """Format 2 (issue 12): what is wrong with an event's place in the unit's log, or with its detail as
+    the fold takes it; None when sound. `origins`: the manifest's stations and the ranges of their logs."""
+    from counter import sync_records
+
+    if type(record) is not dict:
+        return "không phải một đối tượng JSON"
+    origin, seq, lamport = record.get("origin"), record.get("seq"), record.get("lamport")
+    span = origins.get(origin) if type(origin) is str else None
+    if span is None:
+        return "sự kiện của một máy không có trong bản kê («origins»)"
+    if type(seq) is not int or not span["after"] < seq <= span["through"]:
+        return _wrong("seq")
+    if type(lamport) is not int or not 1 <= lamport <= MAX_INT:
+        return _wrong("lamport")
+    if "receipt" not in record:
+        return "thiếu trường «receipt»"
+    try:
+        sync_records.check_detail(record["kind"], record["detail"], record["receipt"], record["dossier"])
+    except sync_records.BadRecord as exc:
+        return str(exc)
+    except (KeyError, TypeError):
+        return "không đúng định dạng"
+    return None
+
+
 def _sha_or_null(value) -> bool:
     """None, or 64 lowercase hex digits (nothing is left once they are stripped)."""
     return value is None or (type(value) is str and len(value) == 64 and not value.strip(_HEX))

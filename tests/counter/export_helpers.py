@@ -287,3 +287,30 @@ def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path) -> Path:
     target = tmp_path / f"edited-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
     target.write_bytes(build_zip(entries))
     return target
+
+
+def as_format_1(path: Path, tmp_path: Path, dossier_lines: list[bytes] | None = None) -> Path:
+    """The export at `path` as a format 1 file (no place in the unit's log), as motcua wrote before the unit
+    sync; its dossier lines replaced by `dossier_lines` if given; every hash made to match again."""
+    members = members_of(path)
+    manifest = json.loads(members["manifest.json"])
+    for key in ("ws_id", "lineage", "origins"):
+        manifest.pop(key, None)
+    manifest["format_version"] = 1
+
+    def strip(data: bytes, keys: tuple) -> bytes:
+        return b"".join(json.dumps({k: v for k, v in json.loads(line).items() if k not in keys},
+                                   ensure_ascii=False).encode() + b"\n" for line in data.splitlines())
+
+    members["dossiers.jsonl"] = strip(b"".join(dossier_lines) if dossier_lines is not None
+                                      else members["dossiers.jsonl"], ("lamport",))
+    members["events.jsonl"] = strip(members["events.jsonl"], ("origin", "seq", "lamport", "receipt"))
+    for part in manifest["parts"]:
+        data = members[part["name"]]
+        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n")
+                    if part["name"].endswith(".jsonl") else 0)
+    manifest["counts"]["dossiers"] = members["dossiers.jsonl"].count(b"\n")
+    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
+    target = tmp_path / f"v1-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}-{path.name}"
+    target.write_bytes(build_zip([Entry(name.encode(), data) for name, data in members.items()]))
+    return target

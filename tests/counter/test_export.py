@@ -64,7 +64,7 @@ def test_the_file_describes_itself_and_every_part_is_hashed(session, tmp_path):
     members = _members(path)
     manifest = json.loads(members["manifest.json"])
     assert members["manifest.json.sha256"].decode().split()[0] == hashlib.sha256(members["manifest.json"]).hexdigest()
-    assert manifest["format"] == "motcua-export" and manifest["format_version"] == 1
+    assert manifest["format"] == "motcua-export" and manifest["format_version"] == 2
     assert manifest["unit"] == {"code": "000.00.53.H48", "name": "UBND xã Tân Tiến"}
     assert (manifest["workstation"], manifest["sequence"]) == (1, 1)
     assert manifest["software"]["version"] == __import__("counter").__version__

@@ -1,6 +1,7 @@
 """Province import: every field arrives, nothing counts twice, damaged files change nothing."""
 
 import json
+import re
 import shutil
 import sqlite3
 from datetime import datetime
@@ -17,6 +18,7 @@ from counter.province.importing import gaps, import_files
 from counter.session import Session
 from db import files as file_table
 from tests.counter.export_helpers import (
+    as_format_1,
     codes,
     conforms,
     dump,
@@ -185,10 +187,12 @@ def test_a_dossier_code_sent_by_two_units_is_a_conflict_never_merged(tmp_path, p
         result = import_files(province, [export_file(second, tmp_path / "b")])
     [conflict] = result["conflicts"]
     assert conflict["code"] == mine.code and conflict["kind"] == "other_dossier"
-    assert result["dossiers"] == 1 and result["events"] == 1
+    # Format 2: two databases of one unit code are two counters to the province; the second receipt of the
+    # code is kept (nothing is dropped) but set aside, as the unit's own fold does (issue 12).
+    assert result["dossiers"] == 1 and result["events"] == 2
     stored, _ = province_dossiers.get(province, mine.code)
     assert stored.applicant_name == "Nguyễn Văn An"
-    assert [e["kind"] for e in province_dossiers.events(province, mine.code)] == ["received"]
+    assert [e["kind"] for e in province_dossiers.events(province, mine.code)] == ["received", "received"]
     assert province_dossiers.get(province, other.code)[0].applicant_name == "Trần Thị Bình"
 
 
@@ -233,11 +237,18 @@ def _exported(files: list[Path]) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def _refuses_dossier(record) -> bool:
-    return records.dossier_batch_problem([record], "000.00.53.H48", records.code_pattern("000.00.53.H48")) is not None
+    return records.dossier_batch_problem([record], "000.00.53.H48", records.code_pattern("000.00.53.H48")) is not None \
+        or records.v2_dossier_problem(record) is not None
 
 
 def _refuses_event(record) -> bool:
-    return records.event_batch_problem([record]) is not None
+    """The record checks of format 2, for an event of a station whose whole log the file covers."""
+    origins = {"0123456789abcdef": {"after": 0, "through": 2 ** 63 - 1}} if type(record) is not dict else {
+        record.get("origin") if isinstance(record.get("origin"), str) else "-": {"after": 0, "through": 2 ** 63 - 1}}
+    if isinstance(record, dict) and not (isinstance(record.get("origin"), str)
+                                         and re.fullmatch(r"[0-9a-f]{16}", record["origin"])):
+        return True
+    return records.event_batch_problem([record]) is not None or records.v2_event_problem(record, origins) is not None
 
 
 def _refuses_manifest(manifest) -> bool:
@@ -276,7 +287,9 @@ def _fields(schema: dict, root: dict, prefix: tuple = ()) -> list[tuple[tuple, d
 # Rules beyond the schemas (docs/export-format.md, "Rules beyond the schemas"), which the
 # record checks alone cannot see or which tie a value to the rest of the file.
 _BEYOND = {("code",), ("unit_code",), ("parts",), ("parts", 0, "name"), ("parts", 0, "sha256"), ("parts", 0),
-           ("events_range", "after"), ("events_range", "through"), ("with_files",)}
+           ("events_range", "after"), ("events_range", "through"), ("with_files",),
+           # Format 2: an event's identity lies in the manifest's ranges, its receipt and detail fit its kind.
+           ("origins",), ("origin",), ("seq",), ("receipt",), ("kind",), ("detail",), ("dossier",)}
 
 
 @pytest.mark.parametrize("what", ["dossier", "event", "manifest"])
@@ -410,7 +423,8 @@ def test_a_record_of_an_earlier_version_imports_without_the_fields_added_since(u
     record = json.loads(line)
     assert set(added) <= set(record)
     old = {key: value for key, value in record.items() if key not in added}
-    import_files(province, [with_dossier_lines(path, [export_archive.line(old)], tmp_path)])
+    # A unit not yet upgraded writes format 1 (its events have no place in a unit's log either).
+    import_files(province, [as_format_1(path, tmp_path, [export_archive.line(old)])])
     stored = province.db.execute("SELECT payment, rating_by, fee, supplements, complaints, lci FROM province_dossiers"
                                  ).fetchone()
     assert stored == (None, None, 50000, 0, 0, 0)

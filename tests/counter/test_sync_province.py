@@ -1,0 +1,111 @@
+"""Issue 12, province part: each counter exports what it originated; the province merges the events of all
+the unit's counters into one dossier by the unit's own fold, so its figures for the unit equal the unit's,
+whatever counter exported what and in whatever order the files arrive."""
+
+import itertools
+import random
+from pathlib import Path
+
+from counter import indicators, lifecycle, sync
+from counter.dossier import REPLAYED
+from counter.export import export_changes
+from counter.province import dossiers as province_dossiers
+from counter.province import figures
+from counter.province.importing import import_files
+from counter.session import Session
+from tests.counter.helpers import at, receive
+from tests.counter.export_helpers import as_format_1
+from tests.counter.sync_helpers import PERIOD, station, sync_all
+
+
+def _replayed(dossier) -> dict:
+    values = dossier.as_dict(at("2025-03-20 12:00"), with_documents=False)
+    return {key: values[key] for key in REPLAYED if key in values}
+
+
+def _files(tmp_path: Path) -> tuple[list[Path], list[Session]]:
+    share = tmp_path / "share"
+    share.mkdir()
+    counters = [station(tmp_path, k) for k in (1, 2, 3)]
+    one, two, three = counters
+    out = tmp_path / "exports"
+    files = []
+    a = receive(one, "2025-03-03 09:00", name="Nguyễn Văn An")
+    b = receive(two, "2025-03-03 09:30", procedure="2.000815", name="Trần Thị Bình")
+    files.append(Path(export_changes(one, out)["file"]))  # counter 1 exports before anyone synced
+    sync_all(counters, share)
+    lifecycle.record_result(three, a.code, at("2025-03-04 09:00"))
+    lifecycle.return_result(three, a.code, at("2025-03-04 10:00"), rating="satisfied")
+    lifecycle.request_supplement(one, b.code, "Thiếu bản sao", at("2025-03-04 08:00"))
+    lifecycle.record_result(three, b.code, at("2025-03-05 09:00"))  # concurrent: set aside by the fold
+    c = receive(three, "2025-03-05 10:00", name="Lê Văn Cường")
+    files += [Path(export_changes(s, out)["file"]) for s in (two, three)]
+    sync_all(counters, share)
+    lifecycle.apologize(two, c.code, at("2025-03-14 10:00"), "Chờ xác minh", at("2025-03-06 08:00"))
+    lifecycle.resume(two, b.code, at("2025-03-06 09:00"))
+    sync_all(counters, share)
+    files += [Path(export_changes(s, out)["file"]) for s in (one, two, three)]
+    return files, counters
+
+
+def test_the_province_holds_what_the_synced_counters_hold_whatever_the_order_of_the_files(tmp_path):
+    files, counters = _files(tmp_path)
+    unit = counters[0]
+    expected = indicators.figures(unit, PERIOD)
+    codes = [row[0] for row in unit.db.execute("SELECT code FROM dossiers ORDER BY code")]
+    orders = [files, list(reversed(files))] + [random.Random(n).sample(files, len(files)) for n in range(3)]
+    for n, order in enumerate(orders):
+        with Session(tmp_path / f"province-{n}.sqlite3", "Sở Nội vụ") as province:
+            for path in order:
+                import_files(province, [path])
+            [row] = figures.report(province, PERIOD)["units"]
+            assert {k: row[k] for k in expected if k in row} == {k: v for k, v in expected.items() if k in row}, n
+            for code in codes:
+                stored, source = province_dossiers.get(province, code)
+                assert _replayed(stored) == _replayed(sync_helpers_dossier(unit, code)), (n, code)
+                kinds = [e["kind"] for e in province_dossiers.events(province, code)]
+                assert kinds == [e["kind"] for e in unit_events(unit, code)]
+    for s in counters:
+        s.close()
+
+
+def test_one_command_with_every_file_and_a_file_twice_give_the_same(tmp_path):
+    files, counters = _files(tmp_path)
+    unit = counters[0]
+    with Session(tmp_path / "all.sqlite3") as everything, Session(tmp_path / "twice.sqlite3") as twice:
+        import_files(everything, files)
+        for path in itertools.chain(files[:3], files, files[2:]):
+            import_files(twice, [path])
+        for code in [row[0] for row in unit.db.execute("SELECT code FROM dossiers")]:
+            assert _replayed(province_dossiers.get(everything, code)[0]) == _replayed(
+                province_dossiers.get(twice, code)[0]) == _replayed(sync_helpers_dossier(unit, code))
+    assert sync.conflicts(unit)  # the concurrent result was set aside at the unit, and so at the province
+    for s in counters:
+        s.close()
+
+
+def sync_helpers_dossier(session, code):
+    from counter import dossiers
+
+    return dossiers.get(session, code)
+
+
+def unit_events(session, code):
+    from counter import dossiers
+
+    return dossiers.events(session, dossiers.get(session, code))
+
+
+def test_version_1_files_are_still_read(tmp_path):
+    from counter import dossiers
+
+    with station(tmp_path, 1) as unit:
+        code = receive(unit, "2025-03-03 09:00", name="Nguyễn Văn An").code
+        lifecycle.record_result(unit, code, at("2025-03-04 09:00"))
+        old = as_format_1(Path(export_changes(unit, tmp_path / "out")["file"]), tmp_path)
+        with Session(tmp_path / "province.sqlite3") as province:
+            result = import_files(province, [old])
+            assert (result["files"], result["dossiers"], result["conflicts"]) == (1, 1, [])
+            stored, source = province_dossiers.get(province, code)
+            assert _replayed(stored) == _replayed(dossiers.get(unit, code)) and source["workstation"] == 1
+            assert [e["kind"] for e in province_dossiers.events(province, code)] == ["received", "result_recorded"]
