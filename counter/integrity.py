@@ -24,6 +24,7 @@ from db import integrity as checks
 
 FULL_EVERY = timedelta(days=7)
 RETRY_SECONDS = 5.0
+START_AFTER_SECONDS = 20.0  # the start-up's own work (first page, Today, the backup) goes first
 
 
 def background_pass(path: Path, busy: Callable[[], bool], stopped: Callable[[], bool],
