@@ -3,19 +3,25 @@
 Members (docs/export-format.md gives the JSON Schemas and the limits):
 - `dossiers.jsonl`: one changed dossier per line, its full current state;
 - `events.jsonl`: one event per line, every event since the previous export;
+- `audit.jsonl` (format 2): the id, previous hash and hash of every audit row since the
+  previous export, ending at the head of the workstation's audit chain;
 - `files/<sha256>`: the scanned files, only with `--with-files`;
 - `manifest.json`: format, unit, workstation, sequence, time range, counts,
-  software version and the SHA-256, size and line count of every part;
-- `manifest.json.sha256`: the manifest's own SHA-256, in `sha256sum` format.
+  software version, the signer and the audit anchors (format 2), and the SHA-256,
+  size and line count of every part;
+- `manifest.json.sha256`: the manifest's own SHA-256, in `sha256sum` format;
+- `manifest.json.sig` (format 2): the workstation's Ed25519 signature of the manifest.
 
 The ZIP comment is a seal: `motcua-seal-sha256:` and the SHA-256 of every byte
 of the file before the last 64, so a truncated, damaged or edited file is
 caught before anything else is read. The seal is the file's identity at the
-province. It detects damage and casual edits, not a deliberate forgery: there
-is no key to sign with. So a file is read as if an attacker wrote it: only the
-members above, each once; the ZIP directory is read and bounded here before
-`zipfile` sees it; nothing is inflated past the size it declares or past the
-limits below; a member's name is never used as a path.
+province. It detects damage, not forgery: the signature proves which key wrote
+the manifest, and the manifest holds every part's SHA-256. Whether that key may
+speak for the unit is the province's question (counter/province/trust.py). A file
+is read as if an attacker wrote it (with a stolen key, even): only the members
+above, each once; the ZIP directory is read and bounded here before `zipfile`
+sees it; nothing is inflated past the size it declares or past the limits below;
+a member's name is never used as a path.
 """
 
 import hashlib
@@ -26,7 +32,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,15 +41,23 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from counter import crypto
 from counter.errors import CounterError
 
 FORMAT = "motcua-export"
-FORMAT_VERSION = 2  # 2: each record's place in the unit's log (issue 12); 1 is still read
+# 2: signed (manifest.json.sig), the audit anchors (audit.jsonl), and each record's place in the
+# unit's log (issue 12). Version 1 files are still read, and imported only when asked (--accept-unsigned).
+FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 DOSSIERS = "dossiers.jsonl"
 EVENTS = "events.jsonl"
+AUDIT = "audit.jsonl"
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.json.sha256"
+MANIFEST_SIG = "manifest.json.sig"
+SIGNATURE_PURPOSE = "export-manifest"
+MAX_ROTATIONS = 100
+MAX_CERTIFICATE = 4096
 FILES = "files/"
 SEAL_PREFIX = b"motcua-seal-sha256:"
 _SEAL_LENGTH = 64
@@ -65,14 +79,17 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # times outside are typing or clock errors (
 # Reading in chunks no longer than a line keeps the line check to the lines that span chunks.
 _CHUNK = MAX_LINE
 _SCAN_NAME = re.compile(rb"files/[0-9a-f]{64}")
-_NAMED = {MANIFEST.encode(): MAX_MANIFEST, MANIFEST_SUM.encode(): 1024, DOSSIERS.encode(): MAX_PART,
-          EVENTS.encode(): MAX_PART}
+_NAMED = {MANIFEST.encode(): MAX_MANIFEST, MANIFEST_SUM.encode(): 1024, MANIFEST_SIG.encode(): 1024,
+          DOSSIERS.encode(): MAX_PART, EVENTS.encode(): MAX_PART, AUDIT.encode(): MAX_PART}
+_JSONL = (DOSSIERS, EVENTS, AUDIT)
+_SIG_LINE = re.compile(r"[A-Za-z0-9+/]{86}==\n")
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  manifest\.json\n")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 UNIT_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
 _ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # traditional, strong, central directory encryption
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-_DIRECTORY_MAX = (MAX_SCANS + 4) * 256  # bytes of the central directory
+_FIXED_MEMBERS = 6  # the named members of format 2
+_DIRECTORY_MAX = (MAX_SCANS + _FIXED_MEMBERS) * 256  # bytes of the central directory
 
 
 class ArchiveError(CounterError):
@@ -128,13 +145,20 @@ def _member(name: str, stamp: tuple, compress: bool = True) -> zipfile.ZipInfo:
 
 
 def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], event_lines: Iterable[bytes],
-          files: list[tuple[str, Path]]) -> dict:
+          files: list[tuple[str, Path]], audit_lines: Iterable[bytes] = (),
+          sign: Callable[[bytes], bytes] | None = None, durable: bool = True) -> dict:
     """Write the archive at `path`, flushed to disk; returns the full manifest.
 
     `manifest` holds the describing fields; counts and part hashes are added here. Scans are
     stored as they are: they are compressed already, and a blank page deflated would look
-    like a ZIP bomb to the province.
+    like a ZIP bomb to the province. A format 2 manifest also gets the `audit.jsonl` part
+    from `audit_lines` and is signed with `sign` (the manifest's bytes -> the signature).
+    Not `durable`: a plain archive about to be encrypted is not flushed to the disk itself;
+    the encrypted file is.
     """
+    signed = manifest["format_version"] >= 2
+    if signed and sign is None:
+        raise ValueError("a format 2 export is signed")
     if len(files) > MAX_SCANS:
         raise ArchiveError(f"Có {len(files)} tệp quét, quá {MAX_SCANS} tệp của một lần xuất; hãy xuất không kèm tệp"
                            " quét.", f"{len(files)} scans, over the {MAX_SCANS} limit")
@@ -155,6 +179,18 @@ def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], ev
                 events.write(b"".join(buffer), len(buffer))
             parts = [dossiers.info(), events.info()]
             total = dossiers.size + events.size
+            if signed:
+                with _Part(archive, AUDIT, stamp, MAX_PART) as chain:
+                    buffer = []
+                    for item in audit_lines:
+                        buffer.append(item)
+                        if len(buffer) >= 2000:
+                            chain.write(b"".join(buffer), len(buffer))
+                            buffer = []
+                    chain.write(b"".join(buffer), len(buffer))
+                parts.append(chain.info())
+                total += chain.size
+                manifest = dict(manifest, audit=dict(manifest["audit"], rows=chain.records))
             for sha, source in files:
                 with _Part(archive, FILES + sha, stamp, MAX_SCAN, compress=False) as part, \
                         open(source, "rb") as handle:
@@ -170,10 +206,13 @@ def write(path: Path, manifest: dict, dossier_batches: Iterable[list[bytes]], ev
             body = json.dumps(full, ensure_ascii=False, indent=2).encode()
             archive.writestr(_member(MANIFEST, stamp), body)
             archive.writestr(_member(MANIFEST_SUM, stamp), f"{hashlib.sha256(body).hexdigest()}  {MANIFEST}\n")
+            if sign is not None and signed:
+                archive.writestr(_member(MANIFEST_SIG, stamp), crypto.b64(sign(body)) + "\n")
             archive.comment = SEAL_PREFIX + b"0" * _SEAL_LENGTH
         raw.flush()
         _seal(raw)
-        os.fsync(raw.fileno())
+        if durable:
+            os.fsync(raw.fileno())
     return full
 
 
@@ -261,6 +300,11 @@ class Verified:
     seal: str
     manifest: dict
     members: dict[str, Member]
+    signed: bool = False  # format 2: the manifest's signature checked against the key it names
+
+    @property
+    def version(self) -> int:
+        return self.manifest["format_version"]
 
 
 def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verified:
@@ -280,9 +324,10 @@ def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verifi
             for needed in (MANIFEST, MANIFEST_SUM, DOSSIERS, EVENTS):
                 if needed not in members:
                     raise _damaged(name, f"thiếu phần {needed}", f"missing {needed}")
-            manifest = _read_manifest(raw, members, name)
+            manifest, body = _read_manifest(raw, members, name)
+            signed = _check_signature(raw, members, manifest, body, name)
             listed = {part["name"]: part for part in manifest["parts"]}
-            if set(members) - {MANIFEST, MANIFEST_SUM} != set(listed):
+            if set(members) - {MANIFEST, MANIFEST_SUM, MANIFEST_SIG} != set(listed):
                 raise _damaged(name, "danh sách phần trong bản kê không khớp nội dung tệp",
                                "the manifest's parts do not match the archive's members")
             for part in manifest["parts"]:
@@ -298,10 +343,29 @@ def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verifi
         raise ArchiveError(f"Không đọc được tệp {shown(path)}: {exc.strerror or exc}.", f"cannot read {path}") \
             from None
     counts = manifest["counts"]
+    named = 3 if signed else 2
     if counts["dossiers"] != listed[DOSSIERS]["records"] or counts["events"] != listed[EVENTS]["records"] or \
-            counts["files"] != len(listed) - 2:
+            counts["files"] != len(listed) - named or (signed and manifest["audit"]["rows"] != listed[AUDIT]["records"]):
         raise _damaged(name, "số bản ghi trong bản kê không khớp nội dung", "manifest counts do not match the parts")
-    return Verified(path, seal, manifest, members)
+    return Verified(path, seal, manifest, members, signed)
+
+
+def _check_signature(raw: BinaryIO, members: dict[str, Member], manifest: dict, body: bytes, name: str) -> bool:
+    """Format 2: the signature member, checked against the key the manifest names (whether
+    that key may speak for the unit is the province's question). Format 1 has none."""
+    if manifest["format_version"] < 2:
+        if MANIFEST_SIG in members:
+            raise _damaged(name, f"tệp định dạng 1 không có phần {MANIFEST_SIG}", f"{MANIFEST_SIG} in a format 1 file")
+        return False
+    if MANIFEST_SIG not in members:
+        raise _damaged(name, "tệp định dạng 2 không có chữ ký số (manifest.json.sig)", "unsigned format 2 file")
+    text = _read_whole(raw, members[MANIFEST_SIG], name).decode("ascii", "replace")
+    signature = crypto.from_b64(text[:-1], crypto.SIGNATURE_BYTES) if _SIG_LINE.fullmatch(text) else None
+    key = crypto.from_b64(manifest["signer"]["key"], crypto.KEY_BYTES)
+    if signature is None or key is None or not crypto.verify(key, SIGNATURE_PURPOSE, body, signature):
+        raise _damaged(name, "chữ ký số không khớp bản kê (tệp đã bị sửa sau khi ký, hoặc chữ ký giả)",
+                       "the signature does not match the manifest")
+    return True
 
 
 _END = struct.Struct("<4s4H2LH")
@@ -334,7 +398,7 @@ def _directory(raw: BinaryIO, name: str) -> list[Member]:
                 raw.read(_END64.size))
             if signature != b"PK\x06\x06" or length != _END64.size - 12 or disk or start_disk or on_disk != entries:
                 raise _damaged(name, "phần kết ZIP64 của tệp nén không hợp lệ", "bad ZIP64 end record")
-    if entries > MAX_SCANS + 4 or size > _DIRECTORY_MAX:
+    if entries > MAX_SCANS + _FIXED_MEMBERS or size > _DIRECTORY_MAX:
         raise _damaged(name, f"tệp nén có quá nhiều phần (giới hạn {MAX_SCANS} tệp quét)", "too many members")
     if offset + size != directory_end:
         raise _damaged(name, "thư mục của tệp nén không nằm đúng chỗ (có dữ liệu lạ chen vào)",
@@ -510,7 +574,7 @@ class _Inflating:
         return _damaged(self.file_name, f"phần {self.member.name}: {why}", f"{self.member.name}: {english}")
 
 
-def _read_manifest(raw: BinaryIO, members: dict[str, Member], name: str) -> dict:
+def _read_manifest(raw: BinaryIO, members: dict[str, Member], name: str) -> tuple[dict, bytes]:
     body = _read_whole(raw, members[MANIFEST], name)
     stated = _SUM_LINE.fullmatch(_read_whole(raw, members[MANIFEST_SUM], name).decode("ascii", "replace"))
     if not stated or stated[1] != hashlib.sha256(body).hexdigest():
@@ -518,7 +582,7 @@ def _read_manifest(raw: BinaryIO, members: dict[str, Member], name: str) -> dict
                        "manifest.json does not match its SHA-256: the manifest was edited")
     manifest = _parse_manifest(name, body)
     _check_manifest(name, manifest)
-    return manifest
+    return manifest, body
 
 
 def _read_whole(raw: BinaryIO, member: Member, name: str) -> bytes:
@@ -530,7 +594,7 @@ def _check_part(raw: BinaryIO, member: Member, part: dict, name: str) -> None:
     """Inflate one part, never past its declared size, hashing it and checking its lines."""
     digest = hashlib.sha256()
     lines = 0
-    jsonl = part["name"] in (DOSSIERS, EVENTS)
+    jsonl = part["name"] in _JSONL
     lines_checked = _Lines(name, part["name"])
     stream = _Inflating(raw, member, name)
     for chunk in iter(stream.read, b""):
@@ -652,9 +716,10 @@ def _check_manifest(name: str, manifest: dict) -> None:
             raise refuse(key)
         return value
 
-    if manifest.get("format_version") not in READABLE_VERSIONS or type(manifest["format_version"]) is not int:
+    version = manifest.get("format_version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
         raise refuse("format_version")
-    if manifest["format_version"] >= 2:
+    if version >= 2:
         _check_origins(manifest, refuse)
     software, unit, period = part_of("software", dict), part_of("unit", dict), part_of("period", dict)
     if software.get("name") != "motcua" or not is_text(software.get("version"), 64):
@@ -680,8 +745,9 @@ def _check_manifest(name: str, manifest: dict) -> None:
     counts = part_of("counts", dict)
     if not all(is_int(counts.get(key)) for key in ("dossiers", "events", "files")):
         raise refuse("counts")
+    named = (DOSSIERS, EVENTS, AUDIT) if version >= 2 else (DOSSIERS, EVENTS)
     parts = part_of("parts", list)
-    if len(parts) > MAX_SCANS + 2:
+    if len(parts) > MAX_SCANS + len(named):
         raise refuse("parts")
     names = set()
     for part in parts:
@@ -689,10 +755,52 @@ def _check_manifest(name: str, manifest: dict) -> None:
                 or not is_int(part.get("records")) or type(part.get("name")) is not str or part["name"] in names:
             raise _damaged(name, "bản kê có phần mô tả sai", "malformed part in the manifest")
         names.add(part["name"])
-        if part["name"] not in (DOSSIERS, EVENTS) and (
+        if part["name"] not in named and (
                 part["name"] != FILES + part["sha256"] or part["records"] != 0 or not manifest["with_files"]):
             raise _damaged(name, "bản kê có phần mô tả sai (tệp quét phải mang tên là mã băm của nó)",
                            "malformed part in the manifest (a scan is named by its SHA-256)")
+    if not set(named) <= names:
+        raise refuse("parts")
+    if version >= 2:
+        _check_signer(manifest, refuse)
+        _check_anchors(manifest, refuse)
+
+
+def _check_signer(manifest: dict, refuse) -> None:
+    """`signer`: the key (base64 of 32 bytes), its fingerprint, and at most MAX_ROTATIONS rotation
+    certificates (each a JSON text and a base64 signature; the province reads their contents)."""
+    signer = manifest.get("signer")
+    if type(signer) is not dict:
+        raise refuse("signer")
+    key = crypto.from_b64(signer.get("key"), crypto.KEY_BYTES)
+    if key is None or not crypto.is_ed25519_public(key) or signer.get("fingerprint") != crypto.fingerprint(key):
+        raise refuse("signer")
+    rotations = signer.get("rotations")
+    if type(rotations) is not list or len(rotations) > MAX_ROTATIONS:
+        raise refuse("signer.rotations")
+    for item in rotations:
+        if type(item) is not dict or not is_text(item.get("certificate"), MAX_CERTIFICATE, 1) \
+                or crypto.from_b64(item.get("signature"), crypto.SIGNATURE_BYTES) is None:
+            raise refuse("signer.rotations")
+
+
+def _check_anchors(manifest: dict, refuse) -> None:
+    """`audit`: `after` (the last row the previous export ended at, null for the first anchored
+    export), `head` (the newest row), each {"id", "hash"}, and `rows`, the rows between."""
+    chain = manifest.get("audit")
+    if type(chain) is not dict:
+        raise refuse("audit")
+
+    def anchor(value, empty_hash: bool) -> bool:
+        return type(value) is dict and is_int(value.get("id")) and (
+            is_sha256(value.get("hash")) or (empty_hash and value.get("hash") == ""))
+
+    after, head, rows = chain.get("after"), chain.get("head"), chain.get("rows")
+    if "after" not in chain or not (after is None or anchor(after, True)) or not anchor(head, False) \
+            or not is_int(rows) or head is None:
+        raise refuse("audit")
+    if (after is None and rows != 0) or (after is not None and rows != max(0, head["id"] - after["id"])):
+        raise refuse("audit.rows")
 
 
 _WS_ID = re.compile(r"[0-9a-f]{16}")

@@ -96,6 +96,7 @@ class Permission(StrEnum):
     CALENDAR = "calendar"
     RESTORE = "restore"
     DEMO = "demo"
+    KEYS = "keys"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ GRANTS: dict[Permission, Grant] = {
     Permission.CALENDAR: Grant(Role.ADMIN, "sửa lịch làm việc"),
     Permission.RESTORE: Grant(Role.ADMIN, "khôi phục dữ liệu"),
     Permission.DEMO: Grant(Role.ADMIN, "tạo dữ liệu thử"),
+    Permission.KEYS: Grant(Role.ADMIN, "quản lý khóa ký số"),
 }
 
 

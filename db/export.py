@@ -17,7 +17,8 @@ from db.dossiers import DOCUMENT_COLUMNS, DOSSIER_COLUMNS
 
 EXPORT_COLUMNS = (
     "workstation", "sequence", "file", "sha256", "after_event", "through_event", "dossiers", "events", "files",
-    "started_at", "finished_at", "officer", "format_version", "origins",
+    "started_at", "finished_at", "officer", "format_version", "origins", "audit_after_id", "audit_after_hash",
+    "audit_head_id", "audit_head_hash", "signer", "encrypted_to",
 )
 
 
@@ -50,20 +51,46 @@ def last_export(db: sqlite_utils.Database) -> dict | None:
     return dict(zip(EXPORT_COLUMNS, row)) if row else None
 
 
+def export_of(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
+    row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence = ?",
+                     [workstation, sequence]).fetchone()
+    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+
+
+def previous_export(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
+    """The export of `workstation` just before `sequence`."""
+    row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence < ?"
+                     " ORDER BY sequence DESC LIMIT 1", [workstation, sequence]).fetchone()
+    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+
+
 def last_event_id(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
-def first_event_at(db: sqlite_utils.Database, after: int, through: int) -> str | None:
-    return db.execute("SELECT min(at) FROM events WHERE id > ? AND id <= ?", [after, through]).fetchone()[0]
 
 
-def changed_dossiers(db: sqlite_utils.Database, after: int, through: int) -> list[tuple[int, int]]:
-    """(dossier id, id of its latest event) of every dossier with an event in (after, through]."""
-    return db.execute(
-        "SELECT dossier_id, max(id) FROM events WHERE id > ? AND id <= ? GROUP BY dossier_id ORDER BY dossier_id",
-        [after, through],
-    ).fetchall()
+def latest_events(db: sqlite_utils.Database, ids: list[int]) -> dict[int, int]:
+    """dossier id -> id of its latest event, of these dossiers."""
+    marks = ",".join("?" * len(ids))
+    return dict(db.execute(f"SELECT dossier_id, max(id) FROM events WHERE dossier_id IN ({marks}) GROUP BY dossier_id",
+                           ids).fetchall())
+
+
+def events_up_to(db: sqlite_utils.Database, dossier_id: int, through: int) -> list[tuple]:
+    """(id, at, kind, officer, detail JSON, lamport) of one dossier's events up to `through`, in order."""
+    return db.execute("SELECT id, at, kind, officer, detail, lamport FROM events WHERE dossier_id = ? AND id <= ?"
+                      " ORDER BY id", [dossier_id, through]).fetchall()
+
+
+def origin_spans(db: sqlite_utils.Database, after: int, through: int) -> dict[str, tuple[int, int]]:
+    """origin -> (seq before, last seq) of the events with ids in (after, through]: the marks of an
+    export recorded before exports kept them (format 1)."""
+    rows = db.execute("SELECT origin, min(seq) - 1, max(seq) FROM events WHERE id > ? AND id <= ? GROUP BY origin",
+                      [after, through]).fetchall()
+    return {origin: (low, high) for origin, low, high in rows}
+
+
 
 
 def dossier_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
@@ -86,15 +113,6 @@ def documents_of(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[di
     return result
 
 
-def events_of(db: sqlite_utils.Database, ids: list[int], after: int, through: int) -> sqlite3.Cursor:
-    """(id, dossier code, at, kind, officer, detail JSON) of these dossiers' events in (after, through],
-    dossier by dossier in the order of `ids` (ascending), each in id order."""
-    marks = ",".join("?" * len(ids))
-    return db.execute(
-        "SELECT e.id, d.code, e.at, e.kind, e.officer, e.detail FROM events e JOIN dossiers d ON d.id = e.dossier_id"
-        f" WHERE e.dossier_id IN ({marks}) AND e.id > ? AND e.id <= ? ORDER BY e.dossier_id, e.id",
-        [*ids, after, through],
-    )
 
 
 def file_names(db: sqlite_utils.Database, shas: list[str]) -> dict[str, str]:

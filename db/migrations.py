@@ -561,6 +561,99 @@ def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
         conn.execute(sql)
 
 
+def upgrade_version_7(db: sqlite_utils.Database) -> None:
+    """Trust: workstation keys, approved peer stations, province acknowledgements, audit anchors of
+    exports; at the province, enrolled keys, its own keys, chain anchors of files, packages."""
+    _run(
+        db,
+        """
+        CREATE TABLE station_keys (
+            id INTEGER PRIMARY KEY,
+            public_key TEXT NOT NULL UNIQUE,
+            fingerprint TEXT NOT NULL UNIQUE,
+            private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+            created_at TEXT NOT NULL,
+            retired_at TEXT,
+            rotation TEXT
+        );
+        CREATE UNIQUE INDEX station_keys_current ON station_keys ((retired_at IS NULL)) WHERE retired_at IS NULL;
+        CREATE TABLE approved_stations (
+            fingerprint TEXT PRIMARY KEY,
+            label TEXT NOT NULL DEFAULT '',
+            approved_at TEXT NOT NULL,
+            approved_by TEXT NOT NULL
+        );
+        CREATE TABLE station_chain_heads (
+            station TEXT PRIMARY KEY,
+            audit_id INTEGER NOT NULL,
+            audit_hash TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE TABLE province_acks (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            workstation INTEGER NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            missing TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        ALTER TABLE exports ADD COLUMN audit_after_id INTEGER;
+        ALTER TABLE exports ADD COLUMN audit_after_hash TEXT;
+        ALTER TABLE exports ADD COLUMN audit_head_id INTEGER;
+        ALTER TABLE exports ADD COLUMN audit_head_hash TEXT;
+        ALTER TABLE exports ADD COLUMN signer TEXT;
+        ALTER TABLE exports ADD COLUMN encrypted_to TEXT;
+        CREATE TABLE province_keys (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            workstation INTEGER NOT NULL CHECK (workstation BETWEEN 1 AND 10),
+            public_key TEXT NOT NULL UNIQUE,
+            fingerprint TEXT NOT NULL UNIQUE,
+            enrolled_at TEXT NOT NULL,
+            enrolled_by TEXT NOT NULL,
+            rotated_from INTEGER REFERENCES province_keys (id),
+            replaced_from_sequence INTEGER,
+            revoked_at TEXT,
+            revoked_by TEXT NOT NULL DEFAULT '',
+            revoked_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX province_keys_source ON province_keys (unit_code, workstation);
+        CREATE TABLE province_own_keys (
+            kind TEXT PRIMARY KEY CHECK (kind IN ('signing', 'encryption')),
+            private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+            public_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE province_chain (
+            file_id INTEGER PRIMARY KEY REFERENCES province_files (id),
+            unit_id INTEGER NOT NULL REFERENCES province_units (id),
+            workstation INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            events_after INTEGER NOT NULL,
+            events_through INTEGER NOT NULL,
+            audit_after_id INTEGER,
+            audit_after_hash TEXT,
+            audit_head_id INTEGER NOT NULL,
+            audit_head_hash TEXT NOT NULL,
+            signer TEXT NOT NULL
+        );
+        CREATE INDEX province_chain_source ON province_chain (unit_id, workstation, sequence);
+        CREATE TABLE province_packages (
+            sequence INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            file TEXT NOT NULL,
+            catalogue_sha256 TEXT,
+            calendar_sha256 TEXT,
+            made_at TEXT NOT NULL,
+            made_by TEXT NOT NULL
+        );
+        """,
+    )
+
+
 # The day's figures, as db/indicators.py defined them then (frozen here: a change of
 # definition is a new step that rebuilds the table). A row's share of each sum; NULL counts 0, as sum() does.
 _DAY_RECEIVED = {
@@ -628,7 +721,7 @@ def _day_upserts(row: str, sign: str) -> str:
     return statements
 
 
-def upgrade_version_7(db: sqlite_utils.Database) -> None:
+def upgrade_version_8(db: sqlite_utils.Database) -> None:
     """Indexes every list filter walks newest first; the open dossiers' figures from an index; the day's figures
     kept by triggers in `daily_figures`."""
     counters = ", ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for _, figures in DAY_PARTS for name in figures)
@@ -670,7 +763,7 @@ def upgrade_version_7(db: sqlite_utils.Database) -> None:
 
 
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
-         upgrade_version_6, upgrade_version_7]
+         upgrade_version_6, upgrade_version_7, upgrade_version_8]
 LATEST = len(STEPS)
 
 

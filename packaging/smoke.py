@@ -188,6 +188,10 @@ class Smoke:
         return Path(result["file"])
 
     def province_import(self, export: Path) -> None:
+        # The province imports only files signed by an enrolled workstation key (issue 13).
+        enrolment = self.work / "enrolment.json"
+        self.motcua("keys", "export", "-o", str(enrolment))
+        self.motcua("province", "enrol", str(enrolment), db=self.province)
         result = json.loads(self.motcua("province", "import", str(export), "--json", db=self.province))
         if (result["dossiers"], result["gaps"], result["conflicts"]) != (52, [], []):
             raise Failed(f"province import: {result}")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter import backups, export, staff_figures, usb
+from counter import acks, backups, export, staff_figures, usb
 from counter.changes import Changes
 from counter.clock import now
 from counter.indicators import RATE_LABELS, TARGETS, Period, figures
@@ -97,6 +97,8 @@ class TodayScreen(QWidget):
         choose = QPushButton("Chọn thư mục xuất…")
         choose.clicked.connect(self.choose_folder)
         self.last = QLabel()
+        # What the province confirmed it holds (counter/acks.py): "Tỉnh đã nhận đến số 57 · thiếu số 52".
+        self.acknowledged = QLabel()
         self.banner = MessageLine()
         self.message = MessageLine()
         exports = QHBoxLayout()
@@ -143,6 +145,7 @@ class TodayScreen(QWidget):
         layout.addLayout(exports)
         layout.addWidget(self.after_export)
         layout.addWidget(self.last)
+        layout.addWidget(self.acknowledged)
         layout.addWidget(self.message)
         layout.addStretch(1)
         QShortcut(QKeySequence("Ctrl+E"), self, self.export, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -311,12 +314,14 @@ class TodayScreen(QWidget):
         clock = self.now
 
         def state(session):
-            return clock(), session.settings.close_time, export.last_export_at(session)
+            return (clock(), session.settings.close_time, export.last_export_at(session),
+                    acks.line(acks.status(session)))
 
         self.runner.run(state, done=lambda result: self._warn(*result), failed=lambda _e: None)
 
-    def _warn(self, moment: datetime, closing, last: datetime | None) -> None:
+    def _warn(self, moment: datetime, closing, last: datetime | None, acknowledged: str = "") -> None:
         self.last.setText(f"Lần xuất gần nhất: {last:%H:%M %d/%m/%Y}" if last else "Chưa xuất lần nào.")
+        self.acknowledged.setText(acknowledged)
         closing_at = datetime.combine(moment.date(), closing)
         exported_today = last is not None and last.date() == moment.date()
         if moment >= closing_at - WARN_BEFORE_CLOSING and not exported_today:

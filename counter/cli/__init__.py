@@ -22,6 +22,7 @@ from counter.cli import (
     account_commands,
     dossier_commands,
     export_commands,
+    key_commands,
     maintenance_commands,
     print_commands,
     province_commands,
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="mở ứng dụng với cơ sở dữ liệu thử")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     for module in (setup_commands, dossier_commands, maintenance_commands, print_commands, wording_commands,
-                   export_commands, province_commands, account_commands, sync_commands):
+                   export_commands, province_commands, account_commands, key_commands, sync_commands):
         module.register(commands)
     return parser
 

@@ -9,15 +9,16 @@ import functools
 import sys
 from pathlib import Path
 
+from counter import package
 from counter.cli.output import dossier_text, emit_json, line
 from counter.clock import now
 from counter.dossier import APOLOGY_STATES
 from counter.errors import CounterError
 from counter.indicators import RATE_LABELS, TARGETS
-from counter.province import dossiers, figures, importing, late, workbook
+from counter.province import dossiers, enrolment, figures, importing, late, workbook
 from db.connection import DatabaseError
 
-IMPORT_KEYS = ("files", "dossiers", "events", "gaps", "conflicts")
+IMPORT_KEYS = ("files", "dossiers", "events", "gaps", "conflicts", "acks")
 
 
 def register(commands) -> None:
@@ -26,8 +27,38 @@ def register(commands) -> None:
 
     s = sub.add_parser("import", help="nhập tệp xuất dữ liệu của các đơn vị")
     s.add_argument("files", nargs="+", type=Path)
+    s.add_argument("--accept-unsigned", action="store_true",
+                   help="nhận cả tệp định dạng 1 (không có chữ ký số), khi đã xác minh nguồn tệp; có ghi nhật ký")
+    s.add_argument("--acks", type=Path, help="thư mục ghi tệp xác nhận gửi đơn vị (mặc định cạnh cơ sở dữ liệu)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=_one_line(import_command))
+
+    s = sub.add_parser("init-key", help="tạo khóa của tỉnh (một lần)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(init_key_command))
+
+    s = sub.add_parser("enrol", help="đăng ký khóa của một máy trạm (tệp của «keys export»)")
+    s.add_argument("file", type=Path)
+    s.add_argument("--fingerprint", help="mã khóa đơn vị đọc qua điện thoại, để đối chiếu")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(enrol_command))
+
+    s = sub.add_parser("keys", help="các khóa máy trạm đã đăng ký")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(keys_command))
+
+    s = sub.add_parser("revoke", help="thu hồi khóa của một máy trạm")
+    s.add_argument("fingerprint")
+    s.add_argument("--reason", default="")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(revoke_command))
+
+    s = sub.add_parser("package", help="gói danh mục, lịch và khóa của tỉnh gửi các đơn vị")
+    s.add_argument("--catalogue", type=Path, help="tệp danh mục thủ tục (CSV hoặc XLSX)")
+    s.add_argument("--calendar", type=Path, help="tệp lịch chính thức (CSV)")
+    s.add_argument("-o", "--out", type=Path, required=True)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(package_command))
 
     s = sub.add_parser("show", help="xem một hồ sơ cấp tỉnh đã nhận")
     s.add_argument("code")
@@ -83,7 +114,8 @@ def import_command(session, args) -> None:
     def progress(done: int, total: int) -> None:
         print(f"\r{done}/{total} tệp", end="", file=sys.stderr, flush=True)
 
-    result = importing.import_files(session, args.files, progress=None if args.json else progress)
+    result = importing.import_files(session, args.files, progress=None if args.json else progress,
+                                    accept_unsigned=args.accept_unsigned, acks_folder=args.acks)
     if args.json:
         emit_json({key: result[key] for key in IMPORT_KEYS})
         return
@@ -92,11 +124,67 @@ def import_command(session, args) -> None:
     line(f"Đã nhập {result['files']} tệp: {result['dossiers']} hồ sơ mới hoặc cập nhật, {result['events']} sự kiện.")
     for path in result["skipped"]:
         line(f"Bỏ qua (đã nhập trước đây): {path}")
+    for path in result["acks"]:
+        line(f"Xác nhận gửi đơn vị: {path}")
+    if not result["acks"] and enrolment.optional_own_keys(session) is None:
+        line("Chưa ghi tệp xác nhận cho đơn vị: tỉnh chưa có khóa (province init-key).")
     for gap in result["gaps"]:
         missing = _runs(gap["missing"])
         line(f"Thiếu tệp: đơn vị {gap['unit']}, quầy {gap['workstation']}, lần xuất số {missing}")
     for conflict in result["conflicts"]:
         line(f"Xung đột, không nhập: {conflict['reason']} (tệp {conflict['file']})")
+
+
+def init_key_command(session, args) -> None:
+    result = enrolment.init_key(session)
+    if args.json:
+        emit_json(result)
+        return
+    line(f"Đã tạo khóa của tỉnh. Mã khóa ký: {result['signing_fingerprint']} (các đơn vị đối chiếu mã này khi nhập gói "
+         "đầu tiên).")
+    line(f"Khóa mã hóa: {result['encryption_fingerprint']}.")
+    for path in result["files"]:
+        line(f"Tệp khóa (giữ kín, chỉ tài khoản này đọc được): {path}")
+
+
+def enrol_command(session, args) -> None:
+    result = enrolment.enrol(session, args.file, args.fingerprint)
+    if args.json:
+        emit_json(result)
+        return
+    state = "đã đăng ký từ trước" if result["already"] else "đã đăng ký"
+    line(f"Khóa {result['fingerprint']} của đơn vị {result['unit']}, quầy {result['workstation']}: {state}.")
+
+
+def keys_command(session, args) -> None:
+    rows = enrolment.keys(session)
+    if args.json:
+        emit_json(rows)
+        return
+    labels = {"active": "đang dùng", "rotated": "đã đổi khóa", "revoked": "đã thu hồi"}
+    for row in rows:
+        extra = f" từ lần xuất số {row['replaced_from_sequence']}" if row["status"] == "rotated" else ""
+        extra += f" ngày {row['revoked_at'][:10]}" if row["revoked_at"] else ""
+        line(f"{row['unit']} | quầy {row['workstation']} | {row['fingerprint']} | {labels[row['status']]}{extra}")
+    line(f"Tổng cộng {len(rows)} khóa.")
+
+
+def revoke_command(session, args) -> None:
+    result = enrolment.revoke(session, args.fingerprint, args.reason)
+    if args.json:
+        emit_json(result)
+        return
+    line(f"Đã thu hồi khóa {result['fingerprint']} của đơn vị {result['unit']}, quầy {result['workstation']}: từ nay "
+         "không nhận tệp nào ký bằng khóa này.")
+
+
+def package_command(session, args) -> None:
+    result = package.make(session, args.out, args.catalogue, args.calendar)
+    if args.json:
+        emit_json(result)
+        return
+    line(f"Đã ghi gói số {result['sequence']}: {result['file']} ({result['procedures']} thủ tục, "
+         f"{result['calendar_days']} ngày trong lịch), ký bằng khóa {result['fingerprint']}.")
 
 
 def report_command(session, args) -> None:

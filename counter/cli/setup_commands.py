@@ -3,7 +3,7 @@
 import json
 from dataclasses import asdict
 
-from counter import catalogue, unit
+from counter import catalogue, keys, unit
 from counter.cli.arguments import whole
 from counter.cli.output import emit_json, line, when
 from counter.clock import FIRST_YEAR, LAST_YEAR, from_iso, iso, parse_date, parse_time
@@ -87,10 +87,12 @@ def init(session, args) -> None:
             changes[key] = value
     settings = unit.configure(session, **changes)
     imported = catalogue.import_catalogue(session, catalogue.STARTER) if args.starter_catalogue else None
+    station = keys.current(session)
     if args.json:
-        emit_json({"settings": asdict(settings), "catalogue": imported})
+        emit_json({"settings": asdict(settings), "catalogue": imported, "key": station.fingerprint})
         return
     line(f"Đã khởi tạo đơn vị {settings.unit_name} ({settings.unit_code}), quầy số {settings.workstation}.")
+    line(f"Khóa ký số của máy: {station.fingerprint} (keys export để đăng ký với tỉnh).")
     if imported:
         line(f"Đã nạp {imported['procedures']} thủ tục của danh mục mẫu.")
 

@@ -19,6 +19,13 @@ Scanned files are copied into the file store last, once every record of
 every file has passed; a failure after that removes the copies again.
 Parsing and checking the records runs in a second process while this one
 writes the database, so an import uses two cores.
+
+Before any of that, an encrypted file is decrypted with the province's key into
+a private folder beside the database (removed afterwards, whatever happens), and
+inside the transaction every file passes the trust stage (counter/province/trust.py):
+its signer, and its audit anchors. The same export sent again (a resend, or a
+second copy) is skipped. Once committed, one signed acknowledgement per workstation
+is written (counter/acks.py).
 """
 
 import functools
@@ -27,16 +34,21 @@ import multiprocessing
 import operator
 import os
 import queue
+import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from counter import audit, export_archive
+from counter import acks, audit, crypto, export_archive
 from counter.clock import iso, now
 from counter.errors import CounterError
-from counter.province import merging, records
+from counter.province import enrolment, merging, records, trust
 from counter.session import Session
+from db import chain as chain_table
 from db import files as file_table
 from db import province as province_table
 from db.connection import write
@@ -51,41 +63,126 @@ _FILE = province_table.STORED_FIELDS.index("file_id")
 _BATCH = 500
 
 
-def import_files(session: Session, paths: list, progress=None) -> dict:
-    """Import export files; returns {"files", "dossiers", "events", "gaps", "conflicts", "skipped"}.
+def import_files(session: Session, paths: list, progress=None, accept_unsigned: bool = False,
+                 acks_folder: Path | None = None) -> dict:
+    """Import export files; returns {"files", "dossiers", "events", "gaps", "conflicts", "skipped", "acks"}.
 
-    `progress(done, total)` is called after each file.
+    `progress(done, total)` is called after each file. A format 1 (unsigned) file is refused
+    unless `accept_unsigned`; each one accepted is audited.
     """
     session.require("province")
     if not paths:
         raise CounterError("Chưa chọn tệp nào để nhập.", "no files given")
+    with _opened(session, [Path(p) for p in paths]) as opened:
+        summary = _import(session, opened, progress, accept_unsigned)
+    try:
+        summary["acks"] = acks.write_acks(session, summary.pop("sources"), acks_folder)
+    except CounterError as exc:
+        raise CounterError(
+            f"Đã nhập xong {summary['files']} tệp, nhưng chưa ghi được tệp xác nhận gửi đơn vị: {exc.message} Hãy chạy "
+            "lại lệnh nhập: các tệp đã nhập được bỏ qua và tệp xác nhận được ghi lại.", "acknowledgements not written"
+        ) from None
+    return summary
+
+
+@contextmanager
+def _opened(session: Session, paths: list[Path]) -> Iterator[list[tuple[Path, Path]]]:
+    """Each file as it can be read, with the path given: an encrypted one decrypted with the
+    province's key into a private folder beside the database, removed afterwards."""
+    opened: list[tuple[Path, Path]] = []
+    incoming = session.path.with_name(session.path.name + "-incoming")
+    work: Path | None = None
+    try:
+        for path in paths:
+            if not _encrypted(path):
+                opened.append((path, path))
+                continue
+            if work is None:
+                incoming.mkdir(mode=0o700, exist_ok=True)
+                work = Path(tempfile.mkdtemp(dir=incoming))
+            opened.append((_decrypted(session, path, Path(tempfile.mkdtemp(dir=work))), path))
+        yield opened
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+            try:
+                incoming.rmdir()
+            except OSError:
+                pass
+
+
+def _encrypted(path: Path) -> bool:
+    try:
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)),
+                           "rb")
+    except OSError:
+        return False  # seal_of reports it
+    with handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        return crypto.is_encrypted(handle.read(len(crypto.MAGIC)))
+
+
+def _decrypted(session: Session, path: Path, folder: Path) -> Path:
+    keys = enrolment.optional_own_keys(session)
+    if keys is None:
+        raise CounterError(f"Tệp {export_archive.shown(path.name)} đã được mã hóa, nhưng cơ sở dữ liệu tỉnh này chưa "
+                           "có khóa giải mã (province init-key). Không nhập gì.", "no province key to decrypt with")
+    name = path.name[:-len(".enc")] if path.name.endswith(".enc") else path.name
+    # The decrypted copy keeps the name the messages show; a name that is no file's is not used.
+    target = folder / (name if name not in ("", ".", "..") else "export.zip")
+    try:
+        with open(path, "rb") as source, open(target, "xb") as out:
+            crypto.decrypt(source, out, keys[1], path.name, _DECRYPTED_LIMIT)
+    except OSError as exc:
+        raise CounterError(f"Không đọc được tệp {export_archive.shown(path)}: {exc.strerror or exc}.",
+                           f"cannot read {path}") from None
+    return target
+
+
+_DECRYPTED_LIMIT = export_archive.MAX_TOTAL + (64 << 20)  # every member, and the ZIP's own headers
+
+
+def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_unsigned: bool) -> dict:
     db = session.db
-    paths = [Path(p) for p in paths]
+    paths = [read for read, _ in files]
+    opened = dict(files)
     # Hashing and inflating release the GIL: files are checked side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         seals = list(pool.map(export_archive.seal_of, paths))
         seen = province_table.known_files(db, seals)
         todo, skipped = {}, []
-        for path, seal in zip(paths, seals):
+        for (path, given), seal in zip(files, seals):
             if seal in seen or seal in todo:
-                skipped.append(str(path))
+                skipped.append(str(given))
             else:
                 todo[seal] = path
         # The parts' contents are checked as they are imported, in the same transaction.
-        verified = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
-                                 todo.keys()))
+        checked = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
+                                todo.keys()))
+    sources = chain_table.sources_of(db, [seal for seal in seals if seal in seen])
+    verified = []
+    for item in checked:
+        sources.add((item.manifest["unit"]["code"], item.manifest["workstation"]))
+        if trust.duplicate(session, item):
+            skipped.append(str(opened[item.path]))
+        else:
+            verified.append(item)
     summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
     if not verified:
         summary["gaps"] = gaps(session)
+        summary["sources"] = sources
         return summary
     copied: list[Path] = []
     try:
         with province_table.bulk_import(db), _parser(verified) as parser, write(db):
             imported = []
             for done, item in enumerate(verified, start=1):
-                result = _FileImport(session, item).run(parser)
+                trusted = trust.check(session, item, accept_unsigned)
+                result = _FileImport(session, item, trusted).run(parser)
                 audit.log(session, "province_file_imported", item.path.name,
-                          {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events})
+                          {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events,
+                           "signed_by": trusted.signer})
                 imported.append(result)
                 summary["files"] += 1
                 summary["dossiers"] += result.dossiers
@@ -99,6 +196,7 @@ def import_files(session: Session, paths: list, progress=None) -> dict:
     except BaseException:
         file_table.remove(copied)
         raise
+    summary["sources"] = sources
     return summary
 
 
@@ -118,8 +216,8 @@ def gaps(session: Session) -> list[dict]:
 class _FileImport:
     """One verified file, in the caller's transaction."""
 
-    def __init__(self, session: Session, verified: export_archive.Verified):
-        self.session, self.db, self.verified = session, session.db, verified
+    def __init__(self, session: Session, verified: export_archive.Verified, trusted: trust.Trusted):
+        self.session, self.db, self.verified, self.trusted = session, session.db, verified, trusted
         manifest = verified.manifest
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.name = verified.path.name
@@ -139,6 +237,7 @@ class _FileImport:
             "dossiers": manifest["counts"]["dossiers"], "events": manifest["counts"]["events"],
             "files": manifest["counts"]["files"], "imported_at": stamp,
         })
+        trust.record_chain(self.session, self.verified, unit_id, file_id, self.trusted.signer)
         self.unit_id, head = unit_id, (unit_id, self.workstation, file_id)
         if manifest["format_version"] >= 2:
             self._merge(parser, unit_id, file_id)

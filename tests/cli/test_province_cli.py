@@ -8,7 +8,7 @@ import pytest
 
 from counter.province import figures, importing
 from tests.conftest import CLI
-from tests.counter.export_helpers import dump, members_of, with_dossier_lines
+from tests.counter.export_helpers import dump, key_of, members_of, with_dossier_lines
 
 
 @pytest.fixture
@@ -22,13 +22,21 @@ def unit_file(cli, tmp_path):
 
 
 @pytest.fixture
-def province(tmp_path, capsys):
-    return CLI(tmp_path / "province.sqlite3", capsys)
+def province(cli, tmp_path, capsys):
+    """The province, with the unit's workstation key enrolled as officers do it: `keys export`
+    at the unit, `province enrol` at the province."""
+    enrolment = tmp_path / "enrolment.json"
+    code, _, err = cli("keys", "export", "-o", str(enrolment))
+    assert code == 0, err
+    runner = CLI(tmp_path / "province.sqlite3", capsys)
+    code, _, err = runner("province", "enrol", str(enrolment))
+    assert code == 0, err
+    return runner
 
 
 def test_province_import_report_late_and_show(unit_file, province, tmp_path):
     result = province.json("province", "import", unit_file)
-    assert list(result) == ["files", "dossiers", "events", "gaps", "conflicts"]
+    assert list(result) == ["files", "dossiers", "events", "gaps", "conflicts", "acks"]
     assert (result["files"], result["dossiers"], result["events"], result["gaps"], result["conflicts"]) == (
         1, 2, 3, [], [])
     assert province.json("province", "import", unit_file)["files"] == 0
@@ -124,7 +132,8 @@ def test_one_bad_file_in_an_import_stores_nothing_from_the_good_ones(unit_file, 
     [line_bytes] = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
     record = json.loads(line_bytes)
     record["code"] = "000.00.99.H99" + record["code"][len("000.00.53.H48"):]
-    bad = with_dossier_lines(second, [json.dumps(record, ensure_ascii=False).encode() + b"\n"], tmp_path)
+    bad = with_dossier_lines(second, [json.dumps(record, ensure_ascii=False).encode() + b"\n"], tmp_path,
+                             key_of(cli.path))
     before = dump(province.path)
     code, out, err = province("province", "import", good, str(bad))
     assert (code, out) == (1, "") and err.count("\n") == 1 and "không phải mã của đơn vị 000.00.53.H48" in err

@@ -10,9 +10,10 @@ import zlib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from counter import catalogue, dossiers, unit
+from counter import catalogue, crypto, dossiers, export_archive, keys, unit
 from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
+from counter.province import enrolment
 from counter.session import Session
 
 SEAL = b"motcua-seal-sha256:"
@@ -25,6 +26,20 @@ def unit_session(path: Path, code: str = "000.00.53.H48", name: str = "UBND xã 
                    workstation=workstation)
     catalogue.import_catalogue(session, catalogue.STARTER)
     return session
+
+
+def enrol(province: Session, *units: Session) -> None:
+    """Register each unit's workstation key at the province, as `keys export` + `province enrol` do."""
+    for session in units:
+        path = session.path.with_name(session.path.name + "-enrolment.json")
+        keys.export_enrolment(session, path)
+        enrolment.enrol(province, path)
+
+
+def key_of(database: Path) -> crypto.SigningKey:
+    """The signing key of the workstation whose database is at `database`."""
+    with Session(database) as session:
+        return keys.current(session).key
 
 
 def export_file(session: Session, folder: Path) -> Path:
@@ -90,11 +105,12 @@ _ANNOTATIONS = {"$schema", "title", "description", "$defs"}
 
 
 def schemas() -> dict[str, dict]:
-    """The JSON Schemas of docs/export-format.md, by what they describe: "manifest", "dossier", "event"."""
+    """The JSON Schemas of docs/export-format.md, by what they describe: "manifest", "dossier",
+    "event", "audit row"."""
     found = {}
     for block in re.findall(r"```json\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S):
         schema = json.loads(block)
-        [what] = [word for word in ("manifest", "dossier", "event") if word in schema["title"]]
+        [what] = [word for word in ("manifest", "dossier", "event", "audit row") if word in schema["title"]]
         found[what] = schema
     return found
 
@@ -273,16 +289,30 @@ def _listed_values(schema: dict, root: dict) -> list:
     return found
 
 
-def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path) -> Path:
-    """The export at `path` with other dossier lines, every hash made to match again."""
+def signature_member(body: bytes, key: crypto.SigningKey) -> bytes:
+    """manifest.json.sig for a manifest's bytes, as the workstation writes it."""
+    return crypto.b64(key.sign(export_archive.SIGNATURE_PURPOSE, body)).encode() + b"\n"
+
+
+def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: crypto.SigningKey,
+                       next_sequence: bool = False) -> Path:
+    """The export at `path` with other dossier lines, every hash made to match again and the
+    manifest signed again with `key`: a forger holding the workstation's key. With
+    `next_sequence`, it claims the next sequence, its audit chain continuing this file's (a
+    province that holds this file would skip it unread as the same export sent again)."""
     members = members_of(path)
     members["dossiers.jsonl"] = b"".join(lines)
     manifest = json.loads(members["manifest.json"])
+    if next_sequence:
+        manifest["sequence"] += 1
+        manifest["audit"].update(after=dict(manifest["audit"]["head"]), rows=0)
+        members["audit.jsonl"] = b""
     for part in manifest["parts"]:
         data = members[part["name"]]
         part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
     manifest["counts"]["dossiers"] = len(lines)
     members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
+    members["manifest.json.sig"] = signature_member(members["manifest.json"], key)
     entries = [Entry(name.encode(), data) for name, data in members.items()]
     target = tmp_path / f"edited-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
     target.write_bytes(build_zip(entries))
@@ -290,13 +320,16 @@ def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path) -> Path:
 
 
 def as_format_1(path: Path, tmp_path: Path, dossier_lines: list[bytes] | None = None) -> Path:
-    """The export at `path` as a format 1 file (no place in the unit's log), as motcua wrote before the unit
-    sync; its dossier lines replaced by `dossier_lines` if given; every hash made to match again."""
+    """The export at `path` as a format 1 file (no place in the unit's log, unsigned), as motcua wrote before
+    the unit sync and the signatures; its dossier lines replaced by `dossier_lines` if given; every hash made to match again."""
     members = members_of(path)
     manifest = json.loads(members["manifest.json"])
-    for key in ("ws_id", "lineage", "origins"):
+    for key in ("ws_id", "lineage", "origins", "signer", "audit"):
         manifest.pop(key, None)
     manifest["format_version"] = 1
+    members.pop("manifest.json.sig", None)
+    members.pop("audit.jsonl", None)
+    manifest["parts"] = [part for part in manifest["parts"] if part["name"] != "audit.jsonl"]
 
     def strip(data: bytes, keys: tuple) -> bytes:
         return b"".join(json.dumps({k: v for k, v in json.loads(line).items() if k not in keys},

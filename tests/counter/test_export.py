@@ -175,7 +175,8 @@ def test_cli_export_prints_exactly_the_contract(cli, tmp_path):
     code, _, err = cli("receive", "--procedure", "1.004873", "--name", "Lê Thị Hoa", "--at", "2025-03-03 09:00")
     assert code == 0, err
     result = cli.json("export", "--out", str(tmp_path / "out"))
-    assert set(result) == {"file", "sequence", "dossiers", "events"}
+    # Issue 13 added what signed and encrypted the file; the issue 4 keys stay.
+    assert set(result) == {"file", "sequence", "dossiers", "events", "encrypted", "signed_by", "resent"}
     assert (result["sequence"], result["dossiers"], result["events"]) == (1, 1, 1)
     code, out, _ = cli("export", "--out", str(tmp_path / "out"))
     assert code == 0 and "lần số 2" in out
@@ -207,5 +208,6 @@ def test_scans_are_stored_uncompressed_and_the_rest_deflated(session, tmp_path):
         methods = {info.filename.split("/")[0]: info.compress_type for info in archive.infolist()}
     assert methods == {"dossiers.jsonl": zipfile.ZIP_DEFLATED, "events.jsonl": zipfile.ZIP_DEFLATED,
                        "files": zipfile.ZIP_STORED, "manifest.json": zipfile.ZIP_DEFLATED,
-                       "manifest.json.sha256": zipfile.ZIP_DEFLATED}
+                       "manifest.json.sha256": zipfile.ZIP_DEFLATED, "audit.jsonl": zipfile.ZIP_DEFLATED,
+                       "manifest.json.sig": zipfile.ZIP_DEFLATED}
     assert export_archive.verify(path).manifest["counts"]["files"] == 1

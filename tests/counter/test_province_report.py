@@ -18,7 +18,7 @@ from counter.province import dossiers as province_dossiers
 from counter.province import figures, late
 from counter.province.importing import import_files
 from counter.session import Session
-from tests.counter.export_helpers import export_file, unit_session
+from tests.counter.export_helpers import enrol, export_file, unit_session
 
 PROCEDURE = "1.004873"
 
@@ -86,15 +86,18 @@ def province(tmp_path):
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4 scan")
     files = []
+    session = Session(tmp_path / "province.sqlite3")
     with unit_session(tmp_path / "a.sqlite3") as first:
         codes = _first_unit(first, scan)
         files.append(export_file(first, tmp_path / "out"))
+        enrol(session, first)
     with unit_session(tmp_path / "b.sqlite3", code="000.00.53.H49", name="UBND xã Tân Lập") as second:
         # One dossier, received 3/3 and resolved the next day: early.
         code = intake.receive(second, PROCEDURE, "Ngô Văn Khoa", at=at(3, 9), channel="postal").code
         lifecycle.record_result(second, code, at=at(4, 9))
         files.append(export_file(second, tmp_path / "out"))
-    with Session(tmp_path / "province.sqlite3") as session:
+        enrol(session, second)
+    with session:
         import_files(session, files)
         session.codes = codes
         yield session
@@ -201,6 +204,8 @@ def test_the_new_fields_reach_the_province_and_its_figures(tmp_path):
         lifecycle.resume(unit, slow.code, at=at(10, 9))
         lifecycle.record_result(unit, slow.code, at=at(11, 9))
         files = [export_file(unit, tmp_path / "out")]
+        with Session(tmp_path / "province.sqlite3") as province:
+            enrol(province, unit)
     with Session(tmp_path / "province.sqlite3") as province:
         import_files(province, files)
         stored, _ = province_dossiers.get(province, paid.code)

@@ -14,7 +14,7 @@ from counter.province import figures
 from counter.province.importing import import_files
 from counter.session import Session
 from tests.counter.helpers import at, receive
-from tests.counter.export_helpers import as_format_1
+from tests.counter.export_helpers import as_format_1, enrol
 from tests.counter.sync_helpers import PERIOD, station, sync_all
 
 
@@ -56,6 +56,7 @@ def test_the_province_holds_what_the_synced_counters_hold_whatever_the_order_of_
     orders = [files, list(reversed(files))] + [random.Random(n).sample(files, len(files)) for n in range(3)]
     for n, order in enumerate(orders):
         with Session(tmp_path / f"province-{n}.sqlite3", "Sở Nội vụ") as province:
+            enrol(province, *counters)
             for path in order:
                 import_files(province, [path])
             [row] = figures.report(province, PERIOD)["units"]
@@ -73,6 +74,8 @@ def test_one_command_with_every_file_and_a_file_twice_give_the_same(tmp_path):
     files, counters = _files(tmp_path)
     unit = counters[0]
     with Session(tmp_path / "all.sqlite3") as everything, Session(tmp_path / "twice.sqlite3") as twice:
+        enrol(everything, *counters)
+        enrol(twice, *counters)
         import_files(everything, files)
         for path in itertools.chain(files[:3], files, files[2:]):
             import_files(twice, [path])
@@ -104,7 +107,7 @@ def test_version_1_files_are_still_read(tmp_path):
         lifecycle.record_result(unit, code, at("2025-03-04 09:00"))
         old = as_format_1(Path(export_changes(unit, tmp_path / "out")["file"]), tmp_path)
         with Session(tmp_path / "province.sqlite3") as province:
-            result = import_files(province, [old])
+            result = import_files(province, [old], accept_unsigned=True)
             assert (result["files"], result["dossiers"], result["conflicts"]) == (1, 1, [])
             stored, source = province_dossiers.get(province, code)
             assert _replayed(stored) == _replayed(dossiers.get(unit, code)) and source["workstation"] == 1

@@ -1,9 +1,12 @@
-"""Hostile export files at the province (issue 9): names, types, sizes, duplicates, encodings.
+"""Hostile export files at the province (issues 9 and 13): names, types, sizes, duplicates,
+encodings, signatures, audit anchors and encryption envelopes.
 
 Each variant is made from one small genuine export, edited in memory the way an attacker
-would, with its part hashes, manifest checksum and seal made valid again, so only the
-province's own checks stand between it and the database. Every one must be refused with one
-clean line, leave the province database byte for byte as it was, and write no file anywhere.
+would, with its part hashes, manifest checksum and seal made valid again and, unless the
+variant is about the signature, its manifest signed again with the workstation's own key: an
+attacker who stole the key. So only the province's own checks stand between it and the
+database. Every one must be refused with one clean line, leave the province database byte for
+byte as it was, and write no file anywhere (a decrypted file included).
 MOTCUA_FUZZ_EXPORTS sets how many distinct variants are tried (default 1000).
 """
 
@@ -23,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from counter import digitization, export_archive, intake, lifecycle
+from counter import crypto, digitization, export_archive, intake, keys, lifecycle
 from counter.errors import CounterError
 from counter.export import export_changes
-from counter.province import importing
+from counter.province import enrolment, importing
 from counter.province.importing import import_files
 from counter.session import Session
 from tests.conftest import CLI
@@ -35,10 +38,13 @@ from tests.counter.export_helpers import (
     Entry,
     build_zip,
     dump,
+    enrol,
+    export_file,
     invalid_values,
     manifest_body,
     members_of,
     schemas,
+    signature_member,
     unit_session,
 )
 
@@ -49,39 +55,57 @@ SCHEMAS = schemas()
 
 
 class Base:
-    """The genuine export the variants are made from, as parts in memory."""
+    """The genuine export the variants are made from, as parts in memory, with the key that
+    signed it, the other keys an attacker might sign with, and the province's encryption key."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, key: crypto.SigningKey, recipient: bytes, others: dict[str, crypto.SigningKey]):
         members = members_of(path)
+        self.key, self.recipient, self.others = key, recipient, others
         self.manifest = json.loads(members["manifest.json"])
         self.dossiers = members["dossiers.jsonl"].splitlines(keepends=True)
         self.events = members["events.jsonl"].splitlines(keepends=True)
+        self.audit = members["audit.jsonl"].splitlines(keepends=True)
         self.scans = {name[len("files/"):]: data for name, data in members.items() if name.startswith("files/")}
-        assert self.scans and len(self.dossiers) >= 3
+        assert self.scans and len(self.dossiers) >= 3 and len(self.audit) >= 3
 
-    def parts(self, dossiers=None, events=None, scans=None) -> tuple[list[Entry], dict]:
-        """The members and a manifest that describes them truly."""
+    def parts(self, dossiers=None, events=None, scans=None, audit=None) -> tuple[list[Entry], dict, Entry]:
+        """The members before the manifest, a manifest that describes them truly, and audit.jsonl
+        (written last, after the manifest, so that the first five members keep their places)."""
         dossiers = b"".join(self.dossiers if dossiers is None else dossiers)
         events = b"".join(self.events if events is None else events)
+        chain = Entry(b"audit.jsonl", b"".join(self.audit if audit is None else audit))
         scans = self.scans if scans is None else scans
         manifest = copy.deepcopy(self.manifest)
         entries = [Entry(b"dossiers.jsonl", dossiers), Entry(b"events.jsonl", events)]
         entries += [Entry(f"files/{sha}".encode(), data, method=zipfile.ZIP_STORED) for sha, data in scans.items()]
-        manifest["parts"] = [_part(entry) for entry in entries]
-        for part in manifest["parts"][2:]:
+        manifest["parts"] = [_part(entry) for entry in entries] + [_part(chain)]
+        for part in manifest["parts"][2:-1]:
             part["records"] = 0
         manifest["counts"] = {"dossiers": dossiers.count(b"\n"), "events": events.count(b"\n"), "files": len(scans)}
-        return entries, manifest
+        return entries, manifest, chain
 
-    def build(self, dossiers=None, events=None, scans=None, edit_manifest=None, body: bytes | None = None,
-              checksum: bytes | None = None, edit_entries=None, **zip_options) -> bytes:
-        entries, manifest = self.parts(dossiers, events, scans)
+    def members(self) -> list[Entry]:
+        """Every member of the genuine file, signed, in the variants' order."""
+        entries, manifest, chain = self.parts()
+        body, stated = manifest_body(manifest)
+        return entries + [Entry(b"manifest.json", body), Entry(b"manifest.json.sha256", stated),
+                          Entry(b"manifest.json.sig", signature_member(body, self.key)), chain]
+
+    def build(self, dossiers=None, events=None, scans=None, audit=None, edit_manifest=None, body: bytes | None = None,
+              checksum: bytes | None = None, edit_entries=None, signature=None,
+              signed_by: crypto.SigningKey | None = None, **zip_options) -> bytes:
+        entries, manifest, chain = self.parts(dossiers, events, scans, audit)
         if edit_manifest:
             edit_manifest(manifest)
         written, stated = manifest_body(manifest)
         if body is not None:
             written, stated = body, f"{hashlib.sha256(body).hexdigest()}  manifest.json\n".encode()
-        entries += [Entry(b"manifest.json", written), Entry(b"manifest.json.sha256", stated if checksum is None else checksum)]
+        if signature is None:
+            signature = signature_member(written, signed_by or self.key)
+        elif callable(signature):
+            signature = signature(written)
+        entries += [Entry(b"manifest.json", written), Entry(b"manifest.json.sha256", stated if checksum is None else checksum),
+                    Entry(b"manifest.json.sig", signature), chain]
         if edit_entries:
             entries = edit_entries(entries) or entries
         return build_zip(entries, **zip_options)
@@ -149,9 +173,7 @@ def names(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
 def duplicates(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
     mode = rng.choice(["same content", "other content", "directory twice", "manifest lists twice"])
     if mode == "directory twice":
-        entries, manifest = base.parts()
-        body, stated = manifest_body(manifest)
-        entries += [Entry(b"manifest.json", body), Entry(b"manifest.json.sha256", stated)]
+        entries = base.members()
         index = rng.randrange(len(entries))
         order = list(range(len(entries)))
         order.insert(rng.randrange(len(order) + 1), index)
@@ -198,9 +220,7 @@ def structure(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes
         return items
 
     if mode in ("junk before", "end count", "comment", "zip64 locator", "overlap", "disk"):
-        entries, manifest = base.parts()
-        body, stated = manifest_body(manifest)
-        entries += [Entry(b"manifest.json", body), Entry(b"manifest.json.sha256", stated)]
+        entries = base.members()
         if mode == "junk before":
             junk = rng.choice([b"junk", b"PK\x03\x04", b"\x00" * 512, b"MZ" * 40])
             return "data before the first member", build_zip(entries, before=junk)
@@ -236,7 +256,9 @@ _MANIFEST_PATHS = [
     ("period", "from"), ("period", "to"), ("events_range",), ("events_range", "after"), ("events_range", "through"),
     ("with_files",), ("counts",), ("counts", "dossiers"), ("counts", "events"), ("counts", "files"), ("parts",),
     ("parts", 0), ("parts", 0, "name"), ("parts", 1, "sha256"), ("parts", 2, "bytes"), ("parts", 1, "records"),
-    ("parts", 2, "name"),
+    ("parts", 2, "name"), ("parts", 3, "name"), ("signer",), ("signer", "key"), ("signer", "fingerprint"),
+    ("signer", "rotations"), ("audit",), ("audit", "after"), ("audit", "head"), ("audit", "head", "id"),
+    ("audit", "head", "hash"), ("audit", "rows"),
 ]
 
 
@@ -290,7 +312,8 @@ def manifest_fields(base: Base, rng: random.Random, outside: Path) -> tuple[str,
             ("a part missing", lambda m: m["parts"].pop(rng.randrange(3))),
             ("another unit's code", lambda m: m["unit"].update(code="000.00.99.H99")),
             ("unit code ../../x", lambda m: m["unit"].update(code="../../x")),
-            ("format version 2", lambda m: m.update(format_version=2)),
+            ("format version 1 with format 2 parts", lambda m: m.update(format_version=1)),
+            ("format version 3", lambda m: m.update(format_version=3)),
             ("format version 10^20", lambda m: m.update(format_version=10 ** 20)),
             ("workstation 2^63", lambda m: m.update(workstation=2 ** 63)),
             ("sequence as text", lambda m: m.update(sequence="1")),
@@ -301,7 +324,7 @@ def manifest_fields(base: Base, rng: random.Random, outside: Path) -> tuple[str,
         ])
         return f"manifest: {change[0]}", base.build(edit_manifest=change[1])
     if mode == "raw":
-        entries, manifest = base.parts()
+        _, manifest, _ = base.parts()
         good, _ = manifest_body(manifest)
         body = rng.choice([
             good.replace(b'"sequence": ', b'"sequence": 1, "sequence": ', 1),
@@ -315,7 +338,7 @@ def manifest_fields(base: Base, rng: random.Random, outside: Path) -> tuple[str,
             good[: len(good) // 2],
         ])
         return f"manifest body {body[:30]!r}…", base.build(body=body)
-    entries, manifest = base.parts()
+    _, manifest, _ = base.parts()
     body, stated = manifest_body(manifest)
     digest = hashlib.sha256(body).hexdigest()
     checksum = rng.choice([
@@ -516,9 +539,7 @@ def sizes(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
         return f"a 2 MiB line in {which}", base.build(**{which: lines})
     if mode == "many members":
         count = rng.choice([export_archive.MAX_SCANS + 5, 10 ** 6, 0xFFFF])
-        entries, manifest = base.parts()
-        body, stated = manifest_body(manifest)
-        entries += [Entry(b"manifest.json", body), Entry(b"manifest.json.sha256", stated)]
+        entries = base.members()
         return f"end record claims {count} members", build_zip(entries, count=count)
     target = rng.randrange(5)
 
@@ -613,11 +634,210 @@ def scans(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
     return mode, base.build(scans={other: data}, edit_manifest=lambda m: m["parts"][2].update(sha256=other))
 
 
+# ---- issue 13: who signed, the audit anchors, the envelope ----
+
+def _signer_of(key: crypto.SigningKey, rotations: list | None = None):
+    def edit(manifest):
+        manifest["signer"] = {"key": crypto.b64(key.public), "fingerprint": key.fingerprint,
+                              "rotations": rotations or []}
+    return edit
+
+
+def _both(*edits):
+    def edit(manifest):
+        for change in edits:
+            change(manifest)
+    return edit
+
+
+def _certificate(old: crypto.SigningKey, new: crypto.SigningKey, signer: crypto.SigningKey | None = None,
+                 **fields) -> dict:
+    body = {"format": "motcua-rotation", "unit": UNIT, "workstation": 1, "old_key": crypto.b64(old.public),
+            "old_fingerprint": old.fingerprint, "new_key": crypto.b64(new.public), "new_fingerprint": new.fingerprint,
+            "from_sequence": 2, "at": "2025-03-05T09:00:00"}
+    body.update(fields)
+    text = json.dumps(body, ensure_ascii=False)
+    return {"certificate": text, "signature": crypto.b64((signer or old).sign("rotation", text.encode()))}
+
+
+def signatures(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
+    unknown, other_unit = base.others["unknown"], base.others["other unit"]
+    revoked, rotated = base.others["revoked"], base.others["rotated away"]
+    _, manifest, _ = base.parts()
+    genuine = signature_member(manifest_body(manifest)[0], base.key)
+    mode = rng.choice(["unsigned", "signature text", "unknown key, named", "unknown key, genuine key named",
+                       "genuine key, unknown key named", "another purpose", "no purpose", "tampered after signing",
+                       "other unit's key", "revoked key", "key replaced by a rotation", "fingerprint of another key",
+                       "forged rotation"])
+    if mode == "unsigned":
+        return mode, base.build(edit_entries=lambda items: [e for e in items if e.name != b"manifest.json.sig"])
+    if mode == "signature text":
+        text = genuine.rstrip(b"\n")
+        choice = rng.choice([b"", b"\n", b"A" * 86 + b"==\n", crypto.b64(bytes(63)).encode() + b"\n",
+                             crypto.b64(bytes(65)).encode() + b"\n", text, genuine + b"\n", text + b"\r\n",
+                             genuine + genuine, text.replace(b"+", b"-").replace(b"/", b"_") + b"\n",
+                             b" " + genuine, text.lower() + b"\n", text[:-2] + b"\n", genuine[::-1],
+                             b"\x00" * 89])
+        return f"signature member {choice[:20]!r}…", base.build(signature=choice)
+    if mode == "unknown key, named":
+        return mode, base.build(edit_manifest=_signer_of(unknown), signed_by=unknown)
+    if mode == "unknown key, genuine key named":
+        return mode, base.build(signed_by=unknown)
+    if mode == "genuine key, unknown key named":
+        return mode, base.build(edit_manifest=_signer_of(unknown))
+    if mode == "another purpose":
+        purpose = rng.choice(["sync", "rotation", "enrolment", "ack", "package"])
+        return f"signed for {purpose}", base.build(
+            signature=lambda body: crypto.b64(base.key.sign(purpose, body)).encode() + b"\n")
+    if mode == "no purpose":
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        raw = Ed25519PrivateKey.from_private_bytes(base.key.private)
+        return mode, base.build(signature=lambda body: crypto.b64(raw.sign(body)).encode() + b"\n")
+    if mode == "tampered after signing":
+        change = rng.choice([
+            ("sequence", lambda m: m.update(sequence=m["sequence"] + 1)),
+            ("unit name", lambda m: m["unit"].update(name="UBND xã Giả Mạo")),
+            ("period", lambda m: m["period"].update(to="2025-03-12T09:00:00")),
+            ("part hash", lambda m: m["parts"][0].update(sha256=_sha(rng))),
+            ("with_files", lambda m: m.update(with_files=False)),
+        ])
+        return f"{change[0]} edited after signing", base.build(edit_manifest=change[1], signature=genuine)
+    if mode == "other unit's key":
+        return mode, base.build(edit_manifest=_signer_of(other_unit), signed_by=other_unit)
+    if mode == "revoked key":
+        workstation = rng.choice([1, 3])
+        return f"{mode} (quầy {workstation})", base.build(
+            edit_manifest=_both(_signer_of(revoked), lambda m: m.update(workstation=workstation)), signed_by=revoked)
+    if mode == "key replaced by a rotation":
+        sequence = rng.choice([2, 3, 57])
+        return f"{mode}, sequence {sequence}", base.build(edit_manifest=_both(
+            _signer_of(rotated), lambda m: m.update(workstation=4, sequence=sequence)), signed_by=rotated)
+    if mode == "fingerprint of another key":
+        return mode, base.build(edit_manifest=lambda m: m["signer"].update(fingerprint=unknown.fingerprint))
+    forged = rng.choice([
+        ("garbage certificate", [{"certificate": rng.choice(["{", "[]", "null", '{"format": "x"}', "\u0000"]),
+                                  "signature": crypto.b64(bytes(64))}]),
+        ("certificate not signed by the old key", [_certificate(base.key, unknown, signer=unknown)]),
+        ("certificate from a revoked key", [_certificate(revoked, unknown, workstation=3)]),
+        ("certificate for another unit", [_certificate(base.key, unknown, unit="000.00.53.H49")]),
+        ("two rotations from one key", [_certificate(base.key, base.others["unknown 2"]),
+                                        _certificate(base.key, unknown)]),
+        ("certificate from sequence 0", [_certificate(base.key, unknown, from_sequence=0)]),
+        ("certificate at an impossible time", [_certificate(base.key, unknown, at="2025-02-30T09:00:00")]),
+    ])
+    name, rotations = forged
+    workstation = 3 if "revoked" in name else 1
+    return name, base.build(edit_manifest=_both(_signer_of(unknown, rotations), lambda m: m.update(
+        workstation=workstation)), signed_by=unknown)
+
+
+def anchors(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
+    rows = [json.loads(line) for line in base.audit]
+    after = base.manifest["audit"]["after"]
+    mode = rng.choice(["after hash", "after null", "after gone", "after id", "row edited", "row dropped",
+                       "row twice", "rows swapped", "not an object", "head hash", "head before after",
+                       "head further"])
+    if mode == "after hash":
+        other = _sha(rng)
+        if rng.random() < 0.5:  # the rows made to link to it, as a careful forger would
+            rows[0]["prev_hash"] = other
+        return f"{mode} (rows relinked: {rows[0]['prev_hash'] == other})", base.build(
+            audit=[_line(row) for row in rows], edit_manifest=lambda m: m["audit"]["after"].update(hash=other))
+    if mode == "after null":
+        return mode, base.build(audit=[], edit_manifest=lambda m: m["audit"].update(after=None, rows=0))
+    if mode == "after gone":
+        return mode, base.build(edit_manifest=lambda m: m["audit"]["after"].update(hash=""))
+    if mode == "after id":
+        shift = rng.choice([-1, 1, -after["id"]])
+        return f"after id {shift:+d}", base.build(edit_manifest=lambda m: m["audit"].update(
+            after=dict(after, id=after["id"] + shift), rows=m["audit"]["rows"] - shift))
+    if mode in ("row edited", "row dropped", "row twice", "rows swapped", "not an object"):
+        index = rng.randrange(len(rows))
+        lines = [_line(row) for row in rows]
+        if mode == "row edited":
+            field = rng.choice(["id", "prev_hash", "hash"])
+            rows[index][field] = rows[index]["id"] + rng.choice([1, 2, -1]) if field == "id" else _sha(rng)
+            lines[index] = _line(rows[index])
+        elif mode == "row dropped":
+            del lines[index]
+        elif mode == "row twice":
+            lines.insert(index, lines[index])
+        elif mode == "rows swapped":
+            other = (index + 1) % len(lines)
+            lines[index], lines[other] = lines[other], lines[index]
+        else:
+            lines[index] = rng.choice([b"[]\n", b"null\n", b'{"id": 1}\n', b'"x"\n'])
+        return f"audit.jsonl: {mode} at line {index + 1}", base.build(audit=lines)
+    if mode == "head hash":
+        return mode, base.build(edit_manifest=lambda m: m["audit"]["head"].update(hash=_sha(rng)))
+    if mode == "head before after":
+        return mode, base.build(audit=[], edit_manifest=lambda m: m["audit"].update(
+            head={"id": max(0, after["id"] - 1), "hash": _sha(rng)}, rows=0))
+    return mode, base.build(edit_manifest=lambda m: m["audit"].update(
+        head={"id": m["audit"]["head"]["id"] + 1, "hash": _sha(rng)}, rows=m["audit"]["rows"] + 1))
+
+
+_CHUNK = 4096
+_HEADER = crypto.HEADER.size
+
+
+def _sealed(plain: bytes, recipient: bytes) -> bytes:
+    out = io.BytesIO()
+    crypto.encrypt(io.BytesIO(plain), out, recipient, chunk=_CHUNK)
+    return out.getvalue()
+
+
+def envelopes(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes]:
+    mode = rng.choice(["bit flipped", "cut", "last chunk dropped", "bytes appended", "chunks swapped",
+                       "chunk repeated", "chunk size", "another recipient", "header only", "hostile inside",
+                       "magic"])
+    if mode == "hostile inside":
+        kind = rng.choice([names, duplicates, structure, manifest_fields, dossier_rules, signatures, anchors, sizes])
+        what, plain = kind(base, rng, outside)
+        return f"encrypted whole, holding: {what}", _sealed(plain, base.recipient)
+    plain = base.build()
+    assert len(plain) > 3 * _CHUNK, "the genuine file spans several chunks"
+    if mode == "another recipient":
+        return mode, _sealed(plain, rng.choice([base.others["x25519"], crypto.EncryptionKey.new().public]))
+    sealed = bytearray(_sealed(plain, base.recipient))
+    step = _CHUNK + crypto.TAG
+    chunks = [bytes(sealed[i:i + step]) for i in range(_HEADER, len(sealed), step)]
+    header = bytes(sealed[:_HEADER])
+    if mode == "bit flipped":
+        where = rng.randrange(8, len(sealed))
+        sealed[where] ^= 1 << rng.randrange(8)
+        return f"bit flipped at {where}", bytes(sealed)
+    if mode == "cut":
+        cut = rng.randrange(1, len(sealed))
+        return f"cut at {cut}", bytes(sealed[:cut])
+    if mode == "last chunk dropped":
+        return mode, header + b"".join(chunks[:-1])
+    if mode == "bytes appended":
+        extra = rng.choice([os.urandom(rng.randint(1, 40)), chunks[-1], chunks[0]])
+        return f"{len(extra)} bytes appended", bytes(sealed) + extra
+    if mode == "chunks swapped":
+        first, second = rng.sample(range(len(chunks) - 1), 2)
+        chunks[first], chunks[second] = chunks[second], chunks[first]
+        return f"chunks {first} and {second} swapped", header + b"".join(chunks)
+    if mode == "chunk repeated":
+        index = rng.randrange(len(chunks) - 1)
+        chunks.insert(index, chunks[index])
+        return f"chunk {index} twice", header + b"".join(chunks)
+    if mode == "chunk size":
+        size = rng.choice([_CHUNK * 2, _CHUNK - 1, 0, 1 << 31, _CHUNK + 16, 1 << 24])
+        return f"chunk size {size}", header[:72] + size.to_bytes(4, "big") + b"".join(chunks)
+    if mode == "header only":
+        return mode, header
+    return mode, b"MCUAENC\x02" + bytes(sealed[8:])
+
+
 KINDS = {
     "member names": names, "duplicates": duplicates, "zip structure": structure, "manifest": manifest_fields,
     "dossier fields": record_fields("dossiers"), "dossier rules": dossier_rules,
     "event fields": record_fields("events"), "event rules": event_rules, "encodings": encodings, "sizes": sizes,
     "truncation": truncation, "bit flips": bit_flips, "scans": scans,
+    "signatures": signatures, "audit anchors": anchors, "encryption envelope": envelopes,
 }
 
 
@@ -627,11 +847,33 @@ KINDS = {
 def world(tmp_path_factory):
     """A province database holding one genuine file, and the next genuine file to make variants of."""
     root = tmp_path_factory.mktemp("hostile")
+    home = root / "a" / "b" / "c"
+    home.mkdir(parents=True)
+    province = Session(home / "province.sqlite3", "Sở Nội vụ")
+    enrolment.init_key(province)
+    others = {"unknown": crypto.SigningKey.of(hashlib.sha256(b"unknown").digest()),
+              "unknown 2": crypto.SigningKey.of(hashlib.sha256(b"unknown 2").digest()),
+              "x25519": crypto.EncryptionKey.of(hashlib.sha256(b"other province").digest()).public}
+    with unit_session(root / "other" / "unit.sqlite3", code="000.00.53.H49", name="UBND xã Tân Lập") as other:
+        enrol(province, other)
+        others["other unit"] = keys.current(other).key
+    with unit_session(root / "revoked" / "unit.sqlite3", workstation=3) as revoked:
+        enrol(province, revoked)
+        others["revoked"] = keys.current(revoked).key
+        enrolment.revoke(province, others["revoked"].fingerprint, "Máy bị mất")
+    with unit_session(root / "rotated" / "unit.sqlite3", workstation=4) as rotated:
+        enrol(province, rotated)
+        intake.receive(rotated, "1.004873", "Đỗ Văn Xoay", at=datetime(2025, 3, 3, 8, 0))
+        others["rotated away"] = keys.current(rotated).key
+        import_files(province, [export_file(rotated, root / "rotated" / "out")])
+        keys.rotate(rotated)
+        import_files(province, [export_file(rotated, root / "rotated" / "out")])
     with unit_session(root / "unit" / "unit.sqlite3") as unit:
         scan = root / "scan.pdf"
-        scan.write_bytes(b"%PDF-1.4 to khai " + bytes(range(256)))
+        scan.write_bytes(b"%PDF-1.4 to khai " + bytes(range(256)) + random.Random(3).randbytes(16 << 10))
         first = intake.receive(unit, "1.004873", "Nguyễn Văn An", at=datetime(2025, 3, 3, 9, 0))
         first_file = Path(export_changes(unit, root / "unit" / "out")["file"])
+        enrol(province, unit)
         intake.receive(unit, "1.004873", "Lê Thị Hoa", channel="online", phone="0912345678",
                        at=datetime(2025, 3, 4, 9, 0), documents=[intake.DocumentInput("Tờ khai", file=scan)])
         late = intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 3, 4, 10, 0))
@@ -642,12 +884,10 @@ def world(tmp_path_factory):
                                 rating="satisfied")
         digitization.attach(unit, late.code, document=1, not_required=True)
         second_file = Path(export_changes(unit, root / "unit" / "out", with_files=True)["file"])
-    home = root / "a" / "b" / "c"
-    home.mkdir(parents=True)
-    province = Session(home / "province.sqlite3", "Sở Nội vụ")
+        key = keys.current(unit).key
     assert import_files(province, [first_file])["files"] == 1
     (home / "sentinel.txt").write_text("không được chạm vào")
-    yield root, home, province, Base(second_file)
+    yield root, home, province, Base(second_file, key, enrolment.own_keys(province)[1].public, others)
     province.close()
 
 
@@ -660,7 +900,9 @@ def _tree(root: Path, skip: Path) -> dict:
             if skip in path.parents or path == skip or name.endswith(("-wal", "-shm")):
                 continue
             stat = path.lstat()
-            found[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_mode)
+            # A folder's time changes when the private copy an encrypted file is decrypted into comes
+            # and goes; what is in it is compared entry by entry.
+            found[str(path)] = (stat.st_mode,) if path.is_dir() else (stat.st_size, stat.st_mtime_ns, stat.st_mode)
     return found
 
 
@@ -766,7 +1008,7 @@ def test_bombs_are_refused_reading_a_bounded_amount(world, bomb, tmp_path):
 
     dossiers = base.dossiers + [BOMBS.long_line] if bomb == "long line" else None
     path = tmp_path / "bomb.zip"
-    path.write_bytes(base.build(dossiers=dossiers, edit_entries=edit))
+    path.write_bytes(base.build(dossiers=dossiers, edit_entries=edit, audit=[], edit_manifest=_continuing(5)))
     tracemalloc.start()
     try:
         with pytest.raises(CounterError, match="bị từ chối"):
@@ -777,16 +1019,25 @@ def test_bombs_are_refused_reading_a_bounded_amount(world, bomb, tmp_path):
     assert peak < 24 << 20, peak
 
 
+def _continuing(sequence: int):
+    """A later export of the genuine file's workstation with no audit row in between: its chain
+    continues the genuine file's, whether the province imported that one or not."""
+    def edit(manifest):
+        manifest.update(sequence=sequence)
+        manifest["audit"].update(after=dict(manifest["audit"]["head"]), rows=0)
+    return edit
+
+
 def test_one_bad_file_in_a_command_stores_nothing_from_the_good_ones(world, tmp_path):
     root, home, province, base = world
     good = tmp_path / "good.zip"
-    good.write_bytes(base.build(edit_manifest=lambda m: m.update(sequence=7)))
+    good.write_bytes(base.build(audit=[], edit_manifest=_continuing(3)))
     lines = list(base.dossiers)
     record = json.loads(lines[-1])
     record["fee"] = True
     lines[-1] = _line(record)
     bad = tmp_path / "bad.zip"
-    bad.write_bytes(base.build(dossiers=lines, edit_manifest=lambda m: m.update(sequence=8)))
+    bad.write_bytes(base.build(dossiers=lines, audit=[], edit_manifest=_continuing(4)))
     before, files_before = dump(home / "province.sqlite3"), _tree(home, tmp_path)
     with pytest.raises(CounterError, match="bad.zip bị từ chối: hồ sơ dòng 3: trường «fee»"):
         import_files(province, [good, bad])

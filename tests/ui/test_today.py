@@ -5,8 +5,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from counter import intake, lifecycle
+from counter import acks, export, intake, lifecycle, package
 from counter.clock import now
+from counter.province import enrolment
+from counter.province.importing import import_files
+from counter.session import Session
+from tests.counter.export_helpers import enrol
 from tests.ui.helpers import press
 from ui.today import INDICATORS, ROWS
 
@@ -64,6 +68,30 @@ def test_no_warning_before_closing_time(app, session):
     screen.check_export()
     app.idle()
     assert screen.banner.kind == "" and app.window.warning_label.text() == ""
+
+
+def test_the_screen_says_what_the_province_confirmed_and_what_it_lacks(app, session, tmp_path):
+    """Issue 13: "Tỉnh đã nhận đến số 57 · thiếu số 52", from the province's signed acknowledgement."""
+    screen = app.window.today
+    app.screen(screen)
+    screen.check_export()
+    app.idle()
+    assert screen.acknowledged.text() == "Chưa có xác nhận nào của tỉnh."
+    with Session(tmp_path / "province.sqlite3", "Sở Nội vụ") as province:
+        enrolment.init_key(province)
+        enrol(province, session)
+        package.make(province, tmp_path / "package.json")
+        package.import_package(session, tmp_path / "package.json",
+                               confirm=enrolment.describe(province)["signing_fingerprint"])
+        files = []
+        for minutes in (30, 20, 10):
+            intake.receive(session, "1.001193", "Đặng Thu Thảo", at=now() - timedelta(minutes=minutes))
+            files.append(export.export_changes(session, tmp_path / "xuat")["file"])
+        [ack] = import_files(province, [files[0], files[2]])["acks"]
+    acks.import_ack(session, ack)
+    screen.check_export()
+    app.idle()
+    assert screen.acknowledged.text() == "Tỉnh đã nhận đến số 3 · thiếu số 2"
 
 
 def indicator(screen, key: str) -> list[str]:
