@@ -723,7 +723,7 @@ def _day_upserts(row: str, sign: str) -> str:
 
 def upgrade_version_8(db: sqlite_utils.Database) -> None:
     """Indexes every list filter walks newest first; the open dossiers' figures from an index; the day's figures
-    kept by triggers in `daily_figures`."""
+    kept by triggers in `daily_figures` (issue 16)."""
     counters = ", ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for _, figures in DAY_PARTS for name in figures)
     changed = ", ".join(_DAY_FIGURE_COLUMNS)
     _run(
@@ -731,8 +731,7 @@ def upgrade_version_8(db: sqlite_utils.Database) -> None:
         f"""
         CREATE INDEX dossiers_digitized ON dossiers (digitized, received_at);
         CREATE INDEX dossiers_scans_missing ON dossiers (received_at)
-            WHERE digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned'));
-        CREATE INDEX dossiers_open ON dossiers (received_at, due_at) WHERE status = 'received';
+            WHERE (digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned')));
         DROP INDEX dossiers_unresolved;
         CREATE INDEX dossiers_unresolved ON dossiers (received_at, due_at, status, late_at_supplement)
             WHERE result_at IS NULL;
