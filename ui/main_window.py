@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.returns = ReturnScreen(runner, self.preferences, self.citizen)
         self.late = LateWorkScreen(runner, self.printer, access)
         self.digitization = DigitizationScreen(runner, reads, self.preferences)
-        self.today = TodayScreen(runner, self.preferences, self.background, access)
+        self.today = TodayScreen(runner, self.preferences, self.background, access, reads=reads)
         self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background,
                                        sync=self.sync_desk)
         self.tabs = QTabWidget()
