@@ -131,6 +131,7 @@ def lists(path: Path, table: Table, runs: int) -> None:
         for name, (chosen, index, condition) in FILTERS.items():
             def app() -> None:
                 head = dossier_list.ids(session, chosen, END, limit=FIRST)
+                assert head is not None
                 dossier_list.rows(session, list(head[:PAGE]), END)
 
             where = ("WHERE " + condition.format(now=END.isoformat(timespec="seconds"))) if condition else ""
@@ -174,12 +175,16 @@ def _searches(session: Session) -> list[str]:
     return texts
 
 
+def _searcher(session: Session, text: str) -> Callable[[], object]:
+    return lambda: search.search(session, text)
+
+
 def searching(path: Path, table: Table) -> None:
     with Session(path, "bench") as session:
         texts = _searches(session)
         for text in texts[:20]:
             search.search(session, text)
-        times = [_ms(lambda text=text: search.search(session, text)) for text in texts]
+        times = [_ms(_searcher(session, text)) for text in texts]
         table.add("search p95 (name, CCCD, code tail)", p95(times), None, 30, "ms", False, "warm")
 
 
@@ -237,7 +242,7 @@ def while_backing_up(path: Path, table: Table) -> None:
             while time.monotonic() < stop:
                 received.append(_ms(receive))
                 for text in texts[len(received) % 40::40][:3]:
-                    searched.append(_ms(lambda text=text: search.search(session, text)))
+                    searched.append(_ms(_searcher(session, text)))
             return received, searched
 
         for text in texts:

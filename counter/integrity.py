@@ -28,7 +28,7 @@ START_AFTER_SECONDS = 20.0  # the start-up's own work (first page, Today, the ba
 
 
 def background_pass(path: Path, busy: Callable[[], bool], stopped: Callable[[], bool],
-                    wait: Callable[[float], None] | None = None) -> list[str] | None:
+                    wait: Callable[[float], object] | None = None) -> list[str] | None:
     """One pass over the file: [] when sound, the problems found (noted) when damaged, None when
     the app closed first. The whole file with the full check when the last one is a week old."""
     pause = wait or time.sleep

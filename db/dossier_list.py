@@ -152,7 +152,8 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     text_keys = (where.code_tail, where.id_number, where.phone)
     if where.name_words or any(text_keys):
         return _select_text(where, newest_only)
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list = []
     if where.open_due_before:
         drive = "dossiers_due_open"
     elif where.statuses and (where.few_statuses or not newest_only):
@@ -205,7 +206,8 @@ def _select_text(where: Where, newest_only: bool) -> tuple[str, list]:
     selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
                      or where.received_from or where.received_to
                      or (where.statuses and where.few_statuses))
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list = []
     if where.statuses:
         column = "status" if selective or not newest_only else "+status"
         conditions.append(f"{column} IN ({','.join('?' * len(where.statuses))})")

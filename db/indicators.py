@@ -100,7 +100,7 @@ def counts(db: sqlite_utils.Database, start: str, end: str, paused: str, ended: 
     `ended`: as resolved): one dict, or {group: dict}. The unit's whole days are summed from
     `daily_figures` (a few rows a month instead of every dossier); any other period reads the rows."""
     if source == UNIT and _whole_days(start, end) and ended == ("rejected", "stopped"):
-        parts = (_days(db, start, end),)
+        parts: tuple[dict, ...] = (_days(db, start, end),)
     else:
         parts = (
             _aggregate(db, source, RECEIVED, "received_at", start, end),

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from counter import backups, catalogue, dossiers, integrity, unit
+from counter import backups, dossiers, integrity
 from counter.recovery import recover_if_damaged
 from counter.session import Session
 from db import backup as backup_db
 from db import clean_close
 from db import integrity as checks
-from tests.conftest import UNIT
 from tests.counter.helpers import receive
 from tests.counter.test_backups import _corrupt, _damaged_unit
 
