@@ -79,6 +79,7 @@ class Launcher(QObject):
         self.checked = threading.Event()
         self.runner = Runner(self._open_checked)
         self.reads = Runner(self._open_after_check)
+        self.listing = Runner(self._open_after_check)  # the list's whole id lists (ui/dossier_table.py)
         self.background = Runner(self._open_after_check)
         # The unit sync (issue 12) on its own worker and connection, so a slow share never holds up a save.
         self.syncing = Runner(self._open_after_check)
@@ -191,7 +192,7 @@ class Launcher(QObject):
             return
         title = f"motcua — {self.path}" + (" (dữ liệu thử, sẽ bị xóa khi đóng)" if self.demo_folder else "")
         self.window = MainWindow(self.runner, self.reads, self.background, self.preferences, title,
-                                 sync_desk=self.sync_desk)
+                                 sync_desk=self.sync_desk, listing=self.listing)
         self.window.logout_requested.connect(self.log_out)
         self.window.user_changed.connect(self._adopt)
         self.window.show_as_remembered()
@@ -210,7 +211,7 @@ class Launcher(QObject):
         self.sync_desk.stop()
         if self.window is not None:
             self.window.close()
-        for runner in (self.syncing, self.reads, self.background, self.runner):
+        for runner in (self.syncing, self.listing, self.reads, self.background, self.runner):
             runner.stop()
         if self.checking is not None:
             self.checking.join()
