@@ -129,7 +129,7 @@ FILTERS = {
 def lists(path: Path, table: Table, runs: int) -> None:
     with Session(path, "bench") as session:
         for name, (chosen, index, condition) in FILTERS.items():
-            def app() -> None:
+            def app(chosen: ListFilter = chosen) -> None:
                 head = dossier_list.ids(session, chosen, END, limit=FIRST)
                 assert head is not None
                 dossier_list.rows(session, list(head[:PAGE]), END)
@@ -138,7 +138,7 @@ def lists(path: Path, table: Table, runs: int) -> None:
             by_hand = (f"SELECT {', '.join(list_queries.LIST_COLUMNS)} FROM dossiers INDEXED BY {index} {where}"
                        f" ORDER BY received_at DESC, id DESC LIMIT {PAGE}")
 
-            def floor() -> None:
+            def floor(by_hand: str = by_hand) -> None:
                 session.db.conn.execute(by_hand).fetchall()
 
             app_warm, app_cold = warm_cold(path, app, runs)

@@ -78,7 +78,8 @@ def main() -> None:
     results: dict = {"dossiers": args.dossiers, "runs": args.runs}
     for label, path in (("empty", empty), ("big", big)):
         runs = [child(path, "startup") for _ in range(args.runs)]
-        results[f"startup_{label}"] = {k: median(runs, k) for k in ("window_s", "ready_s", "first_rows_s", "complete_s")}
+        results[f"startup_{label}"] = {k: median(runs, k) for k in ("window_s", "ready_s", "first_rows_s",
+                                                                    "complete_s")}
         memory = [child(path, "memory") for _ in range(max(1, args.runs // 2))]
         results[f"memory_{label}_mb"] = median(memory, "peak_rss_mb")
     searches = child(big, "search", sample_keys(big))["searches"]

@@ -39,8 +39,8 @@ def exported_unit(count: int) -> Path:
     with Session(building, "Bench") as session, tempfile.TemporaryDirectory(dir=OUT) as folder:
         started = time.perf_counter()
         result = export_changes(session, Path(folder))
-        print(f"first export of {count}: {result['dossiers']} dossiers, {result['events']} events, "
-              f"{Path(result['file']).stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.0f} s")
+        print(f"first export of {count}: {result.dossiers} dossiers, {result.events} events, "
+              f"{Path(result.file).stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.0f} s")
         session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     building.rename(path)
     return path
@@ -68,7 +68,7 @@ def measure(count: int, rounds: int) -> list[float]:
             started = time.perf_counter()
             result = export_changes(session, Path(folder))
             times.append(time.perf_counter() - started)
-            assert result["dossiers"] == 300 and result["events"] == 300, result
+            assert result.dossiers == 300 and result.events == 300, result
     for stale in OUT.glob(work.name + "*"):
         stale.unlink()
     return times

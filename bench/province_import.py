@@ -38,7 +38,7 @@ def unit_file(args: tuple[int, int, Path]) -> Path:
                            place="Thử Nghiệm", level="xa")
             demo.fill(session, count, seed=index + 1, end=END)
             result = export_changes(session, Path(work) / "exports")
-        shutil.move(result["file"], target)
+        shutil.move(result.file, target)
     return target
 
 

@@ -146,10 +146,10 @@ def day_of_changes(size: int, rounds: int, meter: Meter) -> None:
             times[encrypted].append(time.perf_counter() - started)
             sign, encrypt = meter.take()
             signs.append(sign)
-            assert result["dossiers"] == 300 and result["encrypted"] == encrypted, result
+            assert result.dossiers == 300 and result.encrypted == encrypted, result
             if encrypted:
                 encrypts.append(encrypt)
-                decrypts.append(decrypt_time(province, Path(result["file"]), Path(folder)))
+                decrypts.append(decrypt_time(province, Path(result.file), Path(folder)))
         package.pinned = pinned
         province.close()
     for stale in OUT.glob(work.name + "*"):
@@ -177,12 +177,12 @@ def first_export(size: int, meter: Meter) -> None:
         result = export.export_changes(session, Path(folder) / "out")
         total = time.perf_counter() - started
         sign, encrypt = meter.take()
-        size_mb = Path(result["file"]).stat().st_size / 1e6
-        decrypt = decrypt_time(province, Path(result["file"]), Path(folder))
+        size_mb = Path(result.file).stat().st_size / 1e6
+        decrypt = decrypt_time(province, Path(result.file), Path(folder))
         province.close()
     for stale in OUT.glob(work.name + "*"):
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    _report(f"first export of a {size:,}-dossier unit ({result['dossiers']:,} dossiers, {size_mb:.0f} MB encrypted)",
+    _report(f"first export of a {size:,}-dossier unit ({result.dossiers:,} dossiers, {size_mb:.0f} MB encrypted)",
             total, sign, encrypt, decrypt, "one run")
 
 

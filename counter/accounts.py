@@ -23,7 +23,7 @@ from counter import audit, sync_log
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.errors import CounterError
-from counter.roles import ROLES
+from counter.roles import ROLES, Account
 from counter.session import Session
 from counter.text import NAME, clean_text, nfc
 from db import officers as officer_table
@@ -72,14 +72,14 @@ def create(session: Session, username: str, full_name: str, role: str, password:
         audit.log(session, "account_created", name, {"full_name": person, "role": role})
         session.note(Changes(accounts=True))
     session.forget_cached()
-    return public(officer_table.by_username(session.db, name))
+    return public(_account(session, name))
 
 
-def login(session: Session, username: str, password: str, at: datetime | None = None) -> dict:
+def login(session: Session, username: str, password: str, at: datetime | None = None) -> Account:
     row = _checked_password(session, username, password, at or now())
     with write(session.db):
         _after_success(session, row, password)
-        session.user = public(row)
+        session.user = Account.of(row)
         audit.log(session, "login", row["username"])
         session.note(Changes(accounts=True))
     return session.user
@@ -113,7 +113,7 @@ def change_password(session: Session, username: str, password: str, current: str
 
 def is_own(session: Session, username: str) -> bool:
     """Whether `username` is the logged-in officer's own account."""
-    return session.user is not None and session.user["username"] == nfc(username).lower()
+    return session.user is not None and session.user.username == nfc(username).lower()
 
 
 def set_active(session: Session, username: str, active: bool) -> None:
@@ -161,7 +161,8 @@ def check_password(password: str) -> None:
         raise CounterError("Mật khẩu không được là một nhóm ký tự ngắn lặp lại.", "password is a short block repeated")
     if _plain_sequence(lowered):
         raise CounterError(
-            "Mật khẩu không được là một dãy liên tiếp (như 1234567890, abcdefghij, qwertyuiop); hãy chọn mật khẩu khó đoán hơn.",
+            "Mật khẩu không được là một dãy liên tiếp (như 1234567890, abcdefghij, qwertyuiop); "
+            "hãy chọn mật khẩu khó đoán hơn.",
             "password is a plain sequence",
         )
 
@@ -235,7 +236,7 @@ def replicated(row: dict) -> dict:
 
 
 def _replicate(session: Session, username: str) -> None:
-    sync_log.unit_change(session, sync_log.ACCOUNT, username, replicated(officer_table.by_username(session.db, username)))
+    sync_log.unit_change(session, sync_log.ACCOUNT, username, replicated(_account(session, username)))
 
 
 def _locked(username: str, until: datetime) -> CounterError:

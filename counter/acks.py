@@ -156,4 +156,5 @@ def written_runs(value: list[list[int]]) -> str:
 
 def _bad(path, why: str) -> CounterError:
     shown = "".join(ch if ch.isprintable() else "?" for ch in str(path)[:160])
-    return CounterError(f"Tệp xác nhận của tỉnh {shown} bị từ chối: {why}. Không thay đổi gì.", "acknowledgement refused")
+    return CounterError(f"Tệp xác nhận của tỉnh {shown} bị từ chối: {why}. Không thay đổi gì.",
+                        "acknowledgement refused")

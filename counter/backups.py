@@ -1,8 +1,8 @@
 """Sao lưu: verified backups, made automatically and thinned like Anki's; restores that lose nothing.
 
-Backups give way to the officer's work: the copy runs in steps at a lower
-priority, waits a moment between steps while the officer works, and stops when
-the app closes (`give_way`; nothing is kept and the next start backs up).
+Backups give way to the officer's work: the copy runs in steps, waits a
+moment between steps while the officer works, and stops when the app closes
+(`give_way`; nothing is kept and the next start backs up).
 Automatic backups go to a folder beside the database: at start-up when the
 data changed since the newest one, at every end-of-day export, and before
 every schema upgrade (db/connection.py). Each is written into the folder's
@@ -20,6 +20,7 @@ app's other connections go on working on the restored data.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -132,7 +133,19 @@ def _buckets(day: date, today: date) -> list[tuple]:
     return found
 
 
-def restore(session: Session, source: str | Path) -> dict:
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: from where, where the data it replaced was saved, and what to enter again."""
+
+    restored_from: str
+    previous_saved_as: str
+    schema_version: int
+    reservations_kept: int
+    only_in_safety_copy: list[str]
+    changed_since_backup: list[str]
+
+
+def restore(session: Session, source: str | Path) -> Restored:
     """Put a checked backup in place of the current data, which is saved as a backup first.
 
     Refused, with nothing changed, while another process has the database open, and for any
@@ -170,19 +183,19 @@ def restore(session: Session, source: str | Path) -> dict:
         raise CounterError(str(exc), "another process has the database open; close motcua there first") from None
     except backup_db.BackupError as exc:
         raise CounterError(str(exc), "this file may not be restored") from None
-    return {"restored_from": str(source), "previous_saved_as": str(safety), "schema_version": version, **report}
+    return Restored(str(source), str(safety), version, **report)
 
 
-def restore_summary(result: dict) -> list[str]:
+def restore_summary(result: Restored) -> list[str]:
     """What the officer must know after a restore, one sentence a line (CLI and Backups page)."""
-    lines = [f"Đã khôi phục từ {result['restored_from']}; dữ liệu trước đó được lưu tại {result['previous_saved_as']}."]
-    if result["schema_version"] < LATEST:
-        lines.append(f"Bản sao lưu ở lược đồ {result['schema_version']} đã được nâng cấp lên lược đồ {LATEST}.")
-    if result["only_in_safety_copy"]:
+    lines = [f"Đã khôi phục từ {result.restored_from}; dữ liệu trước đó được lưu tại {result.previous_saved_as}."]
+    if result.schema_version < LATEST:
+        lines.append(f"Bản sao lưu ở lược đồ {result.schema_version} đã được nâng cấp lên lược đồ {LATEST}.")
+    if result.only_in_safety_copy:
         lines.append("Các hồ sơ chỉ có trong bản lưu trước khi khôi phục, cần nhập lại: "
-                     + ", ".join(result["only_in_safety_copy"])
+                     + ", ".join(result.only_in_safety_copy)
                      + ". Mã của các hồ sơ này vẫn được giữ, không cấp lại cho người khác.")
-    if result["changed_since_backup"]:
+    if result.changed_since_backup:
         lines.append("Các hồ sơ đã thay đổi sau thời điểm của bản sao lưu, cần cập nhật lại: "
-                     + ", ".join(result["changed_since_backup"]) + ".")
+                     + ", ".join(result.changed_since_backup) + ".")
     return lines

@@ -122,7 +122,8 @@ def parse_rows(rows: list[list[str]]) -> list[Procedure]:
     if len(rows) > MAX_PROCEDURES + 1:
         raise CounterError(f"Tệp danh mục có quá {written(MAX_PROCEDURES)} thủ tục.",
                            f"more than {MAX_PROCEDURES} procedures")
-    procedures, seen = [], {}
+    procedures: list[Procedure] = []
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {name: row[i] if i < len(row) else "" for i, name in enumerate(header) if name}
         try:

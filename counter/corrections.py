@@ -93,7 +93,7 @@ def _procedure_change(session: Session, dossier: Dossier, code: str) -> dict:
             "Chỉ đổi được thủ tục khi hồ sơ đang giải quyết.", "the procedure can change only while in progress"
         )
     chosen = procedure(session, code)
-    started = from_iso(dossier_table.last_event_at(session.db, dossier.id, CLOCK_STARTS))
+    started = from_iso(dossier_table.last_event_at(session.db, dossier.id, CLOCK_STARTS) or iso(dossier.received_at))
     due = due_date(started, chosen.days, session.calendar, TimeRules.of(session.settings, chosen.cutoff))
     return {
         "procedure_code": chosen.code, "procedure_name": chosen.name, "days": chosen.days,

@@ -82,7 +82,7 @@ def _stamp(session: Session, rows: dict) -> None:
     station = sync_table.station(session.db)
     origin, seq, lamport = station["ws_id"], station["seq"], station["lamport"]
     receipts: dict[int, int] = {}
-    events = []
+    events: list[tuple] = []
     for dossier_id, at, kind, officer, detail in rows["events"]:
         seq, lamport = seq + 1, lamport + 1
         if kind == EventKind.RECEIVED:
@@ -125,7 +125,7 @@ class _Generator:
     def _people(self, count: int) -> list[dict]:
         """The applicants, about three dossiers each, so many come back."""
         taken = demo_table.known_id_numbers(self.session.db)
-        people = []
+        people: list = []
         while len(people) < count:
             person = self._person()
             if person["id_number"] in taken:
@@ -168,7 +168,7 @@ class _Generator:
         return shas
 
     def batch(self, size: int) -> dict:
-        rows = {"reservations": [], "dossiers": [], "documents": [], "events": []}
+        rows: dict[str, list] = {"reservations": [], "dossiers": [], "documents": [], "events": []}
         for _ in range(size):
             # Spread evenly over the period, in time order, so codes and ledger numbers ascend.
             index = min(len(self.days) - 1, self.made * len(self.days) // self.count)
@@ -197,7 +197,8 @@ class _Generator:
         values = {
             "id": dossier_id, "code": code, "code_rev": code[::-1], "unit_code": settings.unit_code,
             "workstation": settings.workstation, "procedure_code": proc.code, "procedure_name": proc.name,
-            "days": proc.days, "applicant_id": person["id"], "applicant_name": person["name"], "name_folded": fold(person["name"]),
+            "days": proc.days, "applicant_id": person["id"], "applicant_name": person["name"],
+            "name_folded": fold(person["name"]),
             "id_number": person["id_number"], "phone": person["phone"], "address": person["address"],
             "email": "", "channel": channel, "fee": proc.fee or 0, "received_at": stamp,
             "clock_start_at": iso(due.clock_start), "due_at": iso(due.due_at),

@@ -23,7 +23,8 @@ def attach(session: Session, code: str, document: int | None = None, result: boo
     the document as needing no scan."""
     session.require(TABLE[EventKind.DIGITIZED].permission)
     if (document is None) == (not result):
-        raise CounterError("Chọn một giấy tờ (--document N) hoặc kết quả (--result).", "choose --document N or --result")
+        raise CounterError("Chọn một giấy tờ (--document N) hoặc kết quả (--result).",
+                           "choose --document N or --result")
     if (file is None) == (not not_required):
         raise CounterError("Chọn tệp (--file) hoặc đánh dấu không cần số hóa (--not-required).",
                            "choose --file or --not-required")
@@ -55,6 +56,7 @@ def _attach_result(session: Session, dossier: Dossier, path: Path | None, not_re
                            "a result cannot be marked not required")
     if dossier.result_at is None or not allows(EventKind.RESULT_DIGITIZED, dossier.status):
         raise CounterError(f"Hồ sơ {dossier.code} chưa có kết quả để số hóa.", "the dossier has no result yet")
+    assert path is not None, "a file is given whenever not_required is not (checked by attach)"
     sha, size = session.files.add(path)
     with write(session.db):
         file_table.record(session.db, sha, size, path.name, iso(now()))

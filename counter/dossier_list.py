@@ -20,7 +20,7 @@ from counter.dossier import STATUSES, judge
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import nfc
-from counter.transitions import FEW, EventKind, Status, TABLE
+from counter.transitions import FEW, TABLE, EventKind, Status
 from db import dossier_list as list_queries
 
 # A result that exists and can still be digitized (counter/transitions.py).

@@ -14,6 +14,7 @@ from counter.text import CODE, clean_text, fold
 from counter.transitions import TABLE, EventKind
 from db import dossiers as dossier_table
 from db import sync as sync_table
+from db.dossiers import EventRow
 
 
 def get(session: Session, code: str, with_documents: bool = True) -> Dossier:
@@ -30,7 +31,7 @@ def many(session: Session, ids: list[int]) -> list[Dossier]:
     return [Dossier.from_row(row) for row in dossier_table.by_ids(session.db, ids)]
 
 
-def events(session: Session, dossier: Dossier) -> list[dict]:
+def events(session: Session, dossier: Dossier) -> list[EventRow]:
     return dossier_table.events_of(session.db, dossier.id)
 
 

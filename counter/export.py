@@ -54,6 +54,20 @@ def default_folder(session: Session) -> Path:
 
 
 @dataclass(frozen=True)
+class Exported:
+    """One export file written: its path, sequence and counts, the key that signed it, whether it is
+    encrypted to the province, and whether it was an earlier export written again."""
+
+    file: str
+    sequence: int
+    dossiers: int
+    events: int
+    encrypted: bool
+    signed_by: str
+    resent: bool
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What one file holds: a new export, or an earlier one written again."""
 
@@ -70,9 +84,8 @@ class _Plan:
 
 
 def export_changes(session: Session, out_dir: Path | None = None, with_files: bool = False, progress=None,
-                   resend: int | None = None) -> dict:
-    """Write the changes since the last export (or, with `resend`, that earlier export again);
-    returns {"file", "sequence", "dossiers", "events", "encrypted", "signed_by", "resent"}.
+                   resend: int | None = None) -> Exported:
+    """Write the changes since the last export (or, with `resend`, that earlier export again).
 
     `progress(done, total)` is called as dossiers are written (total: dossiers to write).
     """
@@ -199,7 +212,7 @@ def _cannot_write(folder: Path, exc: OSError) -> CounterError:
 
 
 def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written: dict, started: datetime,
-              recipient: "package.Pinned | None") -> dict:
+              recipient: "package.Pinned | None") -> Exported:
     """Verify the written file (encrypt it and read that back), then rename it and mark the
     changes exported together."""
     db = session.db
@@ -257,9 +270,8 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
         stale += session.path.resolve().parent.glob(f".motcua-export-{target.name}.*.partial")
     for path in stale:
         path.unlink(missing_ok=True)
-    return {"file": str(target), "sequence": written["sequence"], "dossiers": written["counts"]["dossiers"],
-            "events": written["counts"]["events"], "encrypted": recipient is not None,
-            "signed_by": written["signer"]["fingerprint"], "resent": plan.resend}
+    return Exported(str(target), written["sequence"], written["counts"]["dossiers"], written["counts"]["events"],
+                    recipient is not None, written["signer"]["fingerprint"], plan.resend)
 
 
 def _encrypted(plain: Path, target: Path, recipient: "package.Pinned") -> Path:
@@ -280,7 +292,8 @@ def _encrypted(plain: Path, target: Path, recipient: "package.Pinned") -> Path:
     # The plain archive was verified whole; what was encrypted is what reads back.
     if read_back != sealed.plaintext_sha256:
         sealed_path.unlink(missing_ok=True)
-        raise CounterError("Tệp xuất đã mã hóa đọc lại không khớp dữ liệu đã ghi.", "the encrypted export did not read back")
+        raise CounterError("Tệp xuất đã mã hóa đọc lại không khớp dữ liệu đã ghi.",
+                           "the encrypted export did not read back")
     return sealed_path
 
 
@@ -361,7 +374,8 @@ def _event_lines(session: Session, changed: list[tuple[int, int]], marks: dict[s
         for event_id, code, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq in \
                 export_table.events_by_origins(session.db, ids, marks):
             record = sync_records.event_record(origin, (seq, lamport, at, kind, officer, json.loads(detail), code,
-                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail, code))
+                                                        receipt_origin, receipt_seq), {}, _legacy(session, kind, detail,
+                                                                                                  code))
             yield export_archive.line({"id": event_id, "dossier": code, "at": at, "kind": kind, "officer": officer,
                                        "detail": record["detail"], "origin": origin, "seq": seq, "lamport": lamport,
                                        "receipt": record["receipt"]})

@@ -344,8 +344,9 @@ def verify(path: Path, seal: str | None = None, contents: bool = True) -> Verifi
             from None
     counts = manifest["counts"]
     named = 3 if signed else 2
+    audit_rows = manifest["audit"]["rows"] if signed else 0
     if counts["dossiers"] != listed[DOSSIERS]["records"] or counts["events"] != listed[EVENTS]["records"] or \
-            counts["files"] != len(listed) - named or (signed and manifest["audit"]["rows"] != listed[AUDIT]["records"]):
+            counts["files"] != len(listed) - named or (signed and audit_rows != listed[AUDIT]["records"]):
         raise _damaged(name, "số bản ghi trong bản kê không khớp nội dung", "manifest counts do not match the parts")
     return Verified(path, seal, manifest, members, signed)
 

@@ -21,6 +21,7 @@ from counter.text import REASON, clean_text
 from db import guidance as guidance_table
 from db.connection import write
 
+
 @dataclass(frozen=True)
 class Guidance:
     id: int

@@ -87,7 +87,7 @@ def receive(
     rules = TimeRules.of(settings, chosen.cutoff)
     due = due_date(received_at, chosen.days, session.calendar, rules)
     reused = _reuse(session, person, items, reuse)
-    stored = {i: session.files.add(Path(d.file)) for i, d in enumerate(documents) if d.file}
+    stored = {i: (*session.files.add(Path(d.file)), Path(d.file).name) for i, d in enumerate(documents) if d.file}
 
     code = _reserve_code(session, received_at)
     stamp = iso(now())
@@ -95,8 +95,8 @@ def receive(
         applicant_id = applicants.remember(session, person, stamp)
         # A returning applicant: one who had a dossier here before (the base of the data re-use rate).
         returning = dossier_table.any_with_applicant(session.db, applicant_id)
-        for i, (sha, size) in stored.items():
-            file_table.record(session.db, sha, size, Path(documents[i].file).name, stamp)
+        for i, (sha, size, name) in stored.items():
+            file_table.record(session.db, sha, size, name, stamp)
             items[i]["file_sha256"] = sha
         place = sync_log.stamp(session)
         row = {
@@ -179,7 +179,7 @@ def _reuse(session: Session, person: applicants.Applicant, items: list[dict], re
     if not reuse:
         return False
     known = applicants.find(session, person.id_number or person.phone) if (person.id_number or person.phone) else []
-    earlier = [doc for a in known[:1] for doc in applicants.earlier_documents(session, a.id)]
+    earlier = [doc for a in known[:1] if a.id is not None for doc in applicants.earlier_documents(session, a.id)]
     by_id = {doc["document_id"]: doc for doc in earlier}
     by_name = {fold(doc["name"]): doc for doc in reversed(earlier)}
     used = False

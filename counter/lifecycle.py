@@ -28,7 +28,6 @@ from db import dossiers as dossier_table
 from db import files as file_table
 from db.connection import write
 
-
 # ND 61/2018 art. 19 (shared/domain/README.md, "Supplement after appraisal"): the deciding agency
 # asks for a supplement within 3 working days of receipt, listing everything at once.
 SUPPLEMENT_DAYS = 3

@@ -3,7 +3,8 @@ against its own history.
 
 A dossier's row must be the replay of its events (counter/dossier.py): a row
 edited directly in the file (a status, a due date) differs from them and is
-named. The day's figures (`daily_figures`) must sum what the dossiers count. Each event also left an audit row naming the dossier's code, so events
+named. The day's figures (`daily_figures`) must sum what the dossiers count.
+Each event also left an audit row naming the dossier's code, so events
 deleted from the file while the audit trail keeps them are named too. Events
 written before the receipt carried the dossier's first state (databases of
 earlier versions, demo data of earlier versions) cannot give every column: the
@@ -91,7 +92,8 @@ def _daily_figures(session: Session, result: Report) -> None:
     for day, name, kept, counted in indicator_table.daily_differences(session.db):
         by_day.setdefault(day, []).append(f"{name}: ghi {kept}, theo hồ sơ {counted}")
     for day, differing in by_day.items():
-        shown = "; ".join(differing[:_SHOWN]) + (f" và {len(differing) - _SHOWN} số khác" if len(differing) > _SHOWN else "")
+        more = len(differing) - _SHOWN
+        shown = "; ".join(differing[:_SHOWN]) + (f" và {more} số khác" if more > 0 else "")
         result.problems.append(f"Số liệu tổng hợp ngày {day} khác với các hồ sơ ({shown}); có thể đã bị sửa trực "
                                "tiếp trong tệp dữ liệu.")
 

@@ -24,8 +24,7 @@ from counter import integrity, sync_log
 from counter.clock import now
 from counter.errors import CounterError
 from db import backup as backup_db
-from db import clean_close
-from db import lock
+from db import clean_close, lock
 from db import sync as sync_table
 
 BUSY = ("Cơ sở dữ liệu {path} bị hỏng nhưng đang được mở bởi motcua khác trên máy này; hãy đóng motcua trên "

@@ -6,6 +6,8 @@ changes settings; the admin also manages accounts, the catalogue and the
 calendar. Each role includes the one before it.
 """
 
+from dataclasses import dataclass
+
 from counter.transitions import GRANTS, ROLE_LABELS, Permission, Role
 
 ROLES = ROLE_LABELS
@@ -21,6 +23,21 @@ HEAD = _up_to(Role.HEAD)
 ADMIN = _up_to(Role.ADMIN)
 PERMISSIONS: dict[str, frozenset[Permission]] = {Role.OFFICER: OFFICER, Role.HEAD: HEAD, Role.ADMIN: ADMIN}
 LABELS: dict[str, str] = {permission: grant.label for permission, grant in GRANTS.items()}
+
+
+@dataclass(frozen=True)
+class Account:
+    """The logged-in officer's account as a session holds it: never its password hash."""
+
+    username: str
+    full_name: str
+    role: str
+    active: bool = True
+    locked_until: str | None = None
+
+    @classmethod
+    def of(cls, row: dict) -> "Account":
+        return cls(row["username"], row["full_name"], row["role"], bool(row["active"]), row["locked_until"])
 
 
 def allows(role: str, permission: str) -> bool:

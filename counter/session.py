@@ -31,7 +31,7 @@ class Session:
             raise CounterError(str(exc), "cannot open the database") from None
         private.restrict_database(self.path, created_folder)
         self.desk_name = nfc(officer) or _login_name()
-        self.user: dict | None = None
+        self.user: roles.Account | None = None
         self.files = FileStore(folder_for(self.path))
         self._noted: list[Changes] = []  # what the writes since the last `take_changes` changed
 
@@ -56,11 +56,11 @@ class Session:
     @property
     def officer(self) -> str:
         """The name events and forms carry: the logged-in officer's, else the desk's."""
-        return self.user["full_name"] if self.user else self.desk_name
+        return self.user.full_name if self.user else self.desk_name
 
     @property
     def username(self) -> str:
-        return self.user["username"] if self.user else self.desk_name
+        return self.user.username if self.user else self.desk_name
 
     @cached_property
     def accounts_exist(self) -> bool:
@@ -80,10 +80,10 @@ class Session:
             raise CounterError(
                 f"Cần đăng nhập để {action} (dùng --user TÊN).", "login required"
             )
-        if not roles.allows(self.user["role"], permission):
+        if not roles.allows(self.user.role, permission):
             raise CounterError(
-                f"Tài khoản {self.user['username']} ({roles.ROLES[self.user['role']]}) không có quyền {action}.",
-                f"role {self.user['role']} may not {permission}",
+                f"Tài khoản {self.user.username} ({roles.ROLES[self.user.role]}) không có quyền {action}.",
+                f"role {self.user.role} may not {permission}",
             )
 
     @cached_property

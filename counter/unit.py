@@ -47,7 +47,8 @@ def configure(session: Session, **changes) -> unit_settings.UnitSettings:
     session.require("settings")
     current = session.settings
     result = unit_settings.updated(current, **changes)
-    if current.unit_code and result.unit_code != current.unit_code and dossier_table.any_with_unit(session.db, current.unit_code):
+    renamed = current.unit_code and result.unit_code != current.unit_code
+    if renamed and dossier_table.any_with_unit(session.db, current.unit_code):
         raise CounterError(
             f"Đơn vị đã có hồ sơ mang mã {current.unit_code}; không thể đổi mã định danh đơn vị.",
             "the unit code cannot change once dossiers exist",
@@ -79,7 +80,8 @@ def import_calendar(session: Session, path: str | Path) -> CalendarChange:
     with _calendar_write(session):
         calendar_table.upsert(session.db, [(o.day.isoformat(), o.working, o.reason) for o in days])
         for o in days:
-            sync_log.unit_change(session, sync_log.CALENDAR, o.day.isoformat(), {"working": o.working, "reason": o.reason})
+            sync_log.unit_change(session, sync_log.CALENDAR, o.day.isoformat(), {"working": o.working,
+                                                                                 "reason": o.reason})
         changed = _recompute(session, {o.day for o in days})
         audit.log(session, "calendar_imported", str(path), {"days": [o.day.isoformat() for o in days],
                                                              "recomputed": [c["code"] for c in changed]})

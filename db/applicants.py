@@ -3,13 +3,14 @@
 import sqlite_utils
 
 from db import rows
+from db.rows import inserted_id
 
 _COLUMNS = ("id", "id_number", "name", "phone", "address", "email", "updated_at")
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM applicants"
 
 
 def _rows(cursor) -> list[dict]:
-    return [dict(zip(_COLUMNS, row)) for row in cursor]
+    return [dict(zip(_COLUMNS, row, strict=False)) for row in cursor]
 
 
 def by_id_number(db: sqlite_utils.Database, id_number: str) -> dict | None:
@@ -27,11 +28,11 @@ def get(db: sqlite_utils.Database, applicant_id: int) -> dict | None:
 
 
 def insert(db: sqlite_utils.Database, applicant: dict) -> int:
-    return db.execute(
+    return inserted_id(db.execute(
         "INSERT INTO applicants (id_number, name, phone, address, email, updated_at)"
         " VALUES (:id_number, :name, :phone, :address, :email, :updated_at)",
         applicant,
-    ).lastrowid
+    ))
 
 
 def update(db: sqlite_utils.Database, applicant_id: int, changes: dict) -> None:

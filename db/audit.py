@@ -57,7 +57,7 @@ def first_broken(db: sqlite_utils.Database) -> tuple[int, str] | None:
 def rows(db: sqlite_utils.Database, limit: int) -> list[dict]:
     keys = ("id", "at", "officer", "action", "target", "detail")
     return [
-        dict(zip(keys, row))
+        dict(zip(keys, row, strict=False))
         for row in db.execute(
             "SELECT id, at, officer, action, target, detail FROM audit ORDER BY id DESC LIMIT ?", [limit]
         )

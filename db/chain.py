@@ -45,7 +45,7 @@ def anchors_near(db: sqlite_utils.Database, unit_id: int, workstation: int, sequ
             f" sequence = (SELECT sequence FROM province_chain WHERE unit_id = ? AND workstation = ? AND {condition}"
             f" ORDER BY sequence {order} LIMIT 1) ORDER BY file_id",
             [unit_id, workstation, unit_id, workstation, sequence]).fetchall()
-        return [dict(zip(ANCHOR_FIELDS, row)) for row in found]
+        return [dict(zip(ANCHOR_FIELDS, row, strict=False)) for row in found]
 
     return {"before": at("sequence < ?", "DESC"), "same": at("sequence = ?", "ASC"),
             "after": at("sequence > ?", "ASC")}
@@ -57,7 +57,7 @@ def same_export(db: sqlite_utils.Database, unit_code: str, workstation: int, seq
         f"SELECT {', '.join('c.' + f for f in ANCHOR_FIELDS)} FROM province_chain c JOIN province_units u"
         " ON u.id = c.unit_id WHERE u.code = ? AND c.workstation = ? AND c.sequence = ? ORDER BY c.file_id",
         [unit_code, workstation, sequence]).fetchall()
-    return [dict(zip(ANCHOR_FIELDS, row)) for row in found]
+    return [dict(zip(ANCHOR_FIELDS, row, strict=False)) for row in found]
 
 
 def sources_of(db: sqlite_utils.Database, seals: list[str]) -> set[tuple[str, int]]:

@@ -20,6 +20,7 @@ holds while it copies the backup in.
 
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
@@ -186,6 +187,8 @@ def network_filesystem(path: Path, mounts: str | None = None) -> str | None:
 
 
 def _windows_remote(resolved: str) -> bool:
+    if sys.platform != "win32":
+        return False
     import ctypes
 
     drive_remote = 4

@@ -277,7 +277,7 @@ def rows(db: sqlite_utils.Database, wanted: list[int]) -> list[dict]:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         cursor = db.conn.execute(select + "(" + ",".join("?" * len(chunk)) + ")", chunk)
-        found += [dict(zip(LIST_COLUMNS, row)) for row in cursor]
+        found += [dict(zip(LIST_COLUMNS, row, strict=False)) for row in cursor]
     return found
 
 

@@ -3,10 +3,12 @@
 import json
 import re
 from collections.abc import Iterator
+from typing import TypedDict
 
 import sqlite_utils
 
 from db import rows
+from db.rows import inserted_id
 
 DOSSIER_COLUMNS = (
     "id", "code", "unit_code", "workstation", "procedure_code", "procedure_name", "days",
@@ -56,7 +58,7 @@ def insert(db: sqlite_utils.Database, dossier: dict) -> int:
     values["code_rev"] = values["code"][::-1]
     names = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
-    return db.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})", values).lastrowid
+    return inserted_id(db.execute(f"INSERT INTO dossiers ({names}) VALUES ({marks})", values))
 
 
 def update(db: sqlite_utils.Database, dossier_id: int, changes: dict) -> None:
@@ -120,15 +122,29 @@ def add_event(db: sqlite_utils.Database, dossier_id: int, at: str, kind: str, of
     it was taken on, None for a receipt."""
     origin, seq, lamport = stamp
     receipt_origin, receipt_seq = receipt or (None, None)
-    return db.execute(
+    return inserted_id(db.execute(
         "INSERT INTO events (dossier_id, at, kind, officer, detail, origin, seq, lamport, receipt_origin, receipt_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [dossier_id, at, kind, officer, json.dumps(detail, ensure_ascii=False), origin, seq, lamport,
          receipt_origin, receipt_seq],
-    ).lastrowid
+    ))
 
 
-def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[dict]:
+class EventRow(TypedDict):
+    """One event of a dossier as the log holds it; `receipt`: [origin, seq] of the receipt it was taken on."""
+
+    id: int
+    at: str
+    kind: str
+    officer: str
+    detail: dict
+    origin: str
+    seq: int
+    lamport: int
+    receipt: list | None
+
+
+def events_of(db: sqlite_utils.Database, dossier_id: int) -> list[EventRow]:
     """A dossier's events in the unit's one order (counter/dossier.py: order_key)."""
     return [
         {"id": i, "at": at, "kind": kind, "officer": officer, "detail": json.loads(detail), "origin": origin,

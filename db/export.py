@@ -48,20 +48,20 @@ def last_export(db: sqlite_utils.Database) -> dict | None:
     row = db.execute(
         "SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports ORDER BY finished_at DESC, id DESC LIMIT 1"
     ).fetchone()
-    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+    return dict(zip(EXPORT_COLUMNS, row, strict=False)) if row else None
 
 
 def export_of(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
     row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence = ?",
                      [workstation, sequence]).fetchone()
-    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+    return dict(zip(EXPORT_COLUMNS, row, strict=False)) if row else None
 
 
 def previous_export(db: sqlite_utils.Database, workstation: int, sequence: int) -> dict | None:
     """The export of `workstation` just before `sequence`."""
     row = db.execute("SELECT " + ", ".join(EXPORT_COLUMNS) + " FROM exports WHERE workstation = ? AND sequence < ?"
                      " ORDER BY sequence DESC LIMIT 1", [workstation, sequence]).fetchone()
-    return dict(zip(EXPORT_COLUMNS, row)) if row else None
+    return dict(zip(EXPORT_COLUMNS, row, strict=False)) if row else None
 
 
 def last_event_id(db: sqlite_utils.Database) -> int:
@@ -96,7 +96,7 @@ def origin_spans(db: sqlite_utils.Database, after: int, through: int) -> dict[st
 def dossier_rows(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
     marks = ",".join("?" * len(ids))
     cursor = db.execute("SELECT " + ", ".join(DOSSIER_COLUMNS) + f" FROM dossiers WHERE id IN ({marks})", ids)
-    return {row[0]: dict(zip(DOSSIER_COLUMNS, row)) for row in cursor}
+    return {row[0]: dict(zip(DOSSIER_COLUMNS, row, strict=False)) for row in cursor}
 
 
 def documents_of(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[dict]]:
@@ -108,7 +108,7 @@ def documents_of(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[di
         ids,
     )
     for row in cursor:
-        document = dict(zip(DOCUMENT_COLUMNS, row))
+        document = dict(zip(DOCUMENT_COLUMNS, row, strict=False))
         result[document["dossier_id"]].append(document)
     return result
 
@@ -116,7 +116,7 @@ def documents_of(db: sqlite_utils.Database, ids: list[int]) -> dict[int, list[di
 
 
 def file_names(db: sqlite_utils.Database, shas: list[str]) -> dict[str, str]:
-    result = {}
+    result: dict[str, str] = {}
     for start in range(0, len(shas), 500):
         chunk = shas[start:start + 500]
         marks = ",".join("?" * len(chunk))
@@ -148,7 +148,8 @@ def changed_by_origins(db: sqlite_utils.Database, marks: dict[str, tuple[int, in
                       values).fetchall()
 
 
-def event_span(db: sqlite_utils.Database, marks: dict[str, tuple[int, int]]) -> tuple[int | None, int | None, str | None]:
+def event_span(db: sqlite_utils.Database, marks: dict[str, tuple[int, int]]) -> tuple[int | None, int | None,
+                                                                                      str | None]:
     """(smallest id, greatest id, earliest time) of the selected events."""
     where, values = _origin_filter(marks)
     return tuple(db.execute(f"SELECT min(id), max(id), min(at) FROM events WHERE {where}", values).fetchone())

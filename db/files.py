@@ -106,4 +106,4 @@ def record(db: sqlite_utils.Database, sha256: str, size: int, name: str, now: st
 
 def info(db: sqlite_utils.Database, sha256: str) -> dict | None:
     row = db.execute("SELECT sha256, size, name, added_at FROM files WHERE sha256 = ?", [sha256]).fetchone()
-    return dict(zip(("sha256", "size", "name", "added_at"), row)) if row else None
+    return dict(zip(("sha256", "size", "name", "added_at"), row, strict=False)) if row else None

@@ -121,7 +121,7 @@ def _aggregate(db: sqlite_utils.Database, source: Source, columns: dict[str, str
         + f" FROM {source.table} WHERE {column} >= :start AND {column} < :end GROUP BY 1",
         {"start": start, "end": end, "rejected": ended[0], "stopped": ended[1]},
     )
-    return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:])} for row in rows}
+    return {row[0]: {name: value or 0 for name, value in zip(columns, row[1:], strict=False)} for row in rows}
 
 
 def _whole_days(start: str, end: str) -> bool:
@@ -138,7 +138,7 @@ def _days(db: sqlite_utils.Database, start: str, end: str) -> dict:
         "SELECT " + ", ".join(f'total("{name}")' for name in DAILY)
         + " FROM daily_figures WHERE day >= ? AND day < ?", [start[:10], end[:10]],
     ).fetchone()
-    return {0: {name: int(value) for name, value in zip(DAILY, row)}}
+    return {0: {name: int(value) for name, value in zip(DAILY, row, strict=True)}}
 
 
 def daily_differences(db: sqlite_utils.Database) -> list[tuple[str, str, int, int]]:
@@ -148,8 +148,8 @@ def daily_differences(db: sqlite_utils.Database) -> list[tuple[str, str, int, in
         sums = ", ".join(f"sum({share})" for share in day_share(figures, "dossiers"))
         for day, *values in db.execute(f"SELECT substr({column}, 1, 10), {sums} FROM dossiers"
                                        f" WHERE {column} IS NOT NULL GROUP BY 1"):
-            counted.setdefault(day, {}).update(zip(figures, values))
-    kept = {day: dict(zip(DAILY, values)) for day, *values in db.execute(
+            counted.setdefault(day, {}).update(zip(figures, values, strict=True))
+    kept = {day: dict(zip(DAILY, values, strict=True)) for day, *values in db.execute(
         "SELECT day, " + ", ".join(f'"{name}"' for name in DAILY) + " FROM daily_figures")}
     found = []
     for day in sorted(counted.keys() | kept.keys()):
@@ -171,7 +171,7 @@ def _open(db: sqlite_utils.Database, moment: str, paused: str, source: Source) -
         ") GROUP BY g",
         {"m": moment, "paused": paused},
     )
-    return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:])} for row in rows}
+    return {row[0]: {name: value or 0 for name, value in zip(OPEN, row[1:], strict=False)} for row in rows}
 
 
 def _one(source: Source, grouped: dict, names: tuple[str, ...]) -> dict:

@@ -34,10 +34,10 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 SLOTS = 64  # Windows only: bytes 1..SLOTS of the lock file, one per process holding it shared
 WAIT = 60.0  # seconds a new connection waits for a restore in another process to finish

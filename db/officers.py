@@ -5,6 +5,7 @@ import json
 import sqlite_utils
 
 from db import rows
+from db.rows import inserted_id
 
 COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active", "failed_logins", "locked_until",
            "created_at", "updated_at")
@@ -14,7 +15,7 @@ MARKER = "accounts_created"
 
 
 def _rows(cursor) -> list[dict]:
-    return [dict(zip(COLUMNS, row)) for row in cursor]
+    return [dict(zip(COLUMNS, row, strict=False)) for row in cursor]
 
 
 def ever_had_accounts(db: sqlite_utils.Database) -> bool:
@@ -42,11 +43,11 @@ def all_officers(db: sqlite_utils.Database) -> list[dict]:
 
 
 def insert(db: sqlite_utils.Database, officer: dict) -> int:
-    return db.execute(
+    return inserted_id(db.execute(
         "INSERT INTO officers (username, full_name, role, password_hash, active, failed_logins, created_at,"
         " updated_at) VALUES (:username, :full_name, :role, :password_hash, 1, 0, :created_at, :created_at)",
         officer,
-    ).lastrowid
+    ))
 
 
 def update(db: sqlite_utils.Database, officer_id: int, changes: dict) -> None:
@@ -70,11 +71,12 @@ def figures(db: sqlite_utils.Database, start: str, end: str, receipt: str, hando
         " total(e.kind = :handover AND d.rating IN ('very-satisfied', 'satisfied') AND d.rating_by = 'citizen')"
         " FROM events e JOIN dossiers d ON d.id = e.dossier_id"
         " WHERE e.at >= :start AND e.at < :end AND e.kind IN (:receipt, :handover)"
-        " AND NOT EXISTS (SELECT 1 FROM sync_conflicts c WHERE c.origin = e.origin AND c.seq = e.seq AND c.kind <> 'ledger')"
+        " AND NOT EXISTS (SELECT 1 FROM sync_conflicts c"
+        " WHERE c.origin = e.origin AND c.seq = e.seq AND c.kind <> 'ledger')"
         " GROUP BY e.officer ORDER BY e.officer",
         {"start": start, "end": end, "receipt": receipt, "handover": handover},
     )
     keys = ("officer", "received", "returned", "late", "very_satisfied", "satisfied", "unsatisfied", "rated_citizen",
             "satisfied_citizen")
     # total() is 0.0 where sum() would be NULL (no result yet); counts are whole numbers.
-    return [dict(zip(keys, (row[0], *map(int, row[1:])))) for row in rows]
+    return [dict(zip(keys, (row[0], *map(int, row[1:])), strict=False)) for row in rows]

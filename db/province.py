@@ -12,6 +12,8 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
+from db.rows import inserted_id
+
 # The fields of a dossier record the reports and checks query; the whole record is kept as received.
 QUERIED_FIELDS = (
     "code", "procedure_code", "channel", "return_channel", "status", "received_at", "due_at", "result_at",
@@ -92,10 +94,10 @@ def unit_id(db: sqlite_utils.Database, code: str, name: str, now: str) -> int:
 
 
 def add_file(db: sqlite_utils.Database, values: dict) -> int:
-    return db.execute(
+    return inserted_id(db.execute(
         f"INSERT INTO province_files ({', '.join(FILE_FIELDS)}) VALUES ({', '.join(':' + f for f in FILE_FIELDS)})",
         values,
-    ).lastrowid
+    ))
 
 
 def stored(db: sqlite_utils.Database, codes: list[str]) -> dict[str, tuple]:
@@ -209,7 +211,7 @@ def late_rows(db: sqlite_utils.Database, start: str, end: str, paused: str) -> l
         " ORDER BY 1, 3",
         {"start": start, "end": end, "paused": paused},
     )
-    return [dict(zip(columns, row)) for row in rows]
+    return [dict(zip(columns, row, strict=False)) for row in rows]
 
 
 # --- format 2: every station's own events, merged by replay (issue 12) ----------------------------

@@ -9,7 +9,9 @@ and back), blank to fill by hand as on the paper slip. The slip runs over as man
 history needs.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from counter.dossier import RETURN_CHANNELS, Dossier
 from counter.settings import UnitSettings
@@ -67,7 +69,7 @@ def defaults(form_set: str, counter: Counter) -> dict:
     }
 
 
-def render(dossier: Dossier, settings: UnitSettings, events: list[dict]) -> bytes:
+def render(dossier: Dossier, settings: UnitSettings, events: Sequence[Mapping[str, Any]]) -> bytes:
     """The rows the history records, then the hand-overs it cannot know, blank to fill by hand."""
     w = wording.effective(settings, "control", defaults)
     sheet = frame.slip_sheet(settings)
@@ -112,7 +114,7 @@ def _cells(w: dict, giver: str, taker: str, when: str, result: str, note: str) -
     ]
 
 
-def _row(w: dict, dossier: Dossier, unit: str, event: dict) -> list | None:
+def _row(w: dict, dossier: Dossier, unit: str, event: Mapping[str, Any]) -> list | None:
     """The hand-over an event records, as a table row in the wording `w`; None for events that hand
     nothing over."""
     kind, detail = event["kind"], event["detail"]
@@ -139,5 +141,6 @@ def _row(w: dict, dossier: Dossier, unit: str, event: dict) -> list | None:
         return None
     giver, taker, note = hands[kind]
     at = datetime.fromisoformat(event["at"])
-    return _cells(w, giver, taker, f"{clock(at)}\nngày {short_date(at)}", w["timeliness"].get(detail.get("timeliness"), ""),
+    return _cells(w, giver, taker, f"{clock(at)}\nngày {short_date(at)}", w["timeliness"].get(detail.get("timeliness"),
+                                                                                              ""),
                   note)

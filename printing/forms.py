@@ -7,9 +7,10 @@ that has none, no stop notice for a dossier still being processed, no stop notic
 at all under TT 01/2018, which has no such form.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from counter import dossiers, guidance
 from counter.dossier import STATUS_LABELS, Dossier
@@ -33,7 +34,7 @@ class Form:
 
     key: str
     wording: Defaults
-    draw: Callable[[Dossier, UnitSettings, list[dict], dict, Session], bytes]
+    draw: Callable[[Dossier, UnitSettings, Sequence[Mapping[str, Any]], dict, Session], bytes]
     event: str | None = None
     status: str | None = None
     missing: str = ""
@@ -140,6 +141,6 @@ def ledger_pdf(session: Session, start: date, end: date, workstation: int | None
     return ledger.render([Dossier.from_row(row) for row in rows], settings, start, end)
 
 
-def _last(history: list[dict], kind: str) -> dict | None:
+def _last(history: Sequence[Mapping[str, Any]], kind: str) -> dict | None:
     found = [event for event in history if event["kind"] == kind]
-    return found[-1] if found else None
+    return dict(found[-1]) if found else None

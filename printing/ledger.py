@@ -89,7 +89,8 @@ def _when(moment: datetime | None) -> str:
 def _cells(w: dict, dossier: Dossier, settings: UnitSettings) -> dict[str, tuple[str | list[Run], str]]:
     """Every cell a row may have, by column; each set's ledger takes its own columns."""
     contact = ", ".join(part for part in (dossier.address, dossier.phone) if part)
-    closed = STATUS_LABELS[dossier.status] if dossier.status in (Status.REJECTED, Status.STOPPED, Status.WAITING_SUPPLEMENT) else ""
+    closed = STATUS_LABELS[dossier.status] if dossier.status in (Status.REJECTED, Status.STOPPED,
+                                                                 Status.WAITING_SUPPLEMENT) else ""
     result = dossier.result_at if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
     appointment = _when(dossier.appointment_at)
     apology = w["apology"].format(date=short_date(dossier.appointment_at)) if dossier.apology_at else ""

@@ -114,7 +114,7 @@ def _checked(form: str, key: str, default: str | tuple[str, ...], text: str) -> 
             f"{where} có {len(olds)} phần, ngăn cách bằng «{SEPARATOR}»; câu chữ mới có {len(parts)} phần.",
             f"line {key!r} has {len(olds)} parts separated by {SEPARATOR!r}, got {len(parts)}",
         )
-    for number, (old, new) in enumerate(zip(olds, parts), start=1):
+    for number, (old, new) in enumerate(zip(olds, parts, strict=False), start=1):
         part = where + (f" (phần {number})" if len(olds) > 1 else "")
         if not new.strip():
             raise CounterError(f"{part} không được để trống.", f"line {key!r} is empty")

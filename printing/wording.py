@@ -46,7 +46,7 @@ def fits(default: str | tuple[str, ...], value) -> bool:
     if isinstance(default, tuple):
         if not isinstance(value, (list, tuple)) or len(value) != len(default):
             return False
-        pairs = list(zip(default, value))
+        pairs = list(zip(default, value, strict=False))
     else:
         pairs = [(default, value)]
     try:

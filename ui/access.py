@@ -10,15 +10,16 @@ accounts is in set-up mode) everything is allowed, as the services allow it.
 from PySide6.QtWidgets import QWidget
 
 from counter import roles, transitions
+from counter.roles import Account
 from counter.transitions import EventKind
 
 
 class Access:
-    def __init__(self, user: dict | None = None):
+    def __init__(self, user: Account | None = None):
         self.user = user
 
     def may(self, permission: str) -> bool:
-        return self.user is None or roles.allows(self.user["role"], permission)
+        return self.user is None or roles.allows(self.user.role, permission)
 
     def can(self, kind: EventKind, status: str) -> bool:
         """May this officer take the step `kind` on a dossier in `status`?"""
@@ -26,7 +27,7 @@ class Access:
 
     def refusal(self, permission: str) -> str:
         """Why a disabled action is disabled, in the words the service would use."""
-        role = roles.ROLES[self.user["role"]] if self.user else ""
+        role = roles.ROLES[self.user.role] if self.user else ""
         return f"Vai trò {role} không có quyền {roles.LABELS.get(permission, permission)}."
 
     def guard(self, widget: QWidget, permission: str) -> bool:
@@ -41,4 +42,4 @@ class Access:
         """The officer and role for the status line."""
         if self.user is None:
             return "chưa có tài khoản nào (chế độ thiết lập: ai dùng máy này cũng có toàn quyền)"
-        return f"{self.user['full_name']} ({roles.ROLES[self.user['role']]})"
+        return f"{self.user.full_name} ({roles.ROLES[self.user.role]})"

@@ -9,7 +9,14 @@ and is logged in at once so the window is not left without anyone.
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import accounts
@@ -26,7 +33,7 @@ HEADERS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
 
 
 class AccountsPage(QWidget):
-    logged_in = Signal(dict)  # the first account was made in set-up mode and is now logged in
+    logged_in = Signal(object)  # the first account was made in set-up mode and is now logged in
 
     def __init__(self, runner: Runner, access: Access, parent: QWidget | None = None):
         super().__init__(parent)
@@ -117,7 +124,7 @@ class AccountsPage(QWidget):
     def _selected(self) -> None:
         account = self.current()
         mine = account is not None and self.access.user is not None and \
-            account["username"] == self.access.user["username"]
+            account["username"] == self.access.user.username
         self.toggle_button.setText("Cho dùng lại tài khoản" if account and not account["active"]
                                    else "Ngừng sử dụng tài khoản")
         self.toggle_button.setEnabled(account is not None and not mine)  # never lock oneself out
@@ -169,9 +176,13 @@ class AccountsPage(QWidget):
             return
         name = account["username"]
         self.password_dialog = PasswordDialog(f"Đặt lại mật khẩu cho {name}", self)
-        self.password_dialog.accepted.connect(lambda: self._change(
-            lambda s, secret=self.password_dialog.password(): accounts.change_password(s, name, secret),
-            f"Đã đặt lại mật khẩu cho {name}; hãy báo cho cán bộ và đề nghị đổi mật khẩu khi đăng nhập."))
+
+        def reset() -> None:
+            secret = self.password_dialog.password()  # read here, on the window's thread
+            self._change(lambda s: accounts.change_password(s, name, secret),
+                         f"Đã đặt lại mật khẩu cho {name}; hãy báo cho cán bộ và đề nghị đổi mật khẩu khi đăng nhập.")
+
+        self.password_dialog.accepted.connect(reset)
         self.password_dialog.open()
 
     def _change(self, call, done_text: str) -> None:

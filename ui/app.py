@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from counter import backups, demo, integrity
 from counter.locations import default_database
 from counter.recovery import Recovery, recover_if_damaged
+from counter.roles import Account
 from counter.session import Session
 from ui import language, print_preview
 from ui.activity import Activity
@@ -144,7 +145,7 @@ class Launcher(QObject):
         self.login.rejected.connect(lambda: self.gave_up.emit(""))
         self.login.open()
 
-    def _unlock(self, user: dict | None) -> None:
+    def _unlock(self, user: Account | None) -> None:
         self._adopt(user)
         self._show_window()
         self.window.unlock(user)
@@ -175,7 +176,7 @@ class Launcher(QObject):
                                       QMessageBox.StandardButton.Ok, self.window)
         self.damage_box.open()
 
-    def _adopt(self, user: dict | None) -> None:
+    def _adopt(self, user: Account | None) -> None:
         """The other workers act for the same officer (the login itself ran on `runner`)."""
         for runner in (self.reads, self.background):
             runner.run(lambda s: _act_for(s, user))
@@ -225,7 +226,7 @@ def _state(session: Session) -> tuple[bool, bool, str]:
     return session.settings.initialised, session.accounts_exist, session.settings.unit_name
 
 
-def _act_for(session: Session, user: dict | None) -> None:
+def _act_for(session: Session, user: Account | None) -> None:
     session.user = user
     session.forget_cached()
 

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMessageBox, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import backups
@@ -148,7 +154,7 @@ class BackupsPage(QWidget):
 
     def _restored(self, backup: dict, result: dict) -> None:
         text = (f"Đã khôi phục dữ liệu về lúc {backup['at']:%H:%M:%S ngày %d/%m/%Y}. Dữ liệu trước khi "
-                f"khôi phục được giữ tại {result['previous_saved_as']}.")
+                f"khôi phục được giữ tại {result.previous_saved_as}.")
         self.message.ok(" ".join([text, *backups.restore_summary(result)[1:]]))
 
     def _refused(self, error: Exception) -> None:

@@ -12,7 +12,14 @@ to the return screen, which records it as given by the citizen (rating_by "citiz
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter.dossier import RATINGS
@@ -53,7 +60,8 @@ class CitizenWindow(QMainWindow):
         for key, label in RATINGS.items():
             button = QPushButton(label)
             button.setMinimumHeight(110)
-            button.setStyleSheet(f"QPushButton {{ {BIG} color: white; background: {COLOURS[key]}; border-radius: 8px; }}")
+            button.setStyleSheet(
+                f"QPushButton {{ {BIG} color: white; background: {COLOURS[key]}; border-radius: 8px; }}")
             button.clicked.connect(lambda _checked=False, k=key: self.choose(k))
             row.addWidget(button)
             self.choices[key] = button

@@ -8,8 +8,16 @@ scan opens inside motcua (Enter on its row, ui/scan_viewer.py).
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import catalogue, corrections, dossiers, lifecycle, scans
@@ -20,8 +28,8 @@ from ui.access import Access
 from ui.operations import Runner, message_of
 from ui.printer import FormPrinter
 from ui.scan_viewer import ScanViewer
-from ui.supplement_dialog import SupplementDialog
 from ui.sentences import event_sentence, moment
+from ui.supplement_dialog import SupplementDialog
 from ui.widgets import MessageLine, ReasonDialog, line
 
 # The buttons that take a step, and the step each takes (its status and permission: the state table).
@@ -233,7 +241,8 @@ class DossierDialog(QDialog):
             # The slip states a reason; ticking the documents is reason enough when none is typed.
             reason = dialog.text() or ("Hồ sơ còn thiếu giấy tờ cần bổ sung." if missing else "")
             # A second request (the head's, ND 61/2018 art. 19) takes the reason typed as its reason too.
-            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing, repeat_reason=reason),
+            self._run(lambda s: lifecycle.request_supplement(s, self.code, reason, missing=missing,
+                                                             repeat_reason=reason),
                       "Đã lưu: yêu cầu bổ sung, hoàn thiện hồ sơ.", "supplement")
 
         dialog.accepted.connect(request)

@@ -10,10 +10,19 @@ buttons and every message stay on a 1366×768 screen (issue 15).
 """
 
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import accounts, catalogue, unit
+from counter.roles import Account
 from counter.settings import UnitSettings
 from ui.login import password_line
 from ui.operations import Runner, message_of
@@ -46,7 +55,7 @@ class FirstRunDialog(QDialog):
         admin_form.addRow("Họ tên", self.full_name)
         admin_form.addRow("Mật khẩu", self.password)
         admin_form.addRow("Nhập lại mật khẩu", self.again)
-        self.user: dict | None = None  # the admin, logged in, when the dialog made one
+        self.user: Account | None = None  # the admin, logged in, when the dialog made one
         self.message = MessageLine()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Bắt đầu làm việc")
@@ -89,7 +98,7 @@ class FirstRunDialog(QDialog):
         self.buttons.setEnabled(False)
         self.runner.run(call, done=self._saved, failed=self._refused, label="Đang lưu thiết lập…", parent=self)
 
-    def _saved(self, user: dict | None) -> None:
+    def _saved(self, user: Account | None) -> None:
         self.user = user
         self.accept()
 

@@ -12,14 +12,23 @@ goes to the first field still empty. Ctrl+S saves and prints the receipt.
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import applicants, catalogue, cccd, dossier_list
+from counter.applicant_details import Representative
 from counter.changes import Changes
 from counter.dossier import CHANNELS
-from counter.applicant_details import Representative
 from counter.intake import DocumentInput, receive
 from counter.text import fold, nfc
 from ui.card_scan import CardScanner

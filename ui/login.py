@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter import accounts
+from counter.roles import Account
 from ui.operations import Runner, message_of
 from ui.widgets import MessageLine, line
 
@@ -22,7 +23,7 @@ def password_line(placeholder: str = "") -> QLineEdit:
 
 
 class LoginDialog(QDialog):
-    logged_in = Signal(dict)
+    logged_in = Signal(object)
 
     def __init__(self, runner: Runner, unit_name: str = "", username: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,7 +63,7 @@ class LoginDialog(QDialog):
         self.runner.run(lambda s: accounts.login(s, name, secret), done=self._logged_in, failed=self._refused,
                         label="Đang đăng nhập…", parent=self)
 
-    def _logged_in(self, user: dict) -> None:
+    def _logged_in(self, user: Account) -> None:
         self.password.clear()
         self.accept()
         self.logged_in.emit(user)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QS
 
 from counter import accounts
 from counter.changes import Changes
+from counter.roles import Account
 from ui.access import Access
 from ui.citizen_screen import CitizenWindow
 from ui.digitization import DigitizationScreen
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
         self.warning_label.clear()
         self._show_user()
 
-    def unlock(self, user: dict | None) -> None:
+    def unlock(self, user: Account | None) -> None:
         """Build the screens for this officer's role and open the first one."""
         self.access = Access(user)
         self._build()
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
         for button in (self.password_button, self.logout_button):
             button.setVisible(user is not None and self.ready)
 
-    def _first_account(self, user: dict) -> None:
+    def _first_account(self, user: Account) -> None:
         self.access.user = user
         self._show_user()
         self.user_changed.emit(user)
@@ -240,13 +241,16 @@ class MainWindow(QMainWindow):
     def change_password(self) -> None:
         if self.access.user is None:
             return
-        name = self.access.user["username"]
+        name = self.access.user.username
         self.password_dialog = PasswordDialog(f"Đổi mật khẩu của {name}", self, ask_current=True)
-        self.password_dialog.accepted.connect(lambda: self.runner.run(
-            lambda s, secret=self.password_dialog.password(), current=self.password_dialog.current_password():
-            accounts.change_password(s, name, secret, current),
-            done=lambda _r: self.statusBar().showMessage("Đã đổi mật khẩu.", 8000),
-            failed=lambda error: self.statusBar().showMessage(message_of(error), 10000)))
+
+        def change() -> None:
+            secret, current = self.password_dialog.password(), self.password_dialog.current_password()
+            self.runner.run(lambda s: accounts.change_password(s, name, secret, current),
+                            done=lambda _r: self.statusBar().showMessage("Đã đổi mật khẩu.", 8000),
+                            failed=lambda error: self.statusBar().showMessage(message_of(error), 10000))
+
+        self.password_dialog.accepted.connect(change)
         self.password_dialog.open()
 
     def backed_up(self, path) -> None:

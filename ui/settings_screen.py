@@ -16,8 +16,23 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
-    QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter import catalogue, unit
@@ -28,8 +43,8 @@ from ui.audit_page import AuditPage
 from ui.backups_page import BackupsPage
 from ui.operations import Runner, message_of
 from ui.preferences import Preferences
-from ui.procedure_editor import ProcedureDialog
 from ui.printer import FormPrinter
+from ui.procedure_editor import ProcedureDialog
 from ui.recomputed import RecomputedDialog
 from ui.refresh import Refresh
 from ui.sync_desk import SyncDesk
@@ -42,7 +57,7 @@ UNSAVED = "Thiết lập đơn vị có thay đổi chưa lưu (Ctrl+S: lưu)."
 
 
 class SettingsScreen(QWidget):
-    logged_in = Signal(dict)
+    logged_in = Signal(object)
 
     def __init__(self, runner: Runner, preferences: Preferences, printer: FormPrinter,
                  access: Access | None = None, reads: Runner | None = None, background: Runner | None = None,

@@ -7,7 +7,14 @@ the request and its slip list them (counter/lifecycle.py: request_supplement, `m
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 

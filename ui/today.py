@@ -20,13 +20,22 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
 from counter import acks, backups, export, staff_figures, usb
 from counter.changes import Changes
 from counter.clock import now
+from counter.export import Exported
 from counter.indicators import RATE_LABELS, TARGETS, Period, figures
 from ui.access import Access
 from ui.operations import Runner, message_of
@@ -242,13 +251,13 @@ class TodayScreen(QWidget):
             done=self._exported, failed=self._refused, label="Đang xuất dữ liệu cuối ngày…", parent=self,
         )
 
-    def _exported(self, result: dict) -> None:
+    def _exported(self, result: Exported) -> None:
         self.export_button.setEnabled(True)
-        self.exported = result["file"]
+        self.exported = result.file
         self.after_export.setVisible(True)
         self.find_drives()
-        text = (f"Đã xuất tệp số {result['sequence']}: {result['file']} — {result['dossiers']} hồ sơ, "
-                f"{result['events']} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh.")
+        text = (f"Đã xuất tệp số {result.sequence}: {result.file} — {result.dossiers} hồ sơ, "
+                f"{result.events} sự kiện thay đổi kể từ lần xuất trước. Hãy gửi tệp này cho tỉnh.")
         self.message.ok(text + " Đang sao lưu dữ liệu…")
         self.background.run(lambda session: backups.automatic(session, "export"),
                             done=lambda path: self._backed_up(text, path),

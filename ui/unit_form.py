@@ -2,7 +2,16 @@
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from counter.settings import FORM_SETS, LEVELS, PAGE_SIZES, UnitSettings

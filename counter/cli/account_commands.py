@@ -70,7 +70,8 @@ def user_list(session, args) -> None:
 
 def user_passwd(session, args) -> None:
     """One's own password needs the current one first; an admin resets another's without it."""
-    current = password("Mật khẩu hiện tại: ", "MOTCUA_OLD_PASSWORD") if accounts.is_own(session, args.username) else None
+    current = password("Mật khẩu hiện tại: ", "MOTCUA_OLD_PASSWORD") if accounts.is_own(session,
+                                                                                        args.username) else None
     accounts.change_password(session, args.username, password("Mật khẩu mới: ", "MOTCUA_NEW_PASSWORD"), current)
     line(f"Đã đổi mật khẩu của {args.username}.")
 

@@ -235,7 +235,7 @@ def complain(session, args) -> None:
 
 def result(session, args) -> None:
     dossier = lifecycle.record_result(session, args.code, _time(args.at), args.file)
-    judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness]
+    judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness or "on_time"]
     _done(args, dossier, f"Đã ghi nhận kết quả ({judged}) của hồ sơ")
 
 

@@ -29,15 +29,14 @@ def export_command(session, args) -> None:
     # The end-of-day export is one of the moments a verified backup is taken (issue 6).
     backup = None if args.resend else backups.automatic(session, label="export")
     if args.json:
-        emit_json({key: result[key] for key in ("file", "sequence", "dossiers", "events", "encrypted", "signed_by",
-                                                "resent")})
+        emit_json(result)
         return
     print(file=sys.stderr)
-    again = "Đã ghi lại" if result["resent"] else "Đã xuất"
-    line(f"{again} lần số {result['sequence']}: {result['dossiers']} hồ sơ, {result['events']} sự kiện.")
-    line(f"Tệp: {result['file']}")
-    line(f"Ký bằng khóa {result['signed_by']}"
-         + ("; đã mã hóa cho tỉnh: mất USB cũng không lộ dữ liệu." if result["encrypted"] else
+    again = "Đã ghi lại" if result.resent else "Đã xuất"
+    line(f"{again} lần số {result.sequence}: {result.dossiers} hồ sơ, {result.events} sự kiện.")
+    line(f"Tệp: {result.file}")
+    line(f"Ký bằng khóa {result.signed_by}"
+         + ("; đã mã hóa cho tỉnh: mất USB cũng không lộ dữ liệu." if result.encrypted else
             "; chưa mã hóa (đơn vị chưa nhập gói của tỉnh): hãy giữ kín tệp này."))
     if backup:
         line(f"Đã sao lưu: {backup}")

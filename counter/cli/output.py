@@ -1,5 +1,6 @@
 """How commands print: one JSON value with --json, short Vietnamese text otherwise."""
 
+import dataclasses
 import json
 import sys
 import unicodedata
@@ -8,6 +9,9 @@ from counter.dossier import CHANNELS, PAYMENTS, RATED_BY, RATINGS, SEXES, STATUS
 
 
 def emit_json(value) -> None:
+    """A typed result (a dataclass) prints as the object of its fields, in their order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
@@ -58,13 +62,13 @@ def dossier_text(dossier: Dossier, as_of) -> str:
         ("Hẹn trả", when(dossier.appointment_at)),
         ("Trạng thái", STATUS_LABELS[dossier.status]),
     ]
-    if dossier.result_at:
+    if dossier.result_at and dossier.timeliness:
         judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness]
         rows.append(("Có kết quả", f"{when(dossier.result_at)} ({judged})"))
     elif dossier.overdue(as_of):
         rows.append(("Cảnh báo", "đã quá hạn giải quyết"))
     if dossier.returned_at:
-        rating = RATINGS.get(dossier.rating, "chưa đánh giá")
+        rating = RATINGS.get(dossier.rating or "", "chưa đánh giá")
         if dossier.rating_by:
             rating += f", {RATED_BY[dossier.rating_by].lower()}"
         rows.append(("Đã trả", f"{when(dossier.returned_at)} cho {dossier.returned_to} ({rating})"))

@@ -29,6 +29,7 @@ def period_of(month: str | None = None, quarter: str | None = None) -> Period:
             raise CounterError(f"Sai định dạng tháng «{month}»: hãy nhập YYYY-MM, ví dụ 2025-03.",
                                f"malformed month {month!r}, expected YYYY-MM")
         return Period.month(int(found[1]), int(found[2]))
+    assert quarter is not None  # exactly one of the two was given
     found = _QUARTER.fullmatch(quarter.strip())
     if not found:
         raise CounterError(f"Sai định dạng quý «{quarter}»: hãy nhập YYYY-Qn, ví dụ 2025-Q1.",

@@ -152,7 +152,7 @@ def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_u
         seals = list(pool.map(export_archive.seal_of, paths))
         seen = province_table.known_files(db, seals)
         todo, skipped = {}, []
-        for (path, given), seal in zip(files, seals):
+        for (path, given), seal in zip(files, seals, strict=False):
             if seal in seen or seal in todo:
                 skipped.append(str(given))
             else:
@@ -539,7 +539,7 @@ def _conflict(before: tuple, unit: str, workstation: int, row: tuple) -> tuple[s
     """(kind, reason) when the stored dossier and the incoming one are not states of the same dossier."""
     stored_unit, stored_workstation, version, sha, received_at, ledger_year, ledger_number = before
     code = row[_CODE]
-    fields = dict(zip(province_table.QUERIED_FIELDS, row[_CODE:-1]))
+    fields = dict(zip(province_table.QUERIED_FIELDS, row[_CODE:-1], strict=False))
     if stored_unit != unit:
         return "other_unit", f"mã {code} đã có ở đơn vị {stored_unit}"
     if stored_workstation != workstation:

@@ -23,6 +23,7 @@ from counter.session import Session
 from counter.transitions import EventKind
 from db import province as province_table
 
+
 class UnitMerge:
     """A format 2 file's dossiers and events, merged into the unit's, in the caller's transaction."""
 

@@ -11,7 +11,8 @@ from tests.counter.test_restore_candidates import fingerprint_closed
 
 
 def _receive(cli) -> str:
-    return cli.json("receive", "--procedure", "2.001035", "--name", "Nguyễn Văn Đức", "--at", "2025-03-03 09:00")["code"]
+    return cli.json("receive", "--procedure", "2.001035", "--name", "Nguyễn Văn Đức", "--at",
+                    "2025-03-03 09:00")["code"]
 
 
 def test_backup_out_writes_a_new_verified_file(cli, tmp_path):
@@ -101,7 +102,8 @@ def test_restore_names_the_dossiers_to_enter_again(cli, db_path, tmp_path):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith(f"Đã khôi phục từ {saved}; dữ liệu trước đó được lưu tại ")
-    assert lines[1].startswith("Các hồ sơ chỉ có trong bản lưu trước khi khôi phục, cần nhập lại: ") and lost in lines[1]
+    assert lines[1].startswith("Các hồ sơ chỉ có trong bản lưu trước khi khôi phục, cần nhập lại: ")
+    assert lost in lines[1]
     assert "không cấp lại cho người khác" in lines[1]
     again = _receive(cli)
     assert again not in (kept, lost)

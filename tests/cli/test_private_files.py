@@ -39,7 +39,8 @@ def everything_under(folder: Path) -> list[Path]:
 def test_every_file_and_folder_the_command_line_makes_is_private(tmp_path, capsys, loose_umask):
     home = tmp_path / "du-lieu"
     cli = CLI(home / "unit.sqlite3", capsys)
-    assert cli("init", "--unit-code", UNIT["unit_code"], "--unit-name", UNIT["unit_name"], "--starter-catalogue")[0] == 0
+    assert cli("init", "--unit-code", UNIT["unit_code"], "--unit-name", UNIT["unit_name"],
+               "--starter-catalogue")[0] == 0
     os.umask(0o022)
     holder = sqlite3.connect(home / "unit.sqlite3")  # keeps the -wal and -shm while the commands run
     holder.execute("SELECT count(*) FROM settings").fetchone()

@@ -7,7 +7,8 @@ from tests.printing import reading
 
 @pytest.fixture
 def code(cli):
-    return cli.json("receive", "--procedure", "2.001019", "--name", "Nguyễn Văn Đức", "--at", "2025-03-03 09:00")["code"]
+    return cli.json("receive", "--procedure", "2.001019", "--name", "Nguyễn Văn Đức", "--at",
+                    "2025-03-03 09:00")["code"]
 
 
 def printed(cli, tmp_path, form: str, code: str) -> bytes:

@@ -43,7 +43,7 @@ def key_of(database: Path) -> crypto.SigningKey:
 
 
 def export_file(session: Session, folder: Path) -> Path:
-    return Path(export_changes(session, folder)["file"])
+    return Path(export_changes(session, folder).file)
 
 
 def codes(session: Session) -> list[str]:
@@ -61,7 +61,8 @@ def dump(path: Path) -> list[str]:
 
 def comparable(dossier) -> dict:
     """Every field of a dossier except the row ids local to one database."""
-    values = {f.name: getattr(dossier, f.name) for f in fields(dossier) if f.name not in ("id", "applicant_id", "documents")}
+    values = {f.name: getattr(dossier, f.name) for f in fields(dossier) if f.name not in ("id", "applicant_id",
+                                                                                          "documents")}
     values["documents"] = [replace(d, id=None) for d in dossier.documents]
     return values
 
@@ -149,7 +150,8 @@ def conforms(value, schema: dict, root: dict | None = None) -> bool:
             number = _json_type(value) in ("integer", "number")
             ok = not number or (value >= expected if keyword == "minimum" else value <= expected)
         elif keyword in ("minLength", "maxLength"):
-            ok = not isinstance(value, str) or (len(value) >= expected if keyword == "minLength" else len(value) <= expected)
+            ok = not isinstance(value,
+                                str) or (len(value) >= expected if keyword == "minLength" else len(value) <= expected)
         elif keyword == "pattern":
             ok = not isinstance(value, str) or re.search(expected, value) is not None
         else:
@@ -321,7 +323,8 @@ def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: cryp
 
 def as_format_1(path: Path, tmp_path: Path, dossier_lines: list[bytes] | None = None) -> Path:
     """The export at `path` as a format 1 file (no place in the unit's log, unsigned), as motcua wrote before
-    the unit sync and the signatures; its dossier lines replaced by `dossier_lines` if given; every hash made to match again."""
+    the unit sync and the signatures; its dossier lines replaced by `dossier_lines` if given; every hash made
+    to match again."""
     members = members_of(path)
     manifest = json.loads(members["manifest.json"])
     for key in ("ws_id", "lineage", "origins", "signer", "audit"):

@@ -69,7 +69,7 @@ def test_five_failed_logins_lock_the_account_for_15_minutes(staffed):
         accounts.login(staffed, "lan", "sai-mat-khau", at=start + timedelta(minutes=4))
     with pytest.raises(CounterError, match="đang bị khóa đến 09:19"):
         accounts.login(staffed, "lan", PASSWORD, at=start + timedelta(minutes=10))
-    assert accounts.login(staffed, "lan", PASSWORD, at=start + timedelta(minutes=20))["username"] == "lan"
+    assert accounts.login(staffed, "lan", PASSWORD, at=start + timedelta(minutes=20)).username == "lan"
 
 
 def test_failed_logins_survive_closing_the_app(staffed, db_path):
@@ -92,7 +92,7 @@ def test_an_admin_unlocks_disables_and_resets(staffed):
     accounts.unlock(staffed, "lan")
     accounts.change_password(staffed, "lan", "mat-khau-moi-2")
     accounts.set_active(staffed, "hung", False)
-    assert accounts.login(staffed, "lan", "mat-khau-moi-2")["role"] == "officer"
+    assert accounts.login(staffed, "lan", "mat-khau-moi-2").role == "officer"
     with pytest.raises(CounterError, match="Sai tên đăng nhập"):
         accounts.login(staffed, "hung", PASSWORD)
     with pytest.raises(CounterError, match="ít nhất 10"):
@@ -196,7 +196,7 @@ def test_the_right_password_among_the_five_counted_attempts_still_logs_in(staffe
     for _ in range(4):
         with pytest.raises(CounterError, match="Sai tên đăng nhập"):
             accounts.login(staffed, "lan", "sai-mat-khau")
-    assert accounts.login(staffed, "lan", PASSWORD)["username"] == "lan"
+    assert accounts.login(staffed, "lan", PASSWORD).username == "lan"
     row = staffed.db.execute("SELECT failed_logins, locked_until FROM officers WHERE username = 'lan'").fetchone()
     assert row == (0, None) and hasher.verified == 5
 
@@ -260,11 +260,11 @@ def test_changing_ones_own_password_asks_the_current_one(staffed):
     with pytest.raises(CounterError, match="dãy liên tiếp"):
         accounts.change_password(staffed, "lan", "1234567890", PASSWORD)
     accounts.change_password(staffed, "lan", "mat-khau-moi-2", PASSWORD)
-    assert accounts.login(staffed, "lan", "mat-khau-moi-2")["username"] == "lan"
+    assert accounts.login(staffed, "lan", "mat-khau-moi-2").username == "lan"
     # An admin resets another officer's password without knowing it.
     accounts.login(staffed, "admin", PASSWORD)
     accounts.change_password(staffed, "lan", "mat-khau-moi-3")
-    assert accounts.login(staffed, "lan", "mat-khau-moi-3")["username"] == "lan"
+    assert accounts.login(staffed, "lan", "mat-khau-moi-3").username == "lan"
 
 
 def test_a_hash_made_with_other_parameters_is_remade_at_login(staffed, monkeypatch):
@@ -275,4 +275,4 @@ def test_a_hash_made_with_other_parameters_is_remade_at_login(staffed, monkeypat
     accounts.login(staffed, "lan", PASSWORD)
     stored = staffed.db.execute("SELECT password_hash FROM officers WHERE username = 'lan'").fetchone()[0]
     assert extract_parameters(stored).time_cost == 2
-    assert accounts.login(staffed, "lan", PASSWORD)["username"] == "lan"
+    assert accounts.login(staffed, "lan", PASSWORD).username == "lan"

@@ -90,10 +90,10 @@ def test_restore_puts_a_backup_back_and_keeps_the_current_data(session, tmp_path
     assert dossiers.get(session, kept.code).status == "received"
     with pytest.raises(CounterError):
         dossiers.get(session, lost.code)
-    assert result["only_in_safety_copy"] == [lost.code]
-    assert result["changed_since_backup"] == [kept.code]
-    assert result["reservations_kept"] == 1
-    with Session(result["previous_saved_as"]) as previous:
+    assert result.only_in_safety_copy == [lost.code]
+    assert result.changed_since_backup == [kept.code]
+    assert result.reservations_kept == 1
+    with Session(result.previous_saved_as) as previous:
         assert dossiers.get(previous, lost.code)
     assert maintenance.check(session) == []
     # The code printed on the lost dossier's receipt stays reserved: the next citizen gets another.
@@ -120,7 +120,7 @@ def test_the_restored_database_stays_in_wal_with_motcua_s_application_id(session
 def test_an_older_backup_that_passes_its_version_s_checks_is_restored_then_upgraded(session, version):
     receive(session)  # a dossier of today's work, not in the old backup
     result = backups.restore(session, FIXTURES / f"schema-v{version}.sqlite3")
-    assert result["schema_version"] == version
+    assert result.schema_version == version
     assert "đã được nâng cấp lên lược đồ" in backups.restore_summary(result)[1]
     conn = session.db.conn
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
@@ -241,8 +241,10 @@ def _leftovers(db_path: Path) -> tuple[list[Path], list[Path]]:
     folder = backup_db.folder_for(db_path)
     folder.mkdir(exist_ok=True)
     ours = [db_path.with_name(db_path.name + ".restoring"), db_path.with_name(db_path.name + ".restoring-journal"),
-            folder / "motcua-20250303-090000-a5.sqlite3.partial", folder / "motcua-20250303-090000.sqlite3.k3j_x.partial",
-            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial-journal", folder / "motcua-backups.json.ab12.partial"]
+            folder / "motcua-20250303-090000-a5.sqlite3.partial",
+            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial",
+            folder / "motcua-20250303-090000.sqlite3.k3j_x.partial-journal",
+            folder / "motcua-backups.json.ab12.partial"]
     others = [folder / "ghi-chu.partial", db_path.with_name("thu.restoring"), folder / "motcua-20250303-090000.sqlite3",
               db_path.parent / "elsewhere" / "motcua-x.partial"]
     for path in ours + others:

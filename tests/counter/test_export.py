@@ -36,13 +36,13 @@ def _lines(data: bytes) -> list[dict]:
 def test_the_first_export_holds_everything_and_the_next_only_the_changes(session, tmp_path):
     first, second = _receive(session, 0), _receive(session, 5)
     result = export.export_changes(session, tmp_path)
-    assert (result["sequence"], result["dossiers"], result["events"]) == (1, 2, 2)
-    assert Path(result["file"]).parent == tmp_path
+    assert (result.sequence, result.dossiers, result.events) == (1, 2, 2)
+    assert Path(result.file).parent == tmp_path
 
     lifecycle.record_result(session, second.code, at=datetime(2025, 3, 4, 10, 0))
     result = export.export_changes(session, tmp_path)
-    assert (result["sequence"], result["dossiers"], result["events"]) == (2, 1, 1)
-    members = _members(Path(result["file"]))
+    assert (result.sequence, result.dossiers, result.events) == (2, 1, 1)
+    members = _members(Path(result.file))
     [record] = _lines(members["dossiers.jsonl"])
     assert record["code"] == second.code and record["status"] == "result_ready"
     [event] = _lines(members["events.jsonl"])
@@ -50,14 +50,14 @@ def test_the_first_export_holds_everything_and_the_next_only_the_changes(session
     assert record["version"] == event["id"]
 
     result = export.export_changes(session, tmp_path)
-    assert (result["sequence"], result["dossiers"], result["events"]) == (3, 0, 0)
-    assert first.code not in _members(Path(result["file"]))["dossiers.jsonl"].decode()
+    assert (result.sequence, result.dossiers, result.events) == (3, 0, 0)
+    assert first.code not in _members(Path(result.file))["dossiers.jsonl"].decode()
 
 
 def test_the_file_describes_itself_and_every_part_is_hashed(session, tmp_path):
     dossier = _receive(session)
     result = export.export_changes(session, tmp_path)
-    path = Path(result["file"])
+    path = Path(result.file)
     data = path.read_bytes()
     # The seal: SHA-256 of everything before the last 64 bytes, which hold it in hex.
     assert data[-64:].decode() == hashlib.sha256(data[:-64]).hexdigest()
@@ -82,7 +82,7 @@ def test_the_file_describes_itself_and_every_part_is_hashed(session, tmp_path):
 
 def test_the_default_folder_is_exports_beside_the_database(session, db_path):
     result = export.export_changes(session)
-    assert Path(result["file"]).parent == db_path.parent / "exports"
+    assert Path(result.file).parent == db_path.parent / "exports"
     assert export.last_export_at(session) is not None
 
 
@@ -110,8 +110,8 @@ def test_an_export_interrupted_midway_marks_nothing_and_the_next_is_complete(ses
     assert export.last_export_at(session) is None
 
     result = export.export_changes(session, out)
-    assert (result["sequence"], result["dossiers"]) == (1, 60)
-    assert result["events"] == export_table.last_event_id(session.db)
+    assert (result.sequence, result.dossiers) == (1, 60)
+    assert result.events == export_table.last_event_id(session.db)
 
 
 def test_a_failure_after_the_file_is_written_leaves_nothing_marked(session, tmp_path, monkeypatch):
@@ -126,7 +126,7 @@ def test_a_failure_after_the_file_is_written_leaves_nothing_marked(session, tmp_
         export.export_changes(session, out)
     assert list(out.iterdir()) == [] and export.last_export_at(session) is None
     monkeypatch.undo()
-    assert export.export_changes(session, out)["sequence"] == 1
+    assert export.export_changes(session, out).sequence == 1
 
 
 def test_an_export_process_killed_midway_leaves_the_next_export_complete(session, db_path, tmp_path):
@@ -149,8 +149,8 @@ def test_an_export_process_killed_midway_leaves_the_next_export_complete(session
     assert export.last_export_at(session) is None
 
     result = export.export_changes(session, out)
-    assert (result["sequence"], result["dossiers"]) == (1, 40)
-    assert [p.name for p in out.iterdir()] == [Path(result["file"]).name]
+    assert (result.sequence, result.dossiers) == (1, 40)
+    assert [p.name for p in out.iterdir()] == [Path(result.file).name]
 
 
 def test_with_files_carries_each_scan_once(session, tmp_path):
@@ -159,11 +159,11 @@ def test_with_files_carries_each_scan_once(session, tmp_path):
     documents = [intake.DocumentInput("Tờ khai", file=scan), intake.DocumentInput("Bản sao", file=scan)]
     _receive(session, documents=documents)
     without = export.export_changes(session, tmp_path / "a")
-    assert [n for n in _members(Path(without["file"])) if n.startswith("files/")] == []
+    assert [n for n in _members(Path(without.file)) if n.startswith("files/")] == []
 
     again = _receive(session, 9, documents=documents)
     result = export.export_changes(session, tmp_path / "b", with_files=True)
-    members = _members(Path(result["file"]))
+    members = _members(Path(result.file))
     sha = hashlib.sha256(b"%PDF-1.4 scan").hexdigest()
     assert [n for n in members if n.startswith("files/")] == [f"files/{sha}"]
     assert members[f"files/{sha}"] == b"%PDF-1.4 scan"
@@ -196,14 +196,14 @@ def test_an_export_the_province_would_refuse_is_never_written(session, tmp_path,
         export.export_changes(session, out)
     assert list(out.iterdir()) == [] and export.last_export_at(session) is None
     monkeypatch.undo()
-    assert export.export_changes(session, out, with_files=True)["sequence"] == 1
+    assert export.export_changes(session, out, with_files=True).sequence == 1
 
 
 def test_scans_are_stored_uncompressed_and_the_rest_deflated(session, tmp_path):
     scan = tmp_path / "blank.bmp"
     scan.write_bytes(b"BM" + b"\xff" * 300_000)  # a blank page: deflated, it would look like a ZIP bomb
     _receive(session, documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export.export_changes(session, tmp_path / "out", with_files=True)["file"])
+    path = Path(export.export_changes(session, tmp_path / "out", with_files=True).file)
     with zipfile.ZipFile(path) as archive:
         methods = {info.filename.split("/")[0]: info.compress_type for info in archive.infolist()}
     assert methods == {"dossiers.jsonl": zipfile.ZIP_DEFLATED, "events.jsonl": zipfile.ZIP_DEFLATED,

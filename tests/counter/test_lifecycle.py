@@ -35,7 +35,8 @@ def test_supplement_pauses_and_restarts_the_time_limit_in_full(session):
 
 def test_apology_moves_the_appointment_once_and_the_dossier_stays_late(session):
     dossier = receive(session, "2025-03-03 09:00")
-    apologized = lifecycle.apologize(session, dossier.code, at("2025-03-10 09:00"), "Chờ xác minh", at("2025-03-04 09:00"))
+    apologized = lifecycle.apologize(session, dossier.code, at("2025-03-10 09:00"), "Chờ xác minh",
+                                     at("2025-03-04 09:00"))
     assert apologized.appointment_at == at("2025-03-10 09:00")
     assert apologized.due_at == at("2025-03-05 09:00")
     with pytest.raises(CounterError, match="một lần"):

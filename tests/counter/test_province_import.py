@@ -229,7 +229,7 @@ def test_scans_sent_with_the_file_reach_the_province_file_store(unit, province, 
     scan.write_bytes(b"%PDF-1.4 to khai")
     dossier = intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                              documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     assert import_files(province, [path])["dossiers"] == 1
     sha = dossier.documents[0].file_sha256
     assert province.files.path_of(sha).read_bytes() == b"%PDF-1.4 to khai"
@@ -396,7 +396,7 @@ def test_good_files_before_a_bad_one_are_not_stored_and_their_scans_leave_no_tra
     scan.write_bytes(b"%PDF-1.4 to khai")
     intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                    documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    good = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    good = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     intake.receive(unit, "1.004873", "Lê Thị Hoa", at=datetime(2025, 7, 1, 10, 0))
     second = export_file(unit, tmp_path / "out")
     lines = members_of(second)["dossiers.jsonl"].splitlines(keepends=True)
@@ -416,7 +416,7 @@ def test_a_failure_after_the_scans_are_copied_removes_them(unit, province, tmp_p
     scan.write_bytes(b"%PDF-1.4 ket qua")
     intake.receive(unit, "1.004873", "Nguyễn Văn Đức", at=datetime(2025, 7, 1, 9, 0),
                    documents=[intake.DocumentInput("Tờ khai", file=scan)])
-    path = Path(export_changes(unit, tmp_path / "out", with_files=True)["file"])
+    path = Path(export_changes(unit, tmp_path / "out", with_files=True).file)
     before = dump(province.path)
 
     def disk_full(*args):

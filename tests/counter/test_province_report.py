@@ -166,12 +166,12 @@ def test_the_workbooks_hold_the_same_figures(province, tmp_path):
     workbook.report_workbook(report, tmp_path / "report.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "report.xlsx").active
     header = [cell.value for cell in sheet[2]]
-    first = dict(zip(header, [cell.value for cell in sheet[3]]))
+    first = dict(zip(header, [cell.value for cell in sheet[3]], strict=False))
     assert first["Mã đơn vị"] == "000.00.53.H48" and first["Tiếp nhận"] == 8 and first["Trễ hạn"] == 2
     assert first["Tỷ lệ đúng hạn"] == 0.5 and first["Từ chối"] == 1 and first["Tỷ lệ đúng tiến độ (QĐ 766)"] == 0.6
     assert [cell.value for cell in sheet[5]][1] == "Toàn tỉnh"
     # The targets under the total, and the shortfalls marked red and named in the last column.
-    targets = dict(zip(header, [cell.value for cell in sheet[6]]))
+    targets = dict(zip(header, [cell.value for cell in sheet[6]], strict=False))
     assert targets["Đơn vị"] == "Mục tiêu" and targets["Tỷ lệ đúng hạn"] == "> 90%"
     assert targets["Tỷ lệ hài lòng: đất đai, xây dựng, đầu tư"] == "≥ 85%"
     on_time = sheet.cell(row=3, column=header.index("Tỷ lệ đúng hạn") + 1)

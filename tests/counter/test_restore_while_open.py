@@ -77,7 +77,7 @@ def test_a_restore_is_refused_while_another_process_has_the_database_open(sessio
         desk.quit()
 
     result = backups.restore(session, saved)  # the other desk closed: now it may
-    assert set(result["only_in_safety_copy"]) == set(printed)
+    assert set(result.only_in_safety_copy) == set(printed)
     assert _codes(session.path) == set(kept)
     assert set(printed) <= _reserved(session.path)  # their receipts' codes are never handed out again
     desk = Desk(session.path)
@@ -132,14 +132,14 @@ def test_inside_one_process_other_connections_keep_working_across_a_restore(sess
     assert not failures, failures
 
     final = _codes(session.path)
-    with Session(result["previous_saved_as"]) as safety:
+    with Session(result.previous_saved_as) as safety:
         in_safety = {row[0] for row in safety.db.execute("SELECT code FROM dossiers")}
     after = [code for code, later in receipts if later]
     assert len(after) >= 11 and set(after) <= final  # every receipt made after the restore is there
     for code, _ in receipts:
         assert code in final or code in in_safety, f"{code} was acknowledged and is nowhere"
-    assert set(lost) <= set(result["only_in_safety_copy"])
-    assert set(result["only_in_safety_copy"]) == in_safety - set(kept)
+    assert set(lost) <= set(result.only_in_safety_copy)
+    assert set(result.only_in_safety_copy) == in_safety - set(kept)
     everything = kept + lost + [code for code, _ in receipts] + [receive(session).code for _ in range(3)]
     assert len(everything) == len(set(everything)), "a code was handed out twice"
     assert set(everything) <= _reserved(session.path)

@@ -190,7 +190,7 @@ class UnitOfCounters(RuleBasedStateMachine):
         for other in pictures[1:]:
             assert other == pictures[0]
         # No event lost: every counter holds every record each counter wrote.
-        for k, session in enumerate(self.counters):
+        for session in self.counters:
             own = sync_log.ws_id(session)
             written = sync.status(session)["stations"][0]["last_seq"]
             for other in self.counters:

@@ -13,8 +13,8 @@ from counter.province import dossiers as province_dossiers
 from counter.province import figures
 from counter.province.importing import import_files
 from counter.session import Session
-from tests.counter.helpers import at, receive
 from tests.counter.export_helpers import as_format_1, enrol
+from tests.counter.helpers import at, receive
 from tests.counter.sync_helpers import PERIOD, station, sync_all
 
 
@@ -32,19 +32,19 @@ def _files(tmp_path: Path) -> tuple[list[Path], list[Session]]:
     files = []
     a = receive(one, "2025-03-03 09:00", name="Nguyễn Văn An")
     b = receive(two, "2025-03-03 09:30", procedure="2.000815", name="Trần Thị Bình")
-    files.append(Path(export_changes(one, out)["file"]))  # counter 1 exports before anyone synced
+    files.append(Path(export_changes(one, out).file))  # counter 1 exports before anyone synced
     sync_all(counters, share)
     lifecycle.record_result(three, a.code, at("2025-03-04 09:00"))
     lifecycle.return_result(three, a.code, at("2025-03-04 10:00"), rating="satisfied")
     lifecycle.request_supplement(one, b.code, "Thiếu bản sao", at("2025-03-04 08:00"))
     lifecycle.record_result(three, b.code, at("2025-03-05 09:00"))  # concurrent: set aside by the fold
     c = receive(three, "2025-03-05 10:00", name="Lê Văn Cường")
-    files += [Path(export_changes(s, out)["file"]) for s in (two, three)]
+    files += [Path(export_changes(s, out).file) for s in (two, three)]
     sync_all(counters, share)
     lifecycle.apologize(two, c.code, at("2025-03-14 10:00"), "Chờ xác minh", at("2025-03-06 08:00"))
     lifecycle.resume(two, b.code, at("2025-03-06 09:00"))
     sync_all(counters, share)
-    files += [Path(export_changes(s, out)["file"]) for s in (one, two, three)]
+    files += [Path(export_changes(s, out).file) for s in (one, two, three)]
     return files, counters
 
 
@@ -105,7 +105,7 @@ def test_version_1_files_are_still_read(tmp_path):
     with station(tmp_path, 1) as unit:
         code = receive(unit, "2025-03-03 09:00", name="Nguyễn Văn An").code
         lifecycle.record_result(unit, code, at("2025-03-04 09:00"))
-        old = as_format_1(Path(export_changes(unit, tmp_path / "out")["file"]), tmp_path)
+        old = as_format_1(Path(export_changes(unit, tmp_path / "out").file), tmp_path)
         with Session(tmp_path / "province.sqlite3") as province:
             result = import_files(province, [old], accept_unsigned=True)
             assert (result["files"], result["dossiers"], result["conflicts"]) == (1, 1, [])

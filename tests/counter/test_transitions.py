@@ -13,8 +13,21 @@ from counter import lifecycle, roles
 from counter.dossier import CHANNELS, RATINGS, REPLAYED, RETURN_CHANNELS, STATUSES
 from counter.errors import CounterError
 from counter.transitions import (
-    ANY, CLOCK_STARTS, EVENT_LABELS, GRANTS, OPEN, STATUS_LABELS, STEPS, TABLE, Clock, EventKind, Permission, Role,
-    Status, allows, kinds_from,
+    ANY,
+    CLOCK_STARTS,
+    EVENT_LABELS,
+    GRANTS,
+    OPEN,
+    STATUS_LABELS,
+    STEPS,
+    TABLE,
+    Clock,
+    EventKind,
+    Permission,
+    Role,
+    Status,
+    allows,
+    kinds_from,
 )
 from db import migrations
 from db.dossiers import DOSSIER_COLUMNS

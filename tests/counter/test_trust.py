@@ -32,11 +32,11 @@ from counter import (
     peers,
     signed_document,
 )
-from counter.errors import CounterError
 from counter import export as export_module
+from counter.errors import CounterError
 from counter.export import export_changes
-from counter.province import enrolment
 from counter.province import dossiers as province_dossiers
+from counter.province import enrolment
 from counter.province.importing import import_files
 from counter.session import Session
 from db import audit as audit_table
@@ -351,8 +351,8 @@ def test_an_encrypted_export_reveals_nothing_and_opens_only_with_the_province_ke
     _pin(unit, province, tmp_path)
     dossier = _receive(unit, "Nguyễn Thị Bí Mật")
     result = export_changes(unit, tmp_path / "usb")
-    path = Path(result["file"])
-    assert result["encrypted"] and path.name.endswith(".zip.enc")
+    path = Path(result.file)
+    assert result.encrypted and path.name.endswith(".zip.enc")
     data = path.read_bytes()
     assert data.startswith(crypto.MAGIC)
     for secret in ("Nguyễn Thị Bí Mật".encode(), b"024099887766", dossier.code.encode(), b"PK\x03\x04"):
@@ -372,7 +372,7 @@ def test_an_encrypted_export_reveals_nothing_and_opens_only_with_the_province_ke
 def test_an_encrypted_file_cut_or_altered_is_refused(unit, province, tmp_path):
     _pin(unit, province, tmp_path)
     _receive(unit)
-    path = Path(export_changes(unit, tmp_path / "out")["file"])
+    path = Path(export_changes(unit, tmp_path / "out").file)
     data = path.read_bytes()
     for name, bad in (("cut.enc", data[:-1]), ("header.enc", data[:90]),
                       ("flipped.enc", data[:100] + bytes([data[100] ^ 1]) + data[101:]),
@@ -384,7 +384,7 @@ def test_an_encrypted_file_cut_or_altered_is_refused(unit, province, tmp_path):
 def test_the_documented_script_reads_an_encrypted_export_with_cryptography_alone(unit, province, tmp_path):
     _pin(unit, province, tmp_path)
     _receive(unit)
-    path = Path(export_changes(unit, tmp_path / "out")["file"])
+    path = Path(export_changes(unit, tmp_path / "out").file)
     [block] = re.findall(r"## Reading a file without motcua.*?```python\n(.*?)```", DOCS.read_text(encoding="utf-8"),
                          re.S)
     script = tmp_path / "read_export.py"
@@ -489,20 +489,20 @@ def test_acknowledgements_show_the_gap_and_a_resend_fills_it(unit, province, tmp
     assert acks.line(state) == "Tỉnh đã nhận đến số 3 · thiếu số 2"
     Path(files[1]).unlink()
     resent = export_changes(unit, tmp_path / "again", resend=2)
-    assert resent["resent"] and resent["sequence"] == 2 and resent["dossiers"] == 1
-    assert import_files(province, [Path(resent["file"])])["files"] == 1
+    assert resent.resent and resent.sequence == 2 and resent.dossiers == 1
+    assert import_files(province, [Path(resent.file)])["files"] == 1
     # The dossier as it was at export 2 (replayed from its events: it was returned since).
     stored, _ = province_dossiers.get(province, first.code)
     assert stored.status == "result_ready" and stored.returned_at is None
-    [record] = [json.loads(line) for line in members_plain(Path(resent["file"]), province)["dossiers.jsonl"].splitlines()]
+    [record] = [json.loads(line) for line in members_plain(Path(resent.file), province)["dossiers.jsonl"].splitlines()]
     assert record["status"] == "result_ready" and record["version"] < max(
         row[0] for row in unit.db.execute("SELECT id FROM events"))
-    latest = import_files(province, [Path(export_changes(unit, tmp_path / "again", resend=2)["file"])])
+    latest = import_files(province, [Path(export_changes(unit, tmp_path / "again", resend=2).file)])
     assert latest["files"] == 0 and len(latest["skipped"]) == 1  # the same export again: skipped
     state = acks.import_ack(unit, latest["acks"][0])
     assert (state["last_sequence"], state["missing"], state["waiting"]) == (3, [], [])
     assert acks.line(state) == "Tỉnh đã nhận đến số 3"
-    assert export_changes(unit, tmp_path / "out")["sequence"] == 4  # a resend takes no number
+    assert export_changes(unit, tmp_path / "out").sequence == 4  # a resend takes no number
     assert acks.line(acks.status(unit)) == "Tỉnh đã nhận đến số 3 · chờ xác nhận số 4"
 
 
@@ -615,7 +615,7 @@ def test_the_schema_7_fixture_keeps_its_key_and_its_next_export_continues_the_ch
 
         accounts.login(session, "lan", "mat-khau-fixture")
         assert keys.current(session).fingerprint == "2NF2-TUUR-5VJU-KXS4-7XDF"
-        manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out")["file"]))["manifest.json"])
+        manifest = json.loads(members_of(Path(export_changes(session, tmp_path / "out").file))["manifest.json"])
     assert manifest["sequence"] == 3 and manifest["audit"]["after"]["id"] == 23
 
 
@@ -675,7 +675,7 @@ def test_the_same_export_from_a_key_revoked_since_is_refused_not_skipped(unit, p
     import_files(province, [path])
     # A resend made later is another file (another seal) with the same changes and anchors.
     monkeypatch.setattr(export_module, "now", lambda: datetime(2025, 3, 20, 9, 0))
-    resent = Path(export_changes(unit, tmp_path / "again", resend=1)["file"])
+    resent = Path(export_changes(unit, tmp_path / "again", resend=1).file)
     assert export_archive.seal_of(resent) != export_archive.seal_of(path)
     assert import_files(province, [resent])["skipped"] == [str(resent)]
     enrolment.revoke(province, keys.current(unit).fingerprint)

@@ -8,7 +8,13 @@ import pytest
 from counter import unit
 from counter.errors import CounterError
 from counter.working_calendar import (
-    OFFICIAL, DayOverride, WorkingCalendar, cited_document, official_schedule, overrides_csv, parse_overrides_csv,
+    OFFICIAL,
+    DayOverride,
+    WorkingCalendar,
+    cited_document,
+    official_schedule,
+    overrides_csv,
+    parse_overrides_csv,
 )
 from tests.counter.helpers import table_dump
 

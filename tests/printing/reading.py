@@ -98,7 +98,7 @@ def columns(pdf: bytes, edges: list[float], top: float, bottom: float, page: int
         middle = (x0 + x1) / 2
         if number != page or y0 < top or y1 > bottom or skip is not None and abs(y0 - skip) < 1:
             continue
-        for column, (left, right) in enumerate(zip(edges, edges[1:])):
+        for column, (left, right) in enumerate(zip(edges, edges[1:], strict=False)):
             if left <= middle < right:
                 found[column].append((round(y0), x0, word))
     return [" ".join(word for *_, word in sorted(column)) for column in found]

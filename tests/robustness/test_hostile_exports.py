@@ -104,7 +104,8 @@ class Base:
             signature = signature_member(written, signed_by or self.key)
         elif callable(signature):
             signature = signature(written)
-        entries += [Entry(b"manifest.json", written), Entry(b"manifest.json.sha256", stated if checksum is None else checksum),
+        entries += [Entry(b"manifest.json", written), Entry(b"manifest.json.sha256",
+                                                            stated if checksum is None else checksum),
                     Entry(b"manifest.json.sig", signature), chain]
         if edit_entries:
             entries = edit_entries(entries) or entries
@@ -228,7 +229,8 @@ def structure(base: Base, rng: random.Random, outside: Path) -> tuple[str, bytes
             count = rng.choice([0, 1, len(entries) - 1, len(entries) + 1, 0xFFFF])
             return f"end record counts {count}", build_zip(entries, count=count)
         if mode == "comment":
-            return "comment longer than the seal", build_zip(entries, comment=rng.choice([b"x", b"\x00", b"PK"]) + SEALED)
+            return "comment longer than the seal", build_zip(entries, comment=rng.choice([b"x", b"\x00",
+                                                                                          b"PK"]) + SEALED)
         if mode == "zip64 locator":
             data = build_zip(entries)
             end = len(data) - 83 - 22
@@ -450,7 +452,8 @@ def event_rules(base: Base, rng: random.Random, outside: Path) -> tuple[str, byt
         events[first], events[second] = events[second], events[first]
         return f"events of {code} out of order", base.build(events=events)
     elif rule == "id range":
-        record["id"] = rng.choice([base.manifest["events_range"]["through"] + 1, base.manifest["events_range"]["after"]])
+        record["id"] = rng.choice([base.manifest["events_range"]["through"] + 1,
+                                   base.manifest["events_range"]["after"]])
     elif rule == "last is not the version":
         last = {item["dossier"]: position for position, item in enumerate(records)}
         counts = collections.Counter(item["dossier"] for item in records)
@@ -459,7 +462,8 @@ def event_rules(base: Base, rng: random.Random, outside: Path) -> tuple[str, byt
         return f"last event of {code} dropped", base.build(events=events)
     elif rule == "dossier without events":
         code = rng.choice(sorted({item["dossier"] for item in records}))
-        return f"no event of {code}", base.build(events=[e for e, r in zip(events, records) if r["dossier"] != code])
+        return f"no event of {code}", base.build(events=[e for e, r in zip(events, records,
+                                                                           strict=False) if r["dossier"] != code])
     elif rule == "twice":
         events.insert(index + 1, events[index])
         return f"event line {index + 1} twice", base.build(events=events)
@@ -872,7 +876,7 @@ def world(tmp_path_factory):
         scan = root / "scan.pdf"
         scan.write_bytes(b"%PDF-1.4 to khai " + bytes(range(256)) + random.Random(3).randbytes(16 << 10))
         first = intake.receive(unit, "1.004873", "Nguyễn Văn An", at=datetime(2025, 3, 3, 9, 0))
-        first_file = Path(export_changes(unit, root / "unit" / "out")["file"])
+        first_file = Path(export_changes(unit, root / "unit" / "out").file)
         enrol(province, unit)
         intake.receive(unit, "1.004873", "Lê Thị Hoa", channel="online", phone="0912345678",
                        at=datetime(2025, 3, 4, 9, 0), documents=[intake.DocumentInput("Tờ khai", file=scan)])
@@ -883,7 +887,7 @@ def world(tmp_path_factory):
         lifecycle.return_result(unit, first.code, at=datetime(2025, 3, 11, 9, 0), channel="postal",
                                 rating="satisfied")
         digitization.attach(unit, late.code, document=1, not_required=True)
-        second_file = Path(export_changes(unit, root / "unit" / "out", with_files=True)["file"])
+        second_file = Path(export_changes(unit, root / "unit" / "out", with_files=True).file)
         key = keys.current(unit).key
     assert import_files(province, [first_file])["files"] == 1
     (home / "sentinel.txt").write_text("không được chạm vào")
@@ -942,7 +946,8 @@ def test_a_thousand_hostile_exports_are_refused_and_change_nothing(world, capsys
         monkeypatch.setattr(importing, "SECOND_PROCESS_FROM", 0 if len(seen) % 10 == 5 else usual)
         if len(seen) % 20 == 0:
             code, out, err = cli("province", "import", str(path))
-            assert code == 1 and out == "" and _one_line(err.rstrip("\n")) and err.startswith("Lỗi: "), (kind, what, err)
+            assert code == 1 and out == "" and _one_line(err.rstrip("\n")) and err.startswith("Lỗi: "), (kind, what,
+                                                                                                         err)
             message = err
         else:
             try:

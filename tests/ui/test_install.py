@@ -11,8 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import PySide6
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 QT = Path(PySide6.__file__).parent / "Qt"

@@ -54,9 +54,9 @@ def click_header(app, key: str) -> None:
                      QPoint(x, header.height() // 2))
 
 
-def expected(path, order: ListOrder, chosen: ListFilter = ListFilter()) -> list[int]:
+def expected(path, order: ListOrder, chosen: ListFilter | None = None) -> list[int]:
     with Session(path) as check:
-        return list(dossier_list.ids(check, chosen, order=order))
+        return list(dossier_list.ids(check, chosen or ListFilter(), order=order))
 
 
 def test_a_header_click_sorts_and_a_second_click_reverses(listed, demo_2k):

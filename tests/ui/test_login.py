@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from counter import accounts, dossiers, intake
 from counter.clock import now
+from counter.errors import CounterError
 from counter.session import Session
 from tests.ui.conftest import launch
 from tests.ui.helpers import press, type_text
@@ -185,7 +186,7 @@ def test_the_admin_creates_stops_unlocks_and_resets_accounts(started, unit_with_
     assert page.table.item(page.table.currentRow(), 3).text() == "Ngừng sử dụng"
 
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(CounterError):
             accounts.login(unit_with_accounts, "lan.tt", "sai-mat-khau")
     page.start()
     started.idle()
@@ -200,7 +201,7 @@ def test_the_admin_creates_stops_unlocks_and_resets_accounts(started, unit_with_
     started.idle()
     assert "Đã đặt lại mật khẩu cho lan.tt" in page.message.text()
     with Session(unit_with_accounts.path) as check:
-        assert accounts.login(check, "lan.tt", "lan-moi-2025")["role"] == "officer"
+        assert accounts.login(check, "lan.tt", "lan-moi-2025").role == "officer"
         assert not [a for a in accounts.all_accounts(check) if a["username"] == "mai.lt"][0]["active"]
 
 
@@ -270,4 +271,4 @@ def test_an_officer_changes_her_own_password_only_with_the_current_one(started, 
     with Session(unit_with_accounts.path) as check:
         actions = [row[0] for row in check.db.execute("SELECT action FROM audit WHERE target = 'lan.tt' ORDER BY id")]
         assert actions[-3:] == ["login", "login_failed", "password_changed"]  # the wrong current one counted
-        assert accounts.login(check, "lan.tt", "lan-doi-2026")["username"] == "lan.tt"
+        assert accounts.login(check, "lan.tt", "lan-doi-2026").username == "lan.tt"

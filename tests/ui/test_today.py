@@ -86,7 +86,7 @@ def test_the_screen_says_what_the_province_confirmed_and_what_it_lacks(app, sess
         files = []
         for minutes in (30, 20, 10):
             intake.receive(session, "1.001193", "Đặng Thu Thảo", at=now() - timedelta(minutes=minutes))
-            files.append(export.export_changes(session, tmp_path / "xuat")["file"])
+            files.append(export.export_changes(session, tmp_path / "xuat").file)
         [ack] = import_files(province, [files[0], files[2]])["acks"]
     acks.import_ack(session, ack)
     screen.check_export()

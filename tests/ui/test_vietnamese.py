@@ -18,8 +18,19 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QAbstractButton, QApplication, QComboBox, QFileDialog, QGroupBox, QLabel, QLineEdit, QMenu, QMessageBox,
-    QPlainTextEdit, QSpinBox, QTabWidget, QWidget,
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTabWidget,
+    QWidget,
 )
 
 from ui import language
