@@ -100,7 +100,7 @@ def _read(path: Path) -> dict:
 def _write(path: Path, record: dict) -> None:
     target = clean_close.checks_path(path)
     partial = target.with_name(target.name + ".partial")
-    with open(partial, "w", encoding="utf-8") as handle:
+    with open(partial, "w", encoding="utf-8", opener=clean_close.private_file) as handle:
         json.dump(record, handle, ensure_ascii=False)
         handle.flush()
         os.fsync(handle.fileno())

@@ -65,7 +65,7 @@ def closed(database: Path) -> None:
         text = json.dumps({"format": _FORMAT, "size": found.st_size, "mtime_ns": moment,
                            "closed_at": datetime.now().isoformat(timespec="seconds")})
         partial = mark_path(database).with_name(mark_path(database).name + ".partial")
-        with open(partial, "w", encoding="utf-8") as handle:
+        with open(partial, "w", encoding="utf-8", opener=private_file) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -102,6 +102,11 @@ def damage_noted(database: Path) -> dict | None:
         return None
     damaged = record.get("damaged") if isinstance(record, dict) else None
     return damaged if isinstance(damaged, dict) else None
+
+
+def private_file(path: str, flags: int) -> int:
+    """An `open` opener: a file only the officer's own account may read (as the database)."""
+    return os.open(path, flags, 0o600)
 
 
 def _fsync_folder(folder: Path) -> None:
