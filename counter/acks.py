@@ -15,9 +15,8 @@ from counter import audit, crypto, export_archive, package, signed_document
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.export_archive import is_int, is_time
-from counter.province import enrolment
+from counter.province import enrolment, server
 from counter.session import Session
-from db import chain as chain_table
 from db import export as export_table
 from db import keys as key_table
 from db.connection import write
@@ -30,7 +29,7 @@ _WHAT = "tệp xác nhận của tỉnh"
 
 def default_folder(session: Session) -> Path:
     """`PATH-acks/` beside the province database."""
-    return session.path.with_name(session.path.name + "-acks")
+    return server.beside(session, "-acks")
 
 
 # ---- the province writes ------------------------------------------------------------------------
@@ -49,7 +48,7 @@ def write_acks(session: Session, sources: set[tuple[str, int]], folder: Path | N
                            f"cannot create {folder}") from None
     written = []
     for unit, workstation in sorted(sources):
-        received = chain_table.received(session.db, unit, workstation)
+        received = session.province.received(unit, workstation)
         if not received:
             continue
         last = received[-1]

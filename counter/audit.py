@@ -12,6 +12,12 @@ def log(session, action: str, target: str, detail: dict | None = None) -> None:
     audit_table.append(session.db, iso(now()), session.username, action, target, detail or {})
 
 
+def province_log(session, action: str, target: str, detail: dict | None = None) -> None:
+    """A row of the province's trail, in the province's database whichever engine holds it
+    (db/province_store.py), in the transaction of the change."""
+    session.province.log(iso(now()), session.username, action, target, detail or {})
+
+
 def verify(session) -> str | None:
     """A Vietnamese description of the first broken row, or None when the chain holds."""
     broken = audit_table.first_broken(session.db)

@@ -32,7 +32,6 @@ from counter.text import NAME, clean_text, fold
 from counter.working_calendar import overrides_csv, parse_overrides_csv
 from db import calendar as calendar_table
 from db import catalogue as catalogue_table
-from db import keys as key_table
 from db import settings as settings_table
 from db.connection import write
 
@@ -98,17 +97,17 @@ def make(session: Session, out: str | Path, catalogue_file: str | Path | None = 
         days = len(overrides)
         body["calendar"] = {"file": Path(calendar_file).name[:255], "sha256": hashlib.sha256(data).hexdigest(),
                             "csv": overrides_csv(overrides).decode("utf-8")}
-    with write(session.db):
-        body["sequence"] = key_table.next_package_sequence(session.db)
+    with session.province.writing():
+        body["sequence"] = session.province.next_package_sequence()
         data = signed_document.make(KIND, body, signing)
         out = Path(out)
         _write_new(out, data)
-        key_table.add_package(session.db, {
+        session.province.add_package({
             "sequence": body["sequence"], "sha256": hashlib.sha256(data).hexdigest(), "file": str(out),
             "catalogue_sha256": body["catalogue"]["sha256"] if body["catalogue"] else None,
             "calendar_sha256": body["calendar"]["sha256"] if body["calendar"] else None,
             "made_at": body["created_at"], "made_by": session.username})
-        audit.log(session, "province_package_made", str(out), {"sequence": body["sequence"],
+        audit.province_log(session, "province_package_made", str(out), {"sequence": body["sequence"],
                                                                "procedures": procedures, "calendar_days": days})
     return {"file": str(out), "sequence": body["sequence"], "procedures": procedures, "calendar_days": days,
             "fingerprint": signing.fingerprint}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from counter import audit, crypto
 from counter.clock import iso, now
 from counter.export_archive import MAX_CERTIFICATE, MAX_ROTATIONS, is_int, is_sha256, is_text, is_time
-from counter.keys import ROTATION, current
+from counter.keys import ROTATION, StationKey, current
 from counter.session import Session
 from counter.signed_document import strict_json
 from counter.text import NAME, clean_text
@@ -31,10 +31,11 @@ SYNC = "sync"
 MAX_ROWS = 1_000_000
 
 
-def signed(session: Session, data: bytes) -> dict:
+def signed(session: Session, data: bytes, key: StationKey | None = None) -> dict:
     """The signature block a sync file carries for `data` (its header's bytes, which hold the
-    body's SHA-256): {"signer": {"key", "fingerprint", "rotations"}, "signature"}."""
-    key = current(session)
+    body's SHA-256): {"signer": {"key", "fingerprint", "rotations"}, "signature"}. `key`: the
+    workstation's key read once for a whole sync."""
+    key = key or current(session)
     return {"signer": key.signer(), "signature": crypto.b64(key.sign(SYNC, data))}
 
 

@@ -19,6 +19,7 @@ from db import officers as officer_table
 from db import settings as settings_table
 from db.connection import DatabaseError, after_commit, open_database
 from db.files import FileStore, folder_for
+from db.province import SqliteProvince
 
 
 class Session:
@@ -89,6 +90,12 @@ class Session:
     @cached_property
     def settings(self) -> unit_settings.UnitSettings:
         return unit_settings.from_stored(settings_table.load(self.db))
+
+    @cached_property
+    def province(self) -> SqliteProvince:
+        """The province's tables of this database (counter/province/; a province server has its own
+        session, counter/province/server.py)."""
+        return SqliteProvince(self.db, self.files)
 
     @cached_property
     def calendar(self) -> WorkingCalendar:

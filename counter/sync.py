@@ -3,13 +3,18 @@
 Each counter keeps its own database and shares a sync folder (a Windows/Samba share, or a USB stick
 carried from PC to PC) with the others; docs/sync.md tells the design. One sync:
 1. reads every other station's station.json in the unit's folder (another unit's, or a damaged one, is
-   skipped and reported) and refuses to go on if another station has this counter's number;
+   skipped and reported), checks its signature (counter/sync_trust.py: only a counter the unit admin
+   approved is trusted) and refuses to go on if another station has this counter's number; for each trusted
+   one, checks that the head of its audit trail continues the one seen before (counter/peers.py: extends),
+   and reports a trail cut or rewritten;
 2. writes this station's records the folder lacks (a new USB stick, a deleted file: written again from
    the database), then merges many small segments into a few (compaction);
-3. reads the others' segments in causal order, each checked whole before one write transaction applies it
-   (records, dossiers folded again, conflicts, and so what was applied of that station);
+3. reads the others' segments in causal order, each checked whole (signed by an approved counter, body
+   hash, every record) before one write transaction applies it (records, dossiers folded again, conflicts,
+   and so what was applied of that station); a segment that fails is skipped, reported and read again at the
+   next sync, so one whose counter the admin approves later is applied then;
 4. copies scans after the records, so a dossier never waits for its scans;
-5. rewrites station.json with what it applied of everyone.
+5. rewrites station.json (signed) with what it applied of everyone and the head of its own audit trail.
 A folder that is not there (share down, stick out) is reported in one line and the counter goes on.
 """
 
@@ -20,28 +25,34 @@ from pathlib import Path
 
 import orjson
 
-from counter import audit, sync_apply, sync_folder, sync_log, sync_records
+from counter import audit, peers, sync_apply, sync_folder, sync_log, sync_records, sync_trust
 from counter.changes import Changes
 from counter.clock import from_iso, iso, now
 from counter.dossier import RECEIVED_KEYS
 from counter.errors import CounterError
+from counter.export_archive import is_int, is_sha256
 from counter.province.records import code_pattern
 from counter.session import Session
 from counter.text import REASON, clean_text
 from counter.transitions import EventKind, Permission
+from db import chain as chain_table
 from db import dossiers as dossier_table
+from db import keys as key_table
 from db import lock
 from db import sync as sync_table
 from db.connection import write
 
 COMPACT_ABOVE = 50  # own segments before they are merged
+MAX_ANCHOR_ROWS = 50_000  # audit rows station.json carries at most (a peer away longer is not checked once)
+MAX_WARNINGS = 20  # audit trails found cut or rewritten that `sync status` keeps
 _verified: dict[tuple, tuple[int, int]] = {}  # own segments checked by this process: (path, size, mtime) -> range
 
 
 def sync(session: Session, folder: str | Path | None = None, scans: bool = True) -> dict:
     """One sync with the unit's folder (`folder`, else the setting `sync_folder`); the contract's summary
     {"sent", "received", "workstations", "conflicts", "skipped"} plus "ok", "problem", "folder", "waiting",
-    "new_conflicts". `scans=False` leaves the scans to `fetch_scans` (the desk does them second)."""
+    "warnings" (peers whose audit trail was found cut or rewritten). `scans=False` leaves the scans to
+    `fetch_scans` (the desk does them second)."""
     settings = session.require_unit()
     chosen = str(folder) if folder else settings.sync_folder
     if not chosen:
@@ -74,6 +85,8 @@ def status(session: Session) -> dict:
     complete = sum(1 for s in current if s["applied"] >= s["last_seq"])
     return {
         "folder": settings.sync_folder, "ws_id": me["ws_id"], "workstation": settings.workstation,
+        "fingerprint": sync_trust.current_fingerprint(session), "warnings": found.get("warnings", []),
+        "unapproved": [s for s in stations if s["current"] and not s["self"] and not s["approved"]],
         "name": settings.station_name, "lineage": me.get("lineage", []), "last_sync": found.get("last_ok"),
         "last_attempt": found.get("last_attempt"), "problem": found.get("problem"),
         "missing_since": found.get("missing_since"), "interval": settings.sync_interval,
@@ -144,19 +157,25 @@ def resolve(session: Session, conflict: str, reason: str) -> dict:
     return next(c for c in _conflicts(session) if c["id"] == wanted)
 
 
-def discover(folder: str | Path, unit_code: str) -> list[dict]:
+def discover(folder: str | Path, unit_code: str, session: Session | None = None) -> list[dict]:
     """The counters a folder holds for this unit (the set-up dialog shows them before the officer
-    chooses it): number, name, last written and when; nothing is written."""
+    chooses it): number, name, last written and when, the fingerprint of the key that signed its
+    station.json and, given this counter's `session`, whether the admin approved it; nothing is written."""
     unit = sync_folder.unit_folder(Path(folder), unit_code)
     found = []
     for ws in sync_folder.stations(unit):
         try:
             station = sync_folder.read_station(unit / ws / sync_folder.STATION, ws, unit_code)
         except sync_folder.SyncFileError as exc:
-            found.append({"ws_id": ws, "workstation": None, "name": "", "last_seen": None, "problem": str(exc)})
+            found.append({"ws_id": ws, "workstation": None, "name": "", "last_seen": None, "problem": str(exc),
+                          "fingerprint": None, "approved": False})
             continue
+        fingerprint = sync_trust.signer(station)
+        approved = session is not None and fingerprint is not None and sync_trust.check(session, station).reason is None
         found.append({"ws_id": ws, "workstation": station["workstation"], "name": station["name"],
-                      "last_seen": station["updated_at"], "records": station["last_seq"], "problem": None})
+                      "last_seen": station["updated_at"], "records": station["last_seq"],
+                      "problem": None if fingerprint else "tệp station.json không có chữ ký số hợp lệ",
+                      "fingerprint": fingerprint, "approved": approved})
     return sorted(found, key=lambda s: (s["workstation"] or 99, s["ws_id"]))
 
 
@@ -179,6 +198,12 @@ class _Run:
         self.applied = sync_apply.Applied()
         self.sent = 0
         self.started = now()
+        self.sign = sync_trust.signing(session)
+        self.found: dict[str, dict] = {}
+        self.verdicts: dict[str, peers.Verdict] = {}  # station -> its station.json's signature checked
+        self.signers: dict[str, str | None] = {}  # station -> the key that signed its station.json, if sound
+        self.untrusted: dict[str, str] = {}  # station -> why its segments were not trusted in this run
+        self.warnings: list[dict] = []
 
     def run(self, scans: bool) -> dict:
         if not _reachable(self.base):
@@ -188,6 +213,7 @@ class _Run:
         try:
             own.mkdir(parents=True, exist_ok=True)
             found = self._stations(me)
+            self.found = found
             clash = _clash(me, self.settings.workstation, found)
             if clash:
                 # Still says who it is, so the other counter sees the clash too; writes no records.
@@ -195,6 +221,7 @@ class _Run:
                 self._write_station(own, published)
                 return self._refused(clash, found)
             self._note_peers(found)
+            self._check_chains(found)
             self._write_own(own, found)
             written = sync_table.station(self.db)["seq"]
             self._read(found)
@@ -212,7 +239,10 @@ class _Run:
         with write(self.db):
             sync_table.save_status(self.db, {"last_ok": iso(self.started), "last_attempt": iso(self.started),
                                              "folder": str(self.base), "problem": None, "missing_since": None,
-                                             "clash": None})
+                                             "clash": None, "keys": self._keys(before),
+                                             "warnings": before.get("warnings", []),
+                                             "anchors": before.get("anchors", {}),
+                                             "station_writes": before.get("station_writes", 0)})
         self.session.note(self.applied.changes())
         if before.get("clash") or self.applied.settings or self.applied.calendar or self.applied.accounts:
             self.session.forget_cached()
@@ -230,6 +260,70 @@ class _Run:
             except sync_folder.SyncFileError as exc:
                 if "chưa có station.json" not in str(exc):
                     self.skipped.append({"file": self._shown(path), "reason": str(exc)})
+                continue
+            # Listed (and told apart by its number) whatever its signature; trusted only when approved.
+            data = sync_trust.signed_bytes(found[ws])
+            self.signers[ws] = sync_trust.signer(found[ws], data)
+            self.verdicts[ws] = sync_trust.check(self.session, found[ws], data)
+        return found
+
+    def _keys(self, before: dict) -> dict[str, dict]:
+        """station -> {"fingerprint", "approved_as"} of the key its station.json was signed with, for `sync status`."""
+        known = dict(before.get("keys") or {})
+        for ws in self.found:
+            known[ws] = {"fingerprint": self.signers[ws], "approved_as": self.verdicts[ws].fingerprint}
+        return known
+
+    # The audit chain between counters (issue 13) ----------------------------------------------------
+    def _check_chains(self, found: dict[str, dict]) -> None:
+        """Each trusted station's audit head must continue the one seen from it before: a trail cut or rewritten
+        there is reported here (the result's `warnings`, `sync status`, this counter's audit), once, and the new
+        head is taken as the one later files must continue. A station.json written no later than the one the
+        stored head came from (its `writes`: a stale copy on a USB stick, or files copied back onto the share) is
+        not compared."""
+        with write(self.db):
+            anchored = dict(sync_table.status(self.db).get("anchors") or {})
+            for ws, station in found.items():
+                if self.verdicts[ws].reason:
+                    continue
+                sent, seen = station.get("audit"), key_table.peer_head(self.db, ws)
+                stale = station.get("writes", 0) <= anchored.get(ws, -1)
+                if seen is not None and (stale or _not_carried(sent, seen[0])):
+                    continue  # a stale copy, or the writer has not yet read that this counter saw row seen[0]
+                reason = peers.extends(self.session, ws, sent)
+                if reason:
+                    self._warn(ws, station, reason, sent)
+                anchored[ws] = station.get("writes", 0)
+            sync_table.save_status(self.db, dict(sync_table.status(self.db), anchors=anchored))
+
+    def _warn(self, ws: str, station: dict, reason: str, sent) -> None:
+        warning = {"ws_id": ws, "workstation": station["workstation"], "name": station["name"],
+                   "fingerprint": self.signers[ws], "reason": reason, "at": iso(self.started)}
+        self.warnings.append(warning)
+        audit.log(self.session, "sync_peer_audit_broken", ws, {"workstation": station["workstation"],
+                                                               "reason": reason})
+        before = sync_table.status(self.db)
+        sync_table.save_status(self.db, dict(before, warnings=[*before.get("warnings", []), warning][-MAX_WARNINGS:]))
+        head = sent.get("head") if isinstance(sent, dict) else None
+        if isinstance(head, dict) and is_int(head.get("id")) and is_sha256(head.get("hash")):
+            key_table.set_peer_head(self.db, ws, head["id"], head["hash"], iso(self.started))
+
+    def _anchor(self) -> dict:
+        """This counter's audit head and the rows after the oldest row a trusted current peer has seen of it."""
+        me = sync_table.station(self.db)
+        head, _ = chain_table.audit_head(self.db)
+        superseded = {w for s in self.found.values() for w in s["lineage"]} | set(me.get("lineage", []))
+        seen = [s.get("audit_seen", {}).get(me["ws_id"]) for ws, s in self.found.items()
+                if ws not in superseded and not self.verdicts[ws].reason]
+        since = min([v for v in seen if v is not None], default=head)
+        return peers.anchor(self.session, max(min(since, head), head - MAX_ANCHOR_ROWS, 0))
+
+    def _audit_seen(self) -> dict[str, int]:
+        found = {}
+        for ws in self.found:
+            head = key_table.peer_head(self.db, ws)
+            if head is not None:
+                found[ws] = head[0]
         return found
 
     def _note_peers(self, found: dict[str, dict]) -> None:
@@ -316,9 +410,8 @@ class _Run:
         records = _own_records(self.session, ws, first, last)
         causal = [[seq, seen] for seq, seen in sync_table.causal_entries(self.db, ws, first, last)] or [[first, {}]]
         header = {"unit": self.unit_code, "ws_id": ws, "first": first, "last": last,
-                  "seen": sync_log.seen(self.db), "causal": causal, "written_at": iso(now()),
-                  "signature": None}  # issue 13 signs the header and body hash here
-        path = sync_folder.write_segment(own, header, [sync_folder.record_line(r) for r in records])
+                  "seen": sync_log.seen(self.db), "causal": causal, "written_at": iso(now())}
+        path = sync_folder.write_segment(own, header, [sync_folder.record_line(r) for r in records], self.sign)
         stat = path.stat()
         _verified[(str(path), stat.st_size, stat.st_mtime_ns)] = (first, last)
         shas = {item["sha256"]: item["size"] for r in records if r["type"] == "event" for item in r["files"]}
@@ -341,13 +434,17 @@ class _Run:
 
     def _write_station(self, own: Path, last: int | None = None) -> None:
         me = sync_table.station(self.db)
+        with write(self.db):  # `writes` numbers this station's station.json files: a stale copy tells itself apart
+            found = sync_table.status(self.db)
+            writes = found.get("station_writes", 0) + 1
+            sync_table.save_status(self.db, dict(found, station_writes=writes))
         sync_folder.write_station(own, {
             "unit": {"code": self.unit_code, "name": self.settings.unit_name}, "ws_id": me["ws_id"],
             "workstation": self.settings.workstation, "name": self.settings.station_name,
             "lineage": me.get("lineage", []), "software": f"motcua {_version()}",
             "last_seq": me["seq"] if last is None else last,
             "seen": sync_log.seen(self.db), "updated_at": iso(now()),
-            "public_key": None, "signature": None})  # issue 13: the station's key and its signature
+            "audit": self._anchor(), "audit_seen": self._audit_seen(), "writes": writes}, self.sign)
 
     # Reading the others -------------------------------------------------------------------------------
     def _read(self, found: dict[str, dict]) -> None:
@@ -368,7 +465,8 @@ class _Run:
             return False
         segment = self._segment_from(ws, applied + 1, bad, cache)
         if segment is None:
-            self.waiting[ws] = f"thiếu tệp dữ liệu từ bản ghi {applied + 1} của quầy {station['workstation']}"
+            self.waiting[ws] = self.untrusted.get(ws) or (
+                f"thiếu tệp dữ liệu từ bản ghi {applied + 1} của quầy {station['workstation']}")
             return False
         records = [r for r in segment.records if r["seq"] > applied]
         ready, missing = self._ready(records, segment.header["causal"], own)
@@ -401,13 +499,24 @@ class _Run:
                 continue
             if path not in cache:
                 try:
-                    cache[path] = sync_folder.read_segment(path, self.unit_code, ws, self.codes)
+                    cache[path] = sync_folder.read_segment(path, self.unit_code, ws, self.codes,
+                                                           lambda header: self._distrust(ws, header))
                 except sync_folder.SyncFileError as exc:
                     bad.add(path)
                     self.skipped.append({"file": self._shown(path), "reason": str(exc)})
                     continue
             return cache[path]
         return None
+
+    def _distrust(self, ws: str, header: dict) -> str | None:
+        """Why a segment's header (signature) is not to be trusted; None when it may be read on."""
+        reason = sync_trust.check(self.session, header).reason
+        if reason:
+            number = self.found[ws]["workstation"]
+            self.untrusted[ws] = (f"quầy {number} chưa được duyệt khóa {self.signers[ws]}"
+                                  if self.verdicts[ws].reason and self.signers[ws] else
+                                  f"chờ tệp có chữ ký hợp lệ của quầy {number}: {reason}")
+        return reason
 
     def _ready(self, records: list[dict], causal: list, own: str) -> tuple[list[dict], str | None]:
         """The longest first part of `records` whose causal history this station has applied."""
@@ -430,14 +539,16 @@ class _Run:
     def _summary(self, found: dict[str, dict], problem: str | None) -> dict:
         stations = []
         for ws, station in sorted(found.items(), key=lambda item: (item[1]["workstation"], item[0])):
+            verdict = self.verdicts.get(ws)
             stations.append({"workstation": station["workstation"], "name": station["name"], "ws_id": ws,
                              "last_seen": station["updated_at"], "events": self.received.get(ws, 0),
                              "applied": sync_table.applied(self.db, ws), "last_seq": station["last_seq"],
-                             "waiting": self.waiting.get(ws)})
+                             "waiting": self.waiting.get(ws), "fingerprint": self.signers.get(ws),
+                             "approved": verdict is not None and verdict.reason is None})
         return {"ok": problem is None, "problem": problem, "folder": str(self.base), "sent": self.sent,
                 "received": sum(self.received.values()), "workstations": stations,
                 "conflicts": _open_conflicts(self.session), "skipped": self.skipped,
-                "waiting": sorted(self.waiting.values())}
+                "waiting": sorted(self.waiting.values()), "warnings": self.warnings}
 
     def _missing(self) -> dict:
         before = sync_table.status(self.db)
@@ -539,6 +650,15 @@ def _clash(me: dict, workstation: int, found: dict[str, dict]) -> dict | None:
     return None
 
 
+def _not_carried(sent, seen_id: int) -> bool:
+    """A station's anchor starts after the row this counter saw of it, and its trail still reaches that row:
+    it cannot be compared yet (the writer has not read this counter's `audit_seen`), and is no sign of a cut."""
+    after = sent.get("after") if isinstance(sent, dict) else None
+    head = sent.get("head") if isinstance(sent, dict) else None
+    return (isinstance(after, dict) and isinstance(head, dict) and is_int(after.get("id")) and is_int(head.get("id"))
+            and seen_id < after["id"] <= head["id"])
+
+
 def _gaps(readable: list[tuple[int, int, Path]], last: int) -> list[tuple[int, int]]:
     """The parts of 1..last no readable segment covers."""
     gaps, next_needed = [], 1
@@ -557,14 +677,21 @@ def _stations(session: Session, me: dict) -> list[dict]:
     db = session.db
     peers = sync_table.peers(db)
     superseded = {w for p in peers for w in p["lineage"]} | set(me.get("lineage", []))
+    found = sync_table.status(db)
+    keys = found.get("keys") or {}
     result = [{"ws_id": me["ws_id"], "workstation": settings.workstation, "name": settings.station_name,
-               "last_seen": sync_table.status(db).get("last_ok"), "last_seq": me["seq"], "applied": me["seq"],
-               "current": True, "self": True}]
+               "last_seen": found.get("last_ok"), "last_seq": me["seq"], "applied": me["seq"],
+               "current": True, "self": True, "fingerprint": sync_trust.current_fingerprint(session),
+               "approved": True}]
     for peer in peers:
+        key = keys.get(peer["ws_id"]) or {}
+        fingerprint = key.get("fingerprint")
+        approved = bool(key.get("approved_as")) or (fingerprint is not None and key_table.is_approved(db, fingerprint))
         result.append({"ws_id": peer["ws_id"], "workstation": peer["workstation"], "name": peer["name"],
                        "last_seen": peer["updated_at"], "last_seq": peer["last_seq"],
                        "applied": sync_table.applied(db, peer["ws_id"]),
-                       "current": peer["ws_id"] not in superseded, "self": False})
+                       "current": peer["ws_id"] not in superseded, "self": False,
+                       "fingerprint": fingerprint, "approved": approved})
     return result
 
 

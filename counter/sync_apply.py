@@ -161,8 +161,9 @@ def _insert(session: Session, state: DossierState, winner: tuple[str, int], stam
     code = row["code"]
     sync_table.reserve(db, [_reservation(code, row["workstation"], row["received_at"])])
     applicant_id = _applicant(session, row, stamp)
-    dossier_id = dossier_table.insert(db, dict(row, applicant_id=applicant_id, name_folded=folded(row["applicant_name"]),
-                                              updated_at=stamp, origin=winner[0], receipt_seq=winner[1]))
+    dossier_id = dossier_table.insert(db, dict(row, applicant_id=applicant_id,
+                                              name_folded=folded(row["applicant_name"]), updated_at=stamp,
+                                              origin=winner[0], receipt_seq=winner[1]))
     _documents(session, dossier_id, state.documents, [])
     return dossier_id
 
@@ -209,7 +210,8 @@ def _documents(session: Session, dossier_id: int, wanted: tuple[DocumentState, .
         for item in fresh:
             if item["reused"]:
                 row = next(d for d in dossier_table.documents_of(db, dossier_id) if d["position"] == item["position"])
-                dossier_table.update_document(db, row["id"], {"reused_from": _reused_from(db, item, dossier_id, row["id"])})
+                reused_from = _reused_from(db, item, dossier_id, row["id"])
+                dossier_table.update_document(db, row["id"], {"reused_from": reused_from})
     if len(stored) > len(wanted):
         sync_table.delete_documents_after(db, dossier_id, len(wanted))
 

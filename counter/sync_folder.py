@@ -7,9 +7,9 @@
 Each station writes only its own folder, every file under a temporary name in the same folder, flushed
 and renamed, so a reader sees a whole file or none. Everything read from another station's folder is
 hostile input: sizes and line lengths are capped, the gzip stream is inflated in chunks against the caps,
-the header and the body's SHA-256 are checked, and every record is checked against its schema
-(counter/sync_records.py) before anything is applied. No name read from a file is ever joined to a path,
-except a scan's `files/<64 hex digits>`, checked as such.
+the header's signature (counter/sync_trust.py) and the body's SHA-256 are checked, and every record is
+checked against its schema (counter/sync_records.py) before anything is applied. No name read from a file
+is ever joined to a path, except a scan's `files/<64 hex digits>`, checked as such.
 """
 
 import gzip
@@ -19,6 +19,7 @@ import re
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,8 @@ from counter.export_archive import MAX_INT, is_sha256, is_time
 ROOT = "motcua-sync"
 STATION = "station.json"
 FILES = "files"
-FORMAT, STATION_FORMAT, VERSION = "motcua-sync", "motcua-sync-station", 1
+FORMAT, STATION_FORMAT = "motcua-sync", "motcua-sync-station"
+VERSION = 2  # 2: every file signed by its workstation (issue 13); a version 1 file is unsigned, so skipped
 SEGMENT = re.compile(r"seg-([0-9]{9})-([0-9]{9})\.jsonl\.gz")
 MAX_RECORDS = 20_000  # records of one segment
 MAX_CAUSAL = 2_000  # steps of a segment's causal history
@@ -39,7 +41,7 @@ MAX_FILE = 256 << 20  # bytes of one segment file as stored
 MAX_BODY = 1 << 30  # bytes of one segment once inflated
 MAX_LINE = 1 << 20  # bytes of one record
 MAX_HEADER = 4 << 20  # bytes of a segment's first line
-MAX_STATION = 1 << 20  # bytes of station.json
+MAX_STATION = 64 << 20  # bytes of station.json (its audit anchor lists the rows the slowest peer has not seen)
 MAX_PEERS = 1_000  # stations named in one `seen`
 _CHUNK = 1 << 20
 
@@ -89,11 +91,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_folder(path.parent)
 
 
-def write_segment(folder: Path, header: dict, lines: list[bytes]) -> Path:
-    """One segment of records `header["first"]`..`header["last"]` (`lines`: one JSON record each)."""
+def write_segment(folder: Path, header: dict, lines: list[bytes], sign: Callable[[dict], dict]) -> Path:
+    """One segment of records `header["first"]`..`header["last"]` (`lines`: one JSON record each), its header
+    (which holds the body's SHA-256) signed by `sign`."""
     body = b"".join(lines)
-    full = dict(header, format=FORMAT, version=VERSION, count=len(lines),
-                body_sha256=hashlib.sha256(body).hexdigest(), software=f"motcua {counter.__version__}")
+    full = sign(dict(header, format=FORMAT, version=VERSION, count=len(lines),
+                     body_sha256=hashlib.sha256(body).hexdigest(), software=f"motcua {counter.__version__}"))
     path = folder / segment_name(header["first"], header["last"])
     write_atomic(path, gzip.compress(orjson.dumps(full) + b"\n" + body, compresslevel=6, mtime=0))
     return path
@@ -103,8 +106,8 @@ def record_line(record: dict) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-def write_station(folder: Path, value: dict) -> None:
-    write_atomic(folder / STATION, orjson.dumps(dict(value, format=STATION_FORMAT, version=VERSION),
+def write_station(folder: Path, value: dict, sign: Callable[[dict], dict]) -> None:
+    write_atomic(folder / STATION, orjson.dumps(sign(dict(value, format=STATION_FORMAT, version=VERSION)),
                                                option=orjson.OPT_INDENT_2))
 
 
@@ -254,13 +257,16 @@ def read_station(path: Path, ws_id: str, unit_code: str) -> dict:
             and _text(unit.get("name")) and isinstance(lineage, list) and len(lineage) <= MAX_PEERS
             and all(isinstance(w, str) and sync_records.WS_ID.fullmatch(w) for w in lineage)
             and _int(value.get("last_seq"), 0, MAX_INT) and _seen(seen) and is_time(value.get("updated_at"))
-            and _text(value.get("software"))):
+            and _text(value.get("software")) and _audit_seen(value.get("audit_seen", {}))
+            and _int(value.get("writes", 0), 0, MAX_INT)):
         raise SyncFileError("station.json thiếu trường hoặc có giá trị sai")
     return value
 
 
-def read_segment(path: Path, unit_code: str, ws_id: str, codes: re.Pattern) -> Segment:
-    """A segment, every byte of it checked: SyncFileError names the first problem."""
+def read_segment(path: Path, unit_code: str, ws_id: str, codes: re.Pattern,
+                 trust: Callable[[dict], str | None] | None = None) -> Segment:
+    """A segment, every byte of it checked: SyncFileError names the first problem. `trust` says why a header
+    (its signature) is not to be trusted, checked before the body is read further."""
     match = SEGMENT.fullmatch(path.name)
     if not match:
         raise SyncFileError("tên tệp không phải tên đoạn dữ liệu")
@@ -274,6 +280,9 @@ def read_segment(path: Path, unit_code: str, ws_id: str, codes: re.Pattern) -> S
     except OSError as exc:
         raise SyncFileError(f"không đọc được ({exc.strerror or exc})") from None
     header = _header(lines[0] if lines else b"", unit_code, ws_id, first, last)
+    refusal = trust(header) if trust is not None else None
+    if refusal:
+        raise SyncFileError(refusal)
     body = lines[1:]
     if len(body) != header["count"] or header["count"] != last - first + 1:
         raise SyncFileError("số bản ghi không khớp phần đầu tệp (tệp bị cắt cụt?)")
@@ -364,6 +373,12 @@ def _header(raw: bytes, unit_code: str, ws_id: str, first: int, last: int) -> di
 
 
 def _seen(value) -> bool:
+    return isinstance(value, dict) and len(value) <= MAX_PEERS and all(
+        isinstance(k, str) and sync_records.WS_ID.fullmatch(k) and _int(v, 0, MAX_INT) for k, v in value.items())
+
+
+def _audit_seen(value) -> bool:
+    """station.json's `audit_seen`: the audit row this station has checked of each other one."""
     return isinstance(value, dict) and len(value) <= MAX_PEERS and all(
         isinstance(k, str) and sync_records.WS_ID.fullmatch(k) and _int(v, 0, MAX_INT) for k, v in value.items())
 

@@ -215,7 +215,8 @@ def _check_unit(record: dict) -> None:
         _check_setting(key, value)
     elif kind == sync_log.PROCEDURE:
         if not (isinstance(value, dict) and value.get("code") == key and _text(value.get("name"), 1, TEXT)
-                and _int(value.get("days"), 0, 3650) and (value.get("fee") is None or _int(value.get("fee"), 0, MAX_INT))
+                and _int(value.get("days"), 0, 3650)
+                and (value.get("fee") is None or _int(value.get("fee"), 0, MAX_INT))
                 and all(_text(value.get(f, ""), 0, TEXT) for f in ("field", "level", "note"))
                 and isinstance(value.get("documents", []), list)
                 and all(_text(d, 1, TEXT) for d in value.get("documents", []))
@@ -245,7 +246,8 @@ def _check_setting(key: str, value: Any) -> None:
     if key == "form_wording":
         good = isinstance(value, dict) and all(
             isinstance(form, str) and isinstance(lines, dict) and all(
-                isinstance(k, str) and (_text(t, 0, TEXT) or (isinstance(t, list) and all(_text(x, 0, TEXT) for x in t)))
+                isinstance(k, str)
+                and (_text(t, 0, TEXT) or (isinstance(t, list) and all(_text(x, 0, TEXT) for x in t)))
                 for k, t in lines.items()) for form, lines in value.items())
     elif isinstance(default, bool):
         good = value in (True, False)

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from db.audit import GENESIS
-
-ANCHOR_FIELDS = ("file_id", "unit_id", "workstation", "sequence", "events_after", "events_through",
-                 "audit_after_id", "audit_after_hash", "audit_head_id", "audit_head_hash", "signer")
+from db.province_store import ANCHOR_FIELDS
 
 
 def audit_head(db: sqlite_utils.Database) -> tuple[int, str]:

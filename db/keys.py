@@ -10,9 +10,10 @@ import json
 
 import sqlite_utils
 
+from db.province_store import ENROLLED_FIELDS
+
 _STATION = ("id", "public_key", "fingerprint", "private_key", "created_at", "retired_at", "rotation")
-_ENROLLED = ("id", "unit_code", "workstation", "public_key", "fingerprint", "enrolled_at", "enrolled_by",
-             "rotated_from", "replaced_from_sequence", "revoked_at", "revoked_by", "revoked_reason")
+_ENROLLED = ENROLLED_FIELDS
 _ACK = ("id", "sha256", "workstation", "last_sequence", "missing", "created_at", "imported_at", "imported_by")
 
 

@@ -542,7 +542,8 @@ def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
     if old not in definition:
         raise ValueError("dossiers table without its ledger constraint")
     created = re.sub(r'^CREATE TABLE "?dossiers"?', "CREATE TABLE dossiers_new", definition, count=1)
-    created = created.replace(old, "origin TEXT NOT NULL DEFAULT '',\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
+    created = created.replace(old, "origin TEXT NOT NULL DEFAULT '',"
+                                   "\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
                                    "\n            UNIQUE (workstation, ledger_year, ledger_number, origin)")
     extras = [sql for (sql,) in conn.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers' AND type IN ('index', 'trigger')"
@@ -550,8 +551,10 @@ def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
     columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(dossiers)"))
     conn.execute(created)
     conn.execute(
-        f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq) SELECT {', '.join('d.' + c for c in columns.split(', '))},"
-        " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
+        f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq)"
+        f" SELECT {', '.join('d.' + c for c in columns.split(', '))},"
+        " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d"
+        " LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
         " FROM events WHERE kind = 'received' GROUP BY dossier_id) r ON r.dossier_id = d.id ORDER BY d.id",
         [station],
     )

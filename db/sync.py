@@ -34,7 +34,8 @@ def _save_setting(db: sqlite_utils.Database, key: str, value) -> None:
 
 
 def station(db: sqlite_utils.Database) -> dict:
-    """{"ws_id", "lineage": [earlier ws_ids of this database], "seq": last own seq, "lamport": greatest Lamport time}."""
+    """{"ws_id", "lineage": [earlier ws_ids of this database], "seq": last own seq,
+    "lamport": greatest Lamport time}."""
     return _setting(db, STATION)
 
 

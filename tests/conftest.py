@@ -6,6 +6,8 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The throwaway PostgreSQL cluster and Chromium of the province server's tests.
+pytest_plugins = ["tests.postgres"]
 
 from argon2 import PasswordHasher  # noqa: E402
 

@@ -240,8 +240,9 @@ class Shooter:
         self.save(w, "14-nhat-ky")
 
     def sync_folder(self) -> None:
-        """The folder dialog (issue 12), on a share where two other counters of the unit already sync."""
-        from counter import sync, unit
+        """The folder dialog (issue 12), on a share where two other counters of the unit already sync; the
+        admin has approved counter 2's key and has still to approve counter 3's (issue 13)."""
+        from counter import keys, peers, sync, unit
         from ui.sync_dialog import SyncFolderDialog
 
         folder = Path(tempfile.mkdtemp(prefix="motcua-shots-share-"))
@@ -253,6 +254,9 @@ class Shooter:
                 unit.configure(other, unit_code=settings.unit_code, unit_name=settings.unit_name,
                                workstation=number, station_name=name)
                 sync.sync(other, share)
+                if number == 2:
+                    fingerprint = keys.current(other).fingerprint
+                    self.call(lambda s, fp=fingerprint, label=name: peers.approve(s, fp, label))
         dialog = SyncFolderDialog(self.launcher.runner, self.launcher.reads, self.window)
         self.idle()
         dialog.folder.setText(str(share))

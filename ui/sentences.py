@@ -201,6 +201,7 @@ ACTIONS = dict(EVENT_LABELS, **{
     "calendar_imported": "Nhập lịch", "calendar_day_set": "Sửa lịch", "calendar_day_unset": "Bỏ ngày trong lịch",
     "demo_filled": "Tạo dữ liệu thử", "demo_applicants": "Tạo người nộp thử",
     "province_file_imported": "Nhập tệp của đơn vị (tỉnh)", "guidance_given": "Hướng dẫn hồ sơ (không tiếp nhận)",
+    "sync_peer_audit_broken": "Nhật ký kiểm tra của quầy khác bị cắt hoặc sửa",
 })
 
 
@@ -263,6 +264,44 @@ AUDIT: dict[str, Callable[[str, dict], str]] = {
     "demo_applicants": lambda t, d: _join("Tạo người nộp thử", _count(d.get("count"), "người")),
     "province_file_imported": lambda t, d: _join(f"Nhập tệp {t}", _count(d.get("dossiers"), "hồ sơ"),
                                                  _count(d.get("events"), "sự kiện")),
+    # Trust between counters, units and the province (issue 13).
+    "export_resent": lambda t, d: _join(f"Gửi lại tệp xuất số {d.get('sequence', '')} ({t})",
+                                        _count((d.get("counts") or {}).get("dossiers"), "hồ sơ")),
+    "station_key_created": lambda t, d: f"Tạo khóa ký của quầy, mã nhận dạng {t}.",
+    "station_key_adopted": lambda t, d: f"Dùng lại khóa ký của quầy (tệp bên cạnh cơ sở dữ liệu), mã {t}.",
+    "station_key_exported": lambda t, d: f"Xuất tệp đăng ký khóa {t} để gửi tỉnh.",
+    "station_key_rotated": lambda t, d: _join(f"Đổi khóa ký của quầy sang {t}",
+                                              f"khóa cũ {d['previous']}" if d.get("previous") else ""),
+    "station_approved": lambda t, d: _join(f"Duyệt khóa của quầy {d.get('label') or ''}".rstrip(),
+                                           f"mã nhận dạng {t}"),
+    "province_ack_imported": lambda t, d: _join(f"Nhập xác nhận của tỉnh: đã nhận đến số {d.get('last_sequence', '')}",
+                                                "còn thiếu số " + ", ".join(str(n) for n in d["missing"])
+                                                if d.get("missing") else ""),
+    "province_package_imported": lambda t, d: _join(f"Nhập gói của tỉnh số {d.get('sequence', '')}",
+                                                    _count(len(d.get("procedures_added") or []), "thủ tục mới"),
+                                                    _count(len(d.get("procedures_changed") or []), "thủ tục sửa"),
+                                                    _count(len(d.get("recomputed") or []), "hồ sơ đổi hạn")
+                                                    if d.get("recomputed") else ""),
+    "province_package_made": lambda t, d: _join(f"Lập gói số {d.get('sequence', '')} cho các đơn vị ({t})",
+                                                _count(d.get("procedures"), "thủ tục"),
+                                                _count(d.get("calendar_days"), "ngày lịch")),
+    "province_keys_created": lambda t, d: f"Tạo khóa của tỉnh, mã nhận dạng {t}.",
+    "province_key_enrolled": lambda t, d: _join(f"Đăng ký khóa {t}",
+                                                f"đơn vị {d.get('unit_name') or d.get('unit', '')}, quầy "
+                                                f"{d.get('workstation', '')}"),
+    "province_key_revoked": lambda t, d: _join(f"Thu hồi khóa {t}", f"lý do: {d['reason']}" if d.get("reason") else ""),
+    "province_key_rotated": lambda t, d: _join(f"Nhận khóa mới {t} của đơn vị {d.get('unit', '')}, quầy "
+                                               f"{d.get('workstation', '')}",
+                                               f"thay khóa {d['previous']}" if d.get("previous") else ""),
+    "province_unsigned_accepted": lambda t, d: _join(f"Nhập tệp không có chữ ký số {t}",
+                                                     f"đơn vị {d.get('unit', '')}, quầy {d.get('workstation', '')}"),
+    # The unit's counters in sync (issue 12).
+    "sync_applied": lambda t, d: f"Nhận các thay đổi số {d.get('first', '')}–{d.get('last', '')} của một quầy khác.",
+    "sync_conflict_resolved": lambda t, d: _join(f"Xử lý xung đột của hồ sơ {t}",
+                                                 f"lý do: {d['reason']}" if d.get("reason") else ""),
+    "sync_peer_audit_broken": lambda t, d: _join(
+        f"Đồng bộ phát hiện nhật ký kiểm tra của quầy {d.get('workstation', '?')} bị cắt bớt hoặc sửa",
+        d.get("reason", "")),
 }
 # What an edit of one procedure changes (counter/catalogue.py: update_procedure).
 PROCEDURE_FIELDS = {"name": "Tên", "days": "Thời hạn (ngày làm việc)", "fee": "Phí, lệ phí",

@@ -4,7 +4,8 @@
 F9 syncs now. The records come first and the window hears of them at once (counter/changes.py, the same
 path as this counter's own writes); the scans are fetched by a second call after. What the last sync found
 goes to the status line: when it ran and how many counters' data this one holds ("đồng bộ lúc 10:42, 5/6
-quầy"), or the one problem ("Không thấy thư mục đồng bộ … từ 11:40"), and the counter goes on working.
+quầy"), or the one problem ("Không thấy thư mục đồng bộ … từ 11:40"), and the counter goes on working; a
+counter not yet approved, and a counter whose audit trail was found cut, are said there too (issue 13).
 """
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -71,7 +72,11 @@ class SyncDesk(QObject):
             waiting = summary["waiting"] or [f"bỏ qua {len(summary['skipped'])} tệp hỏng"] * bool(summary["skipped"])
             if waiting:
                 text += " · " + "; ".join(waiting[:2])
-            self.status.emit(text, bool(summary["skipped"]))
+            # A peer's audit trail found cut or rewritten (issue 13) stays on the line the day it was found.
+            today = [w for w in found["warnings"] if w["at"][:10] == found["last_sync"][:10]]
+            if today:
+                text += f" · cảnh báo: nhật ký kiểm tra của quầy {today[-1]['workstation']} bị cắt bớt hoặc sửa"
+            self.status.emit(text, bool(summary["skipped"] or today))
             self.runner.run(_fetch_scans, done=lambda _n: None, failed=lambda _e: None)
         self.synced.emit(found if summary is not None else None)
         self._finished()

@@ -1,9 +1,10 @@
 """Đồng bộ giữa các quầy: the one dialog that sets a counter up for its unit's sync folder.
 
 The officer picks the shared folder (the unit's network share, or a USB stick), sees at once the other
-counters already in it (their numbers, names and when they last synced), gives this counter its number
-and name, and saves; the first sync starts straight away. A number another counter of the unit already
-uses is pointed out before anything is saved.
+counters already in it (their numbers, names, when they last synced and the fingerprint of each one's key),
+gives this counter its number and name, and saves; the first sync starts straight away. A number another
+counter of the unit already uses is pointed out before anything is saved. The admin approves each counter
+found once (issue 13), having read its fingerprint with the officer there: only then are its dossiers taken.
 """
 
 from PySide6.QtCore import Qt, Signal
@@ -22,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter import sync, unit
+from counter import peers, sync, unit
 from ui.operations import Runner, message_of
 from ui.widgets import MessageLine, row_table, shown_time
 
-HEADERS = ("Quầy", "Tên quầy", "Lần đồng bộ gần nhất", "Ghi chú")
+HEADERS = ("Quầy", "Tên quầy", "Lần đồng bộ gần nhất", "Mã khóa", "Ghi chú")
 
 
 class SyncFolderDialog(QDialog):
@@ -36,7 +37,7 @@ class SyncFolderDialog(QDialog):
         super().__init__(parent)
         self.runner, self.reads = runner, reads
         self.setWindowTitle("Đồng bộ giữa các quầy của đơn vị")
-        self.resize(760, 520)
+        self.resize(860, 520)
         self.unit_code = ""
         self.own = ""
         self.found: list[dict] = []
@@ -56,7 +57,11 @@ class SyncFolderDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("ví dụ: Quầy 2 – Đất đai")
         self.name.setMaxLength(120)
-        self.table = row_table(list(HEADERS), (60, 220, 170, 250))
+        self.table = row_table(list(HEADERS), (55, 210, 140, 200, 150))
+        self.approve_button = QPushButton("&Duyệt khóa của quầy đã chọn")
+        self.approve_button.setToolTip(
+            "Chỉ duyệt khi mã khóa trùng với mã hiện ở quầy đó (Cài đặt → Đồng bộ các quầy).")
+        self.approve_button.clicked.connect(self.approve)
         self.verdict = MessageLine()
         self.message = MessageLine()
         self.buttons = QDialogButtonBox()
@@ -76,6 +81,10 @@ class SyncFolderDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Bước 2: các quầy đã có trong thư mục"))
         layout.addWidget(self.table, 1)
+        approve_row = QHBoxLayout()
+        approve_row.addWidget(self.approve_button)
+        approve_row.addStretch(1)
+        layout.addLayout(approve_row)
         layout.addWidget(self.verdict)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -103,12 +112,12 @@ class SyncFolderDialog(QDialog):
             return
         self.verdict.note("Đang xem thư mục…")
 
-        def read(_session):
+        def read(session):
             from pathlib import Path
 
             if not Path(folder).is_dir():
                 return None
-            return sync.discover(folder, code), sync.other_units(folder, code)
+            return sync.discover(folder, code, session), sync.other_units(folder, code)
 
         self.reads.run(read, done=self._found, failed=lambda e: self.verdict.error(message_of(e)))
 
@@ -126,11 +135,12 @@ class SyncFolderDialog(QDialog):
         self.table.setRowCount(len(self.found))
         number = self.number.value()
         for row, station in enumerate(self.found):
-            note = station["problem"] or ""
+            note = station["problem"] or ("đã duyệt" if station["approved"] else "chưa duyệt khóa")
             if station["workstation"] == number:
                 note = "trùng số quầy với máy này"
             last = shown_time(station["last_seen"])
-            for column, text in enumerate((str(station["workstation"] or "?"), station["name"], last, note)):
+            for column, text in enumerate((str(station["workstation"] or "?"), station["name"], last,
+                                           station["fingerprint"] or "—", note)):
                 item = QTableWidgetItem(text)
                 if column == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -149,6 +159,22 @@ class SyncFolderDialog(QDialog):
             self.verdict.note(self.verdict.text() + f" (Thư mục còn có dữ liệu của đơn vị khác: {', '.join(others[:3])}"
                               " — máy này sẽ bỏ qua.)")
         self.save_button.setEnabled(not taken)
+
+    def approve(self) -> None:
+        """Approve the chosen counter's key (the admin read it with the officer there), then look again."""
+        row = self.table.currentRow()
+        station = self.found[row] if 0 <= row < len(self.found) else None
+        if station is None or not station["fingerprint"] or station["approved"]:
+            self.message.error("Hãy chọn một quầy chưa được duyệt (có mã khóa) trong danh sách.")
+            return
+        fingerprint, name = station["fingerprint"], station["name"] or f"Quầy {station['workstation']}"
+
+        def approved(result: dict) -> None:
+            self.message.ok(f"Đã duyệt khóa {result['fingerprint']} ({result['label']}).")
+            self.look()
+
+        self.runner.run(lambda s: peers.approve(s, fingerprint, name), done=approved,
+                        failed=lambda e: self.message.error(message_of(e)))
 
     def save(self) -> None:
         folder, number, name = self.folder.text().strip(), self.number.value(), self.name.text()

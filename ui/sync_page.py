@@ -1,10 +1,12 @@
 """Đồng bộ and Xung đột, two pages of the Settings screen (issue 12).
 
 Đồng bộ: where this counter syncs, how fresh its data is, and every counter of the unit with what this one
-holds of it; the folder dialog and "sync now" (F9) are here. Xung đột: the steps two counters took on one
-dossier before seeing each other, set aside by the unit's one fold and the same on every counter; the head of
-unit marks each one dealt with, giving the reason (usually after a correction, or after entering the
-dossier again).
+holds of it and the fingerprint of its key; the folder dialog and "sync now" (F9) are here, and so is the
+admin's one step per counter (issue 13): having read a counter's fingerprint with the officer there, approve
+it, and its dossiers arrive at the next sync. A counter whose audit trail was found cut is shown in red.
+Xung đột: the steps two counters took on one dossier before seeing each other, set aside by the unit's one
+fold and the same on every counter; the head of unit marks each one dealt with, giving the reason (usually
+after a correction, or after entering the dossier again).
 """
 
 from PySide6.QtCore import Qt
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter import sync
+from counter import peers, sync
 from counter.changes import Changes
 from counter.transitions import EVENT_LABELS
 from ui.access import Access
@@ -29,7 +31,7 @@ from ui.sync_desk import SyncDesk
 from ui.sync_dialog import SyncFolderDialog
 from ui.widgets import MessageLine, row_table, shown_time
 
-STATIONS = ("Quầy", "Tên quầy", "Đã nhận / đã ghi", "Lần đồng bộ gần nhất", "")
+STATIONS = ("Quầy", "Tên quầy", "Đã nhận / đã ghi", "Lần đồng bộ gần nhất", "Mã khóa", "")
 CONFLICTS = ("Mã", "Hồ sơ", "Quầy", "Thời điểm", "Bước", "Lý do", "Đã xử lý")
 KINDS = {"code": "Trùng mã hồ sơ", "step": "Bước không hợp lệ", "ledger": "Trùng số sổ"}
 
@@ -46,7 +48,16 @@ class SyncPage(QWidget):
         self.freshness = QLabel()
         self.freshness.setStyleSheet("font-weight: bold;")
         self.problem = MessageLine()
-        self.table = row_table(list(STATIONS), (60, 220, 140, 170, 120))
+        self.own_key = QLabel()
+        self.own_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = row_table(list(STATIONS), (60, 200, 120, 150, 200, 120))
+        self.table.itemSelectionChanged.connect(self._picked)
+        self.stations: list[dict] = []
+        self.approve_button = QPushButton("&Duyệt khóa của quầy đã chọn")
+        self.approve_button.clicked.connect(self.approve)
+        self.approve_button.setEnabled(False)
+        self.may_approve = self.access.guard(self.approve_button, "keys")
+        self.message = MessageLine()
         self.setup_button = QPushButton("Thiết lập thư mục đồng bộ…")
         self.setup_button.clicked.connect(self.set_up)
         self.access.guard(self.setup_button, "settings")
@@ -55,13 +66,16 @@ class SyncPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.setup_button)
         buttons.addWidget(now_button)
+        buttons.addWidget(self.approve_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder)
         layout.addWidget(self.freshness)
+        layout.addWidget(self.own_key)
         layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.message)
         desk.synced.connect(lambda _found: self.refresh())
 
     def on_changes(self, changes: Changes) -> None:
@@ -74,22 +88,65 @@ class SyncPage(QWidget):
     def _show(self, found: dict) -> None:
         self.folder.setText(f"Thư mục đồng bộ: {found['folder'] or '(chưa chọn — máy này làm việc một mình)'}")
         self.freshness.setText(f"Máy này là quầy {found['workstation']}: {found['freshness']}.")
+        self.own_key.setText(f"Mã khóa của máy này: {found['fingerprint'] or '(chưa có)'} — đọc mã này cho quản "
+                             "trị viên ở quầy khác khi họ duyệt máy này.")
+        warnings = {w["ws_id"]: w for w in found["warnings"]}
         if found["problem"]:
             self.problem.error(found["problem"])
+        elif found["warnings"]:
+            last = found["warnings"][-1]
+            self.problem.error(f"Cảnh báo {shown_time(last['at'])}: quầy {last['workstation']} ({last['name']}): "
+                               f"{last['reason']}.")
+        elif found["unapproved"]:
+            self.problem.note(f"Có {len(found['unapproved'])} quầy chưa được duyệt: chưa nhận dữ liệu của quầy đó. "
+                              "Chọn quầy, đối chiếu mã khóa với quầy đó rồi bấm «Duyệt khóa».")
         else:
             self.problem.clear()
         stations = found["stations"]
+        self.stations = stations
         self.table.setRowCount(len(stations))
         for row, s in enumerate(stations):
             note = "máy này" if s["self"] else ("máy cũ (đã thay)" if not s["current"] else (
-                "đủ" if s["applied"] >= s["last_seq"] else "chưa đủ"))
+                "chưa duyệt khóa" if not s["approved"] else "đủ" if s["applied"] >= s["last_seq"] else "chưa đủ"))
+            if s["ws_id"] in warnings:
+                note = "nhật ký bị cắt/sửa"
             last = shown_time(s["last_seen"])
             for column, text in enumerate((str(s["workstation"]), s["name"], f"{s['applied']} / {s['last_seq']}",
-                                           last, note)):
+                                           last, s["fingerprint"] or "—", note)):
                 item = QTableWidgetItem(text)
                 if column in (0, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
+        self._picked()
+
+    def _chosen(self) -> dict | None:
+        row = self.table.currentRow()
+        picked = self.table.selectionModel().hasSelection() and 0 <= row < len(self.stations)
+        return self.stations[row] if picked else None
+
+    def _picked(self) -> None:
+        station = self._chosen()
+        waiting = station is not None and not station["approved"] and bool(station["fingerprint"])
+        self.approve_button.setEnabled(waiting and self.may_approve)
+        if waiting:
+            assert station is not None
+            self.message.note(f"Mã khóa của quầy {station['workstation']}: {station['fingerprint']}. Đọc mã này với "
+                              "cán bộ ở quầy đó (màn hình Đồng bộ của họ, dòng «Mã khóa của máy này»); chỉ duyệt "
+                              "khi hai mã trùng nhau.")
+
+    def approve(self) -> None:
+        station = self._chosen()
+        if station is None or not station["fingerprint"]:
+            self.message.error("Hãy chọn một quầy chưa được duyệt trong danh sách.")
+            return
+        fingerprint, name = station["fingerprint"], station["name"] or f"Quầy {station['workstation']}"
+        self.runner.run(lambda s: peers.approve(s, fingerprint, name), done=self._approved,
+                        failed=lambda e: self.message.error(message_of(e)))
+
+    def _approved(self, result: dict) -> None:
+        self.message.ok(f"Đã duyệt khóa {result['fingerprint']} ({result['label']}): đang nhận dữ liệu của quầy này.")
+        self.desk.sync_now()
+        self.refresh()
 
     def set_up(self) -> None:
         self.dialog = SyncFolderDialog(self.runner, self.reads, self)
@@ -148,8 +205,8 @@ class ConflictsPage(QWidget):
         for row, c in enumerate(shown):
             resolved = f"Đã xử lý: {c['resolution']['reason']}" if c["resolved"] else ""
             cells = (c["id"], c["code"], str(c["workstation"] or "?"), shown_time(c["at"]),
-                     EVENT_LABELS.get(c["event"], c["event"] or ""), f"{KINDS.get(c['kind'], c['kind'])}: {c['reason']}",
-                     resolved)
+                     EVENT_LABELS.get(c["event"], c["event"] or ""),
+                     f"{KINDS.get(c['kind'], c['kind'])}: {c['reason']}", resolved)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -34,6 +34,7 @@ from counter.cli.output import printable
 from counter.cli.prompts import password
 from counter.errors import CounterError
 from counter.locations import default_database
+from counter.province import server
 from counter.session import Session
 from counter.text import NAME, clean_text
 from db.connection import DatabaseError
@@ -46,7 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="motcua", description="motcua — phần mềm Bộ phận Một cửa")
-    parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định $MOTCUA_DB hoặc thư mục dữ liệu)")
+    parser.add_argument("--db", type=_database, help="tệp cơ sở dữ liệu (mặc định $MOTCUA_DB hoặc thư mục dữ liệu);"
+                        " với các lệnh province cũng có thể là postgresql://USER@HOST/DB")
     parser.add_argument("--officer", default=os.environ.get("MOTCUA_OFFICER"), help="tên cán bộ thực hiện")
     parser.add_argument("--user", default=os.environ.get("MOTCUA_USER"),
                         help="tên đăng nhập; mật khẩu lấy từ $MOTCUA_PASSWORD hoặc được hỏi")
@@ -68,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         _refuse_undecodable(args)
         officer = clean_text(args.officer, "Tên cán bộ (--officer)", NAME) if args.officer else None
+        if server.is_url(args.db):
+            _check_server_command(args)
+            with server.ServerSession(args.db, officer) as province:
+                args.handler(province, args)
+            return 0
         with Session(args.db or default_database(), officer) as session:
             if args.user:
                 accounts.login(session, args.user, password("Mật khẩu: ", "MOTCUA_PASSWORD"))
@@ -82,6 +89,22 @@ def run(args: argparse.Namespace) -> int:
         print("Đã dừng.", file=sys.stderr)
         return 130
     return 0
+
+
+def _database(text: str) -> Path | str:
+    """A SQLite file's path, or a PostgreSQL server's address kept as typed (a Path would fold its //)."""
+    return text if server.is_url(text) else Path(text)
+
+
+def _check_server_command(args: argparse.Namespace) -> None:
+    """A PostgreSQL address serves the province commands, whose users the server authenticates."""
+    if args.command != "province":
+        raise CounterError("Địa chỉ PostgreSQL (--db postgresql://…) chỉ dùng cho các lệnh «province».",
+                           "a PostgreSQL --db serves the province commands only")
+    if args.user:
+        raise CounterError("Với máy chủ PostgreSQL, người dùng là người dùng trong địa chỉ --db (mật khẩu trong"
+                           " PGPASSWORD hoặc ~/.pgpass), không dùng --user/MOTCUA_USER.",
+                           "on a PostgreSQL server the user is the one in the --db address; --user is not used")
 
 
 def _refuse_undecodable(args: argparse.Namespace) -> None:

@@ -1,4 +1,4 @@
-"""province import, show, report, late: the province's side.
+"""province import, show, report, late, publish: the province's side.
 
 The province reads files from every unit, so anything may reach it: every
 failure of these commands ends as one line for the officer, never a
@@ -15,7 +15,8 @@ from counter.clock import now
 from counter.dossier import APOLOGY_STATES
 from counter.errors import CounterError
 from counter.indicators import RATE_LABELS, TARGETS
-from counter.province import dossiers, enrolment, figures, importing, late, workbook
+from counter.province import dossiers, enrolment, figures, importing, late, publish, workbook
+from counter.text import NAME, clean_text
 from db.connection import DatabaseError
 
 IMPORT_KEYS = ("files", "dossiers", "events", "gaps", "conflicts", "acks")
@@ -78,6 +79,13 @@ def register(commands) -> None:
     s.add_argument("--json", action="store_true")
     s.add_argument("--xlsx", type=Path, help="ghi thêm tệp Excel")
     s.set_defaults(handler=_one_line(late_command))
+
+    s = sub.add_parser("publish", help="trang công khai của tháng (HTML tĩnh): số liệu, biểu đồ, hồ sơ trễ hạn")
+    s.add_argument("--month", required=True, help="YYYY-MM")
+    s.add_argument("-o", "--out", required=True, type=Path, help="thư mục ghi trang")
+    s.add_argument("--authority", default="", help="cơ quan công bố, in ở đầu trang")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=_one_line(publish_command))
 
 
 def _one_line(handler):
@@ -223,6 +231,15 @@ def late_command(session, args) -> None:
     line(f"Tổng cộng {len(rows)} hồ sơ trễ hạn.")
     if args.xlsx:
         line(f"Đã ghi {args.xlsx}")
+
+
+def publish_command(session, args) -> None:
+    authority = clean_text(args.authority, "Cơ quan công bố (--authority)", NAME) if args.authority else ""
+    result = publish.publish(session, args.month, args.out, authority)
+    if args.json:
+        emit_json(result)
+        return
+    line(f"Đã ghi {result['file']}: {result['units']} đơn vị, {result['late']} hồ sơ trễ hạn.")
 
 
 def _runs(numbers: list[int]) -> str:

@@ -1,4 +1,5 @@
-"""sync, sync status, sync conflicts, sync resolve: the unit's counters through a shared folder (issue 12)."""
+"""sync, sync status, sync conflicts, sync resolve: the unit's counters through a shared folder (issue 12), each
+trusted once the unit admin approved its key fingerprint (`keys approve`, issue 13)."""
 
 from counter import sync
 from counter.cli.output import emit_json, line
@@ -40,6 +41,8 @@ def sync_now(session, args) -> None:
             line(f"Có {summary['conflicts']} xung đột chờ lãnh đạo đơn vị xử lý (sync conflicts).")
         for item in summary["skipped"]:
             line(f"Bỏ qua {item['file']}: {item['reason']}")
+        _unapproved(summary["workstations"])
+        _warnings(summary.get("warnings", []))
     if summary["problem"]:
         raise SystemExit(1)
 
@@ -50,15 +53,20 @@ def sync_status(session, args) -> None:
         emit_json(found)
         return
     line(f"Thư mục đồng bộ: {found['folder'] or '(chưa chọn)'}")
-    line(f"Quầy {found['workstation']} (mã máy {found['ws_id']}): {found['freshness']}.")
+    line(f"Quầy {found['workstation']} (mã máy {found['ws_id']}, mã khóa {found['fingerprint'] or '—'}): "
+         f"{found['freshness']}.")
     if found["problem"]:
         line(found["problem"])
     for station in found["stations"]:
         if station["self"]:
             continue
         former = "" if station["current"] else " (máy cũ)"
+        trust = "đã duyệt" if station["approved"] else "CHƯA DUYỆT"
         line(f"  Quầy {station['workstation']}{former} {station['name']}: đã có {station['applied']}/"
-             f"{station['last_seq']}, lần cuối {_when(station['last_seen'])}")
+             f"{station['last_seq']}, lần cuối {_when(station['last_seen'])}; mã khóa "
+             f"{station['fingerprint'] or '(không có chữ ký hợp lệ)'} ({trust})")
+    _unapproved(found["unapproved"])
+    _warnings(found["warnings"])
     if found["conflicts"]:
         line(f"Có {found['conflicts']} xung đột chờ xử lý.")
 
@@ -77,6 +85,22 @@ def sync_conflicts(session, args) -> None:
 def sync_resolve(session, args) -> None:
     done = sync.resolve(session, args.id, args.reason)
     line(f"Đã ghi nhận xử lý xung đột {done['id']} của hồ sơ {done['code']}.")
+
+
+def _unapproved(stations: list[dict]) -> None:
+    """The step the unit admin takes once per counter: compare its fingerprint with that counter's `keys show`."""
+    waiting = [s for s in stations if not s["approved"] and s["fingerprint"]]
+    if not waiting:
+        return
+    line("Dữ liệu của các quầy sau chưa được nhận vì khóa của quầy chưa được duyệt. Đối chiếu mã khóa với màn hình "
+         "«keys show» của quầy đó rồi chạy:")
+    for s in waiting:
+        line(f"  keys approve {s['fingerprint']} --name \"{s['name'] or 'Quầy ' + str(s['workstation'])}\"")
+
+
+def _warnings(warnings: list[dict]) -> None:
+    for w in warnings:
+        line(f"CẢNH BÁO {_when(w['at'])}: quầy {w['workstation']} ({w['name']}): {w['reason']}.")
 
 
 def _when(value) -> str:

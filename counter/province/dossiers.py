@@ -6,14 +6,13 @@ from counter.dossier import Dossier
 from counter.errors import CounterError
 from counter.session import Session
 from counter.text import nfc
-from db import province as province_table
 from db.dossiers import DOSSIER_COLUMNS
 
 
 def get(session: Session, code: str) -> tuple[Dossier, dict]:
     """(the dossier, its source {"unit", "workstation", "version"})."""
     session.require("reports")
-    found = province_table.dossier(session.db, nfc(code))
+    found = session.province.dossier(nfc(code))
     if found is None:
         raise CounterError(f"Cấp tỉnh chưa nhận hồ sơ có mã «{nfc(code)}».", f"no dossier with code {code!r}")
     row_id, unit, workstation, version, text = found
@@ -29,14 +28,14 @@ def events(session: Session, code: str) -> list[dict]:
     """The dossier's events as the unit recorded them, oldest first, each once; from every counter of the
     unit, in the unit's one order, once its files are in format 2 (issue 12)."""
     session.require("reports")
-    merged = province_table.unit_events_of_code(session.db, nfc(code))
+    merged = session.province.unit_events_of_code(nfc(code))
     if merged:
         return [{"id": event_id, "dossier": nfc(code), "at": at, "kind": kind, "officer": officer,
                  "detail": orjson.loads(detail), "origin": origin, "seq": seq, "lamport": lamport,
                  "receipt": None if receipt_origin is None else [receipt_origin, receipt_seq]}
                 for origin, seq, lamport, event_id, at, kind, officer, detail, receipt_origin, receipt_seq in merged]
     found = {}
-    for group in province_table.events_of(session.db, nfc(code)):
+    for group in session.province.events_of(nfc(code)):
         for event in orjson.loads(group):
             found[event["id"]] = event
     return [found[key] for key in sorted(found)]

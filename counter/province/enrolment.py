@@ -21,10 +21,9 @@ from counter import audit, crypto, private, signed_document
 from counter.clock import iso, now
 from counter.errors import CounterError
 from counter.export_archive import UNIT_CODE, is_int, is_time
+from counter.province import server
 from counter.session import Session
 from counter.text import NAME, clean_text
-from db import keys as key_table
-from db.connection import write
 
 ENROLMENT = "enrolment"
 SIGNING_SUFFIX = "-province-signing-key.pem"
@@ -33,24 +32,24 @@ _WHAT = "tệp đăng ký khóa"
 
 
 def key_files(session: Session) -> tuple[Path, Path]:
-    base = session.path
-    return base.with_name(base.name + SIGNING_SUFFIX), base.with_name(base.name + ENCRYPTION_SUFFIX)
+    return server.beside(session, SIGNING_SUFFIX), server.beside(session, ENCRYPTION_SUFFIX)
 
 
 def init_key(session: Session) -> dict:
     """Make the province's key pairs; refused when they exist (every unit has pinned them)."""
     session.require("province")
-    with write(session.db):
-        if key_table.own_key(session.db, "signing") is not None:
+    with session.province.writing():
+        if session.province.own_key("signing") is not None:
             raise CounterError("Tỉnh đã có khóa; không tạo lại (các đơn vị đã ghi nhận khóa này).",
                                "the province already has its keys")
         signing, encryption = crypto.SigningKey.new(), crypto.EncryptionKey.new()
         moment = iso(now())
-        key_table.add_own_key(session.db, "signing", signing.private, crypto.b64(signing.public),
+        session.province.add_own_key("signing", signing.private, crypto.b64(signing.public),
                               signing.fingerprint, moment)
-        key_table.add_own_key(session.db, "encryption", encryption.private, crypto.b64(encryption.public),
+        session.province.add_own_key("encryption", encryption.private, crypto.b64(encryption.public),
                               encryption.fingerprint, moment)
-        audit.log(session, "province_keys_created", signing.fingerprint, {"encryption": encryption.fingerprint})
+        audit.province_log(session, "province_keys_created", signing.fingerprint,
+                           {"encryption": encryption.fingerprint})
     _write_files(session, signing, encryption)
     return describe(session)
 
@@ -76,10 +75,11 @@ def own_keys(session: Session) -> tuple[crypto.SigningKey, crypto.EncryptionKey]
 
 
 def optional_own_keys(session: Session) -> tuple[crypto.SigningKey, crypto.EncryptionKey] | None:
-    signing, encryption = key_table.own_key(session.db, "signing"), key_table.own_key(session.db, "encryption")
+    signing, encryption = session.province.own_key("signing"), session.province.own_key("encryption")
     if signing is None or encryption is None:
         return None
-    return crypto.SigningKey.of(bytes(signing["private_key"])), crypto.EncryptionKey.of(bytes(encryption["private_key"]))
+    return (crypto.SigningKey.of(bytes(signing["private_key"])),
+            crypto.EncryptionKey.of(bytes(encryption["private_key"])))
 
 
 def _write_files(session: Session, signing: crypto.SigningKey, encryption: crypto.EncryptionKey) -> None:
@@ -96,7 +96,8 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
     unit, workstation = body.get("unit"), body.get("workstation")
     key = crypto.from_b64(body.get("key"), crypto.KEY_BYTES)
     if body.get("format") != "motcua-enrolment" or body.get("format_version") != 1 \
-            or not isinstance(unit, dict) or type(unit.get("code")) is not str or not UNIT_CODE.fullmatch(unit["code"]) \
+            or not isinstance(unit, dict) or type(unit.get("code")) is not str \
+            or not UNIT_CODE.fullmatch(unit["code"]) \
             or not is_int(workstation, 1, 10) or key != document.key or body.get("fingerprint") != \
             crypto.fingerprint(document.key) or not is_time(body.get("exported_at")):
         raise _bad(path, "nội dung không đúng định dạng (đơn vị, quầy, khóa)")
@@ -106,8 +107,8 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
     if expected is not None and crypto.typed_fingerprint(expected) != fingerprint:
         raise _bad(path, f"mã khóa trong tệp ({fingerprint}) không khớp mã đã đối chiếu "
                          f"({crypto.typed_fingerprint(expected)})")
-    with write(session.db):
-        known = key_table.enrolled(session.db, fingerprint)
+    with session.province.writing():
+        known = session.province.enrolled(fingerprint)
         if known is not None:
             if (known["unit_code"], known["workstation"]) != (code, number):
                 raise _bad(path, f"khóa {fingerprint} đã đăng ký cho đơn vị {known['unit_code']}, quầy "
@@ -116,14 +117,14 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
                 raise _bad(path, f"khóa {fingerprint} đã bị thu hồi ngày {known['revoked_at'][:10]}; máy trạm cần "
                                  "tạo khóa mới (keys rotate) rồi đăng ký lại")
             return dict(_listed(known), already=True)
-        for other in key_table.enrolled_for(session.db, code, number):
+        for other in session.province.enrolled_for(code, number):
             if other["revoked_at"] is None and other["replaced_from_sequence"] is None:
                 raise _bad(path, f"quầy {number} của đơn vị {code} đã có khóa {other['fingerprint']} "
                                  "đang dùng. Nếu máy đã thay, hãy thu hồi khóa cũ (province revoke "
                                  f"{other['fingerprint']}) rồi đăng ký lại")
-        key_table.enrol(session.db, code, number, crypto.b64(document.key), fingerprint, iso(now()),
+        session.province.enrol(code, number, crypto.b64(document.key), fingerprint, iso(now()),
                         session.username)
-        audit.log(session, "province_key_enrolled", fingerprint, {"unit": code, "unit_name": name,
+        audit.province_log(session, "province_key_enrolled", fingerprint, {"unit": code, "unit_name": name,
                                                                    "workstation": number, "sha256": document.sha256})
     return dict(_listed(_known(session, fingerprint)), already=False)
 
@@ -131,27 +132,27 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
 def keys(session: Session) -> list[dict]:
     """Every enrolled key (`province keys --json`)."""
     session.require("province")
-    return [_listed(row) for row in key_table.all_enrolled(session.db)]
+    return [_listed(row) for row in session.province.all_enrolled()]
 
 
 def revoke(session: Session, fingerprint: str, reason: str = "") -> dict:
     session.require("province")
     wanted = crypto.typed_fingerprint(fingerprint)
     why = clean_text(reason, "Lý do", NAME)
-    with write(session.db):
-        row = key_table.enrolled(session.db, wanted)
+    with session.province.writing():
+        row = session.province.enrolled(wanted)
         if row is None:
             raise CounterError(f"Không có khóa {wanted} trong danh sách đã đăng ký.", "no such key")
         if row["revoked_at"]:
             raise CounterError(f"Khóa {wanted} đã bị thu hồi ngày {row['revoked_at'][:10]}.", "already revoked")
-        key_table.revoke(session.db, row["id"], iso(now()), session.username, why)
-        audit.log(session, "province_key_revoked", wanted, {"unit": row["unit_code"],
+        session.province.revoke(row["id"], iso(now()), session.username, why)
+        audit.province_log(session, "province_key_revoked", wanted, {"unit": row["unit_code"],
                                                              "workstation": row["workstation"], "reason": why})
     return _listed(_known(session, wanted))
 
 
 def _known(session: Session, fingerprint: str) -> dict:
-    row = key_table.enrolled(session.db, fingerprint)
+    row = session.province.enrolled(fingerprint)
     assert row is not None, "a key just written"
     return row
 

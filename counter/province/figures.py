@@ -12,7 +12,6 @@ from counter.indicators import ENDED, TARGETS, Period, rates, shortfalls
 from counter.session import Session
 from counter.transitions import Status
 from db import indicators as indicator_queries
-from db import province as province_table
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
@@ -46,11 +45,13 @@ def report(session: Session, period: Period) -> dict:
     """
     session.require("reports")
     start, end = iso(period.start), iso(period.end)
-    grouped = indicator_queries.counts(session.db, start, end, Status.WAITING_SUPPLEMENT, ENDED,
-                                       indicator_queries.PROVINCE)
+    store = session.province
+    with store.reading():  # one snapshot: an import committing meanwhile is counted whole or not at all
+        grouped = store.counts(start, end, Status.WAITING_SUPPLEMENT, ENDED)
+        units = store.units()
     zero = dict.fromkeys(indicator_queries.NAMES, 0)
     rows, total = [], dict(zero)
-    for unit_id, (code, name) in province_table.units(session.db).items():
+    for unit_id, (code, name) in units.items():
         counts = grouped.get(unit_id, zero)
         for key, value in counts.items():
             total[key] += value

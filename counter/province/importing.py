@@ -46,20 +46,17 @@ from typing import Any
 from counter import acks, audit, crypto, export_archive
 from counter.clock import iso, now
 from counter.errors import CounterError
-from counter.province import enrolment, merging, records, trust
+from counter.province import enrolment, merging, records, server, trust
 from counter.session import Session
-from db import chain as chain_table
-from db import files as file_table
-from db import province as province_table
-from db.connection import write
+from db.province_store import ADDED_FIELDS, QUERIED_FIELDS, STORED_FIELDS, ProvinceStore
 
-_FIELDS = operator.itemgetter(*province_table.QUERIED_FIELDS)
-_ADDED = province_table.ADDED_FIELDS
-# Positions in a stored row (province_table.STORED_FIELDS).
-_VERSION = province_table.STORED_FIELDS.index("version")
-_SHA = province_table.STORED_FIELDS.index("record_sha256")
-_CODE = province_table.STORED_FIELDS.index("code")
-_FILE = province_table.STORED_FIELDS.index("file_id")
+_FIELDS = operator.itemgetter(*QUERIED_FIELDS)
+_ADDED = ADDED_FIELDS
+# Positions in a stored row (STORED_FIELDS).
+_VERSION = STORED_FIELDS.index("version")
+_SHA = STORED_FIELDS.index("record_sha256")
+_CODE = STORED_FIELDS.index("code")
+_FILE = STORED_FIELDS.index("file_id")
 _BATCH = 500
 
 
@@ -90,7 +87,7 @@ def _opened(session: Session, paths: list[Path]) -> Iterator[list[tuple[Path, Pa
     """Each file as it can be read, with the path given: an encrypted one decrypted with the
     province's key into a private folder beside the database, removed afterwards."""
     opened: list[tuple[Path, Path]] = []
-    incoming = session.path.with_name(session.path.name + "-incoming")
+    incoming = server.beside(session, "-incoming")
     work: Path | None = None
     try:
         for path in paths:
@@ -144,13 +141,13 @@ _DECRYPTED_LIMIT = export_archive.MAX_TOTAL + (64 << 20)  # every member, and th
 
 
 def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_unsigned: bool) -> dict:
-    db = session.db
+    store = session.province
     paths = [read for read, _ in files]
     opened = dict(files)
     # Hashing and inflating release the GIL: files are checked side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         seals = list(pool.map(export_archive.seal_of, paths))
-        seen = province_table.known_files(db, seals)
+        seen = store.known_files(seals)
         todo, skipped = {}, []
         for (path, given), seal in zip(files, seals, strict=False):
             if seal in seen or seal in todo:
@@ -160,44 +157,61 @@ def _import(session: Session, files: list[tuple[Path, Path]], progress, accept_u
         # The parts' contents are checked as they are imported, in the same transaction.
         checked = list(pool.map(functools.partial(export_archive.verify, contents=False), todo.values(),
                                 todo.keys()))
-    sources = chain_table.sources_of(db, [seal for seal in seals if seal in seen])
-    verified = []
+    sources = store.sources_of([seal for seal in seals if seal in seen]) if seen else set()
     for item in checked:
         sources.add((item.manifest["unit"]["code"], item.manifest["workstation"]))
-        if trust.duplicate(session, item):
-            skipped.append(str(opened[item.path]))
-        else:
-            verified.append(item)
-    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped}
-    if not verified:
+    summary: dict[str, Any] = {"files": 0, "dossiers": 0, "events": 0, "conflicts": [], "skipped": skipped,
+                               "sources": sources}
+    if not checked:
         summary["gaps"] = gaps(session)
-        summary["sources"] = sources
         return summary
-    copied: list[Path] = []
-    try:
-        with province_table.bulk_import(db), _parser(verified) as parser, write(db):
-            imported = []
-            for done, item in enumerate(verified, start=1):
-                trusted = trust.check(session, item, accept_unsigned)
-                result = _FileImport(session, item, trusted).run(parser)
-                audit.log(session, "province_file_imported", item.path.name,
-                          {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events,
-                           "signed_by": trusted.signer})
-                imported.append(result)
-                summary["files"] += 1
-                summary["dossiers"] += result.dossiers
-                summary["events"] += result.events
-                summary["conflicts"] += result.conflicts
-                if progress:
-                    progress(done, len(verified))
-            for result in imported:
-                result.store_scans(copied)
-            summary["gaps"] = gaps(session)
-    except BaseException:
-        file_table.remove(copied)
-        raise
-    summary["sources"] = sources
+    with store.importing(sorted({item.manifest["unit"]["code"] for item in checked})):
+        # Another import may have stored some of the files, or the same export sent again, while
+        # these were checked: both are looked for under the import's locks.
+        seen = store.known_files([item.seal for item in checked])
+        verified = []
+        for item in checked:
+            if item.seal in seen or trust.duplicate(session, item):
+                skipped.append(str(opened[item.path]))
+            else:
+                verified.append(item)
+        imported = []
+        if verified:
+            with _parser(verified) as parser:
+                for done, item in enumerate(verified, start=1):
+                    trusted = trust.check(session, item, accept_unsigned)
+                    result = _FileImport(session, store, item, trusted).run(parser)
+                    audit.province_log(session, "province_file_imported", item.path.name,
+                                       {"sha256": item.seal, "dossiers": result.dossiers, "events": result.events,
+                                        "signed_by": trusted.signer})
+                    imported.append(result)
+                    summary["files"] += 1
+                    summary["dossiers"] += result.dossiers
+                    summary["events"] += result.events
+                    summary["conflicts"] += result.conflicts
+                    if progress:
+                        progress(done, len(verified))
+        _store_scans(store, imported)
+        summary["gaps"] = gaps(session)
     return summary
+
+
+def _store_scans(store: ProvinceStore, imported: list["_FileImport"]) -> None:
+    """Every file's scans into the province's store, in the order of their hashes (two imports
+    at once on a server then wait for each other's scans, never deadlock). Each copy is read
+    whole and checked against its hash, even of a scan already stored."""
+    parts = sorted((part["sha256"], index, part) for index, result in enumerate(imported) for part in result.scans)
+    for sha, index, part in parts:
+        verified = imported[index].verified
+        with export_archive.scan(verified, part["name"]) as stream:
+            try:
+                size = store.add_scan(stream, sha, iso(now()))
+            except ValueError:
+                raise _refused(verified.path.name, f"tệp quét {sha[:12]}… không khớp mã băm SHA-256 của nó",
+                               f"scan {sha} does not match its SHA-256") from None
+        if size != part["bytes"]:
+            raise _refused(verified.path.name, f"tệp quét {sha[:12]}… không khớp kích thước trong bản kê",
+                           f"scan {sha} differs in size from the manifest")
 
 
 def gaps(session: Session) -> list[dict]:
@@ -207,7 +221,7 @@ def gaps(session: Session) -> list[dict]:
     database filled before that rule could hold it, and it must not make every report huge.
     """
     found: dict[tuple[str, int], list[int]] = {}
-    for unit, workstation, first, last in province_table.missing_sequences(session.db):
+    for unit, workstation, first, last in session.province.missing_sequences():
         found.setdefault((unit, workstation), []).extend(range(first, min(last, export_archive.MAX_SEQUENCE) + 1))
     return [{"unit": unit, "workstation": workstation, "missing": missing}
             for (unit, workstation), missing in sorted(found.items()) if missing]
@@ -216,8 +230,9 @@ def gaps(session: Session) -> list[dict]:
 class _FileImport:
     """One verified file, in the caller's transaction."""
 
-    def __init__(self, session: Session, verified: export_archive.Verified, trusted: trust.Trusted):
-        self.session, self.db, self.verified, self.trusted = session, session.db, verified, trusted
+    def __init__(self, session: Session, store: ProvinceStore, verified: export_archive.Verified,
+                 trusted: trust.Trusted):
+        self.session, self.store, self.verified, self.trusted = session, store, verified, trusted
         manifest = verified.manifest
         self.unit_code, self.workstation = manifest["unit"]["code"], manifest["workstation"]
         self.name = verified.path.name
@@ -229,8 +244,8 @@ class _FileImport:
     def run(self, parser: "_Parser | _InProcess") -> "_FileImport":
         """Store the file's batches as the parser process sends them (from `_Reader.rows`)."""
         manifest, stamp = self.verified.manifest, iso(now())
-        unit_id = province_table.unit_id(self.db, self.unit_code, manifest["unit"]["name"], stamp)
-        file_id = province_table.add_file(self.db, {
+        unit_id = self.store.unit_id(self.unit_code, manifest["unit"]["name"], stamp)
+        file_id = self.store.add_file({
             "sha256": self.verified.seal, "unit_id": unit_id, "workstation": self.workstation,
             "sequence": manifest["sequence"], "name": self.name, "created_at": manifest["created_at"],
             "software": f"{manifest['software']['name']} {manifest['software']['version']}".strip(),
@@ -274,7 +289,7 @@ class _FileImport:
                            "the scans sent are not those the records refer to")
 
     def _dossiers(self, incoming: list[tuple]) -> None:
-        stored = province_table.stored(self.db, [row[_CODE] for row in incoming])
+        stored = self.store.stored([row[_CODE] for row in incoming])
         new, newer = [], []
         for row in incoming:
             before = stored.get(row[_CODE])
@@ -286,14 +301,16 @@ class _FileImport:
                 self._conflict(row, kind, reason, before)
             elif row[_VERSION] > before[2]:
                 newer.append(row)
-        province_table.insert_dossiers(self.db, new)
-        province_table.replace_dossiers(self.db, newer)
+        if new:
+            self.store.insert_dossiers(new)
+        if newer:
+            self.store.replace_dossiers(newer)
         self.dossiers += len(new) + len(newer)
 
     def _conflict(self, row: tuple, kind: str, reason: str, before: tuple) -> None:
         code = row[_CODE]
         self.conflicting.add(code)
-        province_table.add_conflicts(self.db, [(row[_FILE], code, reason, row[-1], iso(now()))])
+        self.store.add_conflicts([(row[_FILE], code, reason, row[-1], iso(now()))])
         self.conflicts.append({
             "code": code, "unit": self.unit_code, "workstation": self.workstation, "file": self.name,
             "kind": kind, "reason": reason, "stored_unit": before[0], "stored_workstation": before[1],
@@ -303,32 +320,24 @@ class _FileImport:
         """Each dossier's events of this file as one group (code, first id, last id, count, records)."""
         if self.conflicting:
             groups = [group for group in groups if group[0] not in self.conflicting]
-        stored = province_table.event_groups(self.db, list({group[0] for group in groups}))
-        for code, first, last, count, _ in groups:
+        if not groups:
+            return
+        stored = self.store.event_groups(list({group[0] for group in groups}))
+        head = (self.unit_id, self.workstation)
+        new, longer = [], []
+        for group in groups:
+            code, first, last, count, _ = group
             before = stored.get((code, first))
             if before is None:
                 self.events += count
-            elif last > before[0]:
+                new.append(head + group)
+            elif last > before[0]:  # a shorter or equal group adds nothing
                 self.events += count - before[1]
-        head = (self.unit_id, self.workstation)
-        province_table.store_event_groups(self.db, [head + group for group in groups])
-
-    def store_scans(self, copied: list[Path]) -> None:
-        """Stream the file's scans into the province's file store; `copied` gets every file and
-        folder made, newest first, to be removed if the import fails after all."""
-        for part in self.scans:
-            sha = part["sha256"]
-            with export_archive.scan(self.verified, part["name"]) as stream:
-                try:
-                    stored, size, made = self.session.files.add_stream(stream, expected=sha)
-                except ValueError:
-                    raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp mã băm SHA-256 của nó",
-                                   f"scan {sha} does not match its SHA-256") from None
-            copied[:0] = made
-            if size != part["bytes"]:
-                raise _refused(self.name, f"tệp quét {sha[:12]}… không khớp kích thước trong bản kê",
-                               f"scan {sha} differs in size from the manifest")
-            file_table.record(self.db, stored, size, sha, iso(now()))
+                longer.append(head + group)
+        if new:
+            self.store.add_event_groups(new)
+        if longer:
+            self.store.extend_event_groups(longer)
 
 
 class _Reader:
@@ -539,12 +548,13 @@ def _conflict(before: tuple, unit: str, workstation: int, row: tuple) -> tuple[s
     """(kind, reason) when the stored dossier and the incoming one are not states of the same dossier."""
     stored_unit, stored_workstation, version, sha, received_at, ledger_year, ledger_number = before
     code = row[_CODE]
-    fields = dict(zip(province_table.QUERIED_FIELDS, row[_CODE:-1], strict=False))
+    fields = dict(zip(QUERIED_FIELDS, row[_CODE:-1], strict=False))
     if stored_unit != unit:
         return "other_unit", f"mã {code} đã có ở đơn vị {stored_unit}"
     if stored_workstation != workstation:
         return "other_workstation", f"mã {code} đã nhận từ quầy {stored_workstation}, nay lại đến từ quầy {workstation}"
-    if (received_at, ledger_year, ledger_number) != (fields["received_at"], fields["ledger_year"], fields["ledger_number"]):
+    if (received_at, ledger_year, ledger_number) != (fields["received_at"], fields["ledger_year"],
+                                                     fields["ledger_number"]):
         return "other_dossier", (
             f"mã {code} trùng với một hồ sơ khác đã nhận (tiếp nhận {received_at}, sổ số {ledger_number}/{ledger_year})"
         )

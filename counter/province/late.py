@@ -17,12 +17,11 @@ from counter.indicators import Period
 from counter.session import Session
 from counter.transitions import Status
 from counter.working_calendar import WorkingCalendar
-from db import province as province_table
 
 
 def late_list(session: Session, period: Period) -> list[dict]:
     session.require("reports")
-    rows = province_table.late_rows(session.db, iso(period.start), iso(period.end), Status.WAITING_SUPPLEMENT)
+    rows = session.province.late_rows(iso(period.start), iso(period.end), Status.WAITING_SUPPLEMENT)
     last_day = (period.end - timedelta(days=1)).date()
     counter = _WorkingDays(session.calendar)
     result = []

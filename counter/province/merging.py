@@ -21,14 +21,14 @@ import orjson
 from counter.dossier import _BOOLEAN, REPLAYED, DossierState, fold
 from counter.session import Session
 from counter.transitions import EventKind
-from db import province as province_table
+from db.province_store import ADDED_FIELDS, QUERIED_FIELDS
 
 
 class UnitMerge:
     """A format 2 file's dossiers and events, merged into the unit's, in the caller's transaction."""
 
     def __init__(self, session: Session, unit_id: int, unit_code: str, file_id: int, manifest: dict):
-        self.session, self.db = session, session.db
+        self.session, self.store = session, session.province
         self.unit_id, self.unit_code, self.file_id, self.manifest = unit_id, unit_code, file_id, manifest
         self.incoming: dict[str, tuple[int, bytes]] = {}  # code -> (Lamport time known, record line)
         self.events = 0
@@ -51,7 +51,7 @@ class UnitMerge:
                 rows.append((self.unit_id, e["origin"], e["seq"], e["lamport"], code, e["id"], e["at"], e["kind"],
                              e["officer"], json.dumps(e["detail"], ensure_ascii=False), receipt[0], receipt[1],
                              self.file_id))
-        held = province_table.held_events(self.db, self.unit_id, [(r[1], r[2]) for r in rows])
+        held = self.store.held_events(self.unit_id, [(r[1], r[2]) for r in rows])
         fresh = []
         for row in rows:
             before = held.get((row[1], row[2]))
@@ -61,22 +61,22 @@ class UnitMerge:
                 self._conflict(row[4], "same_version_differs",
                                f"hồ sơ {row[4]}: sự kiện số {row[2]} của máy {row[1][:8]} đã nhận với nội dung khác "
                                "(hai bản sao của một cơ sở dữ liệu?)")
-        self.events += province_table.add_unit_events(self.db, fresh)
+        self.events += self.store.add_unit_events(fresh)
 
     def finish(self) -> None:
         was_trusted = self._trusted()
-        province_table.add_ranges(self.db, [(self.unit_id, origin, span["after"], span["through"], self.file_id)
+        self.store.add_ranges([(self.unit_id, origin, span["after"], span["through"], self.file_id)
                                             for origin, span in self.manifest["origins"].items()])
         trusted = self._trusted()
         codes = sorted(self.incoming)
         if trusted and not was_trusted:
             # A missing file arrived: every dossier of the unit is folded again.
-            codes = sorted(set(codes) | set(province_table.unit_event_codes(self.db, self.unit_id)))
+            codes = sorted(set(codes) | set(self.store.unit_event_codes(self.unit_id)))
         for start in range(0, len(codes), 500):
             self._resolve(codes[start:start + 500], trusted)
 
     def _trusted(self) -> bool:
-        for spans in province_table.ranges(self.db, self.unit_id).values():
+        for spans in self.store.ranges(self.unit_id).values():
             covered = 0
             for after, through in spans:
                 if after > covered:
@@ -85,8 +85,8 @@ class UnitMerge:
         return True
 
     def _resolve(self, codes: list[str], trusted: bool) -> None:
-        stored = province_table.stored_records(self.db, codes)
-        events = province_table.unit_events_of(self.db, self.unit_id, codes)
+        stored = self.store.stored_records(codes)
+        events = self.store.unit_events_of(self.unit_id, codes)
         rows = []
         for code in codes:
             before = stored.get(code)
@@ -114,9 +114,9 @@ class UnitMerge:
                 continue
             record = orjson.loads(line)
             rows.append((self.unit_id, record["workstation"], self.file_id, lamport, digest,
-                         *(record[f] for f in province_table.QUERIED_FIELDS),
-                         *(record.get(name, absent) for name, absent in province_table.ADDED_FIELDS), line.decode()))
-        province_table.upsert_dossiers(self.db, rows)
+                         *(record[f] for f in QUERIED_FIELDS),
+                         *(record.get(name, absent) for name, absent in ADDED_FIELDS), line.decode()))
+        self.store.upsert_dossiers(rows)
         self.changed += len(rows)
 
     def _candidate(self, code: str, before: tuple | None) -> tuple[int, bytes] | None:
@@ -137,7 +137,7 @@ class UnitMerge:
         if any(c["code"] == code and c["kind"] == kind for c in self.conflicts):
             return
         line = self.incoming.get(code, (0, b"{}"))[1]
-        province_table.add_conflicts(self.db, [(self.file_id, code, reason, line.decode(), self.manifest["created_at"])])
+        self.store.add_conflicts([(self.file_id, code, reason, line.decode(), self.manifest["created_at"])])
         self.conflicts.append({"code": code, "unit": self.unit_code, "workstation": self.manifest["workstation"],
                                "file": "", "kind": kind, "reason": reason})
 

@@ -133,14 +133,16 @@ def _valid_dossier(record, unit_code: str, codes: re.Pattern, times: list[str]) 
         if not (type(code) is str and len(code) <= SHORT and codes.fullmatch(code) and values[1] == unit_code
                 and tuple(map(type, texts)) == _TEXT_TYPES and tuple(map(type, integers)) == _INTEGER_TYPES
                 and tuple(map(type, flags)) == _FLAG_TYPES
-                and max(map(len, values[_T:_SHORT_END])) <= SHORT and max(map(len, values[_SHORT_END:_NAME_END])) <= NAME
+                and max(map(len, values[_T:_SHORT_END])) <= SHORT
+                and max(map(len, values[_SHORT_END:_NAME_END])) <= NAME
                 and max(map(len, values[_NAME_END:_I])) <= TEXT and values[_T] and values[_SHORT_END]
                 and all(map(_LE, _INTEGER_SMALLEST, integers)) and all(map(_LE, integers, _INTEGER_LARGEST))):
             return False
         times.extend(values[_M:_N])
         times.extend(filter(_NOT_NULL, values[_N:_F]))
         # A list or an object is not hashable: the membership tests refuse it by TypeError.
-        return channel in _CHANNELS and status in _STATUSES and (returned_by is None or returned_by in _RETURN_CHANNELS) \
+        return channel in _CHANNELS and status in _STATUSES \
+            and (returned_by is None or returned_by in _RETURN_CHANNELS) \
             and (rating is None or rating in _RATINGS) and _sha_or_null(result_file) and type(documents) is list \
             and len(documents) <= MAX_DOCUMENTS and all(map(_valid_document, documents)) and not _added_problem(record)
     except (KeyError, TypeError):

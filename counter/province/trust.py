@@ -22,8 +22,6 @@ from counter.errors import CounterError
 from counter.export_archive import Verified, is_int, is_sha256, is_time
 from counter.session import Session
 from counter.signed_document import strict_json
-from db import chain as chain_table
-from db import keys as key_table
 
 ROTATION = "rotation"
 
@@ -41,14 +39,14 @@ def check(session: Session, verified: Verified, accept_unsigned: bool) -> Truste
             raise _refused(name, "tệp định dạng 1 không có chữ ký số, không biết chắc do ai gửi. Chỉ nhập khi "
                                  "đã xác minh nguồn tệp, bằng «province import --accept-unsigned»",
                            "unsigned format 1 file; --accept-unsigned imports it")
-        audit.log(session, "province_unsigned_accepted", name, {
+        audit.province_log(session, "province_unsigned_accepted", name, {
             "sha256": verified.seal, "unit": manifest["unit"]["code"], "workstation": manifest["workstation"],
             "sequence": manifest["sequence"]})
         return Trusted(None)
     unit, workstation, sequence = manifest["unit"]["code"], manifest["workstation"], manifest["sequence"]
     revoked_vouchers = _rotations(session, manifest, name)
     fingerprint = manifest["signer"]["fingerprint"]
-    row = key_table.enrolled(session.db, fingerprint)
+    row = session.province.enrolled(fingerprint)
     if row is None:
         if fingerprint in revoked_vouchers:
             raise _refused(name, f"khóa ký {fingerprint} chỉ được chứng nhận bởi khóa {revoked_vouchers[fingerprint]} "
@@ -72,7 +70,7 @@ def check(session: Session, verified: Verified, accept_unsigned: bool) -> Truste
 def _rotations(session: Session, manifest: dict, name: str) -> dict[str, str]:
     """Register the keys the manifest's rotation certificates vouch for; returns the new
     fingerprints whose voucher was revoked (for the refusal's message)."""
-    db = session.db
+    store = session.province
     revoked: dict[str, str] = {}
     for item in manifest["signer"]["rotations"]:
         text = item["certificate"]
@@ -95,23 +93,23 @@ def _rotations(session: Session, manifest: dict, name: str) -> dict[str, str]:
         signature = crypto.from_b64(item["signature"], crypto.SIGNATURE_BYTES)
         if signature is None or not crypto.verify(old_key, ROTATION, text.encode("utf-8"), signature):
             raise _refused(name, "chữ ký của chứng nhận đổi khóa không hợp lệ", "bad rotation signature")
-        old = key_table.enrolled(db, certificate["old_fingerprint"])
-        if key_table.enrolled(db, certificate["new_fingerprint"]) is not None or old is None:
+        old = store.enrolled(certificate["old_fingerprint"])
+        if store.enrolled(certificate["new_fingerprint"]) is not None or old is None:
             continue  # known already, or a chain that began before this workstation enrolled
         if old["revoked_at"]:
             revoked[certificate["new_fingerprint"]] = old["fingerprint"]
             continue
         if (old["unit_code"], old["workstation"]) != (certificate["unit"], certificate["workstation"]):
             continue
-        following = key_table.successor(db, old["id"])
+        following = store.successor(old["id"])
         if following is not None:
             raise _refused(name, f"khóa {old['fingerprint']} đã được đổi sang khóa {following['fingerprint']}, nay "
                                  f"lại có chứng nhận đổi sang khóa {certificate['new_fingerprint']}",
                            "a second rotation from one key")
-        key_table.enrol(db, old["unit_code"], old["workstation"], crypto.b64(new_key), certificate["new_fingerprint"],
+        store.enrol(old["unit_code"], old["workstation"], crypto.b64(new_key), certificate["new_fingerprint"],
                         iso(now()), session.username, rotated_from=old["id"])
-        key_table.set_replaced(db, old["id"], certificate["from_sequence"])
-        audit.log(session, "province_key_rotated", certificate["new_fingerprint"], {
+        store.set_replaced(old["id"], certificate["from_sequence"])
+        audit.province_log(session, "province_key_rotated", certificate["new_fingerprint"], {
             "previous": old["fingerprint"], "unit": old["unit_code"], "workstation": old["workstation"],
             "from_sequence": certificate["from_sequence"]})
     return revoked
@@ -124,12 +122,12 @@ def duplicate(session: Session, verified: Verified) -> bool:
         return False
     manifest = verified.manifest
     # Only a file its sender may sign is skipped; any other goes on to be refused by `check`.
-    signer = key_table.enrolled(session.db, manifest["signer"]["fingerprint"])
+    signer = session.province.enrolled(manifest["signer"]["fingerprint"])
     if signer is None or signer["revoked_at"] or (signer["unit_code"], signer["workstation"]) != (
             manifest["unit"]["code"], manifest["workstation"]):
         return False
     chain = manifest["audit"]
-    for stored in chain_table.same_export(session.db, manifest["unit"]["code"], manifest["workstation"],
+    for stored in session.province.same_export(manifest["unit"]["code"], manifest["workstation"],
                                           manifest["sequence"]):
         if (stored["events_after"], stored["events_through"]) == (manifest["events_range"]["after"],
                                                                  manifest["events_range"]["through"]) \
@@ -148,7 +146,7 @@ def record_chain(session: Session, verified: Verified, unit_id: int, file_id: in
     after, head = manifest["audit"]["after"], manifest["audit"]["head"]
     where = f"nhật ký kiểm tra của đơn vị {unit}, quầy {workstation}"
     _check_rows(verified, after, head, where)
-    near = chain_table.anchors_near(session.db, unit_id, workstation, sequence)
+    near = session.province.anchors_near(unit_id, workstation, sequence)
     for same in near["same"]:
         if (same["events_after"], _pair(same, "audit_after")) != (manifest["events_range"]["after"], _of(after)):
             raise _broken(name, f"tỉnh đã nhận một lần xuất số {sequence} khác của quầy này (bắt đầu từ chỗ khác)")
@@ -178,7 +176,7 @@ def record_chain(session: Session, verified: Verified, unit_id: int, file_id: in
                                     " nhật ký ở đơn vị đã bị viết lại")
             if head["id"] > item["audit_after_id"]:
                 raise _broken(name, f"{where} trong tệp này dài hơn chỗ lần xuất số {following} (đã nhận) bắt đầu")
-    chain_table.add_anchor(session.db, {
+    session.province.add_anchor({
         "file_id": file_id, "unit_id": unit_id, "workstation": workstation, "sequence": sequence,
         "events_after": manifest["events_range"]["after"], "events_through": manifest["events_range"]["through"],
         "audit_after_id": after["id"] if after else None, "audit_after_hash": after["hash"] if after else None,

@@ -30,9 +30,19 @@ def unit_session(path: Path, code: str = "000.00.53.H48", name: str = "UBND xã 
 
 def enrol(province: Session, *units: Session) -> None:
     """Register each unit's workstation key at the province, as `keys export` + `province enrol` do."""
-    for session in units:
-        path = session.path.with_name(session.path.name + "-enrolment.json")
-        keys.export_enrolment(session, path)
+    enrol_files(province, [enrolment_file(session) for session in units])
+
+
+def enrolment_file(session: Session) -> Path:
+    """The workstation's `keys export`, beside its database."""
+    path = session.path.with_name(session.path.name + "-enrolment.json")
+    keys.export_enrolment(session, path)
+    return path
+
+
+def enrol_files(province, paths: list[Path]) -> None:
+    """`province enrol` of each file (a SQLite or a server session)."""
+    for path in paths:
         enrolment.enrol(province, path)
 
 
@@ -50,8 +60,13 @@ def codes(session: Session) -> list[str]:
     return [row[0] for row in session.db.execute("SELECT code FROM dossiers ORDER BY code")]
 
 
-def dump(path: Path) -> list[str]:
-    """Every row of a database, as SQL text: equal dumps, equal databases."""
+def dump(path: Path | str) -> list:
+    """Every row of a database, as SQL text: equal dumps, equal databases. A PostgreSQL
+    address (the province server's tests) is dumped table by table (tests/postgres.py)."""
+    if isinstance(path, str) and path.startswith("postgresql://"):
+        from tests.postgres import pg_dump
+
+        return pg_dump(path)
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())

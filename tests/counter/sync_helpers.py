@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from counter import catalogue, dossiers, indicators, lifecycle, staff_figures, sync, unit
+from counter import catalogue, dossiers, indicators, keys, lifecycle, peers, staff_figures, sync, unit
 from counter.dossier import Dossier
 from counter.session import Session
 
@@ -21,6 +21,33 @@ def station(folder: Path, number: int, catalogue_too: bool = True, name: str = "
     if catalogue_too:
         catalogue.import_catalogue(session, catalogue.STARTER)
     return session
+
+
+def approve_each_other(stations: list[Session]) -> None:
+    """The unit admin's one-time step at every counter: approve the other counters' key fingerprints
+    (`keys approve`), read off each one's `keys show`."""
+    prints = {id(s): keys.current(s).fingerprint for s in stations}
+    for s in stations:
+        for other in stations:
+            if other is not s:
+                peers.approve(s, prints[id(other)], other.settings.station_name)
+
+
+def unit_of(folder: Path, numbers: tuple[int, ...] = (1, 2, 3), catalogue_too: bool = True) -> list[Session]:
+    """Counters `numbers` of one unit, each approving the others."""
+    stations = [station(folder, k, catalogue_too) for k in numbers]
+    approve_each_other(stations)
+    return stations
+
+
+def data_dump(session: Session) -> list:
+    """Every row of every table but the sync's own bookkeeping (when it last looked at the folder, the
+    counters it found there and the audit heads their sound station.json files showed): what a skipped file
+    must leave exactly as it was."""
+    from tests.counter.helpers import table_dump
+
+    return [(table, [row for row in rows if table != "settings" or row[0] != "sync_status"])
+            for table, rows in table_dump(session) if table not in ("sync_peers", "station_chain_heads")]
 
 
 def sync_all(stations: list[Session], share: Path, rounds: int = 2) -> list[dict]:

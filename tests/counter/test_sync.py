@@ -5,14 +5,14 @@ import pytest
 from counter import lifecycle, maintenance, sync
 from counter.errors import CounterError
 from tests.counter.helpers import at, receive
-from tests.counter.sync_helpers import picture, station, sync_all, unit_tables
+from tests.counter.sync_helpers import approve_each_other, picture, station, sync_all, unit_of, unit_tables
 
 
 @pytest.fixture
 def unit(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
-    counters = [station(tmp_path, k) for k in (1, 2, 3)]
+    counters = unit_of(tmp_path)
     yield share, counters
     for s in counters:
         s.close()
@@ -193,6 +193,7 @@ def test_two_counters_numbered_alike_before_their_first_sync_keep_every_dossier_
     share.mkdir()
     (tmp_path / "b").mkdir()
     a, b = station(tmp_path, 1), station(tmp_path / "b", 1)
+    approve_each_other([a, b])
     first = receive(a, "2025-03-03 09:00", name="Nguyễn Văn An")
     same = receive(b, "2025-03-03 09:30", name="Phạm Thị Bình")
     assert first.code == same.code

@@ -15,7 +15,7 @@ from counter.province.importing import import_files
 from counter.session import Session
 from tests.counter.export_helpers import as_format_1, enrol
 from tests.counter.helpers import at, receive
-from tests.counter.sync_helpers import PERIOD, station, sync_all
+from tests.counter.sync_helpers import PERIOD, station, sync_all, unit_of
 
 
 def _replayed(dossier) -> dict:
@@ -26,7 +26,7 @@ def _replayed(dossier) -> dict:
 def _files(tmp_path: Path) -> tuple[list[Path], list[Session]]:
     share = tmp_path / "share"
     share.mkdir()
-    counters = [station(tmp_path, k) for k in (1, 2, 3)]
+    counters = unit_of(tmp_path)
     one, two, three = counters
     out = tmp_path / "exports"
     files = []

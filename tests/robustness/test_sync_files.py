@@ -1,6 +1,6 @@
-"""Issue 12: every file in the sync folder is hostile. A truncated, altered, oversized, foreign or replayed
-file is skipped with its reason, nothing crashes, and nothing of it reaches the database; the next sync
-with sound files brings everything."""
+"""Issues 12 and 13: every file in the sync folder is hostile. A truncated, altered, oversized, foreign,
+replayed, unsigned, re-sealed or stranger-signed file is skipped with its reason, nothing crashes, and
+nothing of it reaches the database; the next sync with sound files brings everything."""
 
 import gzip
 import hashlib
@@ -10,9 +10,9 @@ import shutil
 import orjson
 import pytest
 
-from counter import digitization, sync, sync_folder, sync_log
-from tests.counter.helpers import receive, table_dump
-from tests.counter.sync_helpers import picture, station
+from counter import digitization, sync, sync_folder, sync_log, sync_trust
+from tests.counter.helpers import receive
+from tests.counter.sync_helpers import approve_each_other, data_dump, picture, station
 
 UNIT_FOLDER = ("motcua-sync", "000.00.53.H48")
 
@@ -22,6 +22,7 @@ def pair(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
     one, two = station(tmp_path, 1), station(tmp_path, 2)
+    approve_each_other([one, two])
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF scan " * 500)
     for n in range(3):
@@ -42,14 +43,17 @@ def _segment(share, session):
     return path
 
 
-def _rewrite(path, change):
-    """Open a segment, let `change` edit its (header, records) and write it back validly compressed."""
+def _rewrite(path, change, signer=None):
+    """Open a segment, let `change` edit its (header, records) and write it back validly compressed; with
+    `signer` (a counter's session), signed again by its key, as that counter's software would have written it."""
     lines = gzip.decompress(path.read_bytes()).split(b"\n")[:-1]
     header, records = orjson.loads(lines[0]), [orjson.loads(line) for line in lines[1:]]
     header, records, rehash = change(header, records)
     body = b"".join(orjson.dumps(r) + b"\n" for r in records)
     if rehash:
         header["body_sha256"] = hashlib.sha256(body).hexdigest()
+    if signer is not None:
+        header = sync_trust.signing(signer)(header)
     path.write_bytes(gzip.compress(orjson.dumps(header) + b"\n" + body))
 
 
@@ -80,7 +84,7 @@ def _bad_record(share, one, tmp_path):
         receipt = next(r for r in records if r["type"] == "event")
         receipt["detail"]["channel"] = "fax"
         return header, records, True
-    _rewrite(_segment(share, one), change)
+    _rewrite(_segment(share, one), change, one)
     return "kênh nộp sai"
 
 
@@ -89,7 +93,7 @@ def _wrong_kind(share, one, tmp_path):
         event = next(r for r in records if r["type"] == "event")
         event["kind"] = "teleported"
         return header, records, True
-    _rewrite(_segment(share, one), change)
+    _rewrite(_segment(share, one), change, one)
     return "không có trong bảng trạng thái"
 
 
@@ -142,8 +146,36 @@ def _station_garbage(share, one, tmp_path):
     return None
 
 
+def _re_sealed(share, one, tmp_path):
+    """A record edited and the body's hash recomputed, exactly as the format says: the signature no longer holds."""
+    def change(header, records):
+        records[-1]["detail"]["applicant_name"] = "Kẻ Mạo Danh"
+        return header, records, True
+    _rewrite(_segment(share, one), change)
+    return "chữ ký số không khớp nội dung"
+
+
+def _unsigned(share, one, tmp_path):
+    """The file as a counter without issue 13 wrote it: no signature at all."""
+    def change(header, records):
+        return dict(header, signature=None, version=1), records, False
+    _rewrite(_segment(share, one), change)
+    return "không có chữ ký số"
+
+
+def _stranger(share, one, tmp_path):
+    """Records written and signed by a PC the unit admin never approved (anyone with write access to the share)."""
+    def change(header, records):
+        records[-1]["detail"]["applicant_name"] = "Kẻ Mạo Danh"
+        return header, records, True
+    with station(tmp_path / "stranger" if (tmp_path / "stranger").mkdir() is None else None, 4,
+                 catalogue_too=False) as stranger:
+        _rewrite(_segment(share, one), change, stranger)
+    return "chưa được quản trị viên duyệt"
+
+
 CASES = [_truncated, _flipped, _altered, _bad_record, _wrong_kind, _oversized, _bomb, _long_line, _foreign, _replayed,
-         _station_garbage]
+         _station_garbage, _re_sealed, _unsigned, _stranger]
 
 
 @pytest.mark.parametrize("corrupt", CASES, ids=lambda f: f.__name__.strip("_"))
@@ -152,14 +184,14 @@ def test_a_hostile_file_is_skipped_with_its_reason_and_changes_nothing(pair, cor
     broken = tmp_path / "broken"
     shutil.copytree(share, broken)
     expected = corrupt(broken, one, tmp_path)
-    before = _shared_tables(two)
+    before = data_dump(two)
     report = sync.sync(two, broken)
     assert report["received"] == 0
     if expected is None:
         assert report["skipped"], report
     else:
         assert any(expected in s["reason"] for s in report["skipped"]), report["skipped"]
-    assert _shared_tables(two) == before
+    assert data_dump(two) == before
     # Sound files afterwards: everything arrives.
     assert sync.sync(two, share)["received"] > 0
     assert picture(two)["dossiers"] == picture(one)["dossiers"]
@@ -174,8 +206,3 @@ def test_the_same_segment_delivered_twice_is_applied_once(pair, tmp_path):
     report = sync.sync(two, share)
     assert report["received"] == 0 and report["skipped"] == [] and picture(two) == first
 
-
-def _shared_tables(session):
-    """Every table but the sync's own note of what it last saw of its peers and when it last ran."""
-    return [(table, rows) if table != "settings" else (table, [r for r in rows if r[0] != "sync_status"])
-            for table, rows in table_dump(session) if table != "sync_peers"]

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollArea, QWidget
 
-from counter import intake, lifecycle
+from counter import intake, lifecycle, sync
 from counter.session import Session
 from ui.operations import Runner
 
@@ -180,6 +180,26 @@ def open_recomputed(app, qtbot, tmp_path):
     yield RecomputedDialog(changed, app.window.printer)
 
 
+def open_sync_folder(app, qtbot, tmp_path):
+    """The folder dialog with the most counters a unit may have (workstations 1-10) found in its share."""
+    from tests.counter.sync_helpers import station
+    from ui.sync_dialog import SyncFolderDialog
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (tmp_path / "c").mkdir()
+    for k in range(2, 11):
+        with station(tmp_path / "c", k, catalogue_too=False, name=f"Quầy {k} – Đất đai, xây dựng, tài nguyên") as c:
+            sync.sync(c, share)
+    dialog = SyncFolderDialog(app.launcher.runner, app.launcher.reads, app.window)
+    app.idle()
+    dialog.folder.setText(str(share))
+    dialog.look()
+    app.idle()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 9, timeout=10000)
+    yield dialog
+
+
 def open_main(app, qtbot, tmp_path):
     """Maximised it fills the screen; a real screen keeps its taskbar out of that."""
     app.window.showNormal()
@@ -191,7 +211,7 @@ OPENERS = {
     "FirstRunDialog": open_first_run, "LoginDialog": open_login, "PasswordDialog": open_password,
     "ReasonDialog": open_reason, "DossierDialog": open_dossier, "PreviewDialog": open_preview,
     "MainWindow": open_main, "CitizenWindow": open_citizen, "ScanViewer": open_scan, "ProcedureDialog": open_procedure,
-    "SupplementDialog": open_supplement, "RecomputedDialog": open_recomputed,
+    "SupplementDialog": open_supplement, "RecomputedDialog": open_recomputed, "SyncFolderDialog": open_sync_folder,
 }
 EXTRA = {"ledger preview": open_ledger_preview}
 

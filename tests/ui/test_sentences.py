@@ -60,8 +60,9 @@ def test_a_dossier_history_on_screen_is_sentences(app, session):
     sentences = [row[3] for row in rows]
     assert sentences[0].startswith("Tiếp nhận trực tiếp; hạn giải quyết ")
     assert sentences[1] == "Yêu cầu bổ sung: Thiếu giấy chứng sinh."
-    assert sentences[3] == "Sửa điện thoại: «(trống)» thành «0912345678»; lý do: Người nộp đọc nhầm số."
-    assert sentences[5].endswith("cán bộ ghi đánh giá của người dân: Rất hài lòng.")
+    # The history is in the unit's one order, by time (issue 12): the edit, made now, comes last.
+    assert sentences[4].endswith("cán bộ ghi đánh giá của người dân: Rất hài lòng.")
+    assert sentences[5] == "Sửa điện thoại: «(trống)» thành «0912345678»; lý do: Người nộp đọc nhầm số."
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0][0])
     dialog.close()
 

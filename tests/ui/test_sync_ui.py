@@ -1,27 +1,31 @@
 """Issue 12 at the desk: the app syncs by itself on its own worker, F9 syncs now, the status line and every
 figure screen say how fresh the data is, heads resolve conflicts on their page, and the folder is set up in
-one dialog."""
+one dialog. Issue 13: the admin approves the other counters' keys there or on the sync page, and only then do
+their dossiers arrive."""
 
 import threading
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from counter import intake, lifecycle, sync, unit
+from counter import intake, keys, lifecycle, sync, unit
 from counter.clock import now
 from counter.session import Session
-from tests.counter.sync_helpers import station
+from tests.counter.sync_helpers import approve_each_other, station
 from tests.ui.conftest import launch
 from tests.ui.helpers import press, type_text
 from ui.sync_dialog import SyncFolderDialog
 
 
-def _unit_with_share(tmp_path, session):
-    """The app's database (counter 1) and counter 2 beside it, one share between them."""
+def _unit_with_share(tmp_path, session, approved=True):
+    """The app's database (counter 1) and counter 2 beside it, one share between them, each having approved
+    the other's key unless `approved` is False."""
     share = tmp_path / "share"
     share.mkdir()
     unit.configure(session, sync_folder=str(share), station_name="Quầy 1 – Một cửa")
     other = station(tmp_path / "two" if (tmp_path / "two").mkdir() is None else None, 2, name="Quầy 2 – Đất đai")
+    if approved:
+        approve_each_other([session, other])
     return share, other
 
 
@@ -137,9 +141,11 @@ def test_the_folder_dialog_shows_the_counters_found_and_saves_in_one_go(qtbot, s
     share = tmp_path / "share"
     share.mkdir()
     (tmp_path / "c").mkdir()
+    prints = []
     for k, name in ((2, "Quầy 2 – Đất đai"), (3, "Quầy 3 – Hộ tịch")):
         with station(tmp_path / "c", k, catalogue_too=False, name=name) as counter:
             sync.sync(counter, share)
+            prints.append(keys.current(counter).fingerprint)
     app = launch(qtbot, session.path, preferences).wait_shown()
     try:
         dialog = SyncFolderDialog(app.launcher.runner, app.launcher.reads, app.window)
@@ -151,6 +157,14 @@ def test_the_folder_dialog_shows_the_counters_found_and_saves_in_one_go(qtbot, s
         app.idle()
         qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
         assert [dialog.table.item(r, 1).text() for r in range(2)] == ["Quầy 2 – Đất đai", "Quầy 3 – Hộ tịch"]
+        assert [dialog.table.item(r, 3).text() for r in range(2)] == prints
+        assert [dialog.table.item(r, 4).text() for r in range(2)] == ["chưa duyệt khóa"] * 2
+        for row in range(2):  # the admin read each fingerprint with the officer at that counter
+            dialog.table.setFocus()
+            dialog.table.selectRow(row)
+            press(dialog.approve_button, Qt.Key.Key_Space)
+            app.idle()
+            qtbot.waitUntil(lambda r=row: dialog.table.item(r, 4).text() == "đã duyệt", timeout=10000)
         dialog.number.setValue(2)
         assert dialog.verdict.kind == "error" and "Quầy 2 đã có máy khác dùng" in dialog.verdict.text()
         assert not dialog.save_button.isEnabled()
@@ -169,3 +183,44 @@ def test_the_folder_dialog_shows_the_counters_found_and_saves_in_one_go(qtbot, s
             assert check.settings.sync_folder == str(share) and check.settings.station_name == "Quầy 1 – Một cửa"
     finally:
         app.launcher.close()
+
+
+def test_the_admin_approves_a_counter_on_the_sync_page_and_its_dossiers_arrive(qtbot, session, preferences, tmp_path):
+    share, other = _unit_with_share(tmp_path, session, approved=False)
+    remote = intake.receive(other, "1.001193", "Hoàng Thị Hoa", at=now() - timedelta(minutes=5))
+    sync.sync(other, share)
+    fingerprint = keys.current(other).fingerprint
+    app = launch(qtbot, session.path, preferences).wait_shown()
+    try:
+        _wait_synced(app)
+        settings = app.window.settings
+        app.screen(settings)
+        settings.show_page(settings.sync_page)
+        page = settings.sync_page
+        page.load()
+        app.idle()
+        qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10000)
+        assert page.table.item(1, 4).text() == fingerprint and page.table.item(1, 5).text() == "chưa duyệt khóa"
+        assert page.own_key.text().startswith(f"Mã khóa của máy này: {keys.current(session).fingerprint}")
+        assert "1 quầy chưa được duyệt" in page.problem.text()
+        assert f"quầy 2 chưa được duyệt khóa {fingerprint}" in app.window.sync_label.text()
+        found = []
+        app.launcher.runner.run(lambda s: s.db.execute("SELECT count(*) FROM dossiers").fetchone()[0],
+                                done=found.append)
+        app.idle()
+        assert found == [0]  # nothing of an unapproved counter is taken
+        assert not page.approve_button.isEnabled()
+        page.table.setFocus()
+        page.table.selectRow(1)
+        assert page.approve_button.isEnabled() and fingerprint in page.message.text()
+        press(page.approve_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: page.message.kind == "ok" and "Đã duyệt khóa" in page.message.text(), timeout=10000)
+        qtbot.waitUntil(lambda: page.table.rowCount() == 2 and page.table.item(1, 5).text() == "đủ", timeout=20000)
+        qtbot.waitUntil(lambda: "2/2 quầy" in app.window.sync_label.text(), timeout=20000)
+        found.clear()
+        app.launcher.runner.run(lambda s: s.db.execute("SELECT code FROM dossiers").fetchall(), done=found.append)
+        app.idle()
+        assert found == [[(remote.code,)]]
+    finally:
+        app.launcher.close()
+        other.close()
