@@ -38,6 +38,7 @@ from bench.demo_units import END, OUT, demo_unit
 from counter import backups, dossier_list, indicators, intake, search
 from counter.dossier_list import ListFilter
 from counter.session import Session
+from counter.transitions import Status
 from db import backup as backup_db
 from db import dossier_list as list_queries
 
@@ -112,8 +113,10 @@ class Table:
 # The list's filters as an officer picks them, and the index a hand-written query would walk.
 FILTERS = {
     "list: everything": (ListFilter(), "dossiers_received", ""),
-    "list: returned": (ListFilter(statuses=("returned",)), "dossiers_received", "+status = 'returned'"),
-    "list: received (open)": (ListFilter(statuses=("received",)), "dossiers_status", "status = 'received'"),
+    "list: returned": (ListFilter(statuses=(Status.RETURNED,)), "dossiers_received",
+                       f"+status = '{Status.RETURNED.value}'"),
+    "list: received (open)": (ListFilter(statuses=(Status.RECEIVED,)), "dossiers_status",
+                              f"status = '{Status.RECEIVED.value}'"),
     "list: one procedure": (ListFilter(procedure_code="2.001035"), "dossiers_procedure",
                             "procedure_code = '2.001035'"),
     "list: received last 365 days": (ListFilter(received_from=(END - timedelta(days=365)).date()),
@@ -122,7 +125,8 @@ FILTERS = {
     "list: chưa số hóa (not digitized)": (ListFilter(digitized=False), "dossiers_digitized", "digitized = 0"),
     "list: thiếu bản quét (scans missing)": (ListFilter(scans_missing=True), "dossiers_scans_missing",
                                              list_queries.SCANS_MISSING),
-    "list: overdue": (ListFilter(due="overdue"), "dossiers_due_open", "status = 'received' AND due_at < '{now}'"),
+    "list: overdue": (ListFilter(due="overdue"), "dossiers_due_open",
+                      f"status = '{Status.RECEIVED.value}' AND due_at < '{{now}}'"),
 }
 
 

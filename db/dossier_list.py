@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from db import migrations
 from db.dossiers import literal
 from db.search import name_match
 
@@ -136,10 +137,9 @@ def _sorted(db: sqlite_utils.Database, where: Where, order: Order) -> tuple[str,
 
 
 _EVERYTHING = "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY received_at DESC, id DESC"
-# The scans-missing filter as the partial index dossiers_scans_missing states it (db/migrations.py): a
-# partial index serves only a query that repeats its condition, literals included.
-SCANS_MISSING = "(digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned')))"
-_SCANS_MISSING_STATUSES = ("result_ready", "returned")
+# The scans-missing filter as the partial index dossiers_scans_missing states it (db/migrations.py).
+SCANS_MISSING = migrations.SCANS_MISSING
+_SCANS_MISSING_STATUSES = migrations.SCANS_MISSING_STATUSES
 
 
 def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.migrations import DAY_PARTS, day_share
+from db.migrations import DAY_ENDED, DAY_PARTS, day_share
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def counts(db: sqlite_utils.Database, start: str, end: str, paused: str, ended: 
     """Every count (NAMES) over [start, end), the open ones at `end` (`paused`: as open_at;
     `ended`: as resolved): one dict, or {group: dict}. The unit's whole days are summed from
     `daily_figures` (a few rows a month instead of every dossier); any other period reads the rows."""
-    if source == UNIT and _whole_days(start, end) and ended == ("rejected", "stopped"):
+    if source == UNIT and _whole_days(start, end) and ended == DAY_ENDED:
         parts: tuple[dict, ...] = (_days(db, start, end),)
     else:
         parts = (

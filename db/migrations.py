@@ -698,6 +698,8 @@ _DAY_RETURNED = {
     "satisfied_officer": f"{_DAY_SATISFIED} AND coalesce({{r}}.rating_by, '') <> 'citizen'",
     "lci_rated": "{r}.lci AND {r}.rating IS NOT NULL", "lci_satisfied": f"{{r}}.lci AND {_DAY_SATISFIED}",
 }
+# The statuses that end a dossier without a result, as the figures above count them.
+DAY_ENDED = ("rejected", "stopped")
 # Each part of a day's figures and the time that puts a dossier in that day.
 DAY_PARTS = (("received_at", _DAY_RECEIVED), ("result_at", _DAY_RESOLVED), ("returned_at", _DAY_RETURNED))
 # The dossier columns the figures read: an update of any other column leaves them as they are.
@@ -706,6 +708,12 @@ _DAY_FIGURE_COLUMNS = (
     "online_level", "fee", "payment", "status", "result_at", "due_at", "late_at_supplement", "apology_at",
     "apology_late", "result_digitized", "supplements", "complaints", "rating", "lci", "returned_at", "rating_by",
 )
+
+
+# The scans-missing list's condition (db/dossier_list.py repeats it: a partial index serves only a query
+# that states its condition, literals included).
+SCANS_MISSING = "(digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned')))"
+SCANS_MISSING_STATUSES = ("result_ready", "returned")
 
 
 def day_share(columns: dict[str, str], row: str) -> list[str]:
@@ -734,7 +742,7 @@ def upgrade_version_8(db: sqlite_utils.Database) -> None:
         f"""
         CREATE INDEX dossiers_digitized ON dossiers (digitized, received_at);
         CREATE INDEX dossiers_scans_missing ON dossiers (received_at)
-            WHERE (digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned')));
+            WHERE {SCANS_MISSING};
         DROP INDEX dossiers_unresolved;
         CREATE INDEX dossiers_unresolved ON dossiers (received_at, due_at, status, late_at_supplement)
             WHERE result_at IS NULL;
