@@ -15,7 +15,7 @@ def demo_database(count: int, name: str | None = None, seed: int = 1) -> tuple[P
 
     Returns the path and the fill rate (dossiers/s) when it had to be built."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / (name or f"unit-{count}.sqlite3")
+    path = OUT / (name or f"unit-{count}-seed-{seed}.sqlite3")
     if path.exists():
         return path, None
     partial = path.with_name(path.name + ".building")

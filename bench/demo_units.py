@@ -24,7 +24,7 @@ END = datetime(2025, 11, 28, 17, 0)
 def demo_unit(count: int, name: str | None = None) -> Path:
     """Path of a cached demo unit database holding `count` dossiers."""
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / (name or f"unit-{count}.sqlite3")
+    path = OUT / (name or f"unit-{count}-end-{END:%Y%m%d}.sqlite3")
     if path.exists():
         return path
     building = path.with_name(path.name + ".building")

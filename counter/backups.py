@@ -1,5 +1,8 @@
 """Sao lưu: verified backups, made automatically and thinned like Anki's; restores that lose nothing.
 
+Backups give way to the officer's work: the copy runs in steps, waits a
+moment between steps while the officer works, and stops when the app closes
+(`give_way`; nothing is kept and the next start backs up).
 Automatic backups go to a folder beside the database: at start-up when the
 data changed since the newest one, at every end-of-day export, and before
 every schema upgrade (db/connection.py). Each is written into the folder's
@@ -16,6 +19,7 @@ handed out reserved, and copies the backup INTO the live database, so the
 app's other connections go on working on the restored data.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -54,7 +58,8 @@ def _make(session: Session, target: str | Path | None, label: str) -> Path:
     try:
         if target is not None:
             return backup_db.backup_to(session.db.conn, target)
-        made = backup_db.backup_into(session.db.conn, folder(session), backup_db.name_for(moment, mark, label))
+        made = backup_db.backup_into(session.db.conn, folder(session), backup_db.name_for(moment, mark, label),
+                                     _pacing)
     except backup_db.BackupError as exc:
         raise CounterError(str(exc), "backup failed") from None
     thin(session, moment)
@@ -63,13 +68,27 @@ def _make(session: Session, target: str | Path | None, label: str) -> Path:
 
 
 def automatic(session: Session, label: str = "auto") -> Path | None:
-    """A backup into the folder if anything changed since the newest one.
+    """A backup into the folder if anything changed since the newest one; None also when the app
+    closed meanwhile (the copy is discarded, and the next start makes it).
 
     The app takes these itself (start-up, end-of-day export), whoever is logged in."""
     newest = next((b for b in backup_db.listed(folder(session)) if b["recorded"] and b["mark"] is not None), None)
     if newest and newest["mark"] == audit_table.last_id(session.db):
         return None
-    return _make(session, None, label)
+    try:
+        return _make(session, None, label)
+    except backup_db.Cancelled:
+        return None
+
+
+_pacing = backup_db.Pacing()
+
+
+def give_way(busy: Callable[[], bool], cancelled: Callable[[], bool]) -> None:
+    """How this process's backups yield (issue 16): each step of the copy waits a moment while
+    `busy()`, and the copy stops, keeping nothing, once `cancelled()` (the app closes)."""
+    global _pacing
+    _pacing = backup_db.Pacing(busy, cancelled)
 
 
 def listed(session: Session) -> list[dict]:

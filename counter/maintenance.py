@@ -3,7 +3,8 @@ against its own history.
 
 A dossier's row must be the replay of its events (counter/dossier.py): a row
 edited directly in the file (a status, a due date) differs from them and is
-named. Each event also left an audit row naming the dossier's code, so events
+named. The day's figures (`daily_figures`) must sum what the dossiers count.
+Each event also left an audit row naming the dossier's code, so events
 deleted from the file while the audit trail keeps them are named too. Events
 written before the receipt carried the dossier's first state (databases of
 earlier versions, demo data of earlier versions) cannot give every column: the
@@ -24,6 +25,7 @@ from counter.session import Session
 from counter.transitions import STATUS_LABELS, EventKind
 from db import backup as backup_db
 from db import dossiers as dossier_table
+from db import indicators as indicator_table
 from db import sync as sync_table
 from db.export import snapshot
 
@@ -80,7 +82,20 @@ def report(session: Session) -> Report:
     if broken:
         result.problems.append(broken)
     _dossiers(session, result)
+    _daily_figures(session, result)
     return result
+
+
+def _daily_figures(session: Session, result: Report) -> None:
+    """The day's figures (the Today screen sums them) must be what the dossiers themselves count."""
+    by_day: dict[str, list[str]] = {}
+    for day, name, kept, counted in indicator_table.daily_differences(session.db):
+        by_day.setdefault(day, []).append(f"{name}: ghi {kept}, theo hồ sơ {counted}")
+    for day, differing in by_day.items():
+        more = len(differing) - _SHOWN
+        shown = "; ".join(differing[:_SHOWN]) + (f" và {more} số khác" if more > 0 else "")
+        result.problems.append(f"Số liệu tổng hợp ngày {day} khác với các hồ sơ ({shown}); có thể đã bị sửa trực "
+                               "tiếp trong tệp dữ liệu.")
 
 
 def _dossiers(session: Session, result: Report) -> None:

@@ -1,6 +1,9 @@
 """Start-up recovery: a damaged database is set aside and the newest trusted backup restored.
 
-`PRAGMA quick_check` runs at start-up; if it fails, the file (and its WAL) is
+At start-up `PRAGMA quick_check` runs when it can matter (db/clean_close.py:
+no clean-close mark, a leftover `-wal`, the file changed since motcua closed
+it), and the full `integrity_check` when the background check
+(counter/integrity.py) noted damage; if it fails, the file (and its WAL) is
 renamed `.damaged-<time>` — never deleted — and the newest backup that
 motcua recorded itself (same name, size and SHA-256 in the backups folder's
 record, not dated in the future) and that passes every check of a restore
@@ -17,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from counter import sync_log
+from counter import integrity, sync_log
 from counter.clock import now
 from counter.errors import CounterError
 from db import backup as backup_db
-from db import lock
+from db import clean_close, lock
 from db import sync as sync_table
 
 BUSY = ("Cơ sở dữ liệu {path} bị hỏng nhưng đang được mở bởi motcua khác trên máy này; hãy đóng motcua trên "
@@ -85,6 +88,7 @@ def _recover(path: Path) -> Recovery:
         _take_over(staged, sync_table.station_of(path))
         aside = backup_db.move_aside(path, f".damaged-{now():%Y%m%d-%H%M%S}")
         backup_db.put_in_place(staged, path)
+        integrity.forget_damage(path)
     finally:
         backup_db.discard(staged)
     return Recovery(aside, candidate["path"], candidate["at"], changed)
@@ -97,4 +101,12 @@ def _take_over(staged: Path, former: str | None) -> None:
 
 
 def _damaged(path: Path) -> bool:
-    return bool(backup_db.integrity_problems(path, quick=True))
+    reason = clean_close.reason_to_check(path)
+    if reason is None:
+        return False
+    noted = clean_close.damage_noted(path) is not None
+    if backup_db.integrity_problems(path, quick=not noted):
+        return True
+    if noted:
+        integrity.forget_damage(path)  # the full check no longer finds it
+    return False

@@ -7,6 +7,10 @@ and a database written by a newer motcua is refused. WAL needs shared memory
 between processes on one machine, which network file systems do not give:
 a database on a network share is refused.
 
+Every process that opens the database removes its clean-close mark first; the
+last to close it writes the mark again (db/clean_close.py), so the start-up
+check runs only after an unclean shutdown.
+
 While a connection is open its process holds the database's lock file
 (db/lock.py), so a restore from another process is refused; the first
 process to open the database cleans the temporary files of killed backups
@@ -25,7 +29,7 @@ from weakref import WeakKeyDictionary
 
 import sqlite_utils
 
-from db import backup, migrations
+from db import backup, clean_close, migrations
 from db import lock as database_lock
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "afs",
@@ -71,10 +75,13 @@ def open_database(path: str | Path) -> Database:
                 "đĩa của máy này và dùng chức năng xuất dữ liệu để chia sẻ."
             )
         try:
-            held = database_lock.hold(path, when_alone=backup.clean_leftovers)
+            held = database_lock.hold(path, when_alone=backup.clean_leftovers, when_last=clean_close.closed)
+            clean_close.opened(path)
         except database_lock.LockBusy as exc:
             raise DatabaseError(str(exc)) from None
         except OSError as exc:
+            if held is not None:
+                held.release()
             raise DatabaseError(f"Không mở được cơ sở dữ liệu {path}: {exc.strerror or exc}") from exc
     try:
         db = _open(path)

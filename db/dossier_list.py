@@ -7,12 +7,14 @@ the same indexes as search. A sort by a column runs here, over the ids the
 filter selects, and still returns only ids: no row is read to sort.
 """
 
+import sqlite3
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from db import migrations
 from db.dossiers import literal
 from db.search import name_match
 
@@ -64,10 +66,9 @@ class Order:
     days_late: Callable[[str, str | None, str, str], int] | None = None
 
 
-def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
-        keep_going: Callable[[], bool] | None = None, order: Order | None = None) -> array | None:
-    """Ids of the dossiers matching `where`, newest first or in `order`, as a compact array;
-    at most `limit`. Read in batches: if `keep_going()` turns false the read stops and gives None."""
+def query(db: sqlite_utils.Database, where: Where, limit: int | None = None,
+          order: Order | None = None) -> tuple[str, list]:
+    """The SQL and parameters `ids` runs (the plan tests read its EXPLAIN QUERY PLAN)."""
     if order is not None and order.column:
         sql, params = _sorted(db, where, order)
     else:
@@ -75,13 +76,38 @@ def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
+    return sql, params
+
+
+def plan(db: sqlite_utils.Database, where: Where, limit: int | None = None, order: Order | None = None) -> list[str]:
+    """SQLite's plan for `ids`, one line per step."""
+    sql, params = query(db, where, limit, order)
+    return [row[3] for row in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+def ids(db: sqlite_utils.Database, where: Where, limit: int | None = None,
+        keep_going: Callable[[], bool] | None = None, order: Order | None = None) -> array | None:
+    """Ids of the dossiers matching `where`, newest first or in `order`, as a compact array;
+    at most `limit`. If `keep_going()` turns false (a newer filter was asked for) the read is
+    interrupted, even in the middle of a sort, and gives None."""
+    sql, params = query(db, where, limit, order)
     found = array("q")
-    cursor = db.conn.execute(sql, params)
-    while rows := cursor.fetchmany(65536):
-        found.extend(row[0] for row in rows)
-        if keep_going is not None and not keep_going():
-            cursor.close()
+    if keep_going is not None:
+        db.conn.set_progress_handler(lambda: int(not keep_going()), 10_000)
+    try:
+        cursor = db.conn.execute(sql, params)
+        while rows := cursor.fetchmany(65536):
+            found.extend(row[0] for row in rows)
+            if keep_going is not None and not keep_going():
+                cursor.close()
+                return None
+    except sqlite3.OperationalError as exc:
+        if keep_going is not None and not keep_going() and "interrupted" in str(exc):
             return None
+        raise
+    finally:
+        if keep_going is not None:
+            db.conn.set_progress_handler(None, 0)
     return found
 
 
@@ -110,22 +136,79 @@ def _sorted(db: sqlite_utils.Database, where: Where, order: Order) -> tuple[str,
     return f"{sql} ORDER BY {expression} {direction}, id DESC", [*(inner_params if filtered else []), *params]
 
 
-_EVERYTHING = "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY id DESC"
+_EVERYTHING = "SELECT id FROM dossiers INDEXED BY dossiers_received ORDER BY received_at DESC, id DESC"
+# The scans-missing filter as the partial index dossiers_scans_missing states it (db/migrations.py).
+SCANS_MISSING = migrations.SCANS_MISSING
+_SCANS_MISSING_STATUSES = migrations.SCANS_MISSING_STATUSES
 
 
 def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
-    """The query's shape follows its selectivity and its purpose. A selective condition
-    drives an index (then sorting the few ids is cheap). For the newest ones only, a broad
-    filter reads rows newest first and stops when the page is full, even when most of a
-    million dossiers match; for the whole list, small covering indexes beat reading the
-    table (its pages are most of the file, slow when not cached)."""
+    """Newest first (latest received, then highest id) through one index chosen for the filter
+    (issue 16): every index a filter can drive ends in `received_at`, so walking it backwards gives
+    the list's order and the first page reads one page's worth of entries, never the table; a
+    received range narrows the same walk. Only filters that select few rows by nature (open
+    dossiers due soon, statuses few dossiers are in) sort what they find. Text goes through the
+    search indexes (newest id first)."""
+    text_keys = (where.code_tail, where.id_number, where.phone)
+    if where.name_words or any(text_keys):
+        return _select_text(where, newest_only)
+    conditions: list[str] = []
+    params: list = []
+    if where.open_due_before:
+        drive = "dossiers_due_open"
+    elif where.statuses and (where.few_statuses or not newest_only):
+        drive = "dossiers_status"  # few rows; for the whole list a small covering index
+    elif where.scans_missing and where.with_result == _SCANS_MISSING_STATUSES:
+        drive = "dossiers_scans_missing"
+    elif where.digitized is False:
+        drive = "dossiers_digitized"
+    elif where.procedure_code:
+        drive = "dossiers_procedure"
+    elif where.digitized is not None:
+        drive = "dossiers_digitized"
+    else:
+        drive = "dossiers_received"
+    if where.statuses:
+        column = "status" if drive == "dossiers_status" else "+status"
+        conditions.append(f"{column} IN ({','.join('?' * len(where.statuses))})")
+        params += list(where.statuses)
+    if where.procedure_code:
+        conditions.append(("procedure_code" if drive == "dossiers_procedure" else "+procedure_code") + " = ?")
+        params.append(where.procedure_code)
+    if where.digitized is not None:
+        conditions.append(("digitized" if drive == "dossiers_digitized" else "+digitized") + " = ?")
+        params.append(int(where.digitized))
+    if where.received_from:
+        conditions.append("received_at >= ?")
+        params.append(where.received_from)
+    if where.received_to:
+        conditions.append("received_at < ?")
+        params.append(where.received_to)
+    if where.open_due_before:
+        # The partial index dossiers_due_open covers exactly these rows (it needs the literal status).
+        conditions.append(f"status = {literal(where.running)} AND due_at < ?")
+        params.append(where.open_due_before)
+    if where.scans_missing:
+        if drive == "dossiers_scans_missing" or where.with_result == _SCANS_MISSING_STATUSES:
+            conditions.append(SCANS_MISSING)
+        else:
+            marks = ",".join("?" * len(where.with_result))
+            conditions.append(f"(digitized = 0 OR (status IN ({marks}) AND result_digitized = 0))")
+            params += list(where.with_result)
+    sql = f"SELECT id FROM dossiers INDEXED BY {drive}"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    return sql + " ORDER BY received_at DESC, id DESC", params
+
+
+def _select_text(where: Where, newest_only: bool) -> tuple[str, list]:
+    """A name, code tail, ID or phone number drives its own index, newest id first."""
     selective = bool(where.open_due_before or where.code_tail or where.id_number or where.phone
                      or where.received_from or where.received_to
                      or (where.statuses and where.few_statuses))
     conditions: list[str] = []
     params: list = []
     if where.statuses:
-        # Most of a unit's dossiers are returned: for the newest ones its index only adds a sort.
         column = "status" if selective or not newest_only else "+status"
         conditions.append(f"{column} IN ({','.join('?' * len(where.statuses))})")
         params += list(where.statuses)
@@ -139,7 +222,6 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
         conditions.append("received_at < ?")
         params.append(where.received_to)
     if where.open_due_before:
-        # The partial index dossiers_due_open covers exactly these rows (it needs the literal status).
         conditions.append(f"status = {literal(where.running)} AND due_at < ?")
         params.append(where.open_due_before)
     if where.digitized is not None:
@@ -152,9 +234,7 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     match = name_match(where.name_words)
     text_keys = (where.code_tail, where.id_number, where.phone)
     if not newest_only and not conditions and not any(text_keys):
-        if where.name_words:
-            return "SELECT rowid FROM dossier_names WHERE dossier_names MATCH ? ORDER BY rowid DESC", [match]
-        return _EVERYTHING, []
+        return "SELECT rowid FROM dossier_names WHERE dossier_names MATCH ? ORDER BY rowid DESC", [match]
     if where.name_words and not selective:
         # Driven by the name index, newest first, stopping as soon as the page is full.
         sql = ("SELECT dossiers.id FROM dossier_names JOIN dossiers ON dossiers.id = dossier_names.rowid"
@@ -166,10 +246,7 @@ def _select(where: Where, newest_only: bool = False) -> tuple[str, list]:
     if text:
         conditions.append(text[0])
         params += text[1]
-    sql = "SELECT id FROM dossiers"
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    return sql + " ORDER BY id DESC", params
+    return "SELECT id FROM dossiers WHERE " + " AND ".join(conditions) + " ORDER BY id DESC", params
 
 
 def _text_condition(where: Where, match: str) -> tuple[str, list] | None:

@@ -161,9 +161,11 @@ def _wait_for(attempt: Callable[[], bool], seconds: float | None = None) -> bool
 
 
 class _Entry:
-    def __init__(self, path: Path, file: _LockFile):
+    def __init__(self, path: Path, file: _LockFile, database: Path):
         self.path = path
         self.file = file
+        self.database = database
+        self.when_last: Callable[[Path], object] | None = None
         self.holders = 0
         self.gate = threading.RLock()
         self.exclusive = threading.Lock()
@@ -191,7 +193,11 @@ class Hold:
         with _registry_lock:
             entry.holders -= 1
             if entry.holders == 0:
-                entry.file.close()
+                try:
+                    if entry.when_last is not None and entry.file.upgrade():
+                        entry.when_last(entry.database)
+                finally:
+                    entry.file.close()
                 _registry.pop(entry.path, None)
 
     @contextmanager
@@ -241,15 +247,18 @@ def exclusive_file(path: Path) -> Iterator[None]:
         file.close()
 
 
-def hold(database: str | Path, when_alone: Callable[[Path], object] | None = None) -> Hold:
+def hold(database: str | Path, when_alone: Callable[[Path], object] | None = None,
+         when_last: Callable[[Path], object] | None = None) -> Hold:
     """Hold the database's lock shared for this process (waiting out a restore elsewhere).
 
-    `when_alone(database)` runs first if no other process holds it (the leftover clean-up)."""
+    `when_alone(database)` runs first if no other process holds it (the leftover clean-up);
+    `when_last(database)` when this process lets go of it last, no other process holding it
+    (the clean-close mark, db/clean_close.py)."""
     path = lock_path(database)
     with _registry_lock:
         entry = _registry.get(path)
         if entry is None:
-            entry = _Entry(path, _open_file(path))
+            entry = _Entry(path, _open_file(path), Path(database))
             try:
                 if entry.file.try_exclusive():
                     try:
@@ -266,5 +275,7 @@ def hold(database: str | Path, when_alone: Callable[[Path], object] | None = Non
                 entry.file.close()
                 raise
             _registry[path] = entry
+        if when_last is not None:
+            entry.when_last = when_last
         entry.holders += 1
         return Hold(entry)

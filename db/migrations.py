@@ -657,8 +657,123 @@ def upgrade_version_7(db: sqlite_utils.Database) -> None:
     )
 
 
+# The day's figures, as db/indicators.py defined them then (frozen here: a change of
+# definition is a new step that rebuilds the table). A row's share of each sum; NULL counts 0, as sum() does.
+_DAY_RECEIVED = {
+    "received": "1", "digitized": "{r}.digitized", "online": "{r}.channel = 'online'",
+    "postal": "{r}.channel = 'postal' OR {r}.return_channel = 'postal'",
+    "reused": "{r}.reused OR {r}.data_reused", "returning": "{r}.returning_applicant",
+    "reused_returning": "({r}.reused OR {r}.data_reused) AND {r}.returning_applicant",
+    "eligible_received": "{r}.online_level = 'full'",
+    "eligible_online": "{r}.online_level = 'full' AND {r}.channel = 'online'",
+    "with_fee": "{r}.fee > 0", "paid_online": "{r}.fee > 0 AND {r}.payment = 'online'",
+}
+_DAY_RESULT = "{r}.status NOT IN ('rejected', 'stopped')"
+_DAY_LATE = "({r}.result_at > {r}.due_at OR {r}.late_at_supplement = 1)"
+_DAY_EARLY = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
+             " AND substr({r}.result_at, 1, 10) < substr({r}.due_at, 1, 10)")
+_DAY_ON_TIME = ("{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0"
+               " AND substr({r}.result_at, 1, 10) = substr({r}.due_at, 1, 10)")
+_DAY_FAILED = f"({_DAY_LATE} OR {{r}}.rating = 'unsatisfied' OR {{r}}.complaints > 0)"
+_DAY_SATISFIED = "{r}.rating IN ('very-satisfied', 'satisfied')"
+_DAY_RESOLVED = {
+    "resolved": "1", "results": _DAY_RESULT, "rejected": "{r}.status = 'rejected'",
+    "stopped": "{r}.status = 'stopped'",
+    "early": f"{_DAY_RESULT} AND {_DAY_EARLY}", "on_time": f"{_DAY_RESULT} AND {_DAY_ON_TIME}",
+    "late": f"{_DAY_RESULT} AND {_DAY_LATE}",
+    "late_apologized": f"{_DAY_RESULT} AND {_DAY_LATE} AND {{r}}.apology_at IS NOT NULL",
+    "late_apologized_on_time": f"{_DAY_RESULT} AND {_DAY_LATE} AND {{r}}.apology_at IS NOT NULL"
+                               " AND {r}.apology_late = 0",
+    "result_digitized": f"{_DAY_RESULT} AND {{r}}.result_digitized",
+    "progress_on_time": "{r}.result_at <= {r}.due_at AND {r}.late_at_supplement = 0 AND {r}.supplements <= 1",
+    "complained": "{r}.complaints > 0", "satisfaction_failed": _DAY_FAILED, "lci_resolved": "{r}.lci",
+    "lci_failed": f"{{r}}.lci AND {_DAY_FAILED}",
+}
+_DAY_RETURNED = {
+    "returned": "1", "very_satisfied": "{r}.rating = 'very-satisfied'", "satisfied": "{r}.rating = 'satisfied'",
+    "unsatisfied": "{r}.rating = 'unsatisfied'",
+    "rated_citizen": "{r}.rating IS NOT NULL AND {r}.rating_by = 'citizen'",
+    "satisfied_citizen": f"{_DAY_SATISFIED} AND {{r}}.rating_by = 'citizen'",
+    "rated_officer": "{r}.rating IS NOT NULL AND coalesce({r}.rating_by, '') <> 'citizen'",
+    "satisfied_officer": f"{_DAY_SATISFIED} AND coalesce({{r}}.rating_by, '') <> 'citizen'",
+    "lci_rated": "{r}.lci AND {r}.rating IS NOT NULL", "lci_satisfied": f"{{r}}.lci AND {_DAY_SATISFIED}",
+}
+# The statuses that end a dossier without a result, as the figures above count them.
+DAY_ENDED = ("rejected", "stopped")
+# Each part of a day's figures and the time that puts a dossier in that day.
+DAY_PARTS = (("received_at", _DAY_RECEIVED), ("result_at", _DAY_RESOLVED), ("returned_at", _DAY_RETURNED))
+# The dossier columns the figures read: an update of any other column leaves them as they are.
+_DAY_FIGURE_COLUMNS = (
+    "received_at", "digitized", "channel", "return_channel", "reused", "data_reused", "returning_applicant",
+    "online_level", "fee", "payment", "status", "result_at", "due_at", "late_at_supplement", "apology_at",
+    "apology_late", "result_digitized", "supplements", "complaints", "rating", "lci", "returned_at", "rating_by",
+)
+
+
+# The scans-missing list's condition (db/dossier_list.py repeats it: a partial index serves only a query
+# that states its condition, literals included).
+SCANS_MISSING = "(digitized = 0 OR (result_digitized = 0 AND status IN ('result_ready', 'returned')))"
+SCANS_MISSING_STATUSES = ("result_ready", "returned")
+
+
+def day_share(columns: dict[str, str], row: str) -> list[str]:
+    """Each figure's SQL for one dossier `row` (`new`, `old` or a table name): 0 or 1, never NULL."""
+    return [f"ifnull(({expression.format(r=row)}), 0)" for expression in columns.values()]
+
+
+def _day_upserts(row: str, sign: str) -> str:
+    statements = ""
+    for column, figures in DAY_PARTS:
+        names = ", ".join(f'"{name}"' for name in figures)
+        shares = ", ".join(f"{sign}{share}" for share in day_share(figures, row))
+        sets = ", ".join(f'"{name}" = "{name}" + excluded."{name}"' for name in figures)
+        statements += (f"INSERT INTO daily_figures (day, {names}) SELECT substr({row}.{column}, 1, 10), {shares}"
+                       f" WHERE {row}.{column} IS NOT NULL ON CONFLICT (day) DO UPDATE SET {sets};\n")
+    return statements
+
+
+def upgrade_version_8(db: sqlite_utils.Database) -> None:
+    """Indexes every list filter walks newest first; the open dossiers' figures from an index; the day's figures
+    kept by triggers in `daily_figures` (issue 16)."""
+    counters = ", ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for _, figures in DAY_PARTS for name in figures)
+    changed = ", ".join(_DAY_FIGURE_COLUMNS)
+    _run(
+        db,
+        f"""
+        CREATE INDEX dossiers_digitized ON dossiers (digitized, received_at);
+        CREATE INDEX dossiers_scans_missing ON dossiers (received_at)
+            WHERE {SCANS_MISSING};
+        DROP INDEX dossiers_unresolved;
+        CREATE INDEX dossiers_unresolved ON dossiers (received_at, due_at, status, late_at_supplement)
+            WHERE result_at IS NULL;
+        CREATE TABLE daily_figures (
+            day TEXT PRIMARY KEY,
+            {counters}
+        ) WITHOUT ROWID;
+        CREATE TRIGGER daily_figures_insert AFTER INSERT ON dossiers BEGIN
+            {_day_upserts("new", "")}
+        END;
+        CREATE TRIGGER daily_figures_update AFTER UPDATE OF {changed} ON dossiers BEGIN
+            {_day_upserts("old", "-")}
+            {_day_upserts("new", "")}
+        END;
+        CREATE TRIGGER daily_figures_delete AFTER DELETE ON dossiers BEGIN
+            {_day_upserts("old", "-")}
+        END;
+        """,
+    )
+    for column, figures in DAY_PARTS:
+        names = ", ".join(f'"{name}"' for name in figures)
+        sums = ", ".join(f"sum({share})" for share in day_share(figures, "dossiers"))
+        sets = ", ".join(f'"{name}" = excluded."{name}"' for name in figures)
+        db.conn.execute(
+            f"INSERT INTO daily_figures (day, {names}) SELECT substr({column}, 1, 10), {sums} FROM dossiers"
+            f" WHERE {column} IS NOT NULL GROUP BY 1 ON CONFLICT (day) DO UPDATE SET {sets}"
+        )
+
+
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
-         upgrade_version_6, upgrade_version_7]
+         upgrade_version_6, upgrade_version_7, upgrade_version_8]
 LATEST = len(STEPS)
 
 

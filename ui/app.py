@@ -1,7 +1,8 @@
 """Starting the desktop app: `python main.py [--db PATH] [--officer NAME] [--user NAME] [--demo]`.
 
-Start-up (issue 6): before any session opens, the worker runs the file's
-`PRAGMA quick_check` and, if the file is damaged, sets it aside and puts the
+Start-up (issue 6, 16): before any session opens, the worker runs the file's
+`PRAGMA quick_check` when it can matter (no clean-close mark, a leftover
+`-wal`: db/clean_close.py) and, if the file is damaged, sets it aside and puts the
 newest backup motcua recorded itself and that passes every check of a
 restore in its place (counter/recovery.py, issue 9); the officer is told
 which moment the data is back to. With motcua open in another process a
@@ -12,7 +13,11 @@ large database the check takes seconds, so the main window is shown at
 once, saying it is checking, and the data appears after. Then a new database asks for the unit (first-run
 dialog), a database with accounts asks who is at the counter (login), the
 screens are built for that officer's role, and an automatic backup is taken
-on the background worker if anything changed since the last one.
+on the background worker if anything changed since the last one. Then, while
+the officer is idle, the background check reads the file table by table on a
+thread of its own (counter/integrity.py); damage it finds is told at once and
+repaired at the next start. Backups and the check give way while the officer
+works and stop when the window closes (ui/activity.py).
 `--demo` opens a throwaway database filled with demo dossiers, deleted when
 the window closes, so a newcomer can look around.
 """
@@ -27,12 +32,13 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from counter import backups, demo
+from counter import backups, demo, integrity
 from counter.locations import default_database
 from counter.recovery import Recovery, recover_if_damaged
 from counter.roles import Account
 from counter.session import Session
 from ui import language, print_preview
+from ui.activity import Activity
 from ui.first_run import FirstRunDialog
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
@@ -49,6 +55,7 @@ class Launcher(QObject):
     shown = Signal(object)  # the MainWindow, on screen (perhaps still checking the database)
     ready = Signal(object)  # the MainWindow, usable: checked, logged in, screens built
     gave_up = Signal(str)
+    found_damage = Signal(str)  # the background check's message to the officer
 
     def __init__(self, args: Namespace, preferences: Preferences | None = None, demo_dossiers: int = DEMO_DOSSIERS):
         super().__init__()
@@ -73,11 +80,18 @@ class Launcher(QObject):
         self.checked = threading.Event()
         self.runner = Runner(self._open_checked)
         self.reads = Runner(self._open_after_check)
+        self.listing = Runner(self._open_after_check)  # the list's whole id lists (ui/dossier_table.py)
         self.background = Runner(self._open_after_check)
         # The unit sync (issue 12) on its own worker and connection, so a slow share never holds up a save.
         self.syncing = Runner(self._open_after_check)
         self.sync_desk = SyncDesk(self.syncing)
         self.sync_started = False
+        self.activity = Activity([self.runner, self.reads])
+        QApplication.instance().installEventFilter(self.activity)
+        backups.give_way(self.activity.busy, self.activity.closing.is_set)
+        self.checking: threading.Thread | None = None
+        self.found_damage.connect(self._damage_found)
+        self.damage_box: QMessageBox | None = None
         if existing:
             self._show_window()  # an existing file may take a while to check: say so at once
         if self.demo_folder:
@@ -144,6 +158,23 @@ class Launcher(QObject):
             window = self.window
             self.background.run(lambda s: backups.automatic(s, "startup"), done=window.backed_up,
                                 failed=window.backup_failed)
+        if self.checking is None and not self.demo_folder:
+            self.checking = threading.Thread(target=self._check_in_background, name="motcua-check", daemon=True)
+            self.checking.start()
+
+    def _check_in_background(self) -> None:
+        """One pass of the background check, after the start-up work has settled."""
+        if self.activity.closing.wait(integrity.START_AFTER_SECONDS):
+            return
+        found = integrity.background_pass(self.path, self.activity.busy, self.activity.closing.is_set,
+                                          self.activity.closing.wait)
+        if found:
+            self.found_damage.emit(integrity.message(found))
+
+    def _damage_found(self, text: str) -> None:
+        self.damage_box = QMessageBox(QMessageBox.Icon.Critical, "motcua — cơ sở dữ liệu bị hỏng", text,
+                                      QMessageBox.StandardButton.Ok, self.window)
+        self.damage_box.open()
 
     def _adopt(self, user: Account | None) -> None:
         """The other workers act for the same officer (the login itself ran on `runner`)."""
@@ -162,7 +193,7 @@ class Launcher(QObject):
             return
         title = f"motcua — {self.path}" + (" (dữ liệu thử, sẽ bị xóa khi đóng)" if self.demo_folder else "")
         self.window = MainWindow(self.runner, self.reads, self.background, self.preferences, title,
-                                 sync_desk=self.sync_desk)
+                                 sync_desk=self.sync_desk, listing=self.listing)
         self.window.logout_requested.connect(self.log_out)
         self.window.user_changed.connect(self._adopt)
         self.window.show_as_remembered()
@@ -175,12 +206,18 @@ class Launcher(QObject):
         self.gave_up.emit(message_of(error))
 
     def close(self) -> None:
-        """Stop the workers (finishing what they were doing) and remove demo data."""
+        """Stop the workers (finishing what they were doing; a backup or the background check in
+        progress stops at once, keeping nothing) and remove demo data."""
+        self.activity.closing.set()
         self.sync_desk.stop()
         if self.window is not None:
             self.window.close()
-        for runner in (self.syncing, self.reads, self.background, self.runner):
+        for runner in (self.syncing, self.listing, self.reads, self.background, self.runner):
             runner.stop()
+        if self.checking is not None:
+            self.checking.join()
+        QApplication.instance().removeEventFilter(self.activity)
+        backups.give_way(lambda: False, lambda: False)
         if self.demo_folder:
             shutil.rmtree(self.demo_folder, ignore_errors=True)
 

@@ -32,7 +32,7 @@ DEBOUNCE_MS = 250
 class DossierListScreen(QWidget):
     opened = Signal(str)
 
-    def __init__(self, runner: Runner, reads: Runner, parent: QWidget | None = None):
+    def __init__(self, runner: Runner, reads: Runner, parent: QWidget | None = None, listing: Runner | None = None):
         super().__init__(parent)
         self.runner = runner
         self.search = line("Tìm theo mã hồ sơ, số CCCD, số điện thoại hoặc họ tên (Ctrl+F)")
@@ -59,7 +59,7 @@ class DossierListScreen(QWidget):
             edit.setEnabled(False)
         self.count = QLabel()
         self.message = MessageLine()
-        self.table = DossierTable(reads)
+        self.table = DossierTable(reads, counting=listing)
         self.table.counted.connect(self._counted)
         self.table.failed.connect(self.message.error)
         self.table.opened.connect(self.opened)

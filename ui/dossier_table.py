@@ -2,8 +2,9 @@
 
 First the newest ids of the filter (`FIRST` at most) and their first page of
 rows, in one worker call: the table shows them at once. Then, if there may be
-more, the whole id list, read in batches that give up as soon as a newer
-filter is asked for; the rows are appended without disturbing the view.
+more, the whole id list, on a worker of its own so scrolling never waits for
+it, interrupted as soon as a newer filter is asked for; the rows are appended
+without disturbing the view.
 A click on a header sorts by that column, a second click the other way; the
 sort runs in SQL over the filter's ids (counter/dossier_list.py).
 """
@@ -27,9 +28,12 @@ class DossierTable(QWidget):
     failed = Signal(str)
     shown = Signal()  # the first rows of a load are on screen
 
-    def __init__(self, reads: Runner, parent: QWidget | None = None):
+    def __init__(self, reads: Runner, parent: QWidget | None = None, counting: Runner | None = None):
         super().__init__(parent)
         self.reads = reads
+        # The whole id list is read on a worker of its own when there is one: the pages the officer
+        # scrolls to never wait behind it (issue 16); a newer filter interrupts it.
+        self.counting = counting or reads
         self.model = DossierTableModel(reads, self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -106,7 +110,7 @@ class DossierTable(QWidget):
             return dossier_list.ids(session, chosen, as_of, keep_going=lambda: generation == self.generation,
                                     order=order)
 
-        self.reads.run(full, done=lambda ids: self._all(generation, ids), failed=self._failed)
+        self.counting.run(full, done=lambda ids: self._all(generation, ids), failed=self._failed)
 
     def _all(self, generation: int, ids) -> None:
         if ids is None or generation != self.generation:

@@ -49,9 +49,10 @@ class MainWindow(QMainWindow):
     user_changed = Signal(object)  # the first account was created in set-up mode: now it is logged in
 
     def __init__(self, runner: Runner, reads: Runner, background: Runner, preferences: Preferences,
-                 title: str = "", sync_desk: SyncDesk | None = None):
+                 title: str = "", sync_desk: SyncDesk | None = None, listing: Runner | None = None):
         super().__init__()
         self.runner, self.reads, self.background, self.preferences = runner, reads, background, preferences
+        self.listing = listing or reads  # the list's whole id lists, apart from its pages (issue 16)
         self.sync_desk = sync_desk
         self.freshness = ""
         self.setWindowTitle(title or "motcua — Bộ phận Một cửa")
@@ -144,12 +145,12 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         runner, reads, access = self.runner, self.reads, self.access
         self.intake = IntakeScreen(runner, self.preferences)
-        self.list = DossierListScreen(runner, reads)
+        self.list = DossierListScreen(runner, reads, listing=self.listing)
         self.citizen = CitizenWindow() if self.preferences.citizen_screen else None
         self.returns = ReturnScreen(runner, self.preferences, self.citizen)
         self.late = LateWorkScreen(runner, self.printer, access)
         self.digitization = DigitizationScreen(runner, reads, self.preferences)
-        self.today = TodayScreen(runner, self.preferences, self.background, access)
+        self.today = TodayScreen(runner, self.preferences, self.background, access, reads=reads)
         self.settings = SettingsScreen(runner, self.preferences, self.printer, access, reads, self.background,
                                        sync=self.sync_desk)
         self.tabs = QTabWidget()

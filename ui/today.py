@@ -69,10 +69,12 @@ class TodayScreen(QWidget):
     warning = Signal(str)  # "" when there is nothing to warn about
 
     def __init__(self, runner: Runner, preferences: Preferences, background: Runner | None = None,
-                 access: Access | None = None, parent: QWidget | None = None):
+                 access: Access | None = None, parent: QWidget | None = None, reads: Runner | None = None):
         super().__init__(parent)
         self.runner, self.preferences = runner, preferences
         self.background = background or runner  # backups run here, so saving never waits for one
+        # The figures are read on the reads worker (issue 16): a receive saved meanwhile never waits for them.
+        self.reads = reads or runner
         self.access = access or Access()
         self.backup_path = None  # where the last end-of-day backup went
         self.now = now  # the warning's clock; tests set another
@@ -176,7 +178,7 @@ class TodayScreen(QWidget):
             staff = staff_figures.figures(session, month) if by_officer else []
             return moment, day, figures(session, month), staff
 
-        self.runner.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
+        self.reads.run(load, done=lambda result: self._figures(*result), label="Đang tính số liệu…", parent=self)
         self.check_export()
 
     def show_freshness(self, text: str) -> None:

@@ -21,19 +21,25 @@ def filled(session):
 
 
 def ids_of(found) -> list[int]:
+    """Newest id first: the order of the lists a text drives (as search)."""
     return sorted((d.id for d in found), reverse=True)
+
+
+def newest(found) -> list[int]:
+    """Latest received first, then the highest id: the order of every other list (issue 16)."""
+    return [d.id for d in sorted(found, key=lambda d: (d.received_at, d.id), reverse=True)]
 
 
 def test_no_filter_is_every_dossier_newest_first(filled):
     session, everything = filled
-    assert list(dossier_list.ids(session, ListFilter(), END)) == ids_of(everything)
+    assert list(dossier_list.ids(session, ListFilter(), END)) == newest(everything)
 
 
 @pytest.mark.parametrize("status", ["received", "returned", "result_ready", "rejected"])
 def test_status(filled, status):
     session, everything = filled
     found = dossier_list.ids(session, ListFilter(statuses=(status,)), END)
-    assert list(found) == ids_of(d for d in everything if d.status == status)
+    assert list(found) == newest(d for d in everything if d.status == status)
 
 
 def test_procedure_dates_and_digitized_combine(filled):
@@ -43,7 +49,7 @@ def test_procedure_dates_and_digitized_combine(filled):
                         digitized=False)
     wanted = [d for d in everything if d.procedure_code == code and not d.digitized
               and date(2025, 3, 1) <= d.received_at.date() <= date(2025, 4, 30)]
-    assert list(dossier_list.ids(session, chosen, END)) == ids_of(wanted)
+    assert list(dossier_list.ids(session, chosen, END)) == newest(wanted)
 
 
 def test_overdue_and_due_soon(filled):
@@ -51,16 +57,16 @@ def test_overdue_and_due_soon(filled):
     horizon = dossier_list.due_soon_horizon(session, END)
     assert horizon.date() == date(2025, 6, 23)  # Friday afternoon: next working day is Monday
     overdue = dossier_list.ids(session, ListFilter(due="overdue"), END)
-    assert list(overdue) == ids_of(d for d in everything if d.status == "received" and d.due_at < END)
+    assert list(overdue) == newest(d for d in everything if d.status == "received" and d.due_at < END)
     soon = dossier_list.ids(session, ListFilter(due="due_soon"), END)
-    assert list(soon) == ids_of(d for d in everything if d.status == "received" and d.due_at < horizon)
+    assert list(soon) == newest(d for d in everything if d.status == "received" and d.due_at < horizon)
     assert set(overdue) <= set(soon)
 
 
 def test_scans_missing(filled):
     session, everything = filled
     found = dossier_list.ids(session, ListFilter(scans_missing=True), END)
-    assert list(found) == ids_of(
+    assert list(found) == newest(
         d for d in everything
         if not d.digitized or (d.status in ("result_ready", "returned") and not d.result_digitized))
 
@@ -81,7 +87,7 @@ def test_text_reads_names_codes_ids_and_phones(filled):
 
 def test_limit_gives_the_newest_and_keep_going_can_stop_a_long_read(filled):
     session, everything = filled
-    assert list(dossier_list.ids(session, ListFilter(), END, limit=10)) == ids_of(everything)[:10]
+    assert list(dossier_list.ids(session, ListFilter(), END, limit=10)) == newest(everything)[:10]
     assert dossier_list.ids(session, ListFilter(), END, keep_going=lambda: False) is None
 
 
@@ -121,3 +127,61 @@ def test_query_shape_follows_selectivity():
     assert by_name.startswith("SELECT dossiers.id FROM dossier_names")
     everything, _ = list_queries._select(list_queries.Where())
     assert "INDEXED BY dossiers_received" in everything
+
+
+def test_a_superseded_read_is_interrupted_even_inside_its_sort(filled, monkeypatch):
+    """The sort by days late runs in SQL over every id before the first row comes out: a newer
+    filter stops it there (the progress handler), not after it."""
+    session, _ = filled
+    counted = []
+    real = dossier_list.DaysLate.stored
+    monkeypatch.setattr(dossier_list.DaysLate, "stored", lambda self, *a: counted.append(1) or real(self, *a))
+    order = dossier_list.ListOrder("days_late", descending=True)
+    assert dossier_list.ids(session, ListFilter(), END, keep_going=lambda: len(counted) < 100, order=order) is None
+    assert len(counted) < 3000  # stopped inside the sort, long before it had read every dossier
+    assert len(dossier_list.ids(session, ListFilter(), END, order=order)) == 3000  # the connection works on
+
+
+# Issue 16: every filter's first page walks an index, never the table; only filters that select
+# few dossiers by nature (open ones due soon, statuses few dossiers are in) sort what they find.
+FIRST_PAGES = {
+    "everything": (ListFilter(), "dossiers_received", False),
+    "returned": (ListFilter(statuses=("returned",)), "dossiers_received", False),
+    "received": (ListFilter(statuses=("received",)), "dossiers_status", False),
+    "waiting": (ListFilter(statuses=("waiting_supplement", "received")), "dossiers_status", True),
+    "procedure": (ListFilter(procedure_code="1.001193"), "dossiers_procedure", False),
+    "last 365 days": (ListFilter(received_from=date(2024, 6, 21)), "dossiers_received", False),
+    "one month": (ListFilter(received_from=date(2025, 3, 1), received_to=date(2025, 3, 31)), "dossiers_received",
+                  False),
+    "digitized": (ListFilter(digitized=True), "dossiers_digitized", False),
+    "not digitized": (ListFilter(digitized=False), "dossiers_digitized", False),
+    "scans missing": (ListFilter(scans_missing=True), "dossiers_scans_missing", False),
+    "overdue": (ListFilter(due="overdue"), "dossiers_due_open", True),
+    "due soon": (ListFilter(due="due_soon"), "dossiers_due_open", True),
+    "procedure, month, not digitized": (ListFilter(procedure_code="1.001193", received_from=date(2025, 3, 1),
+                                                   received_to=date(2025, 3, 31), digitized=False),
+                                        "dossiers_digitized", False),
+    "returned, scans missing": (ListFilter(statuses=("returned",), scans_missing=True), "dossiers_scans_missing",
+                                False),
+}
+
+
+@pytest.mark.parametrize("name", FIRST_PAGES)
+def test_every_filter_s_first_page_walks_an_index(filled, name):
+    session, everything = filled
+    chosen, index, sorts = FIRST_PAGES[name]
+    steps = dossier_list.plan(session, chosen, END, limit=50)
+    assert not any(step.startswith("SCAN dossiers") and "INDEX" not in step for step in steps), steps
+    assert any(f"INDEX {index}" in step for step in steps), steps
+    assert any("TEMP B-TREE" in step for step in steps) == sorts, steps
+    # And it is the filter's newest page.
+    assert list(dossier_list.ids(session, chosen, END, limit=50)) == \
+        list(dossier_list.ids(session, chosen, END))[:50]
+
+
+def test_text_pages_go_through_the_search_indexes(filled):
+    session, everything = filled
+    someone = everything[1234]
+    for text in (someone.applicant_name, someone.code[-4:], someone.id_number, someone.phone):
+        steps = dossier_list.plan(session, ListFilter(text=text), END, limit=50)
+        assert not any(step.startswith("SCAN dossiers") and "INDEX" not in step for step in steps), (text, steps)

@@ -130,3 +130,88 @@ def test_the_late_list_and_the_open_counts_agree_with_the_dossiers_own_rules(row
         "overdue": sum((d.due_at < as_of and d.status != Status.WAITING_SUPPLEMENT) or d.late_at_supplement
                        for d in still_open),
     }
+
+
+# The day's figures (db/migrations.py `daily_figures`, kept by triggers) sum to exactly what the
+# aggregates over the rows count, whatever was inserted, changed or deleted since.
+FIELDS = {
+    "channel": st.sampled_from(["counter", "online", "postal"]), "digitized": st.integers(0, 1),
+    "result_digitized": st.integers(0, 1), "reused": st.integers(0, 1), "data_reused": st.integers(0, 1),
+    "returning_applicant": st.integers(0, 1), "online_level": st.sampled_from(["", "partial", "full"]),
+    "fee": st.sampled_from([0, 0, 20000]), "payment": st.sampled_from([None, "cash", "online"]),
+    "return_channel": st.sampled_from([None, "counter", "postal"]),
+    "rating_by": st.sampled_from([None, "citizen", "officer"]),
+}
+
+
+@st.composite
+def full_rows(draw) -> dict:
+    row = draw(dossier_rows())
+    row.update({name: draw(strategy) for name, strategy in FIELDS.items()})
+    returned = row["result_at"] and draw(st.booleans())
+    row["returned_at"] = iso(datetime.fromisoformat(row["result_at"]) + timedelta(
+        minutes=draw(st.integers(0, 3 * 24 * 60)))) if returned else None
+    return row
+
+
+def _insert_full(db: sqlite_utils.Database, n: int, row: dict) -> None:
+    _database_rows(db, [(n, row)])
+
+
+def _database_rows(db: sqlite_utils.Database, numbered: list[tuple[int, dict]]) -> None:
+    for n, row in numbered:
+        columns = ", ".join(row)
+        db.execute(
+            "INSERT INTO dossiers (id, code, code_rev, unit_code, workstation, procedure_code, procedure_name, days,"
+            " applicant_name, name_folded, clock_start_at, appointment_at, ledger_year, ledger_number, updated_at, "
+            f"{columns}) VALUES (:id, :code, :code, 'U', 1, 'P', 'P', 1, 'A', 'a', :received_at, :due_at, 2025, :id,"
+            f" :received_at, {', '.join(':' + c for c in row)})",
+            dict(row, id=n, code=f"C{n}"),
+        )
+
+
+def _direct(db: sqlite_utils.Database, start: str, end: str) -> dict:
+    """The aggregates over the rows themselves (what counts() did before the day's figures)."""
+    found: dict = {}
+    for columns, column, extra in ((indicators.RECEIVED, "received_at", ()), (indicators.RESOLVED, "result_at", ENDED),
+                                   (indicators.RETURNED, "returned_at", ())):
+        part = indicators._aggregate(db, indicators.UNIT, columns, column, start, end, *([extra] if extra else []))
+        found.update(part.get(0, dict.fromkeys(columns, 0)))
+    return found
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(rows=st.lists(full_rows(), min_size=1, max_size=20), data=st.data())
+def test_the_day_s_figures_sum_to_the_aggregates_over_the_rows(rows, data):
+    db = sqlite_utils.Database(memory=True)
+    migrations.upgrade(db)
+    _database_rows(db, list(enumerate(rows, start=1)))
+    # Then changes, as services and corrections make them: another value, a result, a return, a deletion.
+    for _ in range(data.draw(st.integers(0, 8))):
+        n = data.draw(st.integers(1, len(rows)))
+        change = data.draw(full_rows())
+        columns = data.draw(st.lists(st.sampled_from(sorted(change)), min_size=1, max_size=6, unique=True))
+        if data.draw(st.integers(0, 9)) == 0:
+            db.execute("DELETE FROM dossiers WHERE id = ?", [n])
+            continue
+        sets = ", ".join(f"{c} = :{c}" for c in columns)
+        db.execute(f"UPDATE dossiers SET {sets} WHERE id = :id", {**{c: change[c] for c in columns}, "id": n})
+    first = data.draw(st.integers(-2, 30))
+    days = data.draw(st.integers(1, 40))
+    start = datetime.combine(BASE.date() + timedelta(days=first), time())
+    end = start + timedelta(days=days)
+    summed = indicators.counts(db, iso(start), iso(end), Status.WAITING_SUPPLEMENT, ENDED)
+    direct = _direct(db, iso(start), iso(end))
+    assert {name: summed[name] for name in direct} == direct
+    assert indicators.daily_differences(db) == []
+
+
+def test_check_finds_day_s_figures_that_differ_from_the_dossiers():
+    db = sqlite_utils.Database(memory=True)
+    migrations.upgrade(db)
+    row = {"received_at": "2025-03-03T09:00:00", "due_at": "2025-03-05T17:00:00", "result_at": None,
+           "status": Status.RECEIVED, "channel": "counter"}
+    _insert_full(db, 1, row)
+    assert indicators.daily_differences(db) == []
+    db.execute("UPDATE daily_figures SET online = online + 1 WHERE day = '2025-03-03'")
+    assert indicators.daily_differences(db) == [("2025-03-03", "online", 1, 0)]

@@ -1,5 +1,6 @@
 """The dossier list over a 100,000-dossier demo database: search, filters, lazy rows."""
 
+import threading
 from datetime import date
 
 import pytest
@@ -44,7 +45,9 @@ def column(name: str) -> int:
 def test_whole_database_then_search_typed_with_diacritics(big, demo_100k):
     screen = big.window.list
     ids = shown(big)
-    assert len(ids) == 100_000 and ids == sorted(ids, reverse=True)
+    with Session(demo_100k) as check:  # latest received first, then the highest id
+        newest = [row[0] for row in check.db.execute("SELECT id FROM dossiers ORDER BY received_at DESC, id DESC")]
+    assert len(ids) == 100_000 and ids == newest
     assert screen.count.text() == "100.000 hồ sơ"
     type_text(screen.search, "Nguyễn Văn")
     ids = shown(big)
@@ -111,3 +114,26 @@ def test_enter_on_a_row_opens_the_dossier(big):
     # "Trần" finds every name with a word starting so, diacritics aside ("Trang" too).
     assert any(word.startswith("tran") for word in fold(dialog.dossier.applicant_name).split())
     dialog.close()
+
+
+def test_scrolling_never_waits_behind_the_whole_list(big):
+    """Issue 16: the whole id list is read on a worker of its own; while it is still being read,
+    the rows of a page the officer scrolls to arrive."""
+    screen = big.window.list
+    shown(big)
+    held, release = threading.Event(), threading.Event()
+    big.launcher.listing.run(lambda _s: (held.set(), release.wait(30)))
+    try:
+        assert held.wait(10)
+        screen.status.setCurrentIndex(screen.status.findData("returned"))
+        big.qtbot.waitUntil(lambda: not screen.debounce.isActive(), timeout=10000)
+        model = screen.table.model
+        big.qtbot.waitUntil(lambda: model.row_at(0) is not None and big.launcher.reads.idle, timeout=10000)
+        far = 900  # beyond the first page, within the first ids
+        screen.table.view.scrollTo(model.index(far, 0))
+        assert model.data(model.index(far, 0)) == LOADING  # what the view paints asks for the page
+        big.qtbot.waitUntil(lambda: model.row_at(far) is not None, timeout=10000)
+        assert not screen.table.complete and not release.is_set()  # the whole list was still waiting
+    finally:
+        release.set()
+    big.qtbot.waitUntil(lambda: screen.table.complete, timeout=20000)

@@ -1,7 +1,10 @@
 """Backups, restore, start-up recovery and the audit check, through the real window."""
 
+import os
 import shutil
 import sqlite3
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -9,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from counter import backups, catalogue, dossiers, intake, maintenance, unit
+from counter import backups, catalogue, dossiers, intake, integrity, maintenance, unit
 from counter.changes import Changes
 from counter.clock import now
 from counter.errors import CounterError
@@ -18,6 +21,7 @@ from db import backup as backup_db
 from tests.conftest import UNIT
 from tests.ui.conftest import launch
 from tests.ui.helpers import press
+from ui import activity
 
 
 def backups_page(app):
@@ -213,3 +217,56 @@ def test_the_end_of_day_export_is_followed_by_a_backup_the_officer_is_told_about
     assert screen.backup_path is not None and screen.backup_path.is_file()
     assert f"Đã sao lưu dữ liệu vào {screen.backup_path}." in screen.message.text()
     assert screen.backup_path.name.endswith("-export.sqlite3")
+
+
+def test_damage_found_by_the_background_check_is_told_and_the_next_start_recovers(qtbot, tmp_path, preferences,
+                                                                                  monkeypatch):
+    """Issue 16: a file closed cleanly opens without the whole-file check; the background check
+    finds the damage once the officer is idle, says so, and the next start repairs it."""
+    monkeypatch.setattr(integrity, "START_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(activity, "QUIET_SECONDS", 0.0)
+    path = tmp_path / "unit.sqlite3"
+    with Session(path) as session:
+        unit.configure(session, **UNIT)
+        catalogue.import_catalogue(session, catalogue.STARTER)
+        kept = intake.receive(session, "1.001193", "Trịnh Văn Kiên", at=now() - timedelta(hours=2))
+        backups.make(session)
+        page = session.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'exports'").fetchone()[0]
+    found = path.stat()
+    _corrupt(path, page)
+    os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns))  # damaged in place, as a failing disk does
+    running = launch(qtbot, path, preferences).wait_shown()
+    try:
+        assert running.launcher.recovery is None and running.launcher.recovery_box is None
+        qtbot.waitUntil(lambda: running.launcher.damage_box is not None, timeout=20000)
+        assert "bị hỏng" in running.launcher.damage_box.text()
+        assert "mở lại" in running.launcher.damage_box.text()
+    finally:
+        running.launcher.close()
+    again = launch(qtbot, path, preferences)
+    try:
+        qtbot.waitUntil(lambda: again.launcher.recovery_box is not None, timeout=20000)
+        assert "đã được khôi phục từ bản sao lưu lúc" in again.launcher.recovery_box.text()
+        again.launcher.recovery_box.button(QMessageBox.StandardButton.Ok).click()
+        again.wait_shown()
+        with Session(path) as check:
+            assert dossiers.get(check, kept.code).status == "received"
+    finally:
+        again.launcher.close()
+
+
+def test_closing_the_app_does_not_wait_for_a_backup_in_progress(app, session, monkeypatch):
+    """The copy stops at its next step once the window closes; nothing is kept."""
+    started = threading.Event()
+    monkeypatch.setattr(backup_db, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup_db, "YIELD_SECONDS", 0.5)
+    intake.receive(session, "1.001193", "Trịnh Văn Kiên")
+    monkeypatch.setattr(app.launcher.activity, "busy", lambda: started.set() or True)
+    backups.give_way(app.launcher.activity.busy, app.launcher.activity.closing.is_set)
+    app.launcher.background.run(lambda s: backups.automatic(s, "export"))
+    assert started.wait(20)
+    began = time.monotonic()
+    app.launcher.close()
+    assert time.monotonic() - began < 5  # a copy of every page at half a second a page would take far longer
+    folder = backup_db.folder_for(session.path)
+    assert not list(folder.glob("*export*")) and not list(folder.glob("*.partial"))

@@ -140,3 +140,23 @@ def test_the_screen_fits_a_1366x768_counter_pc(app, session):
     assert bottom < window.height() - window.statusBar().height()
     right = screen.staff.mapTo(window, screen.staff.rect().topRight()).x()
     assert right <= 1366
+
+
+def test_the_figures_are_read_off_the_main_worker_so_a_save_never_waits_for_them(app, session):
+    """Issue 16: while the main worker is busy (a long save), Today's figures still arrive."""
+    import threading
+
+    intake.receive(session, "1.001193", "Trần Văn Nam", at=now() - timedelta(minutes=5))
+    screen = app.window.today
+    app.screen(screen)
+    held, release = threading.Event(), threading.Event()
+    app.launcher.runner.run(lambda _s: (held.set(), release.wait(20)))
+    try:
+        assert held.wait(10)
+        screen.table.clearContents()
+        screen.start()
+        app.qtbot.waitUntil(lambda: screen.table.item(0, 0) is not None and cell(screen, "received", 0) == "1",
+                            timeout=10000)
+        assert not release.is_set()  # the main worker was still busy all along
+    finally:
+        release.set()
