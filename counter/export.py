@@ -36,6 +36,7 @@ from counter.session import Session
 from counter.transitions import EventKind
 from db import chain as chain_table
 from db import dossiers as dossier_table
+from db import durable
 from db import export as export_table
 from db import sync as sync_table
 from db.connection import write
@@ -235,7 +236,7 @@ def _complete(session: Session, plan: _Plan, plain: Path, target: Path, written:
             # phones and addresses (counter/private.py).
             os.replace(final, target)
             try:
-                _sync_folder(target.parent)
+                durable.fsync_folder(target.parent)
                 detail = {"sequence": sequence, "sha256": verified.seal, "counts": written["counts"],
                           "signed_by": written["signer"]["fingerprint"], "audit_head": plan.audit_head["id"]}
                 if recipient is not None:
@@ -428,14 +429,3 @@ def _partial(folder: Path, target: Path, prefix: str) -> Path:
     handle, name = tempfile.mkstemp(dir=folder, prefix=f"{prefix}{target.name}.", suffix=".partial")
     os.close(handle)
     return Path(name)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import tempfile
-import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import orjson
 import counter
 from counter import sync_records
 from counter.export_archive import MAX_INT, is_sha256, is_time
+from db import durable
 
 ROOT = "motcua-sync"
 STATION = "station.json"
@@ -84,11 +84,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        _replace(partial, path)
+        durable.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    durable.fsync_folder(path.parent, best_effort=True)
 
 
 def write_segment(folder: Path, header: dict, lines: list[bytes], sign: Callable[[dict], dict]) -> Path:
@@ -133,7 +133,7 @@ def publish_scan(source: Path, folder: Path, sha: str, size: int) -> bool:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        _replace(partial, target)
+        durable.replace(partial, target)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
@@ -393,30 +393,3 @@ def _int(value, low: int, high: int) -> bool:
 
 def _text(value) -> bool:
     return type(value) is str and len(value) <= sync_records.NAME
-
-
-def _replace(partial: str, target: Path) -> None:
-    """os.replace; on a Windows share a reader holding the file open for a moment makes it fail: try again."""
-    for attempt in range(20):
-        try:
-            os.replace(partial, target)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == 19:
-                raise
-            time.sleep(0.05)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

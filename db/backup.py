@@ -40,7 +40,7 @@ from typing import TypedDict
 
 import sqlite_utils
 
-from db import audit, lock, migrations
+from db import audit, durable, lock, migrations
 
 _NAME = re.compile(r"motcua-(\d{8}-\d{6})(?:-a(\d+))?(?:-([a-z0-9-]+))?\.sqlite3")
 MANIFEST = "motcua-backups.json"
@@ -158,23 +158,11 @@ def _changing_record(folder: Path) -> Iterator[dict[str, dict]]:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            _replace(partial, folder / MANIFEST)
+            durable.replace(partial, folder / MANIFEST)
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
-        _fsync_folder(folder)
-
-
-def _replace(partial: str, target: Path) -> None:
-    """os.replace; on Windows a reader holding the record open for a moment makes it fail, so try again."""
-    for attempt in range(20):
-        try:
-            os.replace(partial, target)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == 19:
-                raise
-            time.sleep(0.05)
+        durable.fsync_folder(folder)
 
 
 # --- making backups ------------------------------------------------------------------------------
@@ -190,7 +178,7 @@ def backup_into(conn: sqlite3.Connection, folder: Path, name: str, pacing: "Paci
         partial = _temporary(folder, name)
         digest = _write_verified(conn, partial, full, pacing or Pacing())
         os.replace(partial, target)
-        _fsync_folder(folder)
+        durable.fsync_folder(folder)
         record(folder, target, digest, "full" if full else "quick")
     except (OSError, sqlite3.Error) as exc:
         if partial is not None:
@@ -228,7 +216,7 @@ def backup_to(conn: sqlite3.Connection, target: str | Path) -> Path:
         partial = _temporary(target.parent, "." + target.name)
         _write_verified(conn, partial, True, Pacing())
         _place_new(partial, target)
-        _fsync_folder(target.parent)
+        durable.fsync_folder(target.parent)
     except FileExistsError:
         raise BackupError(_occupied(target) or f"Tệp «{target}» đã có; không ghi đè.") from None
     except (OSError, sqlite3.Error) as exc:
@@ -626,7 +614,7 @@ def put_in_place(staged: Path, database: Path) -> None:
     the checked copy takes the (already moved aside) database's name."""
     _fsync(staged)
     os.replace(staged, database)
-    _fsync_folder(database.parent)
+    durable.fsync_folder(database.parent)
 
 
 def move_aside(database: Path, suffix: str) -> Path:
@@ -707,14 +695,3 @@ def _read_only(path: Path) -> str:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -30,6 +30,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from db import durable
+
 _FORMAT = "motcua-clean-close/1"
 
 
@@ -49,7 +51,7 @@ def opened(database: Path) -> None:
         mark.unlink()
     except FileNotFoundError:
         return
-    _fsync_folder(database.parent)
+    durable.fsync_folder(database.parent)
 
 
 def closed(database: Path) -> None:
@@ -70,7 +72,7 @@ def closed(database: Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, mark_path(database))
-        _fsync_folder(database.parent)
+        durable.fsync_folder(database.parent)
     except OSError:
         return  # no mark: the next start checks, which is always safe
 
@@ -107,13 +109,3 @@ def damage_noted(database: Path) -> dict | None:
 def private_file(path: str, flags: int) -> int:
     """An `open` opener: a file only the officer's own account may read (as the database)."""
     return os.open(path, flags, 0o600)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
