@@ -43,6 +43,7 @@ import orjson
 
 from counter import crypto
 from counter.errors import CounterError
+from counter.signed_document import strict_json
 
 FORMAT = "motcua-export"
 # 2: signed (manifest.json.sig), the audit anchors (audit.jsonl), and each record's place in the
@@ -636,18 +637,9 @@ class _Lines:
 
 
 def _parse_manifest(name: str, body: bytes) -> dict[str, Any]:
-    def unique(pairs: list) -> dict:
-        keys = [key for key, _ in pairs]
-        if len(set(keys)) != len(keys):
-            raise ValueError("duplicate key")
-        return dict(pairs)
-
-    def no_constant(value: str):
-        raise ValueError(value)
-
     try:
-        manifest = json.loads(body.decode("utf-8"), object_pairs_hook=unique, parse_constant=no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        manifest = strict_json(body)
+    except ValueError:
         raise _damaged(name, "bản kê không phải JSON hợp lệ", "manifest is not valid JSON") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _damaged(name, "không phải tệp xuất dữ liệu của motcua", "not a motcua export")
