@@ -174,7 +174,9 @@ def _stranger(share, one, tmp_path):
     return "chưa được quản trị viên duyệt"
 
 
-CASES = [_truncated, _flipped, _altered, _bad_record, _wrong_kind, _oversized, _bomb, _long_line, _foreign, _replayed,
+# The bomb inflates up to the cap before it is refused: a long run, left out of the quick loop.
+CASES = [_truncated, _flipped, _altered, _bad_record, _wrong_kind, _oversized,
+         pytest.param(_bomb, marks=pytest.mark.slow, id="bomb"), _long_line, _foreign, _replayed,
          _station_garbage, _re_sealed, _unsigned, _stranger]
 
 
