@@ -328,6 +328,8 @@ def _inflated_lines(handle) -> list[bytes]:
             if len(rest) > limit:
                 raise SyncFileError("có dòng dài quá giới hạn")
             lines.extend(piece + b"\n" for piece in pieces)
+            if len(lines) > MAX_RECORDS + 1:  # a bomb of short lines, refused before it fills the memory
+                raise SyncFileError(f"có hơn {MAX_RECORDS:,} bản ghi".replace(",", "."))
             if inflater.eof:
                 if data or inflater.unused_data or handle.read(1):
                     raise SyncFileError("có dữ liệu lạ sau phần nén")
