@@ -64,3 +64,9 @@ def cli(db_path, capsys):
                           "--authority", UNIT["authority"], "--place", UNIT["place"], "--starter-catalogue")
     assert code == 0, err
     return runner
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The long runs (marked slow) first: started last, one of them would keep a worker busy alone
+    while the others have finished (the whole suite's time on 2 cores, issue 10)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
