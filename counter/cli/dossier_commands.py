@@ -5,7 +5,7 @@ from pathlib import Path
 
 from counter import applicant_details, corrections, digitization, dossiers, fees, guidance, intake, lifecycle, private
 from counter.cli.arguments import whole
-from counter.cli.output import dossier_summary, dossier_text, emit_json, line, when
+from counter.cli.output import JUDGED, dossier_summary, dossier_text, emit_json, line, when
 from counter.clock import now, parse_month, parse_time
 from counter.dossier import APOLOGY_STATES, CHANNELS, PAYMENTS, RATED_BY, RATINGS, RETURN_CHANNELS, SEXES
 from counter.indicators import Period
@@ -235,7 +235,8 @@ def complain(session, args) -> None:
 
 def result(session, args) -> None:
     dossier = lifecycle.record_result(session, args.code, _time(args.at), args.file)
-    judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness or "on_time"]
+    assert dossier.timeliness is not None, "a recorded result is always judged"
+    judged = JUDGED[dossier.timeliness]
     _done(args, dossier, f"Đã ghi nhận kết quả ({judged}) của hồ sơ")
 
 

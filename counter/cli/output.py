@@ -7,6 +7,9 @@ import unicodedata
 
 from counter.dossier import CHANNELS, PAYMENTS, RATED_BY, RATINGS, SEXES, STATUS_LABELS, Dossier
 
+# How a result is judged against its due date (counter/dossier.py: timeliness).
+JUDGED = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}
+
 
 def emit_json(value) -> None:
     """A typed result (a dataclass) prints as the object of its fields, in their order."""
@@ -63,7 +66,7 @@ def dossier_text(dossier: Dossier, as_of) -> str:
         ("Trạng thái", STATUS_LABELS[dossier.status]),
     ]
     if dossier.result_at and dossier.timeliness:
-        judged = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}[dossier.timeliness]
+        judged = JUDGED[dossier.timeliness]
         rows.append(("Có kết quả", f"{when(dossier.result_at)} ({judged})"))
     elif dossier.overdue(as_of):
         rows.append(("Cảnh báo", "đã quá hạn giải quyết"))
