@@ -102,8 +102,9 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
     started = now()
     db = session.db
     with export_table.snapshot(db):
-        plan = _resent(session, settings.workstation, resend) if resend is not None else _next(session, started)
         station = sync_table.station(db)
+        plan = (_resent(session, settings.workstation, resend) if resend is not None
+                else _next(session, started, station))
         changed = export_table.changed_by_origins(db, plan.marks)
         name = f"motcua-{settings.unit_code}-q{settings.workstation}-{plan.sequence:06d}.zip"
         target = folder / (name + (ENCRYPTED_SUFFIX if recipient and recipient.encryption else ""))
@@ -149,10 +150,10 @@ def export_changes(session: Session, out_dir: Path | None = None, with_files: bo
         raise _cannot_write(folder, exc) from None
 
 
-def _next(session: Session, started: datetime) -> _Plan:
+def _next(session: Session, started: datetime, station: dict) -> _Plan:
     db = session.db
     workstation = session.settings.workstation
-    marks = _marks(db, sync_table.station(db))
+    marks = _marks(db, station)
     low, high, first_at = export_table.event_span(db, marks)
     before = export_table.last_event_exported(db)
     after, through = (low - 1, high or low) if low is not None else (before, before)
