@@ -1,7 +1,12 @@
 """Shared fixtures: a fresh unit database with the starter catalogue, and a CLI runner."""
 
+import contextlib
+import io
 import json
 import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -28,11 +33,33 @@ def db_path(tmp_path):
     return tmp_path / "unit.sqlite3"
 
 
-@pytest.fixture
-def session(db_path):
-    with Session(db_path, "Trần Thị Lan") as opened:
+_TEMPLATES: dict[str, Path] = {}
+
+
+def copy_of_template(name: str, make: Callable[[Path], None], target: Path, tmp_path_factory) -> None:
+    """Put at `target` a copy of a database `make` built once per test process: a new database
+    runs every migration, a tenth of a second that hundreds of tests would each pay (issue 10).
+    The database's own files go with it (station key, clean-close mark), renamed after it."""
+    source = _TEMPLATES.get(name)
+    if source is None:
+        source = tmp_path_factory.mktemp(f"template-{name}") / "unit.sqlite3"
+        make(source)
+        _TEMPLATES[name] = source
+    for file in source.parent.iterdir():
+        if file.is_file() and file.name.startswith(source.name) and not file.name.endswith(".lock"):
+            shutil.copy2(file, target.with_name(target.name + file.name.removeprefix(source.name)))
+
+
+def _configured(path: Path) -> None:
+    with Session(path, "Trần Thị Lan") as opened:
         unit.configure(opened, **UNIT)
         catalogue.import_catalogue(opened, catalogue.STARTER)
+
+
+@pytest.fixture
+def session(db_path, tmp_path_factory):
+    copy_of_template("session", _configured, db_path, tmp_path_factory)
+    with Session(db_path, "Trần Thị Lan") as opened:
         yield opened
 
 
@@ -57,13 +84,23 @@ class CLI:
         return json.loads(out)
 
 
+def _initialised(path: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = run(parse(["--db", str(path), "--officer", "Trần Thị Lan", "init", "--unit-code", UNIT["unit_code"],
+                          "--unit-name", UNIT["unit_name"], "--authority", UNIT["authority"], "--place",
+                          UNIT["place"], "--starter-catalogue"]))
+    assert code == 0
+
+
 @pytest.fixture
-def cli(db_path, capsys):
-    runner = CLI(db_path, capsys)
-    code, _, err = runner("init", "--unit-code", UNIT["unit_code"], "--unit-name", UNIT["unit_name"],
-                          "--authority", UNIT["authority"], "--place", UNIT["place"], "--starter-catalogue")
-    assert code == 0, err
-    return runner
+def cli(db_path, capsys, tmp_path_factory):
+    """The runner on a unit made by `init` (a copy of one made once per test process, unless the
+    test's `session` opened the database already: then `init` runs on it)."""
+    if db_path.exists():
+        _initialised(db_path)
+    else:
+        copy_of_template("cli", _initialised, db_path, tmp_path_factory)
+    return CLI(db_path, capsys)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
