@@ -5,6 +5,8 @@ import io
 import json
 import os
 import shutil
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,6 +103,37 @@ def cli(db_path, capsys, tmp_path_factory):
     else:
         copy_of_template("cli", _initialised, db_path, tmp_path_factory)
     return CLI(db_path, capsys)
+
+
+# Test databases live in memory when the machine has room (/dev/shm): a commit's fsync there
+# returns at once instead of waiting for the disk, and a worker waiting for the disk leaves its
+# core idle (the suite on 2 cores, issue 10). Only a power cut tells the two apart, and no test
+# makes one; a SIGKILL leaves the same files on both. MOTCUA_TEST_TMP=disk keeps pytest's default.
+_MEMORY = Path("/dev/shm")
+_LEFT_FOR = 6 * 3600  # a failed run's folders stay this long for a look, then the next run removes them
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config) -> None:
+    if config.option.basetemp or hasattr(config, "workerinput") or os.environ.get("MOTCUA_TEST_TMP") == "disk":
+        return  # given on the command line, or an xdist worker (its folder comes from the controller)
+    try:
+        if not _MEMORY.is_dir() or shutil.disk_usage(_MEMORY).free < 8 << 30:
+            return
+        for old in _MEMORY.glob(f"motcua-tests-{os.getuid()}-*"):
+            if time.time() - old.stat().st_mtime > _LEFT_FOR:
+                shutil.rmtree(old, ignore_errors=True)
+        config.option.basetemp = tempfile.mkdtemp(prefix=f"motcua-tests-{os.getuid()}-", dir=_MEMORY)
+        config._motcua_memory_tmp = True
+    except OSError:
+        return
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A passing run gives its memory back; a failing one leaves its folders for a look."""
+    config = session.config
+    if getattr(config, "_motcua_memory_tmp", False) and exitstatus == 0:
+        shutil.rmtree(config.option.basetemp, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
