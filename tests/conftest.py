@@ -137,6 +137,32 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """The long runs (marked slow) first: started last, one of them would keep a worker busy alone
-    while the others have finished (the whole suite's time on 2 cores, issue 10)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The long runs (marked slow) first, shared out between the workers (issue 10: the whole suite
+    on 2 cores). xdist's work stealing hands each worker a contiguous block of this order, so each
+    block starts with its share of the long runs, balanced by the seconds their marks say (a
+    module's stay together: they share its fixtures); idle workers then steal the short tests.
+    Started last, or all in one block, the long runs would keep one worker busy alone at the end."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    groups: dict[str, list] = {}
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            groups.setdefault(item.nodeid.split("::")[0], []).append(item)
+    short = [item for item in items if item.get_closest_marker("slow") is None]
+    blocks: list[list] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for group in sorted(groups.values(), key=_seconds, reverse=True):
+        lightest = loads.index(min(loads))
+        blocks[lightest] += group
+        loads[lightest] += _seconds(group)
+    ordered: list = []
+    for number, block in enumerate(blocks):
+        size = (len(items) - len(ordered)) // (workers - number)  # the block xdist sends this worker
+        fill = max(0, size - len(block))
+        ordered += block + short[:fill]
+        short = short[fill:]
+    items[:] = ordered + short
+
+
+def _seconds(group: list) -> float:
+    """A long run's expected seconds on 2 cores: `@pytest.mark.slow(seconds=N)`, else 20."""
+    return sum(item.get_closest_marker("slow").kwargs.get("seconds", 20) for item in group)

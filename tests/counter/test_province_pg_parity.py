@@ -110,7 +110,7 @@ def _synced_unit(folder: Path, rng: random.Random) -> tuple[list[Path], list[Ses
     return files, counters
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=15)
 def test_synced_counters_format_2_files_give_identical_answers_on_both_engines(files, pg_url, tmp_path, capsys):
     """Format 2 files of three synced counters of one unit, with the demo units' files: the same
     merged dossiers and events, conflicts, gaps, enrolled keys, reports and acknowledgements."""
@@ -178,7 +178,7 @@ def _printed(session, handler, capsys, **args) -> str:
     return capsys.readouterr().out
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=12)
 def test_sqlite_and_postgresql_give_identical_reports_late_lists_and_dossiers(files, pg_url, tmp_path, capsys):
     with Session(tmp_path / "province.sqlite3", "Sở Nội vụ") as on_sqlite, ServerSession(pg_url, "Sở Nội vụ") as on_pg:
         for province in (on_sqlite, on_pg):
