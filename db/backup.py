@@ -449,6 +449,8 @@ def _small_tables(conn: sqlite3.Connection, page: Callable[[int], bytes]) -> lis
 
 
 def _shallow(page: Callable[[int], bytes], number: int) -> bool:
+    """Whether the b-tree rooted at page `number` has leaves right below its root (a b-tree's
+    leaves all lie at one depth: its first child tells)."""
     data = page(number)
     start = 100 if number == 1 else 0
     kind = data[start] if len(data) > start else 0
