@@ -101,7 +101,11 @@ def cluster(settings: dict[str, str] | None = None) -> Iterator[Cluster]:
         except KeyError:
             raise ClusterUnavailable("running as root and no 'postgres' user to run PostgreSQL as") from None
         runner = "postgres"
-    base = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
+    # In memory when there is room, as the tests' own folders (tests/conftest.py): creating a
+    # database per test and removing the cluster at the end are then not disk work.
+    memory = Path("/dev/shm")
+    roomy = memory.is_dir() and os.access(memory, os.W_OK) and shutil.disk_usage(memory).free > 8 << 30
+    base = Path(tempfile.mkdtemp(prefix="motcua-pg-", dir=memory if roomy else None))
     base.chmod(0o755)
     data, sockets = base / "data", base / "socket"
     sockets.mkdir()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from counter.cli import parse
 from counter.session import Session
 from tests.counter.helpers import table_dump
 
@@ -133,3 +134,16 @@ def test_a_real_process_exits_non_zero_without_traceback(tmp_path):
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "chưa được khởi tạo" in run.stderr
+
+
+def test_officer_and_user_come_from_the_environment_as_it_is_at_each_command(monkeypatch):
+    """The parser is built once per process; what the environment names is read at each command."""
+    monkeypatch.setenv("MOTCUA_OFFICER", "Lê Văn Tâm")
+    monkeypatch.delenv("MOTCUA_USER", raising=False)
+    first = parse(["receive", "--procedure", "2.001035", "--name", "A"])
+    assert (first.officer, first.user) == ("Lê Văn Tâm", None)
+    monkeypatch.setenv("MOTCUA_OFFICER", "Trần Thị Lan")
+    monkeypatch.setenv("MOTCUA_USER", "lan")
+    second = parse(["receive", "--procedure", "2.001035", "--name", "B"])
+    assert (second.officer, second.user, second.name) == ("Trần Thị Lan", "lan", "B")
+    assert parse(["--officer", "Ngô Thị Mai", "show", "X"]).officer == "Ngô Thị Mai"

@@ -171,7 +171,7 @@ print(json.dumps(totals))
 """
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=24)
 def test_eight_reports_while_an_import_runs_see_no_error_and_no_wrong_total(pg_url, unit_files, tmp_path):
     with ServerSession(pg_url) as session:
         importing.import_files(session, unit_files[:1])

@@ -29,7 +29,7 @@ RECEIPTS = 10 * KILLS
 CODE = re.compile(r"Đã tiếp nhận hồ sơ (\S+) ")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_sigkill_during_receipts_loses_nothing_printed(cli, db_path):
     rng = random.Random(2026)
     printed: list[str] = []

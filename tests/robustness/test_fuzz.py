@@ -242,7 +242,7 @@ def parser():
     return build_parser()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=27)
 @settings(max_examples=INPUTS, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
@@ -273,7 +273,7 @@ def test_no_command_crashes_or_half_writes(fuzz_db, watch, parser, data, capsys,
     assert table_hashes(watch.conn) == before[1], ("tables changed", argv)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(blob=content, suffix=st.sampled_from([".csv", ".xlsx", ".txt"]))

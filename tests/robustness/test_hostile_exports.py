@@ -914,7 +914,7 @@ def _one_line(message: str) -> bool:
     return "\n" not in message and "Traceback" not in message and message.strip() != ""
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=37)
 def test_a_thousand_hostile_exports_are_refused_and_change_nothing(world, capsys, monkeypatch):
     root, home, province, base = world
     variants = root / "variants"

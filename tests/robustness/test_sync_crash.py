@@ -53,7 +53,7 @@ def _whole_segments_only(folder: Path, unit_code: str, ws: str) -> None:
         sync_folder.read_segment(path, unit_code, ws, code_pattern(unit_code))  # raises on a half-written one
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=45)
 def test_sigkill_while_writing_and_while_applying_never_leaves_half_a_segment(tmp_path):
     rng = random.Random(12)
     share = tmp_path / "share"

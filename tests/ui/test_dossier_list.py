@@ -15,7 +15,7 @@ from tests.ui.helpers import press, type_text
 from ui.list_model import COLUMNS, LOADING, PAGE
 
 # Building the 100,000-dossier database takes half a minute: not in the quick loop.
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=15)  # each of 5, with the 100,000-dossier database they make
 
 
 @pytest.fixture
