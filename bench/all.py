@@ -210,7 +210,7 @@ def backing_up(path: Path, table: Table, runs: int) -> None:
             return backup_db.backup_into(conn, folder, backup_db.name_for(datetime.now(), None, "bench"))
 
         def quick() -> None:
-            backup_db.remove(folder, [app()])  # the week's fully checked one stays: these get the quick check
+            backup_db.remove(folder, [app()])  # the week's fully checked one stays: these get the structure check
 
         shutil.rmtree(folder, ignore_errors=True)
         full = _ms(app)  # the first of the week gets the full check
@@ -221,8 +221,8 @@ def backing_up(path: Path, table: Table, runs: int) -> None:
         evict(path)
         cold_floor = _ms(floor)
         table.add("backup (weekly: full integrity check)", full / 1000, warm_floor / 1000, 1.5, "s", True, "warm")
-        table.add("backup (quick check)", warm_app / 1000, warm_floor / 1000, 1.5, "s", True, "warm")
-        table.add("backup (quick check)", cold_app / 1000, cold_floor / 1000, 1.5, "s", True, "cold")
+        table.add("backup (each copy: structure check)", warm_app / 1000, warm_floor / 1000, 1.5, "s", True, "warm")
+        table.add("backup (each copy: structure check)", cold_app / 1000, cold_floor / 1000, 1.5, "s", True, "cold")
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -236,7 +236,9 @@ def while_backing_up(path: Path, table: Table) -> None:
     folder = backup_db.folder_for(work)
     with Session(work, "bench") as session:
         texts = _searches(session)
-        moment = [datetime(2025, 11, 28, 7, 0)]
+        # After the newest dossier: the work copy is kept between runs, and a day has 9,999 numbers.
+        newest = session.db.execute("SELECT max(received_at) FROM dossiers").fetchone()[0]
+        moment = [max(datetime(2025, 11, 28, 7, 0), datetime.fromisoformat(newest) if newest else END)]
 
         def receive() -> None:
             moment[0] += timedelta(seconds=30)
@@ -255,26 +257,35 @@ def while_backing_up(path: Path, table: Table) -> None:
             search.search(session, text)
         quiet_receive, quiet_search = measure(20)
         backups.give_way(lambda: True, lambda: False)  # the officer is working throughout
-        done = threading.Event()
 
-        def backup() -> None:
-            with Session(work, "bench") as other:
-                backups.automatic(other, "bench")
-            done.set()
+        def while_a_backup_runs() -> tuple[list[float], list[float]]:
+            done = threading.Event()
+
+            def backup() -> None:
+                with Session(work, "bench") as other:
+                    backups.automatic(other, "bench")
+                done.set()
+
+            thread = threading.Thread(target=backup)
+            thread.start()
+            busy_receive, busy_search = [], []
+            while not done.is_set():
+                r, s = measure(2)
+                busy_receive += r
+                busy_search += s
+            thread.join()
+            return busy_receive, busy_search
 
         shutil.rmtree(folder, ignore_errors=True)
-        thread = threading.Thread(target=backup)
-        thread.start()
-        busy_receive, busy_search = [], []
-        while not done.is_set():
-            r, s = measure(2)
-            busy_receive += r
-            busy_search += s
-        thread.join()
+        weekly = while_a_backup_runs()  # the first of the week: the full check
+        each = while_a_backup_runs()  # the officer's receives since then are new: the structure check
         backups.give_way(lambda: False, lambda: False)
         shutil.rmtree(folder, ignore_errors=True)
-    table.add("receive p95 while a backup runs", p95(busy_receive), p95(quiet_receive), 1.2, "ms", True, "warm")
-    table.add("search p95 while a backup runs", p95(busy_search), p95(quiet_search), 1.2, "ms", True, "warm")
+    for kind, (busy_receive, busy_search) in (("weekly", weekly), ("each copy", each)):
+        table.add(f"receive p95 while a backup runs ({kind})", p95(busy_receive), p95(quiet_receive), 1.2, "ms",
+                  True, "warm")
+        table.add(f"search p95 while a backup runs ({kind})", p95(busy_search), p95(quiet_search), 1.2, "ms",
+                  True, "warm")
 
 
 def starting(path: Path, table: Table, runs: int) -> None:

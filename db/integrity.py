@@ -56,7 +56,7 @@ def problems(path: Path, table: str | None, full: bool, busy: Callable[[], bool]
     try:
         conn.set_progress_handler(look, _EVERY)
         pragma = "integrity_check" if full else "quick_check"
-        argument = "" if table is None else "(" + _quoted(table) + ")"
+        argument = "" if table is None else "(" + quoted(table) + ")"
         rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}{argument}")]
         found = [] if rows == ["ok"] else rows
         if full:
@@ -73,7 +73,7 @@ def problems(path: Path, table: str | None, full: bool, busy: Callable[[], bool]
         conn.close()
 
 
-def _quoted(name: str) -> str:
+def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -1,5 +1,5 @@
 """Issue 16: the start-up check only when it can matter; the background check table by table;
-backups stepped, giving way, cancellable, quick-checked and fully checked once a week."""
+backups stepped, giving way, cancellable, structure-checked and fully checked once a week."""
 
 import json
 import os
@@ -211,24 +211,42 @@ def test_a_backup_cancelled_when_the_app_closes_keeps_nothing_and_the_next_start
     assert made is not None and backup_db.listed(folder)[0]["recorded"]
 
 
-def test_each_copy_gets_the_quick_check_and_the_full_check_once_a_week(session, monkeypatch):
+def test_a_backup_cancelled_while_its_copy_is_hashed_keeps_nothing(session, monkeypatch):
+    receive(session)
+    backups.make(session)  # the week's full check
+    receive(session)
+    folder = backups.folder(session)
+    closing: list = []
+    real = backup_db._fsync
+    monkeypatch.setattr(backup_db, "_fsync", lambda path: real(path) or closing.append(path))  # the copy is done
+    monkeypatch.setattr(backups, "_pacing", backup_db.Pacing(_never, lambda: bool(closing)))
+    assert backups.automatic(session, "startup") is None
+    assert closing and not closing[0].exists()
+    assert len(backup_db.listed(folder)) == 1 and not list(folder.glob("*.partial"))
+
+
+def test_each_copy_gets_the_structure_check_and_the_full_check_once_a_week(session, monkeypatch):
     kinds: list = []
-    real = backup_db.integrity_problems
+    real_full, real_structure = backup_db.integrity_problems, backup_db.copy_problems
     monkeypatch.setattr(backup_db, "integrity_problems",
-                        lambda path, quick=False, cancelled=None: kinds.append(quick) or real(path, quick, cancelled))
+                        lambda path, quick=False, cancelled=None: kinds.append("full") or real_full(path, quick,
+                                                                                                  cancelled))
+    monkeypatch.setattr(backup_db, "copy_problems", lambda *a: kinds.append("structure") or real_structure(*a))
     folder = backups.folder(session)
     first = backups.make(session)
     receive(session)
     second = backups.make(session)
-    assert kinds == [False, True]  # the first of the week fully, the next one quickly
+    # The first of the week fully (after its structure check), the next one by its structure only.
+    assert kinds == ["structure", "full", "structure"]
     entries = {e["name"]: e for e in json.loads((folder / backup_db.MANIFEST).read_text())["backups"]}
-    assert (entries[first.name]["check"], entries[second.name]["check"]) == ("full", "quick")
+    assert (entries[first.name]["check"], entries[second.name]["check"]) == ("full", "structure")
     assert backup_db.full_check_due(folder, datetime.now() + timedelta(days=8))
     assert not backup_db.full_check_due(folder, datetime.now() + timedelta(days=6))
 
 
-def test_a_copy_that_fails_its_check_is_not_kept(session, monkeypatch):
-    monkeypatch.setattr(backup_db, "integrity_problems", lambda *a, **k: ["*** in database main *** Page 7: bad"])
+@pytest.mark.parametrize("check", ["integrity_problems", "copy_problems"])
+def test_a_copy_that_fails_its_check_is_not_kept(session, monkeypatch, check):
+    monkeypatch.setattr(backup_db, check, lambda *a, **k: ["*** in database main *** Page 7: bad"])
     with pytest.raises(Exception, match="không vượt qua kiểm tra toàn vẹn"):
         backups.make(session)
     assert backup_db.listed(backups.folder(session)) == []
