@@ -40,6 +40,11 @@ def _counter_screen() -> None:
 
 
 _counter_screen()  # before pytest-qt makes the QApplication
+# The app's own settings (QSettings("motcua", "motcua"), e.g. when a test starts it as `main.py`
+# does) go to a folder of this test process, never to the user's.
+_SETTINGS = tempfile.mkdtemp(prefix="motcua-settings-")
+for _format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+    QSettings.setPath(_format, QSettings.Scope.UserScope, _SETTINGS)
 
 
 @pytest.fixture
