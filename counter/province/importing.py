@@ -270,12 +270,15 @@ class _FileImport:
 
     def _merge(self, parser: "_Parser | _InProcess", unit_id: int, file_id: int) -> None:
         """Format 2: the unit's counters each send their own events; one dossier from all (merging.py)."""
-        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest)
+        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest,
+                                  first=not self.store.other_files(unit_id, file_id))
         for kind, rows in parser.batches():
             if kind == "dossiers":
                 merge.dossiers(rows)
+            elif kind == "unit_events":
+                merge.unit_events(rows)
             else:
-                merge.event_groups(rows)
+                merge.file_folded(rows)
         merge.finish()
         self.dossiers, self.events = merge.changed, merge.events
         self.conflicts += [dict(c, file=self.name) for c in merge.conflicts]
@@ -354,10 +357,12 @@ class _Reader:
         self.origins = manifest.get("origins", {})
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
+        self.records: dict[str, dict] = {}  # format 2: the dossier records, until their events are folded
         self.referenced: set[str] = set()
 
     def rows(self) -> Iterator[tuple[str, list[tuple]]]:
-        """("dossiers", rows) batches, then ("events", rows) batches."""
+        """("dossiers", rows) batches, then ("events", rows) batches; of a format 2 file, ("unit_events",
+        rows) batches and one ("folded", …) instead of the events (`_unit_events`)."""
         line = 0
         for batch in export_archive.records(self.verified, export_archive.DOSSIERS, _BATCH):
             found = records.dossier_batch_problem([record for _, record in batch], self.unit_code, self.codes_of_unit)
@@ -369,6 +374,9 @@ class _Reader:
                 line += 1
                 rows.append(self._dossier(raw, record))
             yield "dossiers", rows
+        if self.format >= 2:
+            yield from self._unit_events()
+            return
         # Events come dossier by dossier, each dossier's in the order they happened
         # (docs/export-format.md): consecutive events of one dossier make one group, carried
         # over from one batch to the next.
@@ -403,6 +411,55 @@ class _Reader:
         if len(done) != len(self.versions):
             raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
 
+    def _unit_events(self) -> Iterator[tuple[str, Any]]:
+        """Format 2: ("unit_events", rows) batches (merging.event_row), checked as `rows` checks events, each
+        dossier's folded as its events end; then ("folded", what the fold found: merging.FileFold)."""
+        line, done = 0, set[str]()
+        folding = merging.FileFold(self.origins)
+        code: str | None = None
+        last, events, rows = 0, list[dict](), list[tuple]()
+        for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
+            found = records.event_batch_problem([record for _, record in batch])
+            if found:
+                raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
+                                f"event line {line + found[0] + 1} does not match the format")
+            prepared = []
+            for _, record in batch:
+                line += 1
+                event_id, event_code = self._event(line, record)
+                if event_code == code:
+                    if event_id <= last:
+                        raise self._bad(f"sự kiện dòng {line} không theo thứ tự thời gian của hồ sơ {code}",
+                                        f"event line {line} is out of order")
+                else:
+                    if code is not None:
+                        self._fold(code, last, events, rows, folding, done)
+                    if event_code in done:
+                        raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {event_code} không liền nhau",
+                                        f"event line {line}: the events of {event_code} are not together")
+                    code, events, rows = event_code, [], []
+                row = merging.event_row(record)
+                last = event_id
+                events.append(record)
+                rows.append(row)
+                prepared.append(row)
+            if prepared:
+                yield "unit_events", prepared
+        if code is not None:
+            self._fold(code, last, events, rows, folding, done)
+        if len(done) != len(self.versions):
+            raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
+        yield "folded", folding.exceptions()
+
+    def _fold(self, code: str, last: int, events: list[dict], rows: list[tuple], folding: "merging.FileFold",
+              done: set[str]) -> None:
+        """A dossier's events end with the one that made its version."""
+        if last != self.versions[code]:
+            raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
+                            f"the last event of {code} is not its version")
+        done.add(code)
+        folding.dossier(code, self.records.pop(code), events, rows)
+
     def _dossier(self, raw: bytes, record: dict) -> tuple:
         code, version = record["code"], record["version"]
         if code in self.versions:
@@ -416,13 +473,13 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        added = [record.get(name, absent) for name, absent in _ADDED]
         if self.format >= 2:
             problem = records.v2_dossier_problem(record)
             if problem:
                 raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
-            return (version, *_FIELDS(record), *added, record["lamport"], raw)
-        return (version, *_FIELDS(record), *added, raw)
+            self.records[code] = record
+            return merging.dossier_row(record, record["lamport"], raw)
+        return (version, *_FIELDS(record), *(record.get(name, absent) for name, absent in _ADDED), raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
