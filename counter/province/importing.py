@@ -17,8 +17,10 @@ seal) is skipped. Records are streamed in batches:
   dossier and its first event id in the file.
 Scanned files are copied into the file store last, once every record of
 every file has passed; a failure after that removes the copies again.
-Parsing and checking the records runs in a second process while this one
-writes the database, so an import uses two cores.
+Parsing and checking the records runs in parser processes (one a core, each
+taking every n-th file) while this one writes the database, file after file in
+order; the parsers also prepare the rows and fold each format 2 file's own
+events (counter/province/merging.py), so the writer mostly writes.
 
 Before any of that, an encrypted file is decrypted with the province's key into
 a private folder beside the database (removed afterwards, whatever happens), and
@@ -522,8 +524,15 @@ SECOND_PROCESS_FROM = 8 << 20  # bytes of records in one command; below, startin
 
 
 def _parser(files: list[export_archive.Verified]) -> "_Parser | _InProcess":
+    """Parser processes for a large command, one a core (parsing and checking cost the most CPU; the
+    writes wait for them); a small one is parsed here."""
     size = sum(item.members[part].size for item in files for part in (export_archive.DOSSIERS, export_archive.EVENTS))
-    return _Parser(files) if size >= SECOND_PROCESS_FROM else _InProcess(files)
+    if size < SECOND_PROCESS_FROM:
+        return _InProcess(files)
+    return _Parser(files, max(1, min(len(files), PARSERS or os.cpu_count() or 1)))
+
+
+PARSERS = 0  # parser processes of a large command; 0: one a core
 
 
 class _InProcess:
@@ -551,31 +560,39 @@ class _InProcess:
 
 
 class _Parser:
-    """A second process running `_Reader` over the files, a few batches ahead of the writes."""
+    """Processes running `_Reader` over the files, a few batches ahead of the writes: file i in
+    process i mod n, so the files are parsed side by side and stored one after the other, in order."""
 
-    def __init__(self, files: list[export_archive.Verified]):
+    def __init__(self, files: list[export_archive.Verified], processes: int):
         context = multiprocessing.get_context()
-        self.channel = context.Queue(maxsize=16)
-        self.process = context.Process(target=_parse_files, args=(files, self.channel), daemon=True,
-                                       name="motcua-province-parser")
+        self.channels = [context.Queue(maxsize=16) for _ in range(processes)]
+        self.processes = [context.Process(target=_parse_files, args=(files[k::processes], channel), daemon=True,
+                                          name=f"motcua-province-parser-{k + 1}")
+                          for k, channel in enumerate(self.channels)]
+        self.files = 0
         self.referenced: set[str] = set()
 
     def __enter__(self) -> "_Parser":
-        self.process.start()
+        for process in self.processes:
+            process.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
 
     def batches(self) -> Iterator[tuple[str, list[tuple]]]:
         """The next file's batches; then `referenced` holds the scans its records name."""
+        channel, process = self.channels[self.files % len(self.channels)], self.processes[self.files % len(self.channels)]
+        self.files += 1
         while True:
             try:
-                kind, rows = self.channel.get(timeout=1)
+                kind, rows = channel.get(timeout=1)
             except queue.Empty:
-                if not self.process.is_alive():
+                if not process.is_alive():
                     raise CounterError("Tiến trình đọc tệp dừng bất thường; không nhập gì.",
                                        "the parsing process died") from None
                 continue
@@ -588,7 +605,7 @@ class _Parser:
 
 
 def _parse_files(files: list[export_archive.Verified], channel) -> None:
-    """In the parser process: every file's batches, then "end"; a refusal ends everything."""
+    """In a parser process: every file's batches, then "end"; a refusal ends everything."""
     try:
         for verified in files:
             reader = _Reader(verified)
