@@ -362,7 +362,7 @@ class _Reader:
         self.records: dict[str, dict] = {}  # format 2: the dossier records, until their events are folded
         self.referenced: set[str] = set()
 
-    def rows(self) -> Iterator[tuple[str, list[tuple]]]:
+    def rows(self) -> Iterator[tuple[str, Any]]:
         """("dossiers", rows) batches, then ("events", rows) batches; of a format 2 file, ("unit_events",
         rows) batches and one ("folded", …) instead of the events (`_unit_events`)."""
         line = 0
@@ -548,7 +548,7 @@ class _InProcess:
     def __exit__(self, *exc) -> None:
         pass
 
-    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+    def batches(self) -> Iterator[tuple[str, Any]]:
         reader = _Reader(next(self.files))
         try:
             yield from reader.rows()
@@ -584,9 +584,10 @@ class _Parser:
         for process in self.processes:
             process.join()
 
-    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+    def batches(self) -> Iterator[tuple[str, Any]]:
         """The next file's batches; then `referenced` holds the scans its records name."""
-        channel, process = self.channels[self.files % len(self.channels)], self.processes[self.files % len(self.channels)]
+        turn = self.files % len(self.channels)
+        channel, process = self.channels[turn], self.processes[turn]
         self.files += 1
         while True:
             try:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from counter.dossier import _BOOLEAN, REPLAYED, DossierState, fold
+from counter.dossier import _BOOLEAN, REPLAYED, DossierState, ReplayError, fold, order_key, replay
 from counter.session import Session
 from counter.transitions import EventKind
 from db.province_store import ADDED_FIELDS, QUERIED_FIELDS
@@ -47,8 +47,10 @@ def event_row(record: Mapping) -> tuple:
     """An event record as the province stores it, less the unit and file ids."""
     receipt = record["receipt"] or (None, None)
     return (record["origin"], record["seq"], record["lamport"], record["dossier"], record["id"], record["at"],
-            record["kind"], record["officer"], json.dumps(record["detail"], ensure_ascii=False), receipt[0],
-            receipt[1])
+            record["kind"], record["officer"], _detail_text(record["detail"]), receipt[0], receipt[1])
+
+
+_detail_text = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
 
 
 class FileFold:
@@ -69,7 +71,7 @@ class FileFold:
         before = len(self.keys)
         self.keys.update((row[_ORIGIN], row[_SEQ]) for row in rows)
         self.twice = self.twice or len(self.keys) - before != len(rows)
-        state, skipped = fold([{"at": e["at"], "kind": e["kind"], "officer": e["officer"], "detail": e["detail"],
+        state, skipped = _fold([{"at": e["at"], "kind": e["kind"], "officer": e["officer"], "detail": e["detail"],
                                 "origin": e["origin"], "seq": e["seq"], "lamport": e["lamport"],
                                 "receipt": None if row[9] is None else (row[9], row[10])}
                                for e, row in zip(events, rows, strict=True)])
@@ -188,7 +190,7 @@ class UnitMerge:
                 continue
             mine = self.incoming.get(code)
             candidate = self._candidate(before, mine)
-            state, skipped = fold([_fold_event(e) for e in events.get(code, [])]) if trusted else (None, [])
+            state, skipped = _fold([_fold_event(e) for e in events.get(code, [])]) if trusted else (None, [])
             if code in self.incoming and _receipt_conflict(skipped, self.manifest["origins"]):
                 self._receipt_conflict(code)
             if state is not None:
@@ -233,6 +235,21 @@ class UnitMerge:
         self.store.add_conflicts([(self.file_id, code, reason, line, self.manifest["created_at"])])
         self.conflicts.append({"code": code, "unit": self.unit_code, "workstation": self.manifest["workstation"],
                                "file": "", "kind": kind, "reason": reason})
+
+
+def _fold(events: list[dict]) -> tuple[DossierState | None, list]:
+    """`fold(events)`, by one replay where the fold would set nothing aside (one receipt first, every step
+    taken on it and allowed): `fold` copies the state at every event to keep it when one is refused."""
+    ordered = sorted(events, key=order_key)
+    if ordered and ordered[0]["kind"] == EventKind.RECEIVED:
+        receipt = (ordered[0]["origin"], ordered[0]["seq"])
+        if all(e["kind"] != EventKind.RECEIVED and (e["receipt"] is None or tuple(e["receipt"]) == receipt)
+               for e in ordered[1:]):
+            try:
+                return replay(ordered), []
+            except ReplayError:
+                pass
+    return fold(events)
 
 
 def _receipt_conflict(skipped: list, origins: Mapping) -> bool:
