@@ -4,20 +4,25 @@ from datetime import date, datetime
 
 import pytest
 
-from counter import demo, dossier_list, dossiers
+from counter import catalogue, demo, dossier_list, dossiers, unit
 from counter.dossier_list import ListFilter
 from counter.errors import CounterError
+from counter.session import Session
 from counter.text import fold
 from db import dossier_list as list_queries
+from tests.conftest import UNIT
 
 END = datetime(2025, 6, 20, 16, 0)
 
 
-@pytest.fixture
-def filled(session):
-    demo.fill(session, 3000, seed=7, end=END)
-    everything = dossiers.many(session, list(range(1, 3001)))
-    return session, everything
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """3,000 demo dossiers, made once for the module: every test here only reads them."""
+    with Session(tmp_path_factory.mktemp("list") / "unit.sqlite3", "Trần Thị Lan") as opened:
+        unit.configure(opened, **UNIT)
+        catalogue.import_catalogue(opened, catalogue.STARTER)
+        demo.fill(opened, 3000, seed=7, end=END)
+        yield opened, dossiers.many(opened, list(range(1, 3001)))
 
 
 def ids_of(found) -> list[int]:

@@ -15,11 +15,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from counter import dossiers, maintenance
 from counter.session import Session
+from tests.robustness.crash_driver import END
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = max(1, int(os.environ.get("MOTCUA_CRASH_KILLS", "50")))
@@ -34,24 +36,24 @@ def test_sigkill_during_receipts_loses_nothing_printed(cli, db_path):
     kills = 0
     # Go on until a kill also landed between a code's reservation and its dossier (the window a
     # busy machine makes rare), within ten times the planned kills.
-    while len(printed) < RECEIPTS or kills < KILLS or (not _burned(db_path) and kills < 10 * KILLS):
-        driver = subprocess.Popen(
-            [sys.executable, "-u", "-m", "tests.robustness.crash_driver", str(db_path), "100000"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
-        )
-        wanted = rng.randint(0, 2 * RECEIPTS // KILLS)
-        for _ in range(wanted):
-            line = driver.stdout.readline()
-            if not line:
-                break
-            match = CODE.search(line)
-            if match:
-                printed.append(match[1])
-        time.sleep(rng.uniform(0, 0.05))
-        os.kill(driver.pid, signal.SIGKILL)
-        rest, _ = driver.communicate()
-        printed += [m[1] for m in CODE.finditer(rest)]
-        kills += 1
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "tests.robustness.crash_driver", str(db_path)], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    try:
+        while len(printed) < RECEIPTS or kills < KILLS or (not _burned(db_path) and kills < 10 * KILLS):
+            server.stdin.write("go\n")
+            server.stdin.flush()
+            child = int(server.stderr.readline())
+            ended = _read(server.stdout, printed, rng.randint(0, 2 * RECEIPTS // KILLS))
+            time.sleep(rng.uniform(0, 0.05))
+            os.kill(child, signal.SIGKILL)
+            if not ended:
+                _read(server.stdout, printed, None)
+            kills += 1
+    finally:
+        server.kill()
+        server.communicate()
     assert kills >= KILLS and len(printed) >= RECEIPTS
     assert len(printed) == len(set(printed)), "a code was handed out twice"
     with Session(db_path) as session:
@@ -62,6 +64,21 @@ def test_sigkill_during_receipts_loses_nothing_printed(cli, db_path):
         assert len(reserved) == len(set(reserved))
         saved = session.db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
         assert len(reserved) > saved, "no kill landed between a code's reservation and its dossier"
+
+
+def _read(stream: IO[str], printed: list[str], lines: int | None) -> bool:
+    """Collect the codes of up to `lines` lines (all, when None) until the server's END; whether it came."""
+    while lines is None or lines > 0:
+        line = stream.readline()
+        if not line:
+            raise AssertionError("the crash driver stopped")
+        ended = line.endswith(END + "\n")  # a child killed mid-line leaves END on its line
+        printed += CODE.findall(line.removesuffix(END + "\n") if ended else line)
+        if ended:
+            return True
+        if lines is not None:
+            lines -= 1
+    return False
 
 
 def _burned(db_path: Path) -> bool:
