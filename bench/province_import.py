@@ -17,6 +17,7 @@ unit codes and keys, for a machine too busy to generate them all.
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -43,14 +44,21 @@ def load() -> str:
     return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its children that ended (the parser processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def app(database: Path, files: list[Path]) -> tuple[float, float, dict]:
     """The import of every file in one command, then the same command again."""
     with Session(database, "Bench") as session:
         for path in files:
             enrolment.enrol(session, enrolment_of(path))
-        started = time.perf_counter()
+        started, (own, children) = time.perf_counter(), cpu()
         result = import_files(session, files)
         first = time.perf_counter() - started
+        result["cpu"] = tuple(after - before for after, before in zip(cpu(), (own, children), strict=True))
         started = time.perf_counter()
         repeated = import_files(session, files)
         again = time.perf_counter() - started
@@ -59,9 +67,10 @@ def app(database: Path, files: list[Path]) -> tuple[float, float, dict]:
     return first, again, result
 
 
-def floor(source: Path, database: Path) -> tuple[float, int]:
-    """`executemany` of the rows `source` holds into a fresh database, one transaction; (seconds, rows)."""
-    timed, count = 0.0, 0
+def floor(source: Path, database: Path) -> tuple[float, int, float]:
+    """`executemany` of the rows `source` holds into a fresh database, one transaction; (seconds, rows,
+    CPU seconds)."""
+    timed, count, used = 0.0, 0, 0.0
     with Session(source, "Bench") as reading, Session(database, "Bench") as writing:
         read, db = reading.db.conn, writing.db
         # Timed as the import's are: to the end of `bulk_import`, whose last checkpoint makes the file durable.
@@ -75,14 +84,16 @@ def floor(source: Path, database: Path) -> tuple[float, int]:
                 cursor = read.execute(f"SELECT {', '.join(columns)} FROM {table}"
                                       + ("" if "WITHOUT ROWID" in sql.upper() else " ORDER BY rowid"))
                 while rows := cursor.fetchmany(CHUNK):
-                    started = time.perf_counter()
+                    started, before = time.perf_counter(), cpu()[0]
                     db.conn.executemany(insert, rows)
                     timed += time.perf_counter() - started
+                    used += cpu()[0] - before
                     count += len(rows)
-            started = time.perf_counter()
+            started, before = time.perf_counter(), cpu()[0]
             db.conn.execute("COMMIT")
         timed += time.perf_counter() - started
-    return timed, count
+        used += cpu()[0] - before
+    return timed, count, used
 
 
 def main() -> None:
@@ -102,10 +113,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=OUT) as work:
             imported, again, result = app(Path(work) / "province.sqlite3", files)
             print(f"run {run + 1}: import {imported:.1f} s ({result['dossiers']:,} dossiers, {result['events']:,} "
-                  f"events), re-import {again:.2f} s; {load()}", flush=True)
-            floored, rows = floor(Path(work) / "province.sqlite3", Path(work) / "floor.sqlite3")
-            print(f"run {run + 1}: floor {floored:.1f} s (executemany of the {rows:,} rows stored, one transaction);"
-                  f" {load()}", flush=True)
+                  f"events; CPU {result['cpu'][0]:.1f} s writing + {result['cpu'][1]:.1f} s in the parser processes),"
+                  f" re-import {again:.2f} s; {load()}", flush=True)
+            floored, rows, used = floor(Path(work) / "province.sqlite3", Path(work) / "floor.sqlite3")
+            print(f"run {run + 1}: floor {floored:.1f} s (executemany of the {rows:,} rows stored, one transaction;"
+                  f" CPU {used:.1f} s); {load()}", flush=True)
             apps.append(imported)
             floors.append(floored)
             agains.append(again)

@@ -359,7 +359,9 @@ class _Reader:
         self.origins = manifest.get("origins", {})
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
-        self.records: dict[str, dict] = {}  # format 2: the dossier records, until their events are folded
+        # Format 2: the dossier records until their events are folded, for files of up to FOLD_AHEAD dossiers.
+        self.records: dict[str, dict] = {}
+        self.folding = merging.FileFold(self.origins) if self.format >= 2 else None
         self.referenced: set[str] = set()
 
     def rows(self) -> Iterator[tuple[str, Any]]:
@@ -417,7 +419,6 @@ class _Reader:
         """Format 2: ("unit_events", rows) batches (merging.event_row), checked as `rows` checks events, each
         dossier's folded as its events end; then ("folded", what the fold found: merging.FileFold)."""
         line, done = 0, set[str]()
-        folding = merging.FileFold(self.origins)
         code: str | None = None
         last, events, rows = 0, list[dict](), list[tuple]()
         for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
@@ -435,7 +436,7 @@ class _Reader:
                                         f"event line {line} is out of order")
                 else:
                     if code is not None:
-                        self._fold(code, last, events, rows, folding, done)
+                        self._fold(code, last, events, rows, done)
                     if event_code in done:
                         raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {event_code} không liền nhau",
                                         f"event line {line}: the events of {event_code} are not together")
@@ -448,19 +449,19 @@ class _Reader:
             if prepared:
                 yield "unit_events", prepared
         if code is not None:
-            self._fold(code, last, events, rows, folding, done)
+            self._fold(code, last, events, rows, done)
         if len(done) != len(self.versions):
             raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
-        yield "folded", folding.exceptions()
+        yield "folded", None if self.folding is None else self.folding.exceptions()
 
-    def _fold(self, code: str, last: int, events: list[dict], rows: list[tuple], folding: "merging.FileFold",
-              done: set[str]) -> None:
+    def _fold(self, code: str, last: int, events: list[dict], rows: list[tuple], done: set[str]) -> None:
         """A dossier's events end with the one that made its version."""
         if last != self.versions[code]:
             raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
                             f"the last event of {code} is not its version")
         done.add(code)
-        folding.dossier(code, self.records.pop(code), events, rows)
+        if self.folding is not None:
+            self.folding.dossier(code, self.records.pop(code), events, rows)
 
     def _dossier(self, raw: bytes, record: dict) -> tuple:
         code, version = record["code"], record["version"]
@@ -479,7 +480,11 @@ class _Reader:
             problem = records.v2_dossier_problem(record)
             if problem:
                 raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
-            self.records[code] = record
+            if self.folding is not None and len(self.records) < FOLD_AHEAD:
+                self.records[code] = record
+            else:  # a larger file is folded by the writer, from what it stored
+                self.folding = None
+                self.records.clear()
             return merging.dossier_row(record, record["lamport"], raw)
         return (version, *_FIELDS(record), *(record.get(name, absent) for name, absent in _ADDED), raw)
 
@@ -520,6 +525,7 @@ def _group(group: list) -> tuple:
     return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
 
 
+FOLD_AHEAD = 100_000  # dossiers of a format 2 file whose records a parser keeps to fold their events
 SECOND_PROCESS_FROM = 8 << 20  # bytes of records in one command; below, starting a process costs more
 
 

@@ -37,6 +37,11 @@ _ORIGIN, _SEQ = 0, 1
 _CODE = 3
 
 
+def _compared(row: tuple) -> tuple:
+    """What two copies of one event (an `event_row`) must agree on: `held_in`'s values."""
+    return row[2], row[3], row[5], row[6], row[7], row[8], row[9], row[10]
+
+
 def dossier_row(record: Mapping, lamport: int, line: bytes) -> tuple:
     """A dossier record as the province stores it, less the unit and file ids."""
     return (record["workstation"], lamport, hashlib.sha256(line).digest(), *(record[f] for f in QUERIED_FIELDS),
@@ -58,7 +63,8 @@ class FileFold:
 
     `exceptions()` gives code -> (whether a receipt of the file conflicts, the row to store or None for
     the file's own) for the codes where the answer is not "the file's own record, no conflict"; None
-    when the file names one event twice (the province then folds what it stored)."""
+    when the file names one event twice (the province then folds what it stored, as it does for a file of
+    more than importing.FOLD_AHEAD dossiers)."""
 
     def __init__(self, origins: Mapping):
         self.origins = origins
@@ -112,25 +118,38 @@ class UnitMerge:
     def unit_events(self, rows: list[tuple]) -> None:
         """Prepared rows (`event_row`) of the file's events. An event held already under the same identity
         with other content (two copies of one database that went on apart) is a conflict: reported, and the
-        first one received stays."""
-        if self.held is None:  # the events held in the file's ranges, read once
+        first one received stays; so is one the file itself names twice."""
+        if self.held is None:  # the events held in the file's ranges before it, read once
             self.held = {} if self.first else self.store.held_in(self.unit_id, {
                 origin: (span["after"], span["through"]) for origin, span in self.manifest["origins"].items()})
-        held = self.held
-        fresh = []
-        for row in rows:
-            key = (row[_ORIGIN], row[_SEQ])
-            before = held.get(key)
-            same = (row[2], row[3], row[5], row[6], row[7], row[8], row[9], row[10])
-            if before is None:
-                fresh.append((self.unit_id, *row, self.file_id))
-            elif before != same:
-                self._conflict(row[_CODE], "same_version_differs",
-                               f"hồ sơ {row[_CODE]}: sự kiện số {row[_SEQ]} của máy {row[_ORIGIN][:8]} đã nhận với "
-                               "nội dung khác (hai bản sao của một cơ sở dữ liệu?)")
-        self.events += self.store.add_unit_events(fresh)
-        for row in fresh:  # a later batch compares with the first of a key (the one stored)
-            held.setdefault((row[1], row[2]), (row[3], row[4], row[6], row[7], row[8], row[9], row[10], row[11]))
+        held, unit_id, file_id = self.held, self.unit_id, self.file_id
+        if held:
+            fresh = []
+            for row in rows:
+                before = held.get((row[_ORIGIN], row[_SEQ]))
+                if before is None:
+                    fresh.append((unit_id, *row, file_id))
+                elif before != _compared(row):
+                    self._event_differs(row)
+        else:
+            fresh = [(unit_id, *row, file_id) for row in rows]
+        added = self.store.add_unit_events(fresh)
+        self.events += added
+        if added < len(fresh):
+            # Some keys came twice in the file: each copy is held to the one stored.
+            spans: dict[str, tuple[int, int]] = {}
+            for row in fresh:
+                low, high = spans.get(row[1], (row[2], row[2]))
+                spans[row[1]] = (min(low, row[2] - 1), max(high, row[2]))
+            stored = self.store.held_in(unit_id, spans)
+            for row in fresh:
+                if stored[(row[1], row[2])] != _compared(row[1:-1]):
+                    self._event_differs(row[1:-1])
+
+    def _event_differs(self, row: tuple) -> None:
+        self._conflict(row[_CODE], "same_version_differs",
+                       f"hồ sơ {row[_CODE]}: sự kiện số {row[_SEQ]} của máy {row[_ORIGIN][:8]} đã nhận với "
+                       "nội dung khác (hai bản sao của một cơ sở dữ liệu?)")
 
     def file_folded(self, exceptions: dict[str, tuple[bool, tuple | None]] | None) -> None:
         """The parser's `FileFold.exceptions()` of this file."""
@@ -154,16 +173,15 @@ class UnitMerge:
     def _store_folded(self, codes: list[str], trusted: bool) -> None:
         """The unit's first file: its events are all the province holds, folded by the parser already."""
         folded = self.folded or {}
+        incoming, unit_id, file_id = self.incoming, self.unit_id, self.file_id
+        if trusted:
+            for code, (conflict, row) in sorted(folded.items()):
+                if conflict:
+                    self._receipt_conflict(code)
+                if row is not None:
+                    incoming[code] = row
         for start in range(0, len(codes), 500):
-            rows = []
-            for code in codes[start:start + 500]:
-                row = self.incoming[code]
-                found = folded.get(code) if trusted else None
-                if found is not None:
-                    if found[0]:
-                        self._receipt_conflict(code)
-                    row = found[1] or row
-                rows.append(self._stored(row))
+            rows = [(unit_id, row[0], file_id, *row[1:]) for row in map(incoming.__getitem__, codes[start:start + 500])]
             self.store.upsert_dossiers(rows)
             self.changed += len(rows)
 
