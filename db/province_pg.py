@@ -177,8 +177,10 @@ class PgProvince:
 
     def may(self, privilege: str) -> bool:
         """Whether the connected user holds `privilege` (SELECT, INSERT) on the province's tables."""
-        return all(_value(self.conn.execute("SELECT has_table_privilege(current_user, %s, %s)", [table, privilege]))
-                   for table in ("province_dossiers", "province_dossier_records", "province_files", "province_events"))
+        tables = ["province_dossiers", "province_dossier_records", "province_files", "province_events"]
+        return bool(_value(self.conn.execute(
+            "SELECT bool_and(has_table_privilege(current_user, t, %s)) FROM unnest(%s::text[]) AS t",
+            [privilege, tables])))
 
     @contextmanager
     def importing(self, units: list[str]) -> Iterator[None]:

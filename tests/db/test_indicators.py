@@ -4,6 +4,8 @@ db/dossiers.py say what counter/dossier.py's `judge`, `Dossier.late`, `progress_
 minute either side of the due time, days apart; a supplement asked for after the due date,
 several supplements, ratings, complaints, rejections and stops: issue 11 §2-3)."""
 
+import functools
+import sqlite3
 from collections import Counter
 from datetime import datetime, time, timedelta
 
@@ -54,9 +56,23 @@ def dossier_rows(draw) -> dict:
             "lci": int(draw(st.booleans()))}
 
 
-def _database(rows: list[dict]) -> sqlite_utils.Database:
+@functools.cache
+def _schema() -> sqlite3.Connection:
     db = sqlite_utils.Database(memory=True)
     migrations.upgrade(db)
+    return db.conn
+
+
+def _migrated() -> sqlite_utils.Database:
+    """A new in-memory database at the latest schema: a copy of one migrated once (hundreds of
+    examples would each run every migration)."""
+    conn = sqlite3.connect(":memory:")
+    _schema().backup(conn)
+    return sqlite_utils.Database(conn)
+
+
+def _database(rows: list[dict]) -> sqlite_utils.Database:
+    db = _migrated()
     for n, row in enumerate(rows, start=1):
         db.execute(
             "INSERT INTO dossiers (id, code, code_rev, unit_code, workstation, procedure_code, procedure_name, days,"
@@ -183,8 +199,7 @@ def _direct(db: sqlite_utils.Database, start: str, end: str) -> dict:
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(rows=st.lists(full_rows(), min_size=1, max_size=20), data=st.data())
 def test_the_day_s_figures_sum_to_the_aggregates_over_the_rows(rows, data):
-    db = sqlite_utils.Database(memory=True)
-    migrations.upgrade(db)
+    db = _migrated()
     _database_rows(db, list(enumerate(rows, start=1)))
     # Then changes, as services and corrections make them: another value, a result, a return, a deletion.
     for _ in range(data.draw(st.integers(0, 8))):
@@ -207,8 +222,7 @@ def test_the_day_s_figures_sum_to_the_aggregates_over_the_rows(rows, data):
 
 
 def test_check_finds_day_s_figures_that_differ_from_the_dossiers():
-    db = sqlite_utils.Database(memory=True)
-    migrations.upgrade(db)
+    db = _migrated()
     row = {"received_at": "2025-03-03T09:00:00", "due_at": "2025-03-05T17:00:00", "result_at": None,
            "status": Status.RECEIVED, "channel": "counter"}
     _insert_full(db, 1, row)

@@ -52,14 +52,25 @@ def linked_packages() -> set[str]:
     for path in files:
         output = subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
         libraries |= {Path(m).resolve() for m in re.findall(r"=> (/\S+)", output) if str(QT) not in m}
-    packages = set()
-    for library in libraries:
-        owner = subprocess.run(["dpkg", "-S", str(library)], capture_output=True, text=True).stdout
-        if not owner:
-            owner = subprocess.run(["dpkg", "-S", str(library).replace("/usr/lib/", "/lib/")], capture_output=True,
-                                   text=True).stdout
-        packages |= {line.split(":")[0] for line in owner.splitlines() if line}
+    # One `dpkg -S` for every library (each call reads dpkg's whole file list), then the ones
+    # found only under /lib (merged /usr) once more.
+    packages, found = _owners(sorted(libraries))
+    missing = [str(library).replace("/usr/lib/", "/lib/") for library in libraries if str(library) not in found]
+    if missing:
+        packages |= _owners(missing)[0]
     return packages
+
+
+def _owners(paths: list) -> tuple[set[str], set[str]]:
+    """The packages owning `paths`, and the paths dpkg knew."""
+    output = subprocess.run(["dpkg", "-S", *map(str, paths)], capture_output=True, text=True).stdout
+    packages, found = set(), set()
+    for line in output.splitlines():
+        if ": " in line:
+            owner, path = line.split(": ", 1)
+            packages.add(owner.split(":")[0])
+            found.add(path)
+    return packages, found
 
 
 @pytest.mark.skipif(not all(shutil.which(tool) for tool in ("ldd", "dpkg", "apt-cache")),
