@@ -98,6 +98,10 @@ class SqliteProvince:
             values,
         ).lastrowid
 
+    def other_files(self, unit: int, file_id: int) -> bool:
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM province_files WHERE unit_id = ? AND id <> ?)",
+                               [unit, file_id]).fetchone()[0] == 1
+
     def stored(self, codes: list[str]) -> dict[str, tuple]:
         marks = ",".join("?" * len(codes))
         return {
@@ -220,14 +224,13 @@ class SqliteProvince:
             f" VALUES ({', '.join('?' * len(UNIT_EVENT_COLUMNS))}) ON CONFLICT DO NOTHING", rows)
         return self.db.conn.total_changes - before
 
-    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+    def held_in(self, unit: int, spans: dict[str, tuple[int, int]]) -> dict[tuple[str, int], tuple]:
         found = {}
-        for chunk in batches(keys, 300):
-            where = " OR ".join("(origin = ? AND seq = ?)" for _ in chunk)
-            for origin, seq, *values in self.db.execute(
-                    "SELECT origin, seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
-                    f" FROM province_unit_events WHERE unit_id = ? AND ({where})",
-                    [unit, *(v for key in chunk for v in key)]):
+        for origin, (after, through) in spans.items():
+            for seq, *values in self.db.execute(
+                    "SELECT seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
+                    " FROM province_unit_events WHERE unit_id = ? AND origin = ? AND seq > ? AND seq <= ?",
+                    [unit, origin, after, through]):
                 found[(origin, seq)] = tuple(values)
         return found
 

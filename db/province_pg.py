@@ -222,6 +222,10 @@ class PgProvince:
             row,
         ))
 
+    def other_files(self, unit: int, file_id: int) -> bool:
+        return bool(_value(self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM province_files WHERE unit_id = %s AND id <> %s)", [unit, file_id])))
+
     def stored(self, codes: list[str]) -> dict[str, tuple]:
         return {
             row[0]: (row[1], row[2], row[3], row[4], _iso(row[5]), row[6], row[7])
@@ -415,15 +419,15 @@ class PgProvince:
             + ", ".join(f"%s::{kind}[]" for kind in _UNIT_EVENT_TYPES) + ") ON CONFLICT DO NOTHING",
             [list(column) for column in columns]).rowcount
 
-    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
-        if not keys:
-            return {}
-        origins, seqs = zip(*keys, strict=True)
-        return {(origin, seq): tuple(values) for origin, seq, *values in self.conn.execute(
-            "SELECT e.origin, e.seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
-            " FROM province_unit_events e JOIN unnest(%s::text[], %s::bigint[]) AS k (origin, seq)"
-            " ON e.origin = k.origin AND e.seq = k.seq WHERE e.unit_id = %s",
-            [list(origins), list(seqs), unit])}
+    def held_in(self, unit: int, spans: dict[str, tuple[int, int]]) -> dict[tuple[str, int], tuple]:
+        found = {}
+        for origin, (after, through) in spans.items():
+            for seq, *values in self.conn.execute(
+                    "SELECT seq, lamport, code, at, kind, officer, detail, receipt_origin, receipt_seq"
+                    " FROM province_unit_events WHERE unit_id = %s AND origin = %s AND seq > %s AND seq <= %s",
+                    [unit, origin, after, through]):
+                found[(origin, seq)] = tuple(values)
+        return found
 
     def add_ranges(self, rows: list[tuple]) -> None:
         with self.conn.cursor() as cursor:

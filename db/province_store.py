@@ -70,6 +70,9 @@ class ProvinceStore(Protocol):
     def add_file(self, values: dict) -> int:
         """A file record (FILE_FIELDS); its id."""
 
+    def other_files(self, unit: int, file_id: int) -> bool:
+        """Whether the unit has a stored file besides `file_id`."""
+
     def stored(self, codes: list[str]) -> dict[str, tuple]:
         """code -> (unit code, source workstation, version, record sha256, received_at, ledger year,
         ledger number) of the stored dossiers among `codes`."""
@@ -133,8 +136,9 @@ class ProvinceStore(Protocol):
         """Rows in UNIT_EVENT_COLUMNS order; an event held already (same unit, origin and seq) stays.
         Returns how many were new."""
 
-    def held_events(self, unit: int, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
-        """(origin, seq) -> (lamport, code, at, kind, officer, detail, receipt origin, receipt seq) of those held."""
+    def held_in(self, unit: int, spans: dict[str, tuple[int, int]]) -> dict[tuple[str, int], tuple]:
+        """(origin, seq) -> (lamport, code, at, kind, officer, detail, receipt origin, receipt seq) of the events
+        held in the ranges (`spans`: origin -> (after, through]) of a file's origins."""
 
     def add_ranges(self, rows: list[tuple]) -> None:
         """(unit_id, origin, after, through, file_id): the part of a station's log a file covered."""

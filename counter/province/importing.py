@@ -17,8 +17,10 @@ seal) is skipped. Records are streamed in batches:
   dossier and its first event id in the file.
 Scanned files are copied into the file store last, once every record of
 every file has passed; a failure after that removes the copies again.
-Parsing and checking the records runs in a second process while this one
-writes the database, so an import uses two cores.
+Parsing and checking the records runs in parser processes (one a core, each
+taking every n-th file) while this one writes the database, file after file in
+order; the parsers also prepare the rows and fold each format 2 file's own
+events (counter/province/merging.py), so the writer mostly writes.
 
 Before any of that, an encrypted file is decrypted with the province's key into
 a private folder beside the database (removed afterwards, whatever happens), and
@@ -270,12 +272,15 @@ class _FileImport:
 
     def _merge(self, parser: "_Parser | _InProcess", unit_id: int, file_id: int) -> None:
         """Format 2: the unit's counters each send their own events; one dossier from all (merging.py)."""
-        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest)
+        merge = merging.UnitMerge(self.session, unit_id, self.unit_code, file_id, self.verified.manifest,
+                                  first=not self.store.other_files(unit_id, file_id))
         for kind, rows in parser.batches():
             if kind == "dossiers":
                 merge.dossiers(rows)
+            elif kind == "unit_events":
+                merge.unit_events(rows)
             else:
-                merge.event_groups(rows)
+                merge.file_folded(rows)
         merge.finish()
         self.dossiers, self.events = merge.changed, merge.events
         self.conflicts += [dict(c, file=self.name) for c in merge.conflicts]
@@ -354,10 +359,14 @@ class _Reader:
         self.origins = manifest.get("origins", {})
         self.name = verified.path.name
         self.versions: dict[str, int] = {}
+        # Format 2: the dossier records until their events are folded, for files of up to FOLD_AHEAD dossiers.
+        self.records: dict[str, dict] = {}
+        self.folding = merging.FileFold(self.origins) if self.format >= 2 else None
         self.referenced: set[str] = set()
 
-    def rows(self) -> Iterator[tuple[str, list[tuple]]]:
-        """("dossiers", rows) batches, then ("events", rows) batches."""
+    def rows(self) -> Iterator[tuple[str, Any]]:
+        """("dossiers", rows) batches, then ("events", rows) batches; of a format 2 file, ("unit_events",
+        rows) batches and one ("folded", …) instead of the events (`_unit_events`)."""
         line = 0
         for batch in export_archive.records(self.verified, export_archive.DOSSIERS, _BATCH):
             found = records.dossier_batch_problem([record for _, record in batch], self.unit_code, self.codes_of_unit)
@@ -369,6 +378,9 @@ class _Reader:
                 line += 1
                 rows.append(self._dossier(raw, record))
             yield "dossiers", rows
+        if self.format >= 2:
+            yield from self._unit_events()
+            return
         # Events come dossier by dossier, each dossier's in the order they happened
         # (docs/export-format.md): consecutive events of one dossier make one group, carried
         # over from one batch to the next.
@@ -403,6 +415,54 @@ class _Reader:
         if len(done) != len(self.versions):
             raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
 
+    def _unit_events(self) -> Iterator[tuple[str, Any]]:
+        """Format 2: ("unit_events", rows) batches (merging.event_row), checked as `rows` checks events, each
+        dossier's folded as its events end; then ("folded", what the fold found: merging.FileFold)."""
+        line, done = 0, set[str]()
+        code: str | None = None
+        last, events, rows = 0, list[dict](), list[tuple]()
+        for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
+            found = records.event_batch_problem([record for _, record in batch])
+            if found:
+                raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
+                                f"event line {line + found[0] + 1} does not match the format")
+            prepared = []
+            for _, record in batch:
+                line += 1
+                event_id, event_code = self._event(line, record)
+                if event_code == code:
+                    if event_id <= last:
+                        raise self._bad(f"sự kiện dòng {line} không theo thứ tự thời gian của hồ sơ {code}",
+                                        f"event line {line} is out of order")
+                else:
+                    if code is not None:
+                        self._fold(code, last, events, rows, done)
+                    if event_code in done:
+                        raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {event_code} không liền nhau",
+                                        f"event line {line}: the events of {event_code} are not together")
+                    code, events, rows = event_code, [], []
+                row = merging.event_row(record)
+                last = event_id
+                events.append(record)
+                rows.append(row)
+                prepared.append(row)
+            if prepared:
+                yield "unit_events", prepared
+        if code is not None:
+            self._fold(code, last, events, rows, done)
+        if len(done) != len(self.versions):
+            raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
+        yield "folded", None if self.folding is None else self.folding.exceptions()
+
+    def _fold(self, code: str, last: int, events: list[dict], rows: list[tuple], done: set[str]) -> None:
+        """A dossier's events end with the one that made its version."""
+        if last != self.versions[code]:
+            raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
+                            f"the last event of {code} is not its version")
+        done.add(code)
+        if self.folding is not None:
+            self.folding.dossier(code, self.records.pop(code), events, rows)
+
     def _dossier(self, raw: bytes, record: dict) -> tuple:
         code, version = record["code"], record["version"]
         if code in self.versions:
@@ -416,13 +476,17 @@ class _Reader:
         for document in record["documents"]:
             if document["file_sha256"]:
                 self.referenced.add(document["file_sha256"])
-        added = [record.get(name, absent) for name, absent in _ADDED]
         if self.format >= 2:
             problem = records.v2_dossier_problem(record)
             if problem:
                 raise self._bad(f"hồ sơ {code}: {problem}", f"dossier {code}: bad lamport")
-            return (version, *_FIELDS(record), *added, record["lamport"], raw)
-        return (version, *_FIELDS(record), *added, raw)
+            if self.folding is not None and len(self.records) < FOLD_AHEAD:
+                self.records[code] = record
+            else:  # a larger file is folded by the writer, from what it stored
+                self.folding = None
+                self.records.clear()
+            return merging.dossier_row(record, record["lamport"], raw)
+        return (version, *_FIELDS(record), *(record.get(name, absent) for name, absent in _ADDED), raw)
 
     def _event(self, line: int, record: dict) -> tuple[int, str]:
         event_id, code = record["id"], record["dossier"]
@@ -461,12 +525,20 @@ def _group(group: list) -> tuple:
     return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
 
 
+FOLD_AHEAD = 100_000  # dossiers of a format 2 file whose records a parser keeps to fold their events
 SECOND_PROCESS_FROM = 8 << 20  # bytes of records in one command; below, starting a process costs more
 
 
 def _parser(files: list[export_archive.Verified]) -> "_Parser | _InProcess":
+    """Parser processes for a large command, one a core (parsing and checking cost the most CPU; the
+    writes wait for them); a small one is parsed here."""
     size = sum(item.members[part].size for item in files for part in (export_archive.DOSSIERS, export_archive.EVENTS))
-    return _Parser(files) if size >= SECOND_PROCESS_FROM else _InProcess(files)
+    if size < SECOND_PROCESS_FROM:
+        return _InProcess(files)
+    return _Parser(files, max(1, min(len(files), PARSERS or os.cpu_count() or 1)))
+
+
+PARSERS = 0  # parser processes of a large command; 0: one a core
 
 
 class _InProcess:
@@ -482,7 +554,7 @@ class _InProcess:
     def __exit__(self, *exc) -> None:
         pass
 
-    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+    def batches(self) -> Iterator[tuple[str, Any]]:
         reader = _Reader(next(self.files))
         try:
             yield from reader.rows()
@@ -494,31 +566,40 @@ class _InProcess:
 
 
 class _Parser:
-    """A second process running `_Reader` over the files, a few batches ahead of the writes."""
+    """Processes running `_Reader` over the files, a few batches ahead of the writes: file i in
+    process i mod n, so the files are parsed side by side and stored one after the other, in order."""
 
-    def __init__(self, files: list[export_archive.Verified]):
+    def __init__(self, files: list[export_archive.Verified], processes: int):
         context = multiprocessing.get_context()
-        self.channel = context.Queue(maxsize=16)
-        self.process = context.Process(target=_parse_files, args=(files, self.channel), daemon=True,
-                                       name="motcua-province-parser")
+        self.channels = [context.Queue(maxsize=16) for _ in range(processes)]
+        self.processes = [context.Process(target=_parse_files, args=(files[k::processes], channel), daemon=True,
+                                          name=f"motcua-province-parser-{k + 1}")
+                          for k, channel in enumerate(self.channels)]
+        self.files = 0
         self.referenced: set[str] = set()
 
     def __enter__(self) -> "_Parser":
-        self.process.start()
+        for process in self.processes:
+            process.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
 
-    def batches(self) -> Iterator[tuple[str, list[tuple]]]:
+    def batches(self) -> Iterator[tuple[str, Any]]:
         """The next file's batches; then `referenced` holds the scans its records name."""
+        turn = self.files % len(self.channels)
+        channel, process = self.channels[turn], self.processes[turn]
+        self.files += 1
         while True:
             try:
-                kind, rows = self.channel.get(timeout=1)
+                kind, rows = channel.get(timeout=1)
             except queue.Empty:
-                if not self.process.is_alive():
+                if not process.is_alive():
                     raise CounterError("Tiến trình đọc tệp dừng bất thường; không nhập gì.",
                                        "the parsing process died") from None
                 continue
@@ -531,7 +612,7 @@ class _Parser:
 
 
 def _parse_files(files: list[export_archive.Verified], channel) -> None:
-    """In the parser process: every file's batches, then "end"; a refusal ends everything."""
+    """In a parser process: every file's batches, then "end"; a refusal ends everything."""
     try:
         for verified in files:
             reader = _Reader(verified)

@@ -1,6 +1,8 @@
 """Province import: every field arrives, nothing counts twice, damaged files change nothing."""
 
+import hashlib
 import json
+import multiprocessing
 import re
 import shutil
 import sqlite3
@@ -18,18 +20,22 @@ from counter.province.importing import gaps, import_files
 from counter.session import Session
 from db import files as file_table
 from tests.counter.export_helpers import (
+    Entry,
     as_format_1,
+    build_zip,
     codes,
     conforms,
     dump,
     enrol,
     export_file,
     invalid_values,
+    manifest_body,
     members_of,
     province_state,
     reseal,
     rewritten,
     schemas,
+    signature_member,
     unit_session,
     unit_state,
     valid_values,
@@ -468,3 +474,105 @@ def test_a_record_of_an_earlier_version_imports_without_the_fields_added_since(u
         import_files(province, [with_dossier_lines(path, [export_archive.line(bad)], tmp_path, keys.current(unit).key,
                                                    next_sequence=True)])
     assert dump(province.path) == before
+
+
+def _parsers() -> list:
+    return [p for p in multiprocessing.active_children() if p.name.startswith("motcua-province-parser")]
+
+
+def test_several_parser_processes_store_the_files_in_order_and_a_bad_third_file_stores_nothing(
+        unit, tmp_path, monkeypatch):
+    files = _day_of_work(unit, tmp_path)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_FROM", 0)
+    monkeypatch.setattr(importing, "PARSERS", 2)
+    lines = members_of(files[2])["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(lines[-1])
+    record["channel"] = "pigeon"
+    bad = with_dossier_lines(files[2], lines[:-1] + [export_archive.line(record)], tmp_path, keys.current(unit).key)
+    with Session(tmp_path / "two.sqlite3") as two:
+        enrol(two, unit)
+        import_files(two, [export_file(unit, tmp_path / "other")])  # the page size changes on a first import
+        before = dump(two.path)
+        with pytest.raises(CounterError, match=f"dòng {len(lines)}: trường «channel»"):
+            import_files(two, [files[0], files[1], bad])
+        assert dump(two.path) == before and not _parsers()
+    with Session(tmp_path / "three.sqlite3") as three:
+        enrol(three, unit)
+        assert import_files(three, files)["files"] == 3 and not _parsers()
+        for code in codes(unit):
+            assert province_state(three, code) == unit_state(unit, code)
+
+
+def test_a_record_that_is_not_what_its_events_say_is_stored_as_the_events_say_in_a_first_file_as_in_a_later_one(
+        unit, tmp_path, monkeypatch):
+    """A unit's first file is folded by the parser, a later one by the writer with the events held: the same."""
+    demo.fill(unit, 30, seed=5, end=END)
+    first = export_file(unit, tmp_path / "out")
+    lines = members_of(first)["dossiers.jsonl"].splitlines(keepends=True)
+    record = json.loads(lines[3])
+    record["phone"] = "0900000000" if record["phone"] != "0900000000" else "0911111111"
+    edited = with_dossier_lines(first, lines[:3] + [export_archive.line(record)] + lines[4:], tmp_path,
+                                keys.current(unit).key)
+    stored = []
+    for parsed_apart in (False, True):
+        if parsed_apart:
+            monkeypatch.setattr(importing, "SECOND_PROCESS_FROM", 0)
+        with Session(tmp_path / f"fresh-{parsed_apart}.sqlite3") as fresh:
+            enrol(fresh, unit)
+            assert import_files(fresh, [edited])["conflicts"] == []
+            stored.append(province_state(fresh, record["code"]))
+    intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 7, 1, 9, 0))
+    later = export_file(unit, tmp_path / "out")
+    with Session(tmp_path / "later.sqlite3") as held:
+        enrol(held, unit)
+        import_files(held, [later])  # a file of the unit first: the edited one is then not the unit's first
+        import_files(held, [edited])
+        stored.append(province_state(held, record["code"]))
+    dossier, events = unit_state(unit, record["code"])
+    assert stored[0] == stored[1] == stored[2] and stored[0][1] == events
+    assert stored[0][0]["phone"] == dossier["phone"] != record["phone"]
+
+
+def _with_event_lines(path: Path, lines: list[bytes], tmp_path: Path, key) -> Path:
+    """The export at `path` with other event lines, every hash made to match and signed again with `key`."""
+    members = members_of(path)
+    members["events.jsonl"] = b"".join(lines)
+    manifest = json.loads(members["manifest.json"])
+    for part in manifest["parts"]:
+        data = members[part["name"]]
+        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
+    manifest["counts"]["events"] = len(lines)
+    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
+    members["manifest.json.sig"] = signature_member(members["manifest.json"], key)
+    target = tmp_path / f"events-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
+    target.write_bytes(build_zip([Entry(name.encode(), data) for name, data in members.items()]))
+    return target
+
+
+def test_an_event_a_file_names_twice_with_other_content_is_a_conflict_and_the_first_copy_stays(
+        unit, tmp_path, monkeypatch):
+    demo.fill(unit, 30, seed=7, end=END)
+    first = export_file(unit, tmp_path / "out")
+    lines = members_of(first)["events.jsonl"].splitlines(keepends=True)
+    events = [json.loads(line) for line in lines]
+    # The last event of a dossier, not its receipt, named again (same origin and seq) as the first of the next.
+    at = next(i for i in range(1, len(events) - 1) if events[i]["dossier"] == events[i - 1]["dossier"]
+              != events[i + 1]["dossier"])
+    copy = dict(events[at], dossier=events[at + 1]["dossier"])
+    twice = _with_event_lines(first, lines[:at + 1] + [export_archive.line(copy)] + lines[at + 1:], tmp_path,
+                              keys.current(unit).key)
+    intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 7, 1, 9, 0))
+    later = export_file(unit, tmp_path / "out")
+    # Folded by the parser (the unit's first file, of at most FOLD_AHEAD dossiers), or by the writer.
+    for fold_ahead in (10, 100):
+        monkeypatch.setattr(importing, "FOLD_AHEAD", fold_ahead)
+        for first_file in (True, False):
+            with Session(tmp_path / f"province-{fold_ahead}-{first_file}.sqlite3") as province:
+                enrol(province, unit)
+                if not first_file:
+                    import_files(province, [later])
+                result = import_files(province, [twice])
+                assert [(c["code"], c["kind"]) for c in result["conflicts"]] == [(copy["dossier"],
+                                                                                   "same_version_differs")]
+                for code in (events[at]["dossier"], copy["dossier"]):
+                    assert province_state(province, code) == unit_state(unit, code)

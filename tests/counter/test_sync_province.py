@@ -7,10 +7,10 @@ import random
 from pathlib import Path
 
 from counter import indicators, lifecycle, sync
-from counter.dossier import REPLAYED
+from counter.dossier import REPLAYED, fold
 from counter.export import export_changes
 from counter.province import dossiers as province_dossiers
-from counter.province import figures
+from counter.province import figures, merging
 from counter.province.importing import import_files
 from counter.session import Session
 from tests.counter.export_helpers import as_format_1, enrol
@@ -112,3 +112,23 @@ def test_version_1_files_are_still_read(tmp_path):
             stored, source = province_dossiers.get(province, code)
             assert _replayed(stored) == _replayed(dossiers.get(unit, code)) and source["workstation"] == 1
             assert [e["kind"] for e in province_dossiers.events(province, code)] == ["received", "result_recorded"]
+
+
+def test_the_province_s_quick_fold_gives_what_the_fold_gives(tmp_path):
+    """merging._fold replays at once where `fold` would set nothing aside; here some events are set aside."""
+    files, counters = _files(tmp_path)
+    with Session(tmp_path / "province.sqlite3", "Sở Nội vụ") as province:
+        enrol(province, *counters)
+        import_files(province, files)
+        [unit_id] = province.province.units()
+        codes = province.province.unit_event_codes(unit_id)
+        events = province.province.unit_events_of(unit_id, codes)
+        cases = [[merging._fold_event(e) for e in events[code]] for code in codes]
+    cases += [case[1:] for case in cases] + [case + case[:1] for case in cases]  # no receipt; two
+    set_aside = 0
+    for case in cases:
+        assert merging._fold(case) == fold(case)
+        set_aside += bool(fold(case)[1])
+    assert set_aside >= len(cases) // 2
+    for s in counters:
+        s.close()
