@@ -304,8 +304,11 @@ class Cancelled(Exception):
 
 
 # One step of the copy: 16 MB of 4 KiB pages; between steps a write of the officer goes first.
+# While the officer works each step waits 0.3 s: the copy's writes then leave the disk to the
+# receipts' fsyncs (at 1M, receive p95 during a backup 1.92x quiet with 0.02 s, 1.38x with
+# 0.1 s, 1.10x with 0.3 s; search 1.51x, 1.10x, 1.00x). An idle counter's backup does not wait.
 STEP_PAGES = 4096
-YIELD_SECONDS = 0.02
+YIELD_SECONDS = 0.3
 FULL_CHECK_EVERY = timedelta(days=7)
 
 
