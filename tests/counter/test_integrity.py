@@ -179,6 +179,7 @@ def test_a_stepped_backup_keeps_one_snapshot_while_another_connection_writes(ses
     for n in range(3):
         receive(session, f"2025-03-03 0{7 + n}:00")
     monkeypatch.setattr(backup_db, "STEP_PAGES", 2)
+    monkeypatch.setattr(backup_db, "YIELD_SECONDS", 0.001)  # ~60 steps: the officer's pause is not what is tested
     other = sqlite3.connect(session.path, isolation_level=None, check_same_thread=False)
     writes: list = []
 
