@@ -317,8 +317,18 @@ def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: cryp
     manifest signed again with `key`: a forger holding the workstation's key. With
     `next_sequence`, it claims the next sequence, its audit chain continuing this file's (a
     province that holds this file would skip it unread as the same export sent again)."""
+    return _with_lines(path, "dossiers", lines, tmp_path, key, next_sequence)
+
+
+def with_event_lines(path: Path, lines: list[bytes], tmp_path: Path, key: crypto.SigningKey) -> Path:
+    """The export at `path` with other event lines, as `with_dossier_lines` does for dossiers."""
+    return _with_lines(path, "events", lines, tmp_path, key)
+
+
+def _with_lines(path: Path, part_name: str, lines: list[bytes], tmp_path: Path, key: crypto.SigningKey,
+                next_sequence: bool = False) -> Path:
     members = members_of(path)
-    members["dossiers.jsonl"] = b"".join(lines)
+    members[f"{part_name}.jsonl"] = b"".join(lines)
     manifest = json.loads(members["manifest.json"])
     if next_sequence:
         manifest["sequence"] += 1
@@ -327,7 +337,7 @@ def with_dossier_lines(path: Path, lines: list[bytes], tmp_path: Path, key: cryp
     for part in manifest["parts"]:
         data = members[part["name"]]
         part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
-    manifest["counts"]["dossiers"] = len(lines)
+    manifest["counts"][part_name] = len(lines)
     members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
     members["manifest.json.sig"] = signature_member(members["manifest.json"], key)
     entries = [Entry(name.encode(), data) for name, data in members.items()]

@@ -1,6 +1,5 @@
 """Province import: every field arrives, nothing counts twice, damaged files change nothing."""
 
-import hashlib
 import json
 import multiprocessing
 import re
@@ -20,26 +19,23 @@ from counter.province.importing import gaps, import_files
 from counter.session import Session
 from db import files as file_table
 from tests.counter.export_helpers import (
-    Entry,
     as_format_1,
-    build_zip,
     codes,
     conforms,
     dump,
     enrol,
     export_file,
     invalid_values,
-    manifest_body,
     members_of,
     province_state,
     reseal,
     rewritten,
     schemas,
-    signature_member,
     unit_session,
     unit_state,
     valid_values,
     with_dossier_lines,
+    with_event_lines,
 )
 
 END = datetime(2025, 6, 30, 17, 0)
@@ -533,22 +529,6 @@ def test_a_record_that_is_not_what_its_events_say_is_stored_as_the_events_say_in
     assert stored[0][0]["phone"] == dossier["phone"] != record["phone"]
 
 
-def _with_event_lines(path: Path, lines: list[bytes], tmp_path: Path, key) -> Path:
-    """The export at `path` with other event lines, every hash made to match and signed again with `key`."""
-    members = members_of(path)
-    members["events.jsonl"] = b"".join(lines)
-    manifest = json.loads(members["manifest.json"])
-    for part in manifest["parts"]:
-        data = members[part["name"]]
-        part.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), records=data.count(b"\n"))
-    manifest["counts"]["events"] = len(lines)
-    members["manifest.json"], members["manifest.json.sha256"] = manifest_body(manifest)
-    members["manifest.json.sig"] = signature_member(members["manifest.json"], key)
-    target = tmp_path / f"events-{hashlib.sha256(members['manifest.json']).hexdigest()[:8]}.zip"
-    target.write_bytes(build_zip([Entry(name.encode(), data) for name, data in members.items()]))
-    return target
-
-
 def test_an_event_a_file_names_twice_with_other_content_is_a_conflict_and_the_first_copy_stays(
         unit, tmp_path, monkeypatch):
     demo.fill(unit, 30, seed=7, end=END)
@@ -559,7 +539,7 @@ def test_an_event_a_file_names_twice_with_other_content_is_a_conflict_and_the_fi
     at = next(i for i in range(1, len(events) - 1) if events[i]["dossier"] == events[i - 1]["dossier"]
               != events[i + 1]["dossier"])
     copy = dict(events[at], dossier=events[at + 1]["dossier"])
-    twice = _with_event_lines(first, lines[:at + 1] + [export_archive.line(copy)] + lines[at + 1:], tmp_path,
+    twice = with_event_lines(first, lines[:at + 1] + [export_archive.line(copy)] + lines[at + 1:], tmp_path,
                               keys.current(unit).key)
     intake.receive(unit, "1.004873", "Trần Văn Bình", at=datetime(2025, 7, 1, 9, 0))
     later = export_file(unit, tmp_path / "out")
