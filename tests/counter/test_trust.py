@@ -72,13 +72,18 @@ def province(tmp_path, unit):
     """A province with its keys, the unit's key enrolled, and one file of another unit imported
     (an empty province database changes its page size on its first import)."""
     with Session(tmp_path / "province" / "province.sqlite3", "Sở Nội vụ") as session:
-        enrolment.init_key(session)
-        enrol(session, unit)
-        with unit_session(tmp_path / "neighbour.sqlite3", code="000.00.53.H50", name="UBND xã Bên Cạnh") as other:
-            enrol(session, other)
-            intake.receive(other, "1.004873", "Hàng Xóm", at=DAY)
-            import_files(session, [export_file(other, tmp_path / "neighbour")])
+        with_a_neighbour(session, unit, tmp_path)
         yield session
+
+
+def with_a_neighbour(session, unit, tmp_path) -> None:
+    """The province's keys made, the unit's key enrolled, a neighbour's file imported."""
+    enrolment.init_key(session)
+    enrol(session, unit)
+    with unit_session(tmp_path / "neighbour.sqlite3", code="000.00.53.H50", name="UBND xã Bên Cạnh") as other:
+        enrol(session, other)
+        intake.receive(other, "1.004873", "Hàng Xóm", at=DAY)
+        import_files(session, [export_file(other, tmp_path / "neighbour")])
 
 
 def _receive(unit, name: str = "Nguyễn Văn An", day: int = 3, **extra):

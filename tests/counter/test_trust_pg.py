@@ -10,12 +10,10 @@ SQLite file's.
 
 import pytest
 
-from counter import intake
-from counter.province import enrolment
 from counter.province.importing import import_files
 from counter.province.server import ServerSession
 from tests.counter import test_trust as sqlite_suite
-from tests.counter.export_helpers import dump, enrol, export_file, unit_session
+from tests.counter.export_helpers import dump, export_file
 from tests.counter.test_trust import (  # noqa: F401 (the tests run here again)
     DAY,
     test_a_certificate_from_a_revoked_key_vouches_for_nothing,
@@ -49,12 +47,7 @@ unit = sqlite_suite.unit  # the unit fixture
 def province(pg_url, tmp_path, unit):
     """As the SQLite suite's: the province's keys, the unit's key enrolled, a neighbour's file imported."""
     with ServerSession(pg_url, "Sở Nội vụ") as session:
-        enrolment.init_key(session)
-        enrol(session, unit)
-        with unit_session(tmp_path / "neighbour.sqlite3", code="000.00.53.H50", name="UBND xã Bên Cạnh") as other:
-            enrol(session, other)
-            intake.receive(other, "1.004873", "Hàng Xóm", at=DAY)
-            import_files(session, [export_file(other, tmp_path / "neighbour")])
+        sqlite_suite.with_a_neighbour(session, unit, tmp_path)
         yield session
 
 
