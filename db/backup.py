@@ -309,6 +309,9 @@ class Cancelled(Exception):
 # 0.1 s, 1.10x with 0.3 s; search 1.51x, 1.10x, 1.00x). An idle counter's backup does not wait.
 STEP_PAGES = 4096
 YIELD_SECONDS = 0.3
+# The weekly full check of a copy works this long between two such waits (about a step's time).
+CHECK_WORK_SECONDS = 0.05
+CHECK_EVERY = 20_000  # virtual machine steps between two looks at the clock
 FULL_CHECK_EVERY = timedelta(days=7)
 
 
@@ -348,7 +351,7 @@ def _write_verified(conn: sqlite3.Connection, partial: Path, full: bool, pacing:
         digest = hashing.submit(sha256_of, partial, pacing)
         problems = copy_problems(partial, newest)
         if full and not problems:
-            problems = integrity_problems(partial, quick=False, cancelled=pacing.cancelled)
+            problems = integrity_problems(partial, quick=False, pacing=pacing)
         found = digest.result()
     if pacing.cancelled():
         raise Cancelled()
@@ -779,14 +782,29 @@ def move_aside(database: Path, suffix: str) -> Path:
 
 # --- checks --------------------------------------------------------------------------------------
 
-def integrity_problems(path: str | Path, quick: bool = False, cancelled: Callable[[], bool] | None = None) -> list[str]:
+def integrity_problems(path: str | Path, quick: bool = False, cancelled: Callable[[], bool] | None = None,
+                       pacing: "Pacing | None" = None) -> list[str]:
     """What `PRAGMA integrity_check` and `foreign_key_check` (or only quick_check) find; empty when sound.
-    Once `cancelled()` is true the check stops and finds nothing (the caller gives the work up)."""
+    Once `cancelled()` (or `pacing.cancelled()`) is true the check stops and finds nothing (the caller
+    gives the work up). With `pacing`, while the officer works the check waits YIELD_SECONDS after
+    each CHECK_WORK_SECONDS of work, as the copy waits between its steps."""
+    stop = cancelled or (pacing.cancelled if pacing is not None else None)
+    worked_since = [time.monotonic()]
+
+    def look() -> int:
+        if stop is not None and stop():
+            return 1
+        if pacing is not None and time.monotonic() - worked_since[0] >= CHECK_WORK_SECONDS:
+            if pacing.busy():
+                time.sleep(YIELD_SECONDS)
+            worked_since[0] = time.monotonic()
+        return 0
+
     try:
         conn = sqlite3.connect(_read_only(Path(path)), uri=True)
         try:
-            if cancelled is not None:
-                conn.set_progress_handler(lambda: int(cancelled()), 100_000)
+            if stop is not None or pacing is not None:
+                conn.set_progress_handler(look, 100_000 if pacing is None else CHECK_EVERY)
             return _problems(conn, quick)
         finally:
             conn.close()

@@ -230,8 +230,7 @@ def test_each_copy_gets_the_structure_check_and_the_full_check_once_a_week(sessi
     kinds: list = []
     real_full, real_structure = backup_db.integrity_problems, backup_db.copy_problems
     monkeypatch.setattr(backup_db, "integrity_problems",
-                        lambda path, quick=False, cancelled=None: kinds.append("full") or real_full(path, quick,
-                                                                                                  cancelled))
+                        lambda *a, **k: kinds.append("full") or real_full(*a, **k))
     monkeypatch.setattr(backup_db, "copy_problems", lambda *a: kinds.append("structure") or real_structure(*a))
     folder = backups.folder(session)
     first = backups.make(session)
@@ -243,6 +242,34 @@ def test_each_copy_gets_the_structure_check_and_the_full_check_once_a_week(sessi
     assert (entries[first.name]["check"], entries[second.name]["check"]) == ("full", "structure")
     assert backup_db.full_check_due(folder, datetime.now() + timedelta(days=8))
     assert not backup_db.full_check_due(folder, datetime.now() + timedelta(days=6))
+
+
+def test_the_weekly_full_check_of_a_copy_waits_while_the_officer_works(session, monkeypatch):
+    for n in range(3):
+        receive(session, f"2025-03-03 0{7 + n}:00")
+    monkeypatch.setattr(backup_db, "CHECK_WORK_SECONDS", 0.0)  # a wait after every look
+    monkeypatch.setattr(backup_db, "CHECK_EVERY", 100)  # a small file's check is a few thousand steps
+    monkeypatch.setattr(backup_db, "YIELD_SECONDS", 0.0)
+    waits: list = []
+    monkeypatch.setattr(backup_db.time, "sleep", waits.append)
+    checks_waited: list = []
+    real = backup_db.integrity_problems
+
+    def full_check(*args, **kwargs) -> list[str]:
+        before = len(waits)
+        found = real(*args, **kwargs)
+        checks_waited.append(len(waits) - before)
+        return found
+
+    monkeypatch.setattr(backup_db, "integrity_problems", full_check)
+    monkeypatch.setattr(backups, "_pacing", backup_db.Pacing(lambda: True, _never))
+    made = backups.make(session)
+    entries = json.loads((backups.folder(session) / backup_db.MANIFEST).read_text())["backups"]
+    assert [e["check"] for e in entries] == ["full"] and checks_waited[0] > 0
+    # An idle counter's check does not wait; it finds the same (nothing) either way.
+    waits.clear()
+    assert real(made, pacing=backup_db.Pacing()) == [] and waits == []
+    assert real(made, pacing=backup_db.Pacing(lambda: True, _never)) == [] and waits
 
 
 @pytest.mark.parametrize("check", ["integrity_problems", "copy_problems"])
