@@ -18,6 +18,7 @@ other's events by the same fold (`fold`: one order for every counter, the
 events it cannot apply set aside as conflicts, counter/sync.py).
 """
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -394,6 +395,8 @@ class DossierState:
     def differences(self, row: Mapping, documents: Sequence[Mapping] | None = None) -> list[str]:
         """The columns (and DOCUMENTS) where a stored row differs from this state; unknown ones
         are skipped, and the documents when `documents` is None."""
+        if not self.unknown and _same(self, row, documents):
+            return []
         found = []
         for key in REPLAYED:
             if key in self.unknown:
@@ -405,6 +408,27 @@ class DossierState:
             if tuple(DocumentState.of_row(d) for d in documents) != self.documents:
                 found.append(DOCUMENTS)
         return found
+
+
+_PLAIN = operator.itemgetter(*(key for key in REPLAYED if key not in _BOOLEAN))
+_FLAGS = operator.itemgetter(*(key for key in REPLAYED if key in _BOOLEAN))
+_DOCUMENT_ROW = operator.itemgetter("position", "name", "copy_kind", "quantity", "file_sha256", "not_required",
+                                    "reused_from")
+_DOCUMENT_STATE = operator.attrgetter("position", "name", "copy_kind", "quantity", "file_sha256", "not_required",
+                                      "reused")
+
+
+def _same(state: DossierState, row: Mapping, documents: Sequence[Mapping] | None) -> bool:
+    """`differences` finds nothing, told by whole tuples at once (the province compares a million
+    records): the same comparisons, key by key, as its loop."""
+    if _PLAIN(row) != _PLAIN(state.row) or tuple(map(int, map(bool, _FLAGS(row)))) != _FLAGS(state.row):
+        return False
+    if documents is None:
+        return True
+    return len(documents) == len(state.documents) and all(
+        (position, name, kind, quantity, sha, bool(not_required), reused is not None) == _DOCUMENT_STATE(document)
+        for (position, name, kind, quantity, sha, not_required, reused), document
+        in zip(map(_DOCUMENT_ROW, documents), state.documents, strict=True))
 
 
 def received_detail(row: Mapping, documents: Iterable[Mapping]) -> dict:

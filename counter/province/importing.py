@@ -31,6 +31,7 @@ is written (counter/acks.py).
 """
 
 import functools
+import gc
 import hashlib
 import multiprocessing
 import operator
@@ -612,7 +613,10 @@ class _Parser:
 
 
 def _parse_files(files: list[export_archive.Verified], channel) -> None:
-    """In a parser process: every file's batches, then "end"; a refusal ends everything."""
+    """In a parser process: every file's batches, then "end"; a refusal ends everything. Without the cyclic
+    garbage collector: the records make no cycles, and its passes over the records held for the fold
+    cost a tenth of the parse; the process ends with the command."""
+    gc.disable()
     try:
         for verified in files:
             reader = _Reader(verified)

@@ -42,6 +42,28 @@ def _compared(row: tuple) -> tuple:
     return row[2], row[3], row[5], row[6], row[7], row[8], row[9], row[10]
 
 
+_DETAIL = 5  # in `_compared`
+
+
+def _same_event(held: tuple, row: tuple) -> bool:
+    """Whether a held event (`held_in`'s values) is the one `row` (an `event_row`) describes. A detail
+    stored before its text was written by orjson (", " and ": " between items) is the same when it
+    reads as the same JSON, written again the same way."""
+    compared = _compared(row)
+    if held == compared:
+        return True
+    detail = held[_DETAIL]
+    return held[:_DETAIL] + held[_DETAIL + 1:] == compared[:_DETAIL] + compared[_DETAIL + 1:] \
+        and type(detail) is str and _rewritten(detail) == compared[_DETAIL]
+
+
+def _rewritten(text: str) -> str | None:
+    try:
+        return orjson.dumps(orjson.loads(text)).decode()
+    except orjson.JSONDecodeError:
+        return None
+
+
 def dossier_row(record: Mapping, lamport: int, line: bytes) -> tuple:
     """A dossier record as the province stores it, less the unit and file ids."""
     return (record["workstation"], lamport, hashlib.sha256(line).digest(), *(record[f] for f in QUERIED_FIELDS),
@@ -52,10 +74,7 @@ def event_row(record: Mapping) -> tuple:
     """An event record as the province stores it, less the unit and file ids."""
     receipt = record["receipt"] or (None, None)
     return (record["origin"], record["seq"], record["lamport"], record["dossier"], record["id"], record["at"],
-            record["kind"], record["officer"], _detail_text(record["detail"]), receipt[0], receipt[1])
-
-
-_detail_text = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
+            record["kind"], record["officer"], orjson.dumps(record["detail"]).decode(), receipt[0], receipt[1])
 
 
 class FileFold:
@@ -77,10 +96,9 @@ class FileFold:
         before = len(self.keys)
         self.keys.update((row[_ORIGIN], row[_SEQ]) for row in rows)
         self.twice = self.twice or len(self.keys) - before != len(rows)
-        state, skipped = _fold([{"at": e["at"], "kind": e["kind"], "officer": e["officer"], "detail": e["detail"],
-                                "origin": e["origin"], "seq": e["seq"], "lamport": e["lamport"],
-                                "receipt": None if row[9] is None else (row[9], row[10])}
-                               for e, row in zip(events, rows, strict=True)])
+        # The records themselves are the fold's events: checked (records.v2_event_problem), with every
+        # key the fold reads; a receipt as a list of two compares as the pair.
+        state, skipped = _fold(events)
         conflict = _receipt_conflict(skipped, self.origins)
         own = None
         if state is not None and _record_differs(state, record):
@@ -129,7 +147,7 @@ class UnitMerge:
                 before = held.get((row[_ORIGIN], row[_SEQ]))
                 if before is None:
                     fresh.append((unit_id, *row, file_id))
-                elif before != _compared(row):
+                elif not _same_event(before, row):
                     self._event_differs(row)
         else:
             fresh = [(unit_id, *row, file_id) for row in rows]
@@ -143,7 +161,7 @@ class UnitMerge:
                 spans[row[1]] = (min(low, row[2] - 1), max(high, row[2]))
             stored = self.store.held_in(unit_id, spans)
             for row in fresh:
-                if stored[(row[1], row[2])] != _compared(row[1:-1]):
+                if not _same_event(stored[(row[1], row[2])], row[1:-1]):
                     self._event_differs(row[1:-1])
 
     def _event_differs(self, row: tuple) -> None:

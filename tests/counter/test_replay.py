@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from counter import catalogue, corrections, digitization, dossiers, intake, lifecycle, maintenance, unit
 from counter.applicant_details import Representative
-from counter.dossier import EDITABLE, ReplayError, apply, replay
+from counter.dossier import _BOOLEAN as BOOLEAN_COLUMNS
+from counter.dossier import EDITABLE, REPLAYED, ReplayError, apply, replay
 from counter.errors import CounterError
 from counter.intake import DocumentInput
 from counter.session import Session
@@ -389,3 +390,25 @@ def test_check_command_names_the_dossier_and_lists_partial_ones(cli, db_path):
     assert status == 1 and not report["ok"] and report["problems"][0].startswith(f"Hồ sơ {code}:")
     status, out, _ = cli("check")
     assert status == 1 and f"Hồ sơ {code}: dữ liệu khác với quá trình xử lý (hạn giải quyết" in out
+
+
+def test_differences_name_each_column_and_the_documents_changed_one_at_a_time(session):
+    """`differences` tells "nothing" by whole tuples first: every single change still shows, by its name."""
+    code = receive(session).code
+    row = dict(dossier_table.by_code(session.db, code))
+    documents = [dict(d) for d in dossier_table.documents_of(session.db, row["id"])]
+    state = replayed(session, code)
+    assert state.differences(row, documents) == [] and documents
+    for key in REPLAYED:
+        changed = dict(row)
+        changed[key] = (0 if row[key] else 1) if key in BOOLEAN_COLUMNS else f"{row[key]}-khác"
+        assert state.differences(changed, documents) == [key], key
+        assert state.differences(changed) == [key], key
+    for key in ("position", "name", "copy_kind", "quantity", "file_sha256", "not_required", "reused_from"):
+        changed_documents = [dict(d) for d in documents]
+        changed_documents[0][key] = 7 if key in ("position", "quantity", "reused_from") else (
+            not changed_documents[0][key] if key == "not_required" else "khác")
+        assert state.differences(row, changed_documents) == ["documents"], key
+        assert state.differences(row) == [], key
+    assert state.differences(row, documents[:-1]) == ["documents"]
+    assert state.differences(row, [*documents, documents[0]]) == ["documents"]

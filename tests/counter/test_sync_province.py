@@ -132,3 +132,22 @@ def test_the_province_s_quick_fold_gives_what_the_fold_gives(tmp_path):
     assert set_aside >= len(cases) // 2
     for s in counters:
         s.close()
+
+
+def test_an_event_held_with_its_detail_in_the_former_text_is_the_same_event():
+    """Details were written by json.dumps (", " and ": "), now by orjson: a held copy is still the same event."""
+    import json
+
+    record = {"origin": "78bfcc434dfb303e", "seq": 3, "lamport": 5, "dossier": "X-250303-0001", "id": 9,
+              "at": "2025-03-03T09:00:00", "kind": "returned", "officer": "Trần Thị Lan",
+              "detail": {"to": "Nguyễn Văn Đức", "channel": "counter", "rating": "satisfied", "n": [1, True, None]},
+              "receipt": ["78bfcc434dfb303e", 1]}
+    row = merging.event_row(record)
+    held = merging._compared(row)
+    former = (*held[:5], json.dumps(record["detail"], ensure_ascii=False), *held[6:])
+    assert former != held and merging._same_event(held, row) and merging._same_event(former, row)
+    for changed in ({**record["detail"], "rating": "unsatisfied"}, {**record["detail"], "n": [1, 1, None]}):
+        other = (*held[:5], json.dumps(changed, ensure_ascii=False), *held[6:])
+        assert not merging._same_event(other, row)
+    assert not merging._same_event((*former[:2], "2025-03-03T09:01:00", *former[3:]), row)
+    assert not merging._same_event((*held[:5], "{không phải JSON", *held[6:]), row)
