@@ -30,11 +30,19 @@ from db.connection import write
 from db.files import FileStore, Readable
 from db.province_store import FILE_FIELDS, LATE_COLUMNS, STORED_FIELDS, UNIT_EVENT_COLUMNS, batches
 
+# The record and an event's detail may come as the UTF-8 bytes of their JSON (the parser's lines): stored as text.
+_TEXTS = ("record", "detail")
+
+
+def _value(name: str) -> str:
+    return "CAST(? AS TEXT)" if name in _TEXTS else "?"
+
+
 _INSERT = (
-    f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join('?' * len(STORED_FIELDS))})"
+    f"INSERT INTO province_dossiers ({', '.join(STORED_FIELDS)}) VALUES ({', '.join(map(_value, STORED_FIELDS))})"
 )
 _UPDATE = (
-    "UPDATE province_dossiers SET " + ", ".join(f"{name} = ?" for name in STORED_FIELDS if name != "code")
+    "UPDATE province_dossiers SET " + ", ".join(f"{name} = {_value(name)}" for name in STORED_FIELDS if name != "code")
     + " WHERE code = ?"
 )
 PAGE_SIZE = 16384
@@ -221,7 +229,7 @@ class SqliteProvince:
         before = self.db.conn.total_changes
         self.db.conn.executemany(
             f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(UNIT_EVENT_COLUMNS))}) ON CONFLICT DO NOTHING", rows)
+            f" VALUES ({', '.join(map(_value, UNIT_EVENT_COLUMNS))}) ON CONFLICT DO NOTHING", rows)
         return self.db.conn.total_changes - before
 
     def held_in(self, unit: int, spans: dict[str, tuple[int, int]]) -> dict[tuple[str, int], tuple]:

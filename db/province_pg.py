@@ -53,6 +53,17 @@ _DOSSIER_FIELDS = ("code", "received_at", "unit_id", "procedure_code", "channel"
 _RECORD_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _RECORD_FIELDS))
 _DOSSIER_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _DOSSIER_FIELDS))
 _RECEIVED = STORED_FIELDS.index("received_at")
+_DETAIL = UNIT_EVENT_COLUMNS.index("detail")
+
+
+def _text(value: str | bytes) -> str:
+    """A record or an event's detail, which may come as the UTF-8 bytes of its JSON (the parser's lines)."""
+    return value if isinstance(value, str) else value.decode()
+
+
+def _record_of(row: tuple) -> tuple:
+    keys = _RECORD_OF(row)
+    return keys[:-1] + (_text(keys[-1]),)
 _COPY_RECORDS = f"COPY province_dossier_records ({', '.join(_RECORD_FIELDS)}) FROM STDIN"
 _COPY_DOSSIERS = f"COPY province_dossiers ({', '.join(_DOSSIER_FIELDS)}) FROM STDIN"
 _UPDATE_RECORDS = ("UPDATE province_dossier_records SET " + ", ".join(f"{name} = %s" for name in _RECORD_FIELDS[2:])
@@ -241,7 +252,7 @@ class PgProvince:
         """By COPY, into the partitions of their months of receipt (made first when missing)."""
         with self.conn.cursor() as cursor, cursor.copy(_COPY_RECORDS) as copy:
             for row in rows:
-                copy.write_row(_RECORD_OF(row))
+                copy.write_row(_record_of(row))
         self._copy_dossiers(rows)
 
     def _copy_dossiers(self, rows: list[tuple]) -> None:
@@ -264,7 +275,7 @@ class PgProvince:
 
     def replace_dossiers(self, rows: list[tuple]) -> None:
         with self.conn.cursor() as cursor:
-            cursor.executemany(_UPDATE_RECORDS, [keys[2:] + keys[:1] for keys in map(_RECORD_OF, rows)])
+            cursor.executemany(_UPDATE_RECORDS, [keys[2:] + keys[:1] for keys in map(_record_of, rows)])
             cursor.executemany(_UPDATE_DOSSIERS, [fields[2:] + fields[:2] for fields in map(_DOSSIER_OF, rows)])
 
     def event_groups(self, codes: list[str]) -> dict[tuple[str, int], tuple[int, int]]:
@@ -414,6 +425,7 @@ class PgProvince:
         if not rows:
             return 0
         columns = list(zip(*rows, strict=True))
+        columns[_DETAIL] = tuple(map(_text, columns[_DETAIL]))
         return self.conn.execute(
             f"INSERT INTO province_unit_events ({', '.join(UNIT_EVENT_COLUMNS)}) SELECT * FROM unnest("
             + ", ".join(f"%s::{kind}[]" for kind in _UNIT_EVENT_TYPES) + ") ON CONFLICT DO NOTHING",
@@ -483,7 +495,7 @@ class PgProvince:
             with self.conn.cursor() as cursor:
                 cursor.executemany(
                     "UPDATE province_dossier_records SET " + ", ".join(f"{name} = %s" for name in _RECORD_FIELDS[1:])
-                    + " WHERE code = %s", [keys[1:] + keys[:1] for keys in map(_RECORD_OF, stored)])
+                    + " WHERE code = %s", [keys[1:] + keys[:1] for keys in map(_record_of, stored)])
             self._copy_dossiers(stored)
         if new:
             self.insert_dossiers(new)

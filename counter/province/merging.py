@@ -46,35 +46,35 @@ _DETAIL = 5  # in `_compared`
 
 
 def _same_event(held: tuple, row: tuple) -> bool:
-    """Whether a held event (`held_in`'s values) is the one `row` (an `event_row`) describes. A detail
-    stored before its text was written by orjson (", " and ": " between items) is the same when it
-    reads as the same JSON, written again the same way."""
+    """Whether a held event (`held_in`'s values, its detail as text) is the one `row` (an `event_row`, its
+    detail as orjson's bytes) describes. A detail stored before its text was written by orjson (", " and
+    ": " between items) is the same when it reads as the same JSON, written again the same way."""
     compared = _compared(row)
-    if held == compared:
-        return True
-    detail = held[_DETAIL]
-    return held[:_DETAIL] + held[_DETAIL + 1:] == compared[:_DETAIL] + compared[_DETAIL + 1:] \
-        and type(detail) is str and _rewritten(detail) == compared[_DETAIL]
+    detail, incoming = held[_DETAIL], compared[_DETAIL]
+    if held[:_DETAIL] + held[_DETAIL + 1:] != compared[:_DETAIL] + compared[_DETAIL + 1:] or type(detail) is not str:
+        return False
+    return detail.encode() == incoming or _rewritten(detail) == incoming
 
 
-def _rewritten(text: str) -> str | None:
+def _rewritten(text: str) -> bytes | None:
     try:
-        return orjson.dumps(orjson.loads(text)).decode()
+        return orjson.dumps(orjson.loads(text))
     except orjson.JSONDecodeError:
         return None
 
 
 def dossier_row(record: Mapping, lamport: int, line: bytes) -> tuple:
-    """A dossier record as the province stores it, less the unit and file ids."""
+    """A dossier record as the province stores it, less the unit and file ids; the record as the UTF-8 bytes
+    of its line (db/ stores them as text: a parser's rows reach the writer without decoding, twice)."""
     return (record["workstation"], lamport, hashlib.sha256(line).digest(), *(record[f] for f in QUERIED_FIELDS),
-            *(record.get(name, absent) for name, absent in ADDED_FIELDS), line.decode())
+            *(record.get(name, absent) for name, absent in ADDED_FIELDS), line)
 
 
 def event_row(record: Mapping) -> tuple:
-    """An event record as the province stores it, less the unit and file ids."""
+    """An event record as the province stores it, less the unit and file ids; its detail as orjson's bytes."""
     receipt = record["receipt"] or (None, None)
     return (record["origin"], record["seq"], record["lamport"], record["dossier"], record["id"], record["at"],
-            record["kind"], record["officer"], orjson.dumps(record["detail"]).decode(), receipt[0], receipt[1])
+            record["kind"], record["officer"], orjson.dumps(record["detail"]), receipt[0], receipt[1])
 
 
 class FileFold:
@@ -232,7 +232,7 @@ class UnitMerge:
             if state is not None:
                 # The record that says what the fold says, the stored one first (nothing changes then).
                 held = None if before is None else (orjson.loads(before[3]).get("lamport", -1), before[3].encode())
-                own = None if mine is None else (mine[_LAMPORT], mine[_LINE].encode())
+                own = None if mine is None else (mine[_LAMPORT], mine[_LINE])
                 candidate = next((c for c in (held, own) if c is not None and not _differs(state, c[1])), None) \
                     or _from_fold(state, events[code])
             if candidate is None:
@@ -247,7 +247,7 @@ class UnitMerge:
 
     def _candidate(self, before: tuple | None, mine: tuple | None) -> tuple[int, bytes] | None:
         """The best-informed state received: this file's or the stored one, by the Lamport time each knew."""
-        own = None if mine is None else (mine[_LAMPORT], mine[_LINE].encode())
+        own = None if mine is None else (mine[_LAMPORT], mine[_LINE])
         if before is None:
             return own
         stored_record = orjson.loads(before[3])
@@ -267,7 +267,7 @@ class UnitMerge:
         if any(c["code"] == code and c["kind"] == kind for c in self.conflicts):
             return
         mine = self.incoming.get(code)
-        line = "{}" if mine is None else mine[_LINE]
+        line = "{}" if mine is None else mine[_LINE].decode()
         self.store.add_conflicts([(self.file_id, code, reason, line, self.manifest["created_at"])])
         self.conflicts.append({"code": code, "unit": self.unit_code, "workstation": self.manifest["workstation"],
                                "file": "", "kind": kind, "reason": reason})

@@ -143,7 +143,8 @@ def test_an_event_held_with_its_detail_in_the_former_text_is_the_same_event():
               "detail": {"to": "Nguyễn Văn Đức", "channel": "counter", "rating": "satisfied", "n": [1, True, None]},
               "receipt": ["78bfcc434dfb303e", 1]}
     row = merging.event_row(record)
-    held = merging._compared(row)
+    compared = merging._compared(row)
+    held = (*compared[:5], compared[5].decode(), *compared[6:])  # as the database gives it back: text
     former = (*held[:5], json.dumps(record["detail"], ensure_ascii=False), *held[6:])
     assert former != held and merging._same_event(held, row) and merging._same_event(former, row)
     for changed in ({**record["detail"], "rating": "unsatisfied"}, {**record["detail"], "n": [1, 1, None]}):
@@ -151,3 +152,18 @@ def test_an_event_held_with_its_detail_in_the_former_text_is_the_same_event():
         assert not merging._same_event(other, row)
     assert not merging._same_event((*former[:2], "2025-03-03T09:01:00", *former[3:]), row)
     assert not merging._same_event((*held[:5], "{không phải JSON", *held[6:]), row)
+
+
+def test_records_and_details_that_reach_the_writer_as_bytes_are_stored_as_text(tmp_path):
+    files, counters = _files(tmp_path)
+    with Session(tmp_path / "province.sqlite3") as province:
+        enrol(province, *counters)
+        import_files(province, files)
+        db = province.province.db
+        assert db.execute("SELECT count(*) FROM province_dossiers").fetchone()[0] > 0
+        assert db.execute("SELECT count(*) FROM province_unit_events").fetchone()[0] > 0
+        assert db.execute("SELECT count(*) FROM province_dossiers WHERE typeof(record) <> 'text'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM province_unit_events WHERE typeof(detail) <> 'text'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM province_dossiers WHERE json_valid(record) = 0").fetchone()[0] == 0
+    for s in counters:
+        s.close()
