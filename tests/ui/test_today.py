@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from counter import acks, export, intake, lifecycle, package
+from counter import acks, export, intake, lifecycle, package, unit
 from counter.clock import now
 from counter.province import enrolment
 from counter.province.importing import import_files
@@ -103,12 +103,17 @@ def test_the_month_s_indicators_stand_beside_the_plan_s_targets_with_shortfalls_
     """Issue 11 §3: each figure with the plan's target (Kế hoạch 3/KH-UBND 2024) and a mark where
     the unit falls short; a rejection is in its own row, never early."""
     moment = now()
-    on_time = intake.receive(session, "1.001193", "Trần Văn Nam", at=moment - timedelta(minutes=30))
-    lifecycle.record_result(session, on_time.code, at=moment - timedelta(minutes=20))
-    lifecycle.return_result(session, on_time.code, at=moment - timedelta(minutes=10), rating="satisfied",
+    # Today's figures, whatever the hour the suite runs: a receipt after the 15:00 cutoff, after hours or
+    # on a day off counts from the next working day, and its result today would be early.
+    unit.configure(session, office_open="00:00", office_close="23:59", cutoff_enabled=False)
+    if not session.calendar.is_working(moment.date()):
+        unit.set_day(session, moment.date(), True, "Ngày làm việc của phép thử")
+    on_time = intake.receive(session, "1.001193", "Trần Văn Nam", at=moment - timedelta(seconds=30))
+    lifecycle.record_result(session, on_time.code, at=moment - timedelta(seconds=20))
+    lifecycle.return_result(session, on_time.code, at=moment - timedelta(seconds=10), rating="satisfied",
                             rating_by="citizen")
-    refused = intake.receive(session, "1.001193", "Lê Thị Mai", at=moment - timedelta(minutes=25))
-    lifecycle.reject(session, refused.code, "Không thuộc thẩm quyền", at=moment - timedelta(minutes=15))
+    refused = intake.receive(session, "1.001193", "Lê Thị Mai", at=moment - timedelta(seconds=25))
+    lifecycle.reject(session, refused.code, "Không thuộc thẩm quyền", at=moment - timedelta(seconds=15))
     screen = app.window.today
     app.screen(screen)
     assert cell(screen, "rejected", 0) == "1" and cell(screen, "resolved", 0) == "2"
