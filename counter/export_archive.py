@@ -42,6 +42,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from counter import crypto
+from counter.codes import MAX_WORKSTATION
 from counter.errors import CounterError
 from counter.signed_document import strict_json
 
@@ -720,8 +721,8 @@ def _check_manifest(name: str, manifest: dict) -> None:
     code = unit.get("code")
     if not (type(code) is str and UNIT_CODE.fullmatch(code) and is_text(unit.get("name"), 1000, 1)):
         raise _damaged(name, "bản kê thiếu hoặc sai mã, tên đơn vị", "manifest lacks a valid unit code or name")
-    if not is_int(manifest.get("workstation"), 1, 10):
-        raise _damaged(name, "số quầy không hợp lệ (phải từ 1 đến 10)", "bad workstation")
+    if not is_int(manifest.get("workstation"), 1, MAX_WORKSTATION):
+        raise _damaged(name, f"số quầy không hợp lệ (phải từ 1 đến {MAX_WORKSTATION})", "bad workstation")
     if not is_int(manifest.get("sequence"), 1, MAX_SEQUENCE):
         raise _damaged(name, f"số thứ tự lần xuất không hợp lệ (phải từ 1 đến {MAX_SEQUENCE})", "bad sequence")
     if not is_time(manifest.get("created_at")):

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import time
 
 from counter.clock import parse_clock
+from counter.codes import MAX_WORKSTATION
 from counter.errors import CounterError
 from counter.text import NAME, clean_text, nfc
 
@@ -192,8 +193,9 @@ def _workstation(value) -> int:
         number = int(str(value).strip())
     except ValueError:
         number = -1
-    if not 1 <= number <= 10:
+    if not 1 <= number <= MAX_WORKSTATION:
         raise CounterError(
-            f"Số quầy «{value}» không hợp lệ: phải từ 1 đến 10.", "workstation must be 1-10"
+            f"Số quầy «{value}» không hợp lệ: phải từ 1 đến {MAX_WORKSTATION}.",
+            f"workstation must be 1-{MAX_WORKSTATION}",
         )
     return number

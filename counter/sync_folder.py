@@ -26,6 +26,7 @@ import orjson
 
 import counter
 from counter import sync_records
+from counter.codes import MAX_WORKSTATION
 from counter.export_archive import MAX_INT, is_sha256, is_time
 from db import durable
 
@@ -253,7 +254,8 @@ def read_station(path: Path, ws_id: str, unit_code: str) -> dict:
     if unit["code"] != unit_code:
         raise SyncFileError(f"máy của đơn vị khác ({unit['code'][:40]}) ghi vào thư mục của đơn vị này; bỏ qua")
     lineage, seen = value.get("lineage"), value.get("seen")
-    if not (value.get("ws_id") == ws_id and _int(value.get("workstation"), 1, 10) and _text(value.get("name"))
+    if not (value.get("ws_id") == ws_id and _int(value.get("workstation"), 1, MAX_WORKSTATION)
+            and _text(value.get("name"))
             and _text(unit.get("name")) and isinstance(lineage, list) and len(lineage) <= MAX_PEERS
             and all(isinstance(w, str) and sync_records.WS_ID.fullmatch(w) for w in lineage)
             and _int(value.get("last_seq"), 0, MAX_INT) and _seen(seen) and is_time(value.get("updated_at"))

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from counter import sync_log
+from counter.codes import MAX_WORKSTATION
 from counter.dossier import CHANNELS, DOCUMENTS, EDITABLE, RATINGS, RECEIVED_KEYS, RETURN_CHANNELS, DocumentState
 from counter.export_archive import MAX_INT, are_times, is_sha256, is_time
 from counter.roles import ROLES
@@ -145,7 +146,7 @@ _RECEIPT_VALUES = operator.itemgetter("code", "unit_code", *(key for key, _, _ i
                                       "channel", DOCUMENTS)
 _RECEIPT_SHORTEST = tuple(low for _, low, _ in _RECEIPT_TEXTS)
 _RECEIPT_LONGEST = tuple(high for _, _, high in _RECEIPT_TEXTS)
-_RECEIPT_INTS_LOW, _RECEIPT_INTS_HIGH = (1, 0, 0, 2000, 1), (10, 3650, MAX_INT, 2100, MAX_INT)
+_RECEIPT_INTS_LOW, _RECEIPT_INTS_HIGH = (1, 0, 0, 2000, 1), (MAX_WORKSTATION, 3650, MAX_INT, 2100, MAX_INT)
 _RECEIVED_KEY_SET = frozenset(RECEIVED_KEYS)
 _DOCUMENT_VALUES = operator.itemgetter("position", "name", "copy_kind", "quantity", "file", "not_required", "reused")
 _T, _M, _N = 2 + len(_RECEIPT_TEXTS), 2 + len(_RECEIPT_TEXTS) + len(_RECEIPT_TIMES), 2 + len(_RECEIPT_TEXTS) + 8
@@ -196,7 +197,8 @@ def _check_receipt(detail: dict, code: str) -> None:
     for key in _RECEIPT_TIMES:
         if not is_time(detail[key]):
             raise BadRecord(f"thời điểm «{key}» sai")
-    if not (_int(detail["workstation"], 1, 10) and _int(detail["days"], 0, 3650) and _int(detail["fee"], 0, MAX_INT)
+    if not (_int(detail["workstation"], 1, MAX_WORKSTATION) and _int(detail["days"], 0, 3650)
+            and _int(detail["fee"], 0, MAX_INT)
             and _int(detail["ledger_year"], 2000, 2100) and _int(detail["ledger_number"], 1, MAX_INT)
             and detail["reused"] in (0, 1) and detail["channel"] in CHANNELS):
         raise BadRecord("số quầy, thời hạn, phí, số sổ hoặc kênh nộp sai")

@@ -772,8 +772,31 @@ def upgrade_version_8(db: sqlite_utils.Database) -> None:
         )
 
 
+def upgrade_version_9(db: sqlite_utils.Database) -> None:
+    """A unit of up to twenty counters (counter/codes.py: MAX_WORKSTATION): the province's enrolled keys
+    accept workstations 11-20. A constraint changes by SQLite's rebuild, as `_rebuild_dossiers` does: the
+    rows keep their ids, and so the keys' own references (`rotated_from`)."""
+    conn = db.conn
+    definition = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'province_keys'").fetchone()[0]
+    old = "CHECK (workstation BETWEEN 1 AND 10)"
+    if old not in definition:
+        raise ValueError("province_keys table without its workstation constraint")
+    created = re.sub(r'^CREATE TABLE "?province_keys"?', "CREATE TABLE province_keys_new", definition, count=1)
+    conn.execute(created.replace(old, "CHECK (workstation BETWEEN 1 AND 20)"))
+    extras = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'province_keys' AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name")]
+    columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(province_keys)"))
+    conn.execute(f"INSERT INTO province_keys_new ({columns}) SELECT {columns} FROM province_keys ORDER BY id")
+    conn.execute("DROP TABLE province_keys")
+    conn.execute("ALTER TABLE province_keys_new RENAME TO province_keys")
+    for sql in extras:
+        conn.execute(sql)
+
+
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
-         upgrade_version_6, upgrade_version_7, upgrade_version_8]
+         upgrade_version_6, upgrade_version_7, upgrade_version_8, upgrade_version_9]
 LATEST = len(STEPS)
 
 

@@ -267,7 +267,13 @@ def upgrade_version_2(conn: psycopg.Connection) -> None:
         pass
 
 
-STEPS = [upgrade_version_1, upgrade_version_2]
+def upgrade_version_3(conn: psycopg.Connection) -> None:
+    """A unit of up to twenty counters (counter/codes.py: MAX_WORKSTATION; SQLite step 9)."""
+    conn.execute("ALTER TABLE province_keys DROP CONSTRAINT province_keys_workstation_check,"
+                 " ADD CONSTRAINT province_keys_workstation_check CHECK (workstation BETWEEN 1 AND 20)")
+
+
+STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3]
 LATEST = len(STEPS)
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import peers, sync, unit
+from counter.codes import MAX_WORKSTATION
 from ui.operations import Runner, message_of
 from ui.widgets import MessageLine, row_table, shown_time
 
@@ -52,7 +53,7 @@ class SyncFolderDialog(QDialog):
         browse = QPushButton("Chọn thư mục…")
         browse.clicked.connect(self.browse)
         self.number = QSpinBox()
-        self.number.setRange(1, 10)
+        self.number.setRange(1, MAX_WORKSTATION)
         self.number.valueChanged.connect(lambda _n: self._show())
         self.name = QLineEdit()
         self.name.setPlaceholderText("ví dụ: Quầy 2 – Đất đai")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter.codes import MAX_WORKSTATION
 from counter.settings import FORM_SETS, LEVELS, PAGE_SIZES, UnitSettings
 from ui.widgets import line
 
@@ -31,7 +32,7 @@ class UnitForm(QWidget):
             self.level.addItem(label, key)
         self.place = line("Địa danh ghi trên văn bản, ví dụ: Tân Tiến")
         self.workstation = QSpinBox()
-        self.workstation.setRange(1, 10)
+        self.workstation.setRange(1, MAX_WORKSTATION)
         self.form_set = QComboBox()
         for key, label in FORM_SETS.items():
             self.form_set.addItem(label, key)

@@ -6,6 +6,7 @@ from counter import private
 from counter.cli.arguments import whole
 from counter.cli.output import line
 from counter.clock import parse_date
+from counter.codes import MAX_WORKSTATION
 from printing import forms
 
 
@@ -24,7 +25,8 @@ def register(commands) -> None:
     s = sub.add_parser("ledger", help="Sổ theo dõi hồ sơ")
     s.add_argument("--from", dest="start", required=True, help="ngày đầu YYYY-MM-DD")
     s.add_argument("--to", dest="end", required=True, help="ngày cuối YYYY-MM-DD (tính cả ngày này)")
-    s.add_argument("--workstation", type=whole(1, 10), default=None, help="chỉ sổ của một quầy (mặc định cả đơn vị)")
+    s.add_argument("--workstation", type=whole(1, MAX_WORKSTATION), default=None,
+                   help="chỉ sổ của một quầy (mặc định cả đơn vị)")
     _out(s)
     s.set_defaults(handler=print_ledger)
 

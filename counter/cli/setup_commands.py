@@ -7,6 +7,7 @@ from counter import catalogue, keys, unit
 from counter.cli.arguments import whole
 from counter.cli.output import emit_json, line, when
 from counter.clock import FIRST_YEAR, LAST_YEAR, from_iso, iso, parse_date, parse_time
+from counter.codes import MAX_WORKSTATION
 from counter.due_dates import TimeRules, due_date
 from counter.errors import CounterError
 from counter.settings import FORM_SETS, LEVELS
@@ -20,7 +21,7 @@ def register(commands) -> None:
     p.add_argument("--level", choices=list(LEVELS), default=None)
     p.add_argument("--authority", default=None, help="cơ quan cấp trên, ví dụ UBND TỈNH BẮC NINH")
     p.add_argument("--place", default=None, help="địa danh ghi trên biểu mẫu")
-    p.add_argument("--workstation", type=whole(1, 10), default=None, help="số quầy (1-10)")
+    p.add_argument("--workstation", type=whole(1, MAX_WORKSTATION), default=None, help=f"số quầy (1-{MAX_WORKSTATION})")
     p.add_argument("--form-set", choices=list(FORM_SETS), default=None)
     p.add_argument("--starter-catalogue", action="store_true", help="nạp danh mục thủ tục mẫu")
     p.add_argument("--json", action="store_true")

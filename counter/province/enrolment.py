@@ -19,6 +19,7 @@ from typing import cast
 
 from counter import audit, crypto, private, signed_document
 from counter.clock import iso, now
+from counter.codes import MAX_WORKSTATION
 from counter.errors import CounterError
 from counter.export_archive import UNIT_CODE, is_int, is_time
 from counter.province import server
@@ -98,7 +99,7 @@ def enrol(session: Session, path: str | Path, expected: str | None = None) -> di
     if body.get("format") != "motcua-enrolment" or body.get("format_version") != 1 \
             or not isinstance(unit, dict) or type(unit.get("code")) is not str \
             or not UNIT_CODE.fullmatch(unit["code"]) \
-            or not is_int(workstation, 1, 10) or key != document.key or body.get("fingerprint") != \
+            or not is_int(workstation, 1, MAX_WORKSTATION) or key != document.key or body.get("fingerprint") != \
             crypto.fingerprint(document.key) or not is_time(body.get("exported_at")):
         raise _bad(path, "nội dung không đúng định dạng (đơn vị, quầy, khóa)")
     name = clean_text(unit.get("name") if type(unit.get("name")) is str else "", "Tên đơn vị", NAME)

@@ -13,6 +13,7 @@ import functools
 import operator
 import re
 
+from counter.codes import MAX_WORKSTATION
 from counter.dossier import CHANNELS, ONLINE_LEVELS, PAYMENTS, RATED_BY, RATINGS, RETURN_CHANNELS, SEXES, STATUSES
 from counter.export_archive import MAX_INT, are_times, is_time
 from counter.transitions import EventKind
@@ -37,7 +38,7 @@ _TEXTS = (
 )
 # (field, smallest, largest) of the dossier's integers.
 _INTEGERS = (
-    ("workstation", 1, 10), ("days", 0, MAX_DAYS), ("fee", 0, MAX_INT), ("supplements", 0, MAX_INT),
+    ("workstation", 1, MAX_WORKSTATION), ("days", 0, MAX_DAYS), ("fee", 0, MAX_INT), ("supplements", 0, MAX_INT),
     ("ledger_year", 2000, 2100), ("ledger_number", 1, MAX_INT), ("version", 1, MAX_INT),
 )
 _TIMES = ("received_at", "clock_start_at", "due_at", "appointment_at", "updated_at")

@@ -1,8 +1,9 @@
 import unicodedata
+from datetime import date
 
 import pytest
 
-from counter import applicants, dossiers, intake, unit
+from counter import applicants, codes, dossiers, intake, unit
 from counter.errors import CounterError
 from counter.intake import DocumentInput
 from db import dossiers as dossier_table
@@ -33,6 +34,34 @@ def test_workstations_own_separate_number_blocks(session):
     unit.configure(session, workstation=3)
     assert receive(session).code.endswith("250303-2001")
     assert receive(session).code.endswith("250303-2002")
+
+
+def test_counters_11_to_20_number_in_six_digits_no_other_counter_reaches(session):
+    unit.configure(session, workstation=12)
+    assert receive(session).code.endswith("250303-210001")
+    assert receive(session).code.endswith("250303-210002")
+    unit.configure(session, workstation=20)
+    assert receive(session).code.endswith("250303-290001")
+    with pytest.raises(CounterError, match="từ 1 đến 20"):
+        unit.configure(session, workstation=21)
+
+
+def test_every_number_of_every_counter_is_its_own_and_tells_its_counter():
+    """Each counter's numbers of a day, all 9,999 of them: no two counters share one, and `nth_of` gives back
+    the counter and the dossier of the day (a synced code's reservation, counter/sync_apply.py)."""
+    owners: dict[int, tuple[int, int]] = {}
+    for workstation in range(1, codes.MAX_WORKSTATION + 1):
+        for nth in range(1, codes.OVERFLOW):
+            number = codes.sequence_number(workstation, nth)
+            assert number not in owners and 1 <= number <= 999_999, (workstation, nth, owners.get(number))
+            owners[number] = (workstation, nth)
+    for number, (workstation, nth) in owners.items():
+        assert codes.nth_of(workstation, number) == nth
+        assert all(codes.nth_of(other, number) is None for other in (workstation - 1, workstation + 1)
+                   if 1 <= other <= codes.MAX_WORKSTATION)
+    assert codes.format_code("X", date(2025, 3, 3), codes.sequence_number(1, 1)) == "X-250303-0001"
+    with pytest.raises(CounterError, match="hết số thứ tự"):
+        codes.sequence_number(15, codes.OVERFLOW)
 
 
 def test_a_failed_save_never_hands_its_code_out_again(session, monkeypatch):

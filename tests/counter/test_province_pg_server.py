@@ -217,8 +217,8 @@ def test_two_imports_of_overlapping_files_at_once_store_each_file_once(pg_url, p
 
 
 def test_a_database_of_schema_1_is_upgraded_in_place_and_keeps_what_it_held(postgres, units):
-    """A server database made before the unit sync and trust issues (schema step 1 only) gets step 2
-    at the next command, keeps its rows, and then takes enrolments and format 2 files."""
+    """A server database made before the unit sync and trust issues (schema step 1 only) gets the later
+    steps at the next command, keeps its rows, and then takes enrolments and format 2 files."""
     url = postgres.url(postgres.new_database(), "motcua")
     with psycopg.connect(url, autocommit=True) as conn:
         with conn.transaction():
@@ -231,6 +231,23 @@ def test_a_database_of_schema_1_is_upgraded_in_place_and_keeps_what_it_held(post
         assert importing.import_files(session, units[0][:1])["files"] == 1
         assert [code for code, _ in session.province.units().values()][0] == "000.00.40.H60"
     with psycopg.connect(url) as conn:
-        assert [row[0] for row in conn.execute("SELECT version FROM province_schema ORDER BY 1")] == [1, 2]
+        assert [row[0] for row in conn.execute("SELECT version FROM province_schema ORDER BY 1")] == list(
+            range(1, len(schema.STEPS) + 1))
         assert conn.execute("SELECT count(*) FROM province_units WHERE code = '000.00.99.H99'").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM province_unit_events").fetchone()[0] > 600
+
+
+def test_counters_11_to_20_are_enrolled_and_imported_on_the_server(postgres, tmp_path):
+    """Schema step 3: the server's enrolled keys take workstations 11-20, as SQLite's step 9 does."""
+    from counter import unit as unit_settings
+    from tests.counter.helpers import receive
+
+    with unit_session(tmp_path / "ws20.sqlite3") as counter:
+        unit_settings.configure(counter, workstation=20)
+        code = receive(counter, "2025-03-03 09:00").code
+        files = [export_file(counter, tmp_path / "out")]
+        url = postgres.url(postgres.new_database(), "motcua")
+        with ServerSession(url) as session:
+            enrol_files(session, [enrolment_file(counter)])
+            assert importing.import_files(session, files)["files"] == 1
+            assert session.province.dossier(code)[2] == 20 and code.endswith("-290001")

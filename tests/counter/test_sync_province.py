@@ -167,3 +167,27 @@ def test_records_and_details_that_reach_the_writer_as_bytes_are_stored_as_text(t
         assert db.execute("SELECT count(*) FROM province_dossiers WHERE json_valid(record) = 0").fetchone()[0] == 0
     for s in counters:
         s.close()
+
+
+def test_counters_11_to_20_sync_with_the_others_and_reach_the_province(tmp_path):
+    """A centre of twenty counters: counter 12's and counter 20's dossiers go to counter 1 through the share,
+    and every counter's file is enrolled and imported at the province, its six-digit codes with it."""
+    share = tmp_path / "share"
+    share.mkdir()
+    counters = unit_of(tmp_path, (1, 12, 20))
+    first, twelfth, last = counters
+    made = [receive(twelfth, "2025-03-03 09:00", name="Nguyễn Văn An").code,
+            receive(last, "2025-03-03 09:10", name="Trần Thị Bình").code]
+    assert [code[-6:] for code in made] == ["210001", "290001"]
+    sync_all(counters, share)
+    assert [sync_helpers_dossier(first, code).applicant_name for code in made] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    files = [Path(export_changes(s, tmp_path / f"out-{k}").file) for k, s in zip((1, 12, 20), counters, strict=True)]
+    with Session(tmp_path / "province.sqlite3") as province:
+        enrol(province, *counters)
+        result = import_files(province, files)
+        assert result["conflicts"] == [] and result["files"] == 3
+        assert [province_dossiers.get(province, code)[1]["workstation"] for code in made] == [12, 20]
+        assert [province_dossiers.get(province, code)[0].applicant_name for code in made] == [
+            "Nguyễn Văn An", "Trần Thị Bình"]
+    for s in counters:
+        s.close()

@@ -11,7 +11,7 @@ from tests.counter.helpers import receive
 BAD = {"code": "khác", "unit_code": 7, "procedure_code": "", "procedure_name": 1, "applicant_name": "",
        "id_number": "x" * 256, "phone": None, "address": "a\x00b", "email": ["e"],
        "clock_start_at": "2025-02-30T07:00:00",
-       "due_at": "2025-03-03 07:00:00", "appointment_at": None, "workstation": 11, "days": True, "fee": -1,
+       "due_at": "2025-03-03 07:00:00", "appointment_at": None, "workstation": 21, "days": True, "fee": -1,
        "ledger_year": 1999, "ledger_number": 0, "reused": 2, "channel": "fax", "documents": {}}
 BAD_DOCUMENT = {"position": 0, "name": "", "copy_kind": "scan", "quantity": 0, "file": "ABC", "not_required": "có",
                 "reused": None}

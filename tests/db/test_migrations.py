@@ -109,3 +109,28 @@ def test_version_5_gives_earlier_dossiers_the_empty_values_their_events_replay_t
         assert (dossier.birth_date, dossier.sex, dossier.representative_name) == ("1990-04-12", "nam", "Đỗ Thị Lụa")
         assert (dossier.payment, dossier.fee_receipt, dossier.complaints) == ("transfer", "BL-2025-0007", 1)
         assert session.db.execute("SELECT applicant_name FROM guidance").fetchall() == [("Hà Văn Long",)]
+
+
+def test_the_province_keys_of_a_version_8_database_keep_their_ids_and_accept_counters_to_20(tmp_path):
+    path = tmp_path / "province.sqlite3"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema-v8.sqlite3", path)
+    conn = sqlite3.connect(path)
+    keys = "INSERT INTO province_keys (id, unit_code, workstation, public_key, fingerprint, enrolled_at, enrolled_by," \
+           " rotated_from) VALUES (?, 'U', ?, ?, ?, '2025-03-03T09:00:00', 'admin', ?)"
+    conn.execute(keys, [5, 10, "k5", "f5", None])
+    conn.execute(keys, [9, 2, "k9", "f9", 5])
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(keys, [11, 12, "k11", "f11", None])  # version 8: counters 1-10 only
+    conn.commit()
+    conn.close()
+    with Session(path) as session:
+        assert schema_version(session.db) == migrations.LATEST
+        rows = session.db.execute("SELECT id, workstation, rotated_from FROM province_keys ORDER BY id").fetchall()
+        assert rows == [(5, 10, None), (9, 2, 5)]
+        session.db.execute(keys, [11, 20, "k11", "f11", 9])
+        with pytest.raises(sqlite3.IntegrityError):
+            session.db.execute(keys, [12, 21, "k12", "f12", None])
+        with pytest.raises(sqlite3.IntegrityError):
+            session.db.execute(keys, [13, 3, "k13", "f13", 99])  # the reference is still enforced
+        assert maintenance.check(session) == []
+    assert backup.inspect(path, None) == migrations.LATEST

@@ -16,6 +16,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QScrollArea, QWidget
 
 from counter import intake, lifecycle, sync
+from counter.codes import MAX_WORKSTATION
 from counter.session import Session
 from ui.operations import Runner
 
@@ -181,14 +182,14 @@ def open_recomputed(app, qtbot, tmp_path):
 
 
 def open_sync_folder(app, qtbot, tmp_path):
-    """The folder dialog with the most counters a unit may have (workstations 1-10) found in its share."""
+    """The folder dialog with the most counters a unit may have (workstations 1-20) found in its share."""
     from tests.counter.sync_helpers import station
     from ui.sync_dialog import SyncFolderDialog
 
     share = tmp_path / "share"
     share.mkdir()
     (tmp_path / "c").mkdir()
-    for k in range(2, 11):
+    for k in range(2, MAX_WORKSTATION + 1):
         with station(tmp_path / "c", k, catalogue_too=False, name=f"Quầy {k} – Đất đai, xây dựng, tài nguyên") as c:
             sync.sync(c, share)
     dialog = SyncFolderDialog(app.launcher.runner, app.launcher.reads, app.window)
@@ -196,7 +197,7 @@ def open_sync_folder(app, qtbot, tmp_path):
     dialog.folder.setText(str(share))
     dialog.look()
     app.idle()
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 9, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == MAX_WORKSTATION - 1, timeout=20000)
     yield dialog
 
 
