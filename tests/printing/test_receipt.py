@@ -65,6 +65,15 @@ def test_barcode_decodes_to_exactly_the_code_on_both_copies(session, receive, fo
     assert codes_on(pdf, 2) == [dossier.code]
 
 
+def test_a_six_digit_code_of_counter_20_is_printed_and_scanned_whole(session, receive, form_set):
+    unit.configure(session, workstation=20)
+    dossier = receive()
+    assert dossier.code.endswith("-290001")
+    pdf = forms.form_pdf(session, "receipt", dossier.code)
+    assert f"Mã hồ sơ: {dossier.code}" in reading.flat(reading.text(pdf))
+    assert codes_on(pdf, 1) == codes_on(pdf, 2) == [dossier.code]
+
+
 def test_sixty_character_name_and_ten_documents_fit_the_page(session, receive, form_set):
     assert len(LONG_NAME) == 60
     documents = [f"Bản sao có chứng thực giấy tờ số {i} về quyền sử dụng đất và tài sản gắn liền với đất"
