@@ -19,7 +19,7 @@ events it cannot apply set aside as conflicts, counter/sync.py).
 """
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -314,6 +314,10 @@ _FRESH = {
     "result_digitized": 0, "rating_by": None, "late_at_supplement": 0, "supplement_late": 0, "apology_late": 0,
     "complaints": 0,
 }
+# A receipt's fold starts from these (`_Fold.start`), read by C-level maps: the province folds a million.
+_FRESH_ROW = {**dict.fromkeys(REPLAYED), **_FRESH}
+_FIRST_RECEIVED = operator.itemgetter(*_FIRST_RECEIVED_KEYS)
+_ADDED_KEYS, _ADDED_EMPTY = tuple(RECEIVED_ADDED), tuple(RECEIVED_ADDED.values())
 # Correctable fields (counter/corrections.py) and the column each one changes.
 EDITABLE = {
     "name": "applicant_name", "id_number": "id_number", "phone": "phone", "address": "address",
@@ -454,10 +458,9 @@ def replay(events: Iterable[Mapping]) -> DossierState | None:
     return fold.state() if fold else None
 
 
-def order_key(event: Mapping) -> tuple:
-    """The unit's one order of a dossier's events (issue 12): the officer's time, then Lamport time, then
-    origin station and its sequence, so every counter folds the same events the same way."""
-    return event["at"], event["lamport"], event["origin"], event["seq"]
+# The unit's one order of a dossier's events (issue 12): the officer's time, then Lamport time, then origin
+# station and its sequence, so every counter folds the same events the same way.
+order_key: Callable[[Mapping], tuple] = operator.itemgetter("at", "lamport", "origin", "seq")
 
 
 @dataclass(frozen=True)
@@ -516,15 +519,14 @@ class _Fold:
         kind = _kind(event, position)
         if kind != EventKind.RECEIVED:
             raise ReplayError(f"{_where(position)}«{kind}» trước khi tiếp nhận hồ sơ")
-        fold = cls(dict.fromkeys(REPLAYED), [], set())
-        fold.row.update(_FRESH)
+        fold = cls(_FRESH_ROW.copy(), [], set())
         detail = _detail(event)
         if detail.keys() >= _RECEIVED_SET:
-            fold.row.update({key: detail[key] for key in _FIRST_RECEIVED_KEYS})
+            fold.row.update(zip(_FIRST_RECEIVED_KEYS, _FIRST_RECEIVED(detail), strict=True))
         else:  # a receipt of an earlier version: only what it carries
             for key in _FIRST_RECEIVED_KEYS:
                 fold.take(detail, key)
-        fold.row.update({key: detail.get(key, empty) for key, empty in RECEIVED_ADDED.items()})
+        fold.row.update(zip(_ADDED_KEYS, map(detail.get, _ADDED_KEYS, _ADDED_EMPTY), strict=True))
         fold.row["received_at"] = _at(event, position)
         fold.unknown.discard("received_at")
         if "appointment_at" in fold.unknown and "due_at" not in fold.unknown:
