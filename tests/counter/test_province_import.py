@@ -556,3 +556,22 @@ def test_an_event_a_file_names_twice_with_other_content_is_a_conflict_and_the_fi
                                                                                    "same_version_differs")]
                 for code in (events[at]["dossier"], copy["dossier"]):
                     assert province_state(province, code) == unit_state(unit, code)
+
+
+def test_parsing_a_file_makes_no_reference_cycles(tmp_path):
+    """The parser processes run without the cyclic collector (importing._parse_files): what they make while
+    reading a file must be freed by reference counting alone, or a province-wide command would grow."""
+    import gc
+
+    with unit_session(tmp_path / "unit.sqlite3") as unit:
+        demo.fill(unit, 60, seed=3, end=datetime(2025, 6, 27, 16, 0))
+        path = export_file(unit, tmp_path / "out")
+    verified = export_archive.verify(path, export_archive.seal_of(path), contents=False)
+    gc.collect()
+    gc.disable()
+    try:
+        kinds = [kind for kind, _ in importing._Reader(verified).rows()]
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert kinds[0] == "dossiers" and kinds[-1] == "folded" and found == 0
