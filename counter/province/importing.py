@@ -382,53 +382,38 @@ class _Reader:
         if self.format >= 2:
             yield from self._unit_events()
             return
-        # Events come dossier by dossier, each dossier's in the order they happened
-        # (docs/export-format.md): consecutive events of one dossier make one group, carried
-        # over from one batch to the next.
-        line, done = 0, set[str]()
-        group: list | None = None
-        for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
-            found = records.event_batch_problem([record for _, record in batch])
-            if found:
-                raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
-                                f"event line {line + found[0] + 1} does not match the format")
-            groups = []
-            for raw, record in batch:
-                line += 1
-                event_id, code = self._event(line, record)
-                if group and group[0] == code:
-                    if event_id <= group[2]:
-                        raise self._bad(f"sự kiện dòng {line} không theo thứ tự thời gian của hồ sơ {code}",
-                                        f"event line {line} is out of order")
-                    group[2], group[3] = event_id, group[3] + 1
-                    group[4].append(raw)
-                    continue
-                if group:
-                    groups.append(self._close(group, done))
-                if code in done:
-                    raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {code} không liền nhau",
-                                    f"event line {line}: the events of {code} are not together")
-                group = [code, event_id, event_id, 1, [raw]]
-            if groups:
-                yield "events", groups
-        if group:
-            yield "events", [self._close(group, done)]
-        if len(done) != len(self.versions):
-            raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
+        for runs in self._dossier_events():
+            yield "events", [_group(code, items) for code, items in runs]
 
     def _unit_events(self) -> Iterator[tuple[str, Any]]:
-        """Format 2: ("unit_events", rows) batches (merging.event_row), checked as `rows` checks events, each
-        dossier's folded as its events end; then ("folded", what the fold found: merging.FileFold)."""
+        """Format 2: ("unit_events", rows) batches (merging.event_row), each dossier's events folded as they
+        end; then ("folded", what the fold found: merging.FileFold)."""
+        for runs in self._dossier_events():
+            prepared = []
+            for code, items in runs:
+                events = [record for _, record in items]
+                rows = [merging.event_row(record) for record in events]
+                if self.folding is not None:
+                    self.folding.dossier(code, self.records.pop(code), events, rows)
+                prepared += rows
+            yield "unit_events", prepared
+        yield "folded", None if self.folding is None else self.folding.exceptions()
+
+    def _dossier_events(self) -> Iterator[list[tuple[str, list[tuple[bytes, dict]]]]]:
+        """The file's events checked, batch by batch: the dossiers whose events ended in the batch, each as
+        (code, its (line, record) events). Events come dossier by dossier, each dossier's in the order they
+        happened, ending with the one that made its version, and every dossier has some
+        (docs/export-format.md); a dossier's events may go on from one batch to the next."""
         line, done = 0, set[str]()
         code: str | None = None
-        last, events, rows = 0, list[dict](), list[tuple]()
+        last, items = 0, list[tuple[bytes, dict]]()
         for batch in export_archive.records(self.verified, export_archive.EVENTS, _BATCH):
             found = records.event_batch_problem([record for _, record in batch])
             if found:
                 raise self._bad(f"sự kiện dòng {line + found[0] + 1}: {found[1]}",
                                 f"event line {line + found[0] + 1} does not match the format")
-            prepared = []
-            for _, record in batch:
+            runs = []
+            for raw, record in batch:
                 line += 1
                 event_id, event_code = self._event(line, record)
                 if event_code == code:
@@ -437,32 +422,28 @@ class _Reader:
                                         f"event line {line} is out of order")
                 else:
                     if code is not None:
-                        self._fold(code, last, events, rows, done)
+                        runs.append(self._ended(code, last, items, done))
                     if event_code in done:
                         raise self._bad(f"sự kiện dòng {line}: các sự kiện của hồ sơ {event_code} không liền nhau",
                                         f"event line {line}: the events of {event_code} are not together")
-                    code, events, rows = event_code, [], []
-                row = merging.event_row(record)
+                    code, items = event_code, []
                 last = event_id
-                events.append(record)
-                rows.append(row)
-                prepared.append(row)
-            if prepared:
-                yield "unit_events", prepared
+                items.append((raw, record))
+            if runs:
+                yield runs
         if code is not None:
-            self._fold(code, last, events, rows, done)
+            yield [self._ended(code, last, items, done)]
         if len(done) != len(self.versions):
             raise self._bad("có hồ sơ không kèm sự kiện nào", "a dossier has no event in the file")
-        yield "folded", None if self.folding is None else self.folding.exceptions()
 
-    def _fold(self, code: str, last: int, events: list[dict], rows: list[tuple], done: set[str]) -> None:
+    def _ended(self, code: str, last: int, items: list[tuple[bytes, dict]],
+               done: set[str]) -> tuple[str, list[tuple[bytes, dict]]]:
         """A dossier's events end with the one that made its version."""
         if last != self.versions[code]:
             raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
                             f"the last event of {code} is not its version")
         done.add(code)
-        if self.folding is not None:
-            self.folding.dossier(code, self.records.pop(code), events, rows)
+        return code, items
 
     def _dossier(self, raw: bytes, record: dict) -> tuple:
         code, version = record["code"], record["version"]
@@ -503,15 +484,6 @@ class _Reader:
                 raise self._bad(f"sự kiện dòng {line}: {problem}", f"event line {line} does not match format 2")
         return event_id, code
 
-    def _close(self, group: list, done: set[str]) -> tuple:
-        """A dossier's events end with the one that made its version."""
-        code = group[0]
-        if group[2] != self.versions[code]:
-            raise self._bad(f"sự kiện cuối của hồ sơ {code} không khớp phiên bản của hồ sơ",
-                            f"the last event of {code} is not its version")
-        done.add(code)
-        return _group(group)
-
     def _bad(self, why: str, english: str) -> CounterError:
         return _refused(self.name, why, english)
 
@@ -521,9 +493,10 @@ def _refused(name: str, why: str, english: str) -> CounterError:
     return CounterError(f"Tệp {name} bị từ chối: {why}. Không nhập gì từ tệp này.", f"{name} rejected: {english}")
 
 
-def _group(group: list) -> tuple:
-    code, first, last, count, lines = group
-    return code, first, last, count, (b"[" + b",".join(lines) + b"]").decode()
+def _group(code: str, items: list[tuple[bytes, dict]]) -> tuple:
+    """Format 1: a dossier's events stored as one group (code, first id, last id, count, records JSON)."""
+    lines = b"[" + b",".join(raw for raw, _ in items) + b"]"
+    return code, items[0][1]["id"], items[-1][1]["id"], len(items), lines.decode()
 
 
 FOLD_AHEAD = 100_000  # dossiers of a format 2 file whose records a parser keeps to fold their events
