@@ -191,7 +191,7 @@ class UnitMerge:
     def _store_folded(self, codes: list[str], trusted: bool) -> None:
         """The unit's first file: its events are all the province holds, folded by the parser already."""
         folded = self.folded or {}
-        incoming, unit_id, file_id = self.incoming, self.unit_id, self.file_id
+        incoming = self.incoming
         if trusted:
             for code, (conflict, row) in sorted(folded.items()):
                 if conflict:
@@ -199,7 +199,7 @@ class UnitMerge:
                 if row is not None:
                     incoming[code] = row
         for start in range(0, len(codes), 500):
-            rows = [(unit_id, row[0], file_id, *row[1:]) for row in map(incoming.__getitem__, codes[start:start + 500])]
+            rows = [self._stored(incoming[code]) for code in codes[start:start + 500]]
             self.store.upsert_dossiers(rows)
             self.changed += len(rows)
 
@@ -225,14 +225,14 @@ class UnitMerge:
                 self._other_unit(code)
                 continue
             mine = self.incoming.get(code)
-            candidate = self._candidate(before, mine)
+            own = None if mine is None else (mine[_LAMPORT], mine[_LINE])
+            held = None if before is None else (orjson.loads(before[3]).get("lamport", -1), before[3].encode())
+            candidate = _best_informed(held, own)
             state, skipped = _fold([_fold_event(e) for e in events.get(code, [])]) if trusted else (None, [])
             if code in self.incoming and _receipt_conflict(skipped, self.manifest["origins"]):
                 self._receipt_conflict(code)
             if state is not None:
                 # The record that says what the fold says, the stored one first (nothing changes then).
-                held = None if before is None else (orjson.loads(before[3]).get("lamport", -1), before[3].encode())
-                own = None if mine is None else (mine[_LAMPORT], mine[_LINE])
                 candidate = next((c for c in (held, own) if c is not None and not _differs(state, c[1])), None) \
                     or _from_fold(state, events[code])
             if candidate is None:
@@ -244,17 +244,6 @@ class UnitMerge:
             rows.append(self._stored(dossier_row(orjson.loads(line), lamport, line)))
         self.store.upsert_dossiers(rows)
         self.changed += len(rows)
-
-    def _candidate(self, before: tuple | None, mine: tuple | None) -> tuple[int, bytes] | None:
-        """The best-informed state received: this file's or the stored one, by the Lamport time each knew."""
-        own = None if mine is None else (mine[_LAMPORT], mine[_LINE])
-        if before is None:
-            return own
-        stored_record = orjson.loads(before[3])
-        stored = (stored_record.get("lamport", -1), before[3].encode())
-        if own is None or stored[0] > own[0]:
-            return stored
-        return own
 
     def _receipt_conflict(self, code: str) -> None:
         self._conflict(code, "other_dossier", f"mã {code} đã cấp cho một hồ sơ khác tiếp nhận trước; "
@@ -286,6 +275,16 @@ def _fold(events: list[dict]) -> tuple[DossierState | None, list]:
             except ReplayError:
                 pass
     return fold(events)
+
+
+def _best_informed(held: tuple[int, bytes] | None, own: tuple[int, bytes] | None) -> tuple[int, bytes] | None:
+    """The best-informed state received, (Lamport time known, record line): the stored one or this file's,
+    by the Lamport time each knew (the file's own when they knew the same)."""
+    if held is None:
+        return own
+    if own is None or held[0] > own[0]:
+        return held
+    return own
 
 
 def _receipt_conflict(skipped: list, origins: Mapping) -> bool:
