@@ -36,6 +36,7 @@ locks of every other connection stay coherent. The database file and its
 `-wal`/`-shm` are never renamed or removed under a live connection.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -782,19 +783,17 @@ def move_aside(database: Path, suffix: str) -> Path:
 
 # --- checks --------------------------------------------------------------------------------------
 
-def integrity_problems(path: str | Path, quick: bool = False, cancelled: Callable[[], bool] | None = None,
-                       pacing: "Pacing | None" = None) -> list[str]:
+def integrity_problems(path: str | Path, quick: bool = False, pacing: "Pacing | None" = None) -> list[str]:
     """What `PRAGMA integrity_check` and `foreign_key_check` (or only quick_check) find; empty when sound.
-    Once `cancelled()` (or `pacing.cancelled()`) is true the check stops and finds nothing (the caller
-    gives the work up). With `pacing`, while the officer works the check waits YIELD_SECONDS after
-    each CHECK_WORK_SECONDS of work, as the copy waits between its steps."""
-    stop = cancelled or (pacing.cancelled if pacing is not None else None)
+    With `pacing` (a backup's copy): while the officer works the check waits YIELD_SECONDS after each
+    CHECK_WORK_SECONDS of work, as the copy waits between its steps, and once `pacing.cancelled()` it
+    stops and finds nothing (the caller gives the work up)."""
     worked_since = [time.monotonic()]
 
-    def look() -> int:
-        if stop is not None and stop():
+    def look(pacing: Pacing) -> int:
+        if pacing.cancelled():
             return 1
-        if pacing is not None and time.monotonic() - worked_since[0] >= CHECK_WORK_SECONDS:
+        if time.monotonic() - worked_since[0] >= CHECK_WORK_SECONDS:
             if pacing.busy():
                 time.sleep(YIELD_SECONDS)
             worked_since[0] = time.monotonic()
@@ -803,13 +802,13 @@ def integrity_problems(path: str | Path, quick: bool = False, cancelled: Callabl
     try:
         conn = sqlite3.connect(_read_only(Path(path)), uri=True)
         try:
-            if stop is not None or pacing is not None:
-                conn.set_progress_handler(look, 100_000 if pacing is None else CHECK_EVERY)
+            if pacing is not None:
+                conn.set_progress_handler(functools.partial(look, pacing), CHECK_EVERY)
             return _problems(conn, quick)
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
-        if cancelled is not None and cancelled():
+        if pacing is not None and pacing.cancelled():
             return []
         return [str(exc)]
     except sqlite3.DatabaseError as exc:

@@ -270,6 +270,10 @@ def test_the_weekly_full_check_of_a_copy_waits_while_the_officer_works(session, 
     waits.clear()
     assert real(made, pacing=backup_db.Pacing()) == [] and waits == []
     assert real(made, pacing=backup_db.Pacing(lambda: True, _never)) == [] and waits
+    # Given up (the app closes), it stops at its first look and finds nothing: the caller discards the copy
+    # (two looks: the one that stops it, and the one that tells the interruption from damage).
+    looks: list = []
+    assert real(made, pacing=backup_db.Pacing(_never, lambda: looks.append(1) or True)) == [] and looks == [1, 1]
 
 
 @pytest.mark.parametrize("check", ["integrity_problems", "copy_problems"])
