@@ -533,33 +533,37 @@ def _seed_unit_changes(conn: sqlite3.Connection, station: str, now: str) -> None
 
 
 def _rebuild_dossiers(conn: sqlite3.Connection, station: str) -> None:
-    """SQLite's way to change a table constraint: a new table from the same definition (whatever columns
-    earlier steps added), the rows copied with their ids, the old table dropped and the new one renamed;
-    its indexes and full-text triggers made again. Run with foreign keys off (`upgrade`); the ids, and so
-    every reference from documents and events, stay the same."""
-    definition = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'dossiers'").fetchone()[0]
-    old = "UNIQUE (ledger_year, ledger_number)"
-    if old not in definition:
-        raise ValueError("dossiers table without its ledger constraint")
-    created = re.sub(r'^CREATE TABLE "?dossiers"?', "CREATE TABLE dossiers_new", definition, count=1)
-    created = created.replace(old, "origin TEXT NOT NULL DEFAULT '',"
-                                   "\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
-                                   "\n            UNIQUE (workstation, ledger_year, ledger_number, origin)")
-    extras = [sql for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers' AND type IN ('index', 'trigger')"
-        " AND sql IS NOT NULL ORDER BY type, name")]
+    """The ledger's uniqueness per workstation and origin; each dossier's origin and receipt sequence from
+    its receipt event (`_rebuild`: the ids, and so every reference from documents and events, stay)."""
     columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(dossiers)"))
-    conn.execute(created)
-    conn.execute(
-        f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq)"
-        f" SELECT {', '.join('d.' + c for c in columns.split(', '))},"
-        " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d"
-        " LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
-        " FROM events WHERE kind = 'received' GROUP BY dossier_id) r ON r.dossier_id = d.id ORDER BY d.id",
-        [station],
-    )
-    conn.execute("DROP TABLE dossiers")
-    conn.execute("ALTER TABLE dossiers_new RENAME TO dossiers")
+    _rebuild(conn, "dossiers", "UNIQUE (ledger_year, ledger_number)",
+             "origin TEXT NOT NULL DEFAULT '',"
+             "\n            receipt_seq INTEGER NOT NULL DEFAULT 0,"
+             "\n            UNIQUE (workstation, ledger_year, ledger_number, origin)",
+             f"INSERT INTO dossiers_new ({columns}, origin, receipt_seq)"
+             f" SELECT {', '.join('d.' + c for c in columns.split(', '))},"
+             " coalesce(r.origin, ?), coalesce(r.seq, 0) FROM dossiers d"
+             " LEFT JOIN (SELECT dossier_id, origin, min(seq) AS seq"
+             " FROM events WHERE kind = 'received' GROUP BY dossier_id) r ON r.dossier_id = d.id ORDER BY d.id",
+             [station])
+
+
+def _rebuild(conn: sqlite3.Connection, table: str, old: str, new: str, copy: str, parameters: list) -> None:
+    """SQLite's way to change a table constraint: a new table from the same definition (whatever columns
+    earlier steps added) with `old` made `new`, filled by the `copy` statement with the rows and their ids,
+    the old table dropped and the new one renamed; its indexes and triggers made again. Run with foreign
+    keys off (`upgrade`); the ids, and so every reference, stay the same."""
+    definition = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+    if old not in definition:
+        raise ValueError(f"{table} table without its constraint {old}")
+    created = re.sub(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}_new", definition, count=1)
+    extras = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, name", [table])]
+    conn.execute(created.replace(old, new))
+    conn.execute(copy, parameters)
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
     for sql in extras:
         conn.execute(sql)
 
@@ -774,25 +778,10 @@ def upgrade_version_8(db: sqlite_utils.Database) -> None:
 
 def upgrade_version_9(db: sqlite_utils.Database) -> None:
     """A unit of up to twenty counters (counter/codes.py: MAX_WORKSTATION): the province's enrolled keys
-    accept workstations 11-20. A constraint changes by SQLite's rebuild, as `_rebuild_dossiers` does: the
-    rows keep their ids, and so the keys' own references (`rotated_from`)."""
-    conn = db.conn
-    definition = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'province_keys'").fetchone()[0]
-    old = "CHECK (workstation BETWEEN 1 AND 10)"
-    if old not in definition:
-        raise ValueError("province_keys table without its workstation constraint")
-    created = re.sub(r'^CREATE TABLE "?province_keys"?', "CREATE TABLE province_keys_new", definition, count=1)
-    conn.execute(created.replace(old, "CHECK (workstation BETWEEN 1 AND 20)"))
-    extras = [sql for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'province_keys' AND type IN ('index', 'trigger')"
-        " AND sql IS NOT NULL ORDER BY type, name")]
-    columns = ", ".join(row[1] for row in conn.execute("PRAGMA table_info(province_keys)"))
-    conn.execute(f"INSERT INTO province_keys_new ({columns}) SELECT {columns} FROM province_keys ORDER BY id")
-    conn.execute("DROP TABLE province_keys")
-    conn.execute("ALTER TABLE province_keys_new RENAME TO province_keys")
-    for sql in extras:
-        conn.execute(sql)
+    accept workstations 11-20 (`_rebuild`: the rows keep their ids, and so the keys' own references)."""
+    columns = ", ".join(row[1] for row in db.conn.execute("PRAGMA table_info(province_keys)"))
+    _rebuild(db.conn, "province_keys", "CHECK (workstation BETWEEN 1 AND 10)", "CHECK (workstation BETWEEN 1 AND 20)",
+             f"INSERT INTO province_keys_new ({columns}) SELECT {columns} FROM province_keys ORDER BY id", [])
 
 
 STEPS = [upgrade_version_1, upgrade_version_2, upgrade_version_3, upgrade_version_4, upgrade_version_5,
