@@ -54,16 +54,6 @@ _RECORD_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _RECORD
 _DOSSIER_OF = operator.itemgetter(*(STORED_FIELDS.index(name) for name in _DOSSIER_FIELDS))
 _RECEIVED = STORED_FIELDS.index("received_at")
 _DETAIL = UNIT_EVENT_COLUMNS.index("detail")
-
-
-def _text(value: str | bytes) -> str:
-    """A record or an event's detail, which may come as the UTF-8 bytes of its JSON (the parser's lines)."""
-    return value if isinstance(value, str) else value.decode()
-
-
-def _record_of(row: tuple) -> tuple:
-    keys = _RECORD_OF(row)
-    return keys[:-1] + (_text(keys[-1]),)
 _COPY_RECORDS = f"COPY province_dossier_records ({', '.join(_RECORD_FIELDS)}) FROM STDIN"
 _COPY_DOSSIERS = f"COPY province_dossiers ({', '.join(_DOSSIER_FIELDS)}) FROM STDIN"
 _UPDATE_RECORDS = ("UPDATE province_dossier_records SET " + ", ".join(f"{name} = %s" for name in _RECORD_FIELDS[2:])
@@ -74,6 +64,16 @@ _UPDATE_DOSSIERS = ("UPDATE province_dossiers SET " + ", ".join(f"{name} = %s" f
 _UNIT_EVENT_TYPES = ("integer", "text", "bigint", "bigint", "text", "bigint", "text", "text", "text", "text", "text",
                      "bigint", "integer")
 _EVENT_FIELDS = ("unit_id", "workstation", "code", "first_id", "last_id", "events", "records")
+
+
+def _text(value: str | bytes) -> str:
+    """A record or an event's detail, which may come as the UTF-8 bytes of its JSON (the parser's lines)."""
+    return value if isinstance(value, str) else value.decode()
+
+
+def _record_of(row: tuple) -> tuple:
+    keys = _RECORD_OF(row)
+    return keys[:-1] + (_text(keys[-1]),)
 
 
 def shown(url: str) -> str:
